@@ -1,0 +1,159 @@
+"""Stage 4: the line classifier, a scikit-learn estimator in two steps.
+
+Step one scores each line from its own features. Step two sees the page through step one's
+eyes: it adds, for every line, the scores of its neighbours, of the lines built like it (same
+block signature), of its container and the page's own score distribution, so that a teaser list
+or a comment thread is judged as a whole and thresholds follow the page, not a global constant.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+N_PAGE_FEATURES = 14
+
+
+def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+    """Context of step-one ``scores`` on one page. ``groups`` are integer labels per line
+    (same signature, same container) whose mean score each line gets."""
+    n = len(scores)
+    out = np.zeros((n, N_PAGE_FEATURES), dtype=np.float32)
+    if n == 0:
+        return out
+    s = scores.astype(np.float64)
+    padded = np.concatenate([np.zeros(3), s, np.zeros(3)])
+    cum = np.concatenate([[0.0], np.cumsum(s)])
+    pos = np.arange(n)
+    out[:, 0] = s
+    out[:, 1] = padded[2 : 2 + n]  # previous line
+    out[:, 2] = padded[4 : 4 + n]  # next line
+    for j, half in ((3, 2), (4, 6), (5, 20)):
+        lo, hi = np.maximum(pos - half, 0), np.minimum(pos + half + 1, n)
+        out[:, j] = (cum[hi] - cum[lo]) / (hi - lo)
+    top = np.sort(s)[::-1]
+    out[:, 6] = top[: max(1, n // 10)].mean()  # how sure the page's best lines are
+    out[:, 7] = np.median(s)
+    out[:, 8] = s / max(top[0], 1e-6)  # relative to the page's best line
+    # share of lines scoring higher (rank), and distance to the page's high-scoring span
+    order = np.argsort(-s, kind="stable")
+    rank = np.empty(n)
+    rank[order] = np.arange(n)
+    out[:, 9] = rank / n
+    high = np.flatnonzero(s >= 0.5)
+    if len(high):
+        lo, hi = high[0], high[-1]
+        out[:, 10] = (pos >= lo) & (pos <= hi)
+        out[:, 11] = np.minimum(np.where(pos < lo, lo - pos, np.where(pos > hi, pos - hi, 0)) / 20, 1)
+    else:
+        out[:, 11] = 1.0
+    for j, labels in enumerate(groups[:2]):
+        sums = np.bincount(labels, weights=s)
+        counts = np.bincount(labels)
+        out[:, 12 + j] = sums[labels] / counts[labels]
+    return out
+
+
+class LineClassifier(ClassifierMixin, BaseEstimator):
+    """Body-or-chrome classifier for lines, with a page-context second step.
+
+    ``fit(X, y, pages=..., groups=...)``: ``pages`` gives each row's page number (rows of a page
+    contiguous and in order), ``groups`` a pair of per-row integer labels (signature, container)
+    used by the page step. Step one's scores for the page step are out-of-fold, so that step
+    two learns from scores like those it will see on new pages.
+    """
+
+    def __init__(
+        self,
+        max_iter: int = 250,
+        learning_rate: float = 0.1,
+        max_leaf_nodes: int = 31,
+        min_samples_leaf: int = 40,
+        l2_regularization: float = 1.0,
+        n_folds: int = 3,
+        threshold: float = 0.5,
+        random_state: int = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.n_folds = n_folds
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def _booster(self, max_iter: int) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
+            early_stopping=False,
+            random_state=self.random_state,
+        )
+
+    def fit(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        *,
+        pages: np.ndarray,
+        groups: tuple[np.ndarray, np.ndarray],
+        sites: np.ndarray | None = None,
+    ) -> LineClassifier:
+        """Fit both steps. ``sites`` (per row) keeps a site's pages in one fold."""
+        y = np.asarray(y)
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        keep = w > 0
+        fold_key = sites if sites is not None else pages
+        _, fold_of = np.unique(fold_key, return_inverse=True)
+        fold_of = fold_of % self.n_folds
+        oof = np.zeros(len(y))
+        for k in range(self.n_folds):
+            train = keep & (fold_of != k)
+            model = self._booster(max(self.max_iter // 2, 50))
+            model.fit(X[train], y[train], sample_weight=w[train])
+            test = fold_of == k
+            oof[test] = model.predict_proba(X[test])[:, 1]
+        self.step_one_ = self._booster(self.max_iter)
+        self.step_one_.fit(X[keep], y[keep], sample_weight=w[keep])
+        Z = self._page_matrix(oof, pages, groups)
+        self.step_two_ = self._booster(max(self.max_iter // 2, 50))
+        self.step_two_.fit(np.hstack([X, Z])[keep], y[keep], sample_weight=w[keep])
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    @staticmethod
+    def _page_matrix(
+        scores: np.ndarray, pages: np.ndarray, groups: tuple[np.ndarray, np.ndarray]
+    ) -> np.ndarray:
+        Z = np.zeros((len(scores), N_PAGE_FEATURES), dtype=np.float32)
+        bounds = np.flatnonzero(np.diff(pages)) + 1
+        for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(pages)]])):
+            page_groups = [_dense(g[lo:hi]) for g in groups]
+            Z[lo:hi] = page_features(scores[lo:hi], page_groups)
+        return Z
+
+    def predict_page(self, X: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Body probability of every line of one page."""
+        if len(X) == 0:
+            return np.zeros(0)
+        first = self.step_one_.predict_proba(X)[:, 1]
+        Z = page_features(first, [_dense(g) for g in groups])
+        return self.step_two_.predict_proba(np.hstack([X, Z]))[:, 1]
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Step one only (no page context): probabilities of chrome and body."""
+        return self.step_one_.predict_proba(X)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= self.threshold).astype(int)
+
+
+def _dense(labels: np.ndarray) -> np.ndarray:
+    return np.unique(labels, return_inverse=True)[1]

@@ -1,0 +1,392 @@
+"""The ``boilerx`` command line.
+
+    boilerx clean PAGE.html DIR/ -            # bodies to stdout, one paragraph a line
+    boilerx clean crawl.warc.gz --out clean/  # JSONL with id, url, date, title, text, ...
+    boilerx clean pages.jsonl --field html    # the same records, with text and title added
+    boilerx train [ARGS]                      # = python -m boilerx.train ARGS
+    boilerx bench [ARGS]                      # = python -m benchmarks ARGS
+
+Exit status: 0; 2 for wrong arguments; 1 with ``--strict`` when a record failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
+
+from boilerx._records import INPUT_KINDS, Record, RecordReader
+from boilerx.batch import MODES, BatchResult, _clean_items
+
+FORMATS = ("text", "json", "jsonl")
+DEFAULT_MAX_BYTES = 50_000_000
+_UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "KI": 2**10, "MI": 2**20, "GI": 2**30}
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _byte_size(value: str) -> int:
+    """Parse ``50000000``, ``50M``, ``64MiB`` and the like."""
+    text = value.strip().upper().removesuffix("B")
+    digits = text.rstrip("KMGI")
+    unit = text[len(digits) :]
+    try:
+        size = int(float(digits) * _UNITS[unit])
+    except (ValueError, KeyError):
+        raise argparse.ArgumentTypeError(f"not a size: {value!r}") from None
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return size
+
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value!r}")
+    return number
+
+
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+    if number == -1:
+        return os.cpu_count() or 1
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number or -1: {value!r}")
+    return number
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``boilerx``."""
+    parser = argparse.ArgumentParser(
+        prog="boilerx", description="Remove boilerplate from news pages (HTML or scraped text)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    clean = commands.add_parser(
+        "clean",
+        help="clean pages, JSONL, WARC or WET files",
+        description="Clean pages and write their article body. Failed records are written "
+        "with an error (empty text in text output, reported on stderr), never dropped.",
+    )
+    clean.add_argument("paths", nargs="+", metavar="PATH", help="file, directory or - for stdin")
+    clean.add_argument(
+        "--input",
+        choices=INPUT_KINDS,
+        default="auto",
+        help="what the inputs hold (auto: by file name; by content for stdin)",
+    )
+    clean.add_argument(
+        "--field", default="html", help="JSONL input: the field holding the page (default: html)"
+    )
+    clean.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="output format (default: text for pages, jsonl for JSONL, WARC and WET input)",
+    )
+    clean.add_argument("--out", metavar="DIR", help="write one file per input into DIR")
+    clean.add_argument(
+        "--mode",
+        choices=MODES,
+        default="auto",
+        help="treat pages as html or text (WARC responses are HTML, WET records text)",
+    )
+    clean.add_argument(
+        "--threshold",
+        type=_threshold,
+        help="body probability a line needs, 0..1: lower keeps more (default: the model's)",
+    )
+    clean.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=os.cpu_count() or 1,
+        help="worker processes, -1 for all cores (default: all cores)",
+    )
+    clean.add_argument(
+        "--max-bytes",
+        type=_byte_size,
+        default=DEFAULT_MAX_BYTES,
+        help="fail pages larger than this, e.g. 50M (default: 50 MB)",
+    )
+    clean.add_argument(
+        "--chunk-size", type=_positive, default=32, help="pages per task sent to a worker"
+    )
+    clean.add_argument("--strict", action="store_true", help="exit 1 if any record failed")
+    clean.add_argument("--quiet", "-q", action="store_true", help="no progress bar nor summary")
+    for name, target in (("train", "boilerx.train"), ("bench", "benchmarks")):
+        commands.add_parser(
+            name,
+            add_help=False,
+            help=f"run {target} (arguments are passed on; see boilerx {name} --help)",
+        )
+    return parser
+
+
+# ---------------------------------------------------------------- output
+
+
+def _output_fields(record: Record, result: BatchResult) -> dict[str, Any]:
+    """The JSON object written for a record: its input fields (JSONL) or its identity, plus
+    the cleaned text, title, line counts and error."""
+    found = {
+        "title": result.title,
+        "text": result.text,
+        "n_lines": result.n_lines,
+        "n_body_lines": result.n_body_lines,
+        "error": result.error,
+    }
+    if record.kind == "jsonl":
+        return {**(record.fields or {}), **found}
+    head: dict[str, Any] = {"id": record.id, "url": record.url}
+    if record.kind == "warc":
+        head["date"] = record.date
+    return {**head, **found}
+
+
+def _stem(name: str) -> str:
+    """``a/b.html.gz`` -> ``a/b``; ``crawl.warc.wet.gz`` -> ``crawl``."""
+    for suffix in (".gz", ".zst", ".lz4"):
+        name = name.removesuffix(suffix)
+    root, ext = os.path.splitext(name)
+    while ext.lower() in (".html", ".htm", ".xhtml", ".txt", ".jsonl", ".ndjson", ".warc", ".wet"):
+        name = root
+        root, ext = os.path.splitext(name)
+    return name
+
+
+class _Output:
+    """One output stream in one format: documents (text) separated by a blank line, a JSON
+    array (json; a lone object for a page file in ``--out``), or JSON lines (jsonl)."""
+
+    def __init__(self, stream: IO[str], fmt: str, single: bool, owned: bool) -> None:
+        self.stream = stream
+        self.fmt = fmt
+        self.single = single  # exactly one record goes here: no JSON array around it
+        self.owned = owned  # a file of ours, to close
+        self.count = 0
+
+    def write(self, fields: dict[str, Any]) -> None:
+        if self.fmt == "text":
+            self.stream.write(("\n" if self.count else "") + fields["text"] + "\n")
+        elif self.fmt == "jsonl":
+            self.stream.write(json.dumps(fields, ensure_ascii=False) + "\n")
+        else:
+            prefix = "" if self.single else ",\n" if self.count else "[\n"
+            self.stream.write(prefix + json.dumps(fields, ensure_ascii=False))
+        self.count += 1
+
+    def finish(self) -> None:
+        if self.fmt == "json":
+            self.stream.write("\n" if self.single else "\n]\n" if self.count else "[]\n")
+        if self.owned:
+            self.stream.close()
+
+
+class _Writer:
+    """Writes results to stdout, or with ``out_dir`` one file per input: a page file gives one
+    output file; a JSONL, WARC or WET input gives one output file with all its records."""
+
+    def __init__(self, fmt: str | None, out_dir: str | None, stdout: IO[str]) -> None:
+        self.fmt = fmt
+        self.out_dir = out_dir
+        self.stdout = stdout
+        self._output: _Output | None = None
+        self._source: str | None = None
+        self._used: set[str] = set()
+
+    def format_for(self, record: Record) -> str:
+        """The output format: ``--format``, or text for page files and jsonl for the rest."""
+        return self.fmt or ("text" if record.kind == "file" else "jsonl")
+
+    def write(self, record: Record, result: BatchResult) -> None:
+        """Write one record's result, opening the right output first."""
+        fmt = self.format_for(record)
+        if self.out_dir is None:
+            if self._output is None:
+                self._output = _Output(self.stdout, fmt, single=False, owned=False)
+        elif self._output is None or record.kind == "file" or record.source != self._source:
+            self.close()
+            self._output = self._open(record, fmt)
+        self._output.write(_output_fields(record, result))
+
+    def _open(self, record: Record, fmt: str) -> _Output:
+        assert self.out_dir is not None
+        stem = _stem(record.name) or "out"
+        extension = "txt" if fmt == "text" else fmt
+        path = os.path.join(self.out_dir, f"{stem}.{extension}")
+        n = 1
+        while path in self._used:  # two inputs with the same name
+            n += 1
+            path = os.path.join(self.out_dir, f"{stem}-{n}.{extension}")
+        self._used.add(path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        self._source = record.source
+        stream = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        return _Output(stream, fmt, single=record.kind == "file", owned=True)
+
+    def close(self) -> None:
+        """Finish the current output (closing a JSON array, a file)."""
+        if self._output is not None:
+            self._output.finish()
+            self._output = None
+
+
+# ---------------------------------------------------------------- clean
+
+
+def _progress(quiet: bool) -> Any:
+    """A tqdm counter on stderr, shown only on a terminal and only once a run takes a while."""
+    from tqdm import tqdm
+
+    disable = quiet or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+    return tqdm(unit=" pages", file=sys.stderr, disable=disable, delay=1.0, dynamic_ncols=True)
+
+
+def _cleaned(
+    records: Iterator[Record], args: argparse.Namespace
+) -> Iterator[tuple[Record, BatchResult]]:
+    """Pair each record with its result, in order. Records wait in a queue while their pages
+    are in flight; the batch layer bounds how many that is."""
+    waiting: deque[Record] = deque()
+
+    def items() -> Iterator[tuple[object, str | None]]:
+        for record in records:
+            waiting.append(record)
+            yield (None, None) if record.error else (record.page, record.mode)
+            record.page = None  # sent; the queue need not keep the page alive
+
+    results = _clean_items(
+        items(),
+        args.jobs,
+        mode=args.mode,
+        threshold=args.threshold,
+        max_bytes=args.max_bytes,
+        chunk_size=args.chunk_size,
+    )
+    for result in results:
+        record = waiting.popleft()
+        if record.error:
+            result = BatchResult("", error=record.error)
+        yield record, result
+
+
+def clean_command(args: argparse.Namespace, stdout: IO[str]) -> int:
+    """Run ``boilerx clean``; returns the exit status."""
+    reader = RecordReader(args.paths, input=args.input, field=args.field, max_bytes=args.max_bytes)
+    writer = _Writer(args.format, args.out, stdout)
+    n_records = n_failed = 0
+    started = time.perf_counter()
+    with _progress(args.quiet) as bar:
+        try:
+            for record, result in _cleaned(iter(reader), args):
+                writer.write(record, result)
+                n_records += 1
+                if result.error:
+                    n_failed += 1
+                    if not args.quiet and writer.format_for(record) == "text":
+                        print(
+                            f"boilerx: {record.id or record.source}: {result.error}",
+                            file=sys.stderr,
+                        )
+                bar.update()
+        finally:
+            writer.close()
+    stdout.flush()
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        skipped = f", {reader.skipped} non-HTML skipped" if reader.skipped else ""
+        print(
+            f"boilerx: {n_records} records, {n_failed} failed{skipped}, "
+            f"{n_records / elapsed if elapsed > 0 else 0.0:.1f} pages/s in {elapsed:.1f} s",
+            file=sys.stderr,
+        )
+    return 1 if args.strict and n_failed else 0
+
+
+# ---------------------------------------------------------------- train, bench
+
+
+def _forward(command: str, argv: list[str]) -> int:
+    """Run ``boilerx.train.main(argv)`` or ``benchmarks.__main__.main(argv)``."""
+    try:
+        if command == "train":
+            from boilerx.train import main as target
+        else:
+            target = _benchmarks_main()
+    except ImportError as exc:
+        where = (
+            "boilerx.train" if command == "train" else "benchmarks (run from the repository root)"
+        )
+        print(f"boilerx {command}: cannot import {where}: {exc}", file=sys.stderr)
+        return 2
+    status = target(argv)
+    return status if isinstance(status, int) else 0
+
+
+def _benchmarks_main() -> Any:
+    """``benchmarks.__main__.main``; the benchmarks live next to the package in a checkout."""
+    try:
+        from benchmarks.__main__ import main
+    except ImportError:
+        checkout = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        if not os.path.isfile(os.path.join(checkout, "benchmarks", "__main__.py")):
+            raise
+        sys.path.insert(0, checkout)
+        from benchmarks.__main__ import main
+    return main
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``boilerx`` console script; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in ("train", "bench"):
+        return _forward(args_list[0], args_list[1:])
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        parser.error(f"no such file or directory: {', '.join(missing)}")
+    if args.paths.count("-") > 1:
+        parser.error("stdin (-) can be read only once")
+    if args.out is not None:
+        if os.path.exists(args.out) and not os.path.isdir(args.out):
+            parser.error(f"--out {args.out} is not a directory")
+        os.makedirs(args.out, exist_ok=True)
+    stdout = sys.stdout
+    encoding = (getattr(stdout, "encoding", None) or "").lower().replace("-", "")
+    if encoding != "utf8" and hasattr(stdout, "reconfigure"):  # pages are any language
+        stdout.reconfigure(encoding="utf-8")
+    try:
+        return clean_command(args, stdout)
+    except BrokenPipeError:  # e.g. `boilerx clean ... | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The pipeline, top to bottom: decode → lines → features → classify → decide → assemble."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from boilerx._types import Document, Line
+from boilerx.decode import looks_like_html, to_text
+from boilerx.features import line_features, line_groups
+from boilerx.lines import KINDS, Page, html_lines, text_lines
+from boilerx.model import get_model
+
+Mode = Literal["auto", "html", "text"]
+_MODES = ("auto", "html", "text")
+
+
+def split_page(text: str, mode: Mode = "auto") -> Page:
+    """Stages 1–2: decide HTML or text and cut the page into lines."""
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {_MODES}, not {mode!r}")
+    text = text.replace("\x00", "")
+    is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
+    if is_html:
+        return html_lines(text)
+    page = text_lines(text)
+    page.title = guess_title(page.texts)
+    return page
+
+
+def guess_title(texts: list[str]) -> str | None:
+    """The headline of scraped text: among the first lines, the first one shaped like a
+    headline (4–30 words, no closing full stop); a line that comes again is preferred."""
+    head = texts[:15]
+    candidates = [
+        t for t in head if 4 <= len(t.split()) <= 30 and not t.endswith((".", ":", "!", "…"))
+    ]
+    if not candidates:
+        return None
+    repeated = [t for t in candidates if head.count(t) > 1]
+    return repeated[0] if repeated else candidates[0]
+
+
+def score_lines(page: Page, model: Any) -> np.ndarray:
+    """Stages 3–4: features, then the classifier's body probability for every line."""
+    if not page.texts:
+        return np.zeros(0)
+    return model.predict_page(line_features(page), line_groups(page))
+
+
+def decide(scores: np.ndarray, threshold: float) -> np.ndarray:
+    """Stage 5: which lines are body. The page context is already in the scores (the
+    classifier's second step), so what is left is the precision/recall knob."""
+    return scores >= threshold
+
+
+def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> Document:
+    """Find the article in ``page`` (HTML or scraped text, ``str`` or ``bytes``).
+
+    ``mode`` forces HTML or text handling; ``"auto"`` detects it. ``threshold`` is the
+    precision/recall knob: the body probability a line needs to be kept, in [0, 1] — lower
+    keeps more (recall), higher keeps less (precision); ``None`` uses the model's tuned value.
+    Raises :class:`TypeError` for anything but ``str``/``bytes``, :class:`ValueError` for an
+    unknown ``mode`` or a ``threshold`` outside [0, 1], and :class:`ModelIntegrityError` when the
+    shipped model file fails its checksum.
+    """
+    text = to_text(page)
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
+    lines = split_page(text, mode)
+    if not lines.texts:
+        return Document(text="", title=lines.title, lines=[])
+    model = get_model("html" if lines.is_html else "text")
+    scores = score_lines(lines, model)
+    keep = decide(scores, model.threshold if threshold is None else threshold)
+    return assemble(lines, scores, keep)
+
+
+def assemble(page: Page, scores: np.ndarray, keep: np.ndarray) -> Document:
+    """Stage 6: the kept lines, in order, one paragraph a line."""
+    body = [t for t, k in zip(page.texts, keep) if k]
+    lines = [
+        Line(text=t, is_body=bool(k), score=float(s), kind=KINDS[kind])
+        for t, k, s, kind in zip(page.texts, keep, scores, page.kinds)
+    ]
+    return Document(text="\n".join(body), title=page.title, lines=lines)
+
+
+def clean(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> str:
+    """Return the article body of ``page``: one paragraph a line, without the headline.
+
+    Same arguments and errors as :func:`extract`. Empty or blank input gives ``""``."""
+    return extract(page, mode=mode, threshold=threshold).text

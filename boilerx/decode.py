@@ -1,0 +1,70 @@
+"""Stage 1: turn the caller's input into text and decide whether it is HTML."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9._\-]{1,40})""", re.I)
+# Tags whose presence marks markup rather than prose that mentions a tag name.
+_HTML_SIGNS = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|</(?:p|div|span|a|li|td|h[1-6]|section|article)>",
+    re.I,
+)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>]{0,300})?/?>")
+
+
+def decode(data: bytes) -> str:
+    """Decode page bytes: BOM first, then the charset the page declares, then UTF-8, then a
+    single-byte fallback (Windows-1252 with undecodable bytes replaced), which never raises."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    head = data[:4096]
+    declared = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    if declared:
+        name = declared.group(1).decode("ascii", "replace").lower()
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            codec = None
+        if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a page read as ASCII can't be
+            codec = None
+        if codec:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                pass  # the declaration lies: fall through to UTF-8
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` is markup: a document-level tag, or many tags for its size.
+
+    A prose line that mentions ``<b>`` once stays text."""
+    head = text[:20000]
+    if _HTML_SIGNS.search(head):
+        return True
+    tags = len(_ANY_TAG.findall(head))
+    return tags >= 3 and tags * 40 >= len(head.split("\n"))
+
+
+def to_text(page: str | bytes) -> str:
+    """Check the input type and return it as ``str``."""
+    if isinstance(page, str):
+        return page
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        return decode(bytes(page))
+    raise TypeError(f"boilerx expects a page as str or bytes, not {type(page).__name__}")

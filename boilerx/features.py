@@ -1,0 +1,372 @@
+"""Stage 3: describe every line with numbers the classifier can weigh.
+
+Three groups: what the line looks like (length, punctuation, case, digits, marker words in many
+languages), what the markup says (link density, block kind, class/id words, containers,
+repeated sibling structures; HTML only), and where it stands (position, the main run of prose,
+distance to the last marker line, neighbours' values).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from boilerx.lines import BITS, KINDS, Page
+
+# ---------------------------------------------------------------- marker vocabularies
+# Each group is matched against the lower-cased start of a line (its first 200 characters).
+_MARKERS: dict[str, str] = {
+    # headers that announce a list of other stories
+    "more_stories": r"^(?:explore|recommended|related|read (?:more|next|also)|more from|more on|"
+    r"more (?:stories|news|articles)|most (?:read|popular|viewed|shared)|popular|trending|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy)|see also|also read|latest(?: news)?|top stories|"
+    r"editor'?s picks?|don'?t miss|further reading|in (?:other|case you missed)|around the web|"
+    r"lesen sie (?:auch|mehr)|mehr zum thema|mehr aus|das könnte sie auch|weitere artikel|"
+    r"meistgelesen|empfohlen|à lire (?:aussi|également)|lire aussi|sur le même sujet|"
+    r"dans la même rubrique|leer más|lea también|te puede interesar|noticias relacionadas|"
+    r"czytaj (?:też|także|więcej)|zobacz (?:też|także|również)|polecamy|leia (?:também|mais)|"
+    r"veja também|leggi anche|potrebbe interessarti|ook interessant|lees ook|"
+    r"похожие|читайте также|ещё по теме|関連記事|相关|推荐|相關)",
+    "share": r"\b(?:share|tweet|pin it|whatsapp|facebook|twitter|linkedin|telegram|reddit|"
+    r"e-?mail|print|copy link|teilen|partager|compartir|udostępnij|condividi|delen)\b|icon-",
+    "follow": r"^(?:follow|subscribe|sign (?:up|in)|log ?in|register|join|download (?:the|our) app|"
+    r"get (?:the|our) newsletter|newsletter|abonnieren|anmelden|s'abonner|suscríbete|"
+    r"zaloguj|subskrybuj|iscriviti)",
+    "ad": r"^(?:advertisement|advertising|sponsored|ad|anzeige|werbung|publicité|publicidad|"
+    r"reklama|pubblicità|paid (?:content|post)|partner content|promoted)\b",
+    "legal": r"cookie|privacy (?:policy|settings)|terms (?:of|and) (?:use|service|conditions)|"
+    r"all rights reserved|©|copyright|datenschutz|impressum|mentions légales|"
+    r"política de privacidad|polityka prywatności",
+    "comment": r"^(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|"
+    r"post a comment|add a comment|kommentare?|commentaires?|comentarios?|komentarz)",
+    "byline": r"^(?:by|von|par|por|di|door|autor|author|written by|reporting by|"
+    r"edited by|updated|published|posted|veröffentlicht|aktualisiert|publié|publicado)\b",
+    "credit": r"(?:photo|image|picture|foto|bild|credit|getty|reuters|afp|ap photo|"
+    r"shutterstock|istock|file photo)\b|/\s*(?:aa|ap|afp|reuters|getty)\b",
+    "nav": r"^(?:home|menu|search|skip to|back to top|go to|next|previous|prev|close|"
+    r"more|show more|load more|view all|see all|all rights|contact us|about us|"
+    r"startseite|accueil|inicio|strona główna)\b",
+}
+# Markers anchored at the line start are tried with one match a short line; the others are
+# searched anywhere in the page's short lines with one scan. Groups are named after markers.
+_FLOATING = ("share", "credit", "legal")
+_ANCHORED_RX = re.compile(
+    "|".join(f"(?P<{n}>{p[1:]})" for n, p in _MARKERS.items() if n not in _FLOATING)
+)
+_FLOATING_RX = re.compile("|".join(f"(?P<{n}>{p})" for n, p in _MARKERS.items() if n in _FLOATING))
+_MARKER_COLUMN = {name: i for i, name in enumerate(_MARKERS)}
+_SHORT = 100  # characters: a line longer than this is no marker, date or share line
+_READ_TIME = re.compile(
+    r"\b\d+\s*(?:min(?:ute)?s?|minuten|mn)\.?\s*(?:read|lesezeit|de lecture|de lectura|czytania)?\b"
+    r"|lesezeit|reading time|temps de lecture"
+)
+_DATE = re.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?|"
+    r"\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mär|mai|"
+    r"juni|juli|okt|dez|ene|abr|ago|dic|stycz|lut|mar|kwi|maj|cze|lip|sie|wrz|paź|lis|gru)"
+    r"[a-zé]*\.?(?:\s+\d{4})?|\d{1,2}:\d{2}\s*(?:am|pm|uhr|h)?|\b\d+\s*(?:hours?|days?|"
+    r"minutes?|mins?|weeks?)\s+ago)\b",
+    re.I,
+)
+_TERMINAL = re.compile(r"[.!?。！？…;]['\"”’»)\]]*$", re.M)
+
+
+SHAPE_NAMES = [
+    "log_chars", "log_words", "terminal", "ends_colon", "comma_rate", "upper_frac",
+    "titlecase_frac", "starts_upper", "digit_frac", "letter_frac", "mean_word_len",
+    "separators", "date", "read_time", "n_sentences", "is_title", "title_overlap", "repeats",
+    *("m_" + name for name in _MARKERS), "short_marker", "prose",
+]
+HTML_NAMES = [
+    "link_density", "log_links", "rel_depth", *("kind_" + k for k in KINDS[:-1]),
+    *("bit_" + b for b in BITS), *("near_" + b for b in BITS),
+    "share_c1", "share_c2", "share_c3", "share_c4", "in_main", "main_share",
+    "sig_log_count", "sig_link_density", "sig_mean_chars", "sig_prose_share",
+]
+TEXT_NAMES = ["gap_before", "gap_after"]
+POSITION_NAMES = [
+    "rel_index", "rel_chars", "log_n_lines", "in_prose_run", "prose_run_dist", "run_share",
+    "since_more", "after_more", "until_prose_rel",
+]
+_CONTEXT_BASE = ["log_chars", "terminal", "prose", "m_more_stories", "titlecase_frac"]
+_CONTEXT_BASE_HTML = ["link_density"]
+
+
+def _context_names(base: list[str]) -> list[str]:
+    names = []
+    for name in base:
+        names += [f"{name}@-2", f"{name}@-1", f"{name}@+1", f"{name}@+2", f"{name}~3", f"{name}~10"]
+    return names
+
+
+def feature_names(is_html: bool) -> list[str]:
+    """Column names of the matrix :func:`line_features` returns."""
+    base = _CONTEXT_BASE + (_CONTEXT_BASE_HTML if is_html else [])
+    own = SHAPE_NAMES + (HTML_NAMES if is_html else TEXT_NAMES) + POSITION_NAMES
+    return own + _context_names(base)
+
+
+def _char_counts(joined: str, starts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Letters, upper-case letters, digits and title-case words of each line, counted on code
+    points with NumPy. A letter is a code point that case mapping changes, or one from U+0590
+    on (scripts without case); upper case is what lower-casing changes."""
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # a letter whose lower case is longer: keep it 1:1
+        lowered = "".join(c.lower()[:1] for c in joined)
+    code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    upper = code != lower
+    letter = upper | (lower >= 0x0590) | ((lower >= 97) & (lower <= 122)) | (
+        (lower >= 0xDF) & (lower < 0x0590) & (lower != 0xF7)
+    )
+    digit = (code >= 48) & (code <= 57)
+    space_before = np.empty_like(upper)
+    space_before[0] = True
+    space_before[1:] = (code[:-1] == 32) | (code[:-1] == 10)
+    titled = upper & space_before
+    stacked = np.stack([letter, upper, digit, titled]).astype(np.float32)
+    counts = np.add.reduceat(stacked, starts, axis=1)
+    return counts[0], counts[1], counts[2], counts[3]
+
+
+def _line_of(joined: str, pattern: re.Pattern[str], starts: np.ndarray) -> np.ndarray:
+    """1.0 for each line of ``joined`` where ``pattern`` matches, else 0.0."""
+    hit = np.zeros(len(starts), dtype=np.float32)
+    positions = [m.start() for m in pattern.finditer(joined)]
+    if positions:
+        hit[np.searchsorted(starts, positions, side="right") - 1] = 1.0
+    return hit
+
+
+def _markers(heads: list[str], rows: np.ndarray, first: int) -> None:
+    """Fill the marker columns (from ``first`` on) for the short lines among ``heads``."""
+    short = [h if len(h) <= _SHORT else "" for h in heads]
+    for i, head in enumerate(short):
+        if head:
+            m = _ANCHORED_RX.match(head)
+            if m:
+                rows[i, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
+    joined = "\n".join(short)
+    starts = np.cumsum([0] + [len(h) + 1 for h in short[:-1]])
+    for m in _FLOATING_RX.finditer(joined):
+        line = int(np.searchsorted(starts, m.start(), side="right")) - 1
+        rows[line, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
+
+
+def _shape(texts: list[str], title: str | None) -> np.ndarray:
+    """Text-shape and marker features, one row a line, computed a page at a time."""
+    n = len(texts)
+    joined = "\n".join(texts)
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    heads = [t[:200].lower() for t in texts]
+    chars = np.array([len(t) for t in texts], dtype=np.float32)
+    words = np.array([len(t.split()) for t in texts], dtype=np.float32)
+    letters, upper, digits, titled = _char_counts(joined, starts)
+    terminal = _line_of(joined, _TERMINAL, starts)
+
+    rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
+    rows[:, 0] = np.log1p(chars)
+    rows[:, 1] = np.log1p(words)
+    rows[:, 2] = terminal
+    rows[:, 3] = [t.endswith(":") for t in texts]
+    rows[:, 4] = np.array([t.count(",") for t in texts], dtype=np.float32) / (words + 1)
+    rows[:, 5] = upper / np.maximum(letters, 1)
+    rows[:, 6] = np.minimum(titled / np.maximum(words, 1), 1.0)
+    rows[:, 7] = [t[:1].isupper() for t in texts]
+    rows[:, 8] = digits / np.maximum(chars, 1)
+    rows[:, 9] = letters / np.maximum(chars, 1)
+    rows[:, 10] = np.minimum(chars / np.maximum(words, 1), 30.0)
+    rows[:, 11] = [min(t.count(" | ") + t.count(" • ") + t.count(" · "), 10) for t in texts]
+    short_heads = [h if len(h) <= _SHORT else "" for h in heads]
+    joined_short = "\n".join(short_heads)
+    short_starts = np.cumsum([0] + [len(h) + 1 for h in short_heads[:-1]])
+    rows[:, 12] = _line_of(joined_short, _DATE, short_starts)
+    rows[:, 13] = _line_of(joined_short, _READ_TIME, short_starts) * (words <= 12)
+    rows[:, 14] = np.minimum(np.array([t.count(". ") for t in texts]) + terminal, 20.0)
+    if title:
+        title_norm = " ".join(title.lower().split())
+        title_words = set(title_norm.split())
+        rows[:, 15] = [h == title_norm for h in heads]
+        rows[:, 16] = [
+            len(title_words.intersection(h.split())) / len(title_words) if w <= 40 else 0.0
+            for h, w in zip(heads, words)
+        ]
+    counts = Counter(texts)
+    rows[:, 17] = np.minimum([counts[t] - 1 for t in texts], 5)
+    first = 18
+    _markers(heads, rows, first)
+    rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (
+        words <= 6
+    )
+    rows[:, first + len(_MARKERS) + 1] = terminal * ((words >= 8) | (chars >= 60))
+    return rows
+
+
+def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
+    """Shares of the page's prose held by the line's containers, the main region, and the
+    statistics of lines built like this one (repeated sibling structures such as teaser cards)."""
+    n = len(page.texts)
+    out = np.zeros((n, 10), dtype=np.float32)
+    total = float(prose_chars.sum()) or 1.0
+    held: dict[int, float] = {}
+    for conts, p in zip(page.containers, prose_chars):
+        if p:
+            for c in conts:
+                held[c] = held.get(c, 0.0) + p
+    # main region: the innermost container holding at least half of the page's prose
+    main, main_held = -1, 0.0
+    best_depth = -1
+    for conts in page.containers:
+        for depth, c in enumerate(conts):
+            h = held.get(c, 0.0)
+            if h >= 0.5 * total and (depth > best_depth or c == main):
+                if depth > best_depth:
+                    main, main_held, best_depth = c, h, depth
+    sig_count: Counter[str] = Counter(page.signatures)
+    sig_link: dict[str, float] = {}
+    sig_chars: dict[str, float] = {}
+    sig_prose: dict[str, float] = {}
+    for sig, text, link, p in zip(page.signatures, page.texts, page.link_chars, prose_chars):
+        sig_link[sig] = sig_link.get(sig, 0.0) + link / max(len(text), 1)
+        sig_chars[sig] = sig_chars.get(sig, 0.0) + len(text)
+        sig_prose[sig] = sig_prose.get(sig, 0.0) + p
+    for i, conts in enumerate(page.containers):
+        row = out[i]
+        for k in range(4):
+            if len(conts) > k:
+                row[k] = held.get(conts[-1 - k], 0.0) / total
+        row[4] = 1.0 if main in conts else 0.0
+        row[5] = main_held / total
+        sig = page.signatures[i]
+        c = sig_count[sig]
+        row[6] = np.log1p(c)
+        row[7] = sig_link[sig] / c
+        row[8] = np.log1p(sig_chars[sig] / c)
+        row[9] = sig_prose[sig] / total
+    return out
+
+
+def _prose_runs(prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """Where the longest run of prose sits: in it, distance to it, its share of all prose."""
+    n = len(prose)
+    out = np.zeros((n, 3), dtype=np.float32)
+    idx = np.flatnonzero(prose)
+    if len(idx) == 0:
+        out[:, 1] = 1.0
+        return out
+    # runs: prose lines with at most 3 non-prose lines between them
+    breaks = np.flatnonzero(np.diff(idx) > 4)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(idx) - 1]))
+    cum = np.concatenate(([0.0], np.cumsum(chars * prose)))
+    weights = [cum[idx[e] + 1] - cum[idx[s]] for s, e in zip(starts, ends)]
+    best = int(np.argmax(weights))
+    lo, hi = idx[starts[best]], idx[ends[best]]
+    positions = np.arange(n)
+    out[:, 0] = (positions >= lo) & (positions <= hi)
+    dist = np.where(positions < lo, lo - positions, np.where(positions > hi, positions - hi, 0))
+    out[:, 1] = np.minimum(dist / 20.0, 1.0)
+    out[:, 2] = weights[best] / (cum[-1] or 1.0)
+    return out
+
+
+def _marker_distance(more: np.ndarray, prose: np.ndarray) -> np.ndarray:
+    """Lines since the last "more stories" marker, whether no prose came since, and how far
+    the next prose line is."""
+    n = len(more)
+    positions = np.arange(n)
+    last_more = np.maximum.accumulate(np.where(more > 0, positions, -1))
+    last_prose = np.maximum.accumulate(np.where(prose > 0, positions, -1))
+    next_prose = np.minimum.accumulate(np.where(prose > 0, positions, n + 50)[::-1])[::-1]
+    out = np.empty((n, 3), dtype=np.float32)
+    out[:, 0] = np.where(last_more >= 0, np.minimum((positions - last_more) / 20.0, 1.0), 1.0)
+    out[:, 1] = (last_more >= 0) & (last_prose < last_more)
+    out[:, 2] = np.minimum((next_prose - positions) / 20.0, 1.0)
+    return out
+
+
+def _context(columns: np.ndarray) -> np.ndarray:
+    """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns."""
+    n, k = columns.shape
+    out = np.zeros((n, k * 6), dtype=np.float32)
+    padded = np.vstack([np.zeros((2, k)), columns, np.zeros((2, k))])
+    cum = np.vstack([np.zeros((1, k)), np.cumsum(columns, axis=0)])
+    for j, shift in enumerate((-2, -1, 1, 2)):
+        out[:, j::6] = padded[2 + shift : 2 + shift + n]
+    positions = np.arange(n)
+    for j, half in ((4, 3), (5, 10)):
+        lo = np.maximum(positions - half, 0)
+        hi = np.minimum(positions + half + 1, n)
+        out[:, j::6] = (cum[hi] - cum[lo]) / (hi - lo)[:, None]
+    return out
+
+
+def line_features(page: Page) -> np.ndarray:
+    """The feature matrix of a page: one row a line, columns as :func:`feature_names`."""
+    n = len(page.texts)
+    names = feature_names(page.is_html)
+    if n == 0:
+        return np.zeros((0, len(names)), dtype=np.float32)
+    shape = _shape(page.texts, page.title)
+    col = {name: i for i, name in enumerate(SHAPE_NAMES)}
+    chars = np.array([len(t) for t in page.texts], dtype=np.float32)
+    link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
+    prose = shape[:, col["prose"]] * (link_density < 0.5)
+    shape[:, col["prose"]] = prose
+
+    if page.is_html:
+        kinds = np.zeros((n, len(KINDS) - 1), dtype=np.float32)
+        kinds[np.arange(n), np.minimum(page.kinds, len(KINDS) - 2)] = 1.0
+        nb = len(BITS)
+        bit_masks = 1 << np.arange(nb, dtype=np.int64)
+        bits = (np.array(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
+        near = (np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks) > 0
+        depths = np.array(page.depths, dtype=np.float32)
+        markup = np.hstack([
+            link_density[:, None],
+            np.log1p(np.array(page.n_links, dtype=np.float32))[:, None],
+            (depths / max(depths.max(), 1.0))[:, None],
+            kinds,
+            bits.astype(np.float32),
+            near.astype(np.float32),
+            _container_features(page, chars * prose),
+        ])
+    else:
+        gaps = np.minimum(np.array(page.gaps, dtype=np.float32), 2.0)
+        markup = np.stack([gaps, np.append(gaps[1:], 1.0)], axis=1)
+
+    cum_chars = np.cumsum(chars) - chars
+    position = np.hstack([
+        (np.arange(n) / max(n - 1, 1))[:, None],
+        (cum_chars / max(chars.sum(), 1.0))[:, None],
+        np.full((n, 1), np.log1p(n)),
+        _prose_runs(prose, chars),
+        _marker_distance(shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]], prose),
+    ]).astype(np.float32)
+
+    base = [shape[:, col[name]] for name in _CONTEXT_BASE]
+    if page.is_html:
+        base.append(link_density)
+    context = _context(np.stack(base, axis=1))
+    return np.hstack([shape, markup, position, context]).astype(np.float32)
+
+
+def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:
+    """Two integer labels per line for the page step: lines built alike (HTML: the same
+    tag.class signature; text: blocks between blank lines) and lines sharing a container
+    (HTML: the block's parent; text: runs of lines of similar length)."""
+    n = len(page.texts)
+    if page.is_html:
+        sig_ids: dict[str, int] = {}
+        alike = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures])
+        shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
+        return alike, shared
+    gaps = np.array(page.gaps) > 0
+    blocks = np.cumsum(gaps)
+    lengths = np.array([len(t) for t in page.texts])
+    long = lengths >= 80
+    runs = np.cumsum(np.concatenate([[0], long[1:] != long[:-1]])) if n else np.zeros(0, int)
+    return blocks.astype(np.int64), runs.astype(np.int64)

@@ -1,0 +1,321 @@
+"""Stage 2: split a page into lines.
+
+HTML: the DOM (parsed by selectolax's Lexbor) is walked once, iteratively, and cut into lines at
+block-level elements, as a browser lays them out; inline elements and links stay inside their
+line. Each line carries what the markup says about it: block tag, link text, the class/id words
+and landmark tags of its ancestors, and the containers it sits in.
+Text: the input's own lines; blank lines are remembered as paragraph gaps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# ---------------------------------------------------------------- vocabulary of the markup
+_SKIP = frozenset(
+    "script style noscript template svg math head iframe object embed canvas select option "
+    "datalist textarea button video audio map dialog".split()
+)
+_BLOCK = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table tr td th thead tbody tfoot caption figure "
+    "figcaption blockquote pre section article aside header footer nav main form fieldset legend "
+    "address hr br details summary menu center body html hgroup".split()
+)
+KINDS = ("other", "heading", "paragraph", "list", "table", "caption", "quote", "pre", "text")
+_KIND_OF_TAG = {
+    **{h: 1 for h in ("h1", "h2", "h3", "h4", "h5", "h6")},
+    "p": 2,
+    **{t: 3 for t in ("li", "dt", "dd")},
+    **{t: 4 for t in ("td", "th", "caption")},
+    "figcaption": 5,
+    "blockquote": 6,
+    "pre": 7,
+}
+
+# Bits of a line's context. Class/id words first, then landmark tags.
+CLASS_WORDS: dict[str, tuple[str, ...]] = {
+    "nav": ("nav", "menu", "breadcrumb", "masthead", "topbar", "toolbar", "skip"),
+    "share": ("share", "social", "sharing", "facebook", "twitter", "whatsapp", "icon"),
+    "related": (
+        "related", "recommend", "more", "teaser", "promo", "outbrain", "taboola", "trending",
+        "popular", "most", "also", "card", "suggest", "next", "prev", "upsell", "read",
+    ),
+    "comment": ("comment", "reply", "disqus", "discussion", "respon", "forum", "review"),
+    "ad": ("ad", "ads", "advert", "sponsor", "banner", "dfp", "gpt", "anzeige", "commercial"),
+    "footer": ("footer", "foot", "copyright", "legal", "bottom"),
+    "header": ("header", "topnav", "logo", "brand", "site-head"),
+    "sidebar": ("sidebar", "aside", "rail", "widget", "side", "column", "col"),
+    "content": (
+        "article", "content", "story", "post", "entry", "main", "body", "text", "prose",
+        "rich", "paragraph", "detail", "blog", "page", "single",
+    ),
+    "meta": ("byline", "author", "date", "time", "meta", "dateline", "publish", "tag", "categor"),
+    "caption": ("caption", "figure", "credit", "image", "photo", "media", "gallery", "img", "video"),
+    "subscribe": (
+        "subscri", "newsletter", "signup", "paywall", "login", "modal", "popup", "cookie",
+        "consent", "gdpr", "register", "cta",
+    ),
+    "hidden": ("hidden", "sr-only", "visually", "screen-reader", "offscreen", "hide"),
+    "list": ("list", "feed", "grid", "river", "stream", "collection", "items", "archive", "link"),
+    "title": ("title", "headline", "heading", "hed"),
+}
+_LANDMARKS = ("nav", "header", "footer", "aside", "article", "form", "a", "li", "table",
+              "figure", "blockquote", "heading", "time", "main")
+BITS: tuple[str, ...] = tuple(CLASS_WORDS) + tuple("in_" + t for t in _LANDMARKS)
+_BIT = {name: 1 << i for i, name in enumerate(BITS)}
+
+# Short words must be whole words of the attribute ("ad" in "ad-slot", not in "header");
+# longer ones may stand anywhere in it ("relatedPosts", "article-body").
+_WHOLE_WORDS = frozenset(
+    "ad ads col nav tag gpt dfp cta hed img main more most also next prev side rail read page "
+    "card link text time date body post items list".split()
+)
+_WORD_TO_BITS: dict[str, int] = {}
+for _name, _words in CLASS_WORDS.items():
+    for _w in _words:
+        _WORD_TO_BITS[_w] = _WORD_TO_BITS.get(_w, 0) | _BIT[_name]
+_SUBSTRINGS = re.compile(
+    "|".join(sorted((re.escape(w) for w in _WORD_TO_BITS if w not in _WHOLE_WORDS), key=len,
+                    reverse=True))
+)
+_ATTR_WORD = re.compile(r"[a-z]+|[A-Z][a-z]*")
+
+
+@lru_cache(maxsize=4096)
+def class_bits(value: str) -> int:
+    """The context bits named by a class/id attribute value."""
+    bits = 0
+    for token in _ATTR_WORD.findall(value):
+        token = token.lower()
+        if token in _WHOLE_WORDS:
+            bits |= _WORD_TO_BITS[token]
+    for m in _SUBSTRINGS.finditer(value.lower()):
+        bits |= _WORD_TO_BITS[m.group(0)]
+    return bits
+
+
+_TAG_BITS = {
+    "nav": _BIT["in_nav"], "header": _BIT["in_header"], "footer": _BIT["in_footer"],
+    "aside": _BIT["in_aside"], "article": _BIT["in_article"], "main": _BIT["in_main"],
+    "form": _BIT["in_form"], "a": _BIT["in_a"], "li": _BIT["in_li"], "ul": _BIT["in_li"],
+    "ol": _BIT["in_li"], "table": _BIT["in_table"], "figure": _BIT["in_figure"],
+    "figcaption": _BIT["in_figure"] | _BIT["caption"], "blockquote": _BIT["in_blockquote"],
+    "time": _BIT["in_time"],
+    **{h: _BIT["in_heading"] for h in ("h1", "h2", "h3", "h4", "h5", "h6")},
+}
+_ROLE_BITS = {
+    "navigation": _BIT["in_nav"], "banner": _BIT["in_header"], "contentinfo": _BIT["in_footer"],
+    "complementary": _BIT["in_aside"], "main": _BIT["in_main"], "article": _BIT["in_article"],
+    "dialog": _BIT["subscribe"], "menu": _BIT["nav"], "menubar": _BIT["nav"],
+}
+_CONTAINERS_KEPT = 8  # how many enclosing blocks a line remembers (bounded: linear in depth)
+_MAX_DEPTH = 400  # deeper markup is flattened before parsing (Lexbor is quadratic in depth)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Page:
+    """A page cut into lines, as parallel lists (one entry a line)."""
+
+    texts: list[str] = field(default_factory=list)
+    kinds: list[int] = field(default_factory=list)  # index into KINDS
+    link_chars: list[int] = field(default_factory=list)  # characters of text inside links
+    n_links: list[int] = field(default_factory=list)
+    bits: list[int] = field(default_factory=list)  # context bits of all ancestors
+    near_bits: list[int] = field(default_factory=list)  # context bits of the block and parent
+    depths: list[int] = field(default_factory=list)
+    containers: list[tuple[int, ...]] = field(default_factory=list)  # enclosing block ids
+    signatures: list[str] = field(default_factory=list)  # tag.class path of the block
+    gaps: list[int] = field(default_factory=list)  # text mode: blank lines before the line
+    title: str | None = None
+    is_html: bool = True
+
+
+# ---------------------------------------------------------------- HTML
+def _flatten_deep(html: str) -> str:
+    """Drop tags nested deeper than _MAX_DEPTH, so parsing stays linear in size."""
+    out: list[str] = []
+    depth = 0
+    last = 0
+    for m in re.finditer(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>", html):
+        closing, tag, selfclose = m.group(1), m.group(2).lower(), m.group(3)
+        if selfclose or tag in ("br", "img", "hr", "meta", "link", "input", "wbr", "source"):
+            continue
+        if closing:
+            depth -= 1
+            if depth >= _MAX_DEPTH:
+                out.append(html[last : m.start()])
+                last = m.end()
+        else:
+            depth += 1
+            if depth > _MAX_DEPTH:
+                out.append(html[last : m.start()])
+                last = m.end()
+    out.append(html[last:])
+    return "".join(out)
+
+
+def _title_of(tree: LexborHTMLParser) -> str | None:
+    """The headline: og:title, else the first <h1>, else <title> without the site name."""
+    for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
+        node = tree.css_first(selector)
+        if node is not None:
+            content = (node.attributes.get("content") or "").strip()
+            if content:
+                return _SPACE.sub(" ", content)
+    h1 = tree.css_first("h1")
+    if h1 is not None:
+        text = _SPACE.sub(" ", h1.text(deep=True)).strip()
+        if text:
+            return text
+    node = tree.css_first("title")
+    if node is not None:
+        text = _SPACE.sub(" ", node.text()).strip()
+        parts = re.split(r"\s+[|\-–—:»·]\s+", text)
+        return max(parts, key=len) if parts else None
+    return None
+
+
+def html_lines(html: str) -> Page:
+    """Cut an HTML page into block-level lines with their markup context."""
+    if html.count("<") > 20000:
+        html = _flatten_deep(html)
+    tree = LexborHTMLParser(html)
+    page = Page(title=_title_of(tree))
+    root = tree.body or tree.root
+    if root is None:
+        return page
+
+    texts, kinds, link_chars, n_links = page.texts, page.kinds, page.link_chars, page.n_links
+    bits_out, near_out, depths = page.bits, page.near_bits, page.depths
+    containers_out, sigs = page.containers, page.signatures
+
+    pieces: list[str] = []
+    piece_link = 0
+    piece_nlinks = 0
+    line_ctx: tuple | None = None
+    block_ids = 0
+
+    def flush() -> None:
+        nonlocal pieces, piece_link, piece_nlinks, line_ctx
+        if pieces:
+            text = _SPACE.sub(" ", "".join(pieces)).strip()
+            if text and line_ctx is not None:
+                bits, near, _, depth, conts, sig, kind, _ = line_ctx
+                texts.append(text)
+                kinds.append(kind)
+                link_chars.append(min(piece_link, len(text)))
+                n_links.append(piece_nlinks)
+                bits_out.append(bits)
+                near_out.append(near)
+                depths.append(depth)
+                containers_out.append(conts)
+                sigs.append(sig)
+        pieces = []
+        piece_link = 0
+        piece_nlinks = 0
+        line_ctx = None
+
+    # ctx: (bits, near_bits, block_bits, depth, containers, signature, kind, in_link);
+    # near_bits = bits of the enclosing block and of the block around it.
+    base_ctx: tuple = (0, 0, 0, 0, (), "", 0, False)
+    end_of_block = None  # stack marker: the block above it is finished
+    stack: list = [(root, base_ctx)]
+    while stack:
+        item = stack.pop()
+        if item is end_of_block:
+            flush()
+            continue
+        node, ctx = item
+        if node.is_text_node:
+            value = node.text_content
+            if value:
+                if line_ctx is None:
+                    if value.isspace():
+                        continue
+                    line_ctx = ctx
+                pieces.append(value)
+                if ctx[7]:
+                    piece_link += len(value.strip())
+            continue
+        tag = node.tag
+        if tag is None or tag.startswith("-") or tag in _SKIP:
+            continue
+        attrs = node.attributes
+        own = _TAG_BITS.get(tag, 0)
+        if attrs:
+            if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+                continue
+            style = attrs.get("style")
+            if style and _HIDDEN_STYLE.search(style):
+                continue
+            for key in ("class", "id"):
+                value = attrs.get(key)
+                if value:
+                    own |= class_bits(value)
+            role = attrs.get("role")
+            if role:
+                own |= _ROLE_BITS.get(role, 0)
+            if attrs.get("itemprop") == "articleBody":
+                own |= _BIT["content"]
+        bits, near, block_bits, depth, conts, sig, kind, in_link = ctx
+        if tag == "a":
+            in_link = True
+            piece_nlinks += 1
+        if tag in _BLOCK:
+            flush()
+            if tag == "br" or tag == "hr":
+                continue
+            block_ids += 1
+            cls = attrs.get("class") if attrs else None
+            first_cls = cls.split(None, 1)[0] if cls and not cls.isspace() else ""
+            new_ctx = (
+                bits | own,
+                own | block_bits,
+                own,
+                depth + 1,
+                (conts + (block_ids,))[-_CONTAINERS_KEPT:],
+                sig[sig.rfind(">", 0, sig.rfind(">")) + 1 :] + ">" + tag + "." + first_cls,
+                _KIND_OF_TAG.get(tag, kind),
+                in_link,
+            )
+            stack.append(end_of_block)
+        else:
+            new_ctx = (bits | own, near | own, block_bits | own, depth + 1, conts, sig, kind,
+                       in_link)
+        child = node.last_child
+        while child is not None:
+            stack.append((child, new_ctx))
+            child = child.prev
+    flush()
+    return page
+
+
+# ---------------------------------------------------------------- text
+def text_lines(text: str) -> Page:
+    """Cut scraped text into its non-blank lines, remembering blank-line gaps."""
+    page = Page(is_html=False)
+    gap = 0
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            gap += 1
+            continue
+        page.texts.append(line)
+        page.gaps.append(gap)
+        gap = 0
+    n = len(page.texts)
+    page.kinds = [KINDS.index("text")] * n
+    page.link_chars = [0] * n
+    page.n_links = [0] * n
+    page.bits = [0] * n
+    page.near_bits = [0] * n
+    page.depths = [0] * n
+    page.containers = [()] * n
+    page.signatures = [""] * n
+    return page

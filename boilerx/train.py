@@ -1,0 +1,387 @@
+"""Retrain the shipped models from the datasets: ``python -m boilerx.train``.
+
+Steps: read every page of every dataset → cut it into lines (HTML, and text renderings: the
+browser's, plus two made here from the HTML so the text model learns no single renderer's
+quirks) → label each line by aligning it with the reference body → fit the HTML and text
+classifiers → print site-disjoint validation scores per dataset and page type → write the model
+files and their SHA-256 to ``models/``. Same data and seed give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from boilerx.classifier import LineClassifier
+from boilerx.core import guess_title
+from boilerx.decode import decode
+from boilerx.features import line_features, line_groups
+from boilerx.lines import KINDS, Page, html_lines, text_lines
+from boilerx.model import MANIFEST, sha256_of
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models"
+_WORDS = re.compile(r"\w+")
+_THIRD_PARTY = re.compile(r"w3\.org|facebook|twitter|google|doubleclick|addthis|schema\.org|gravatar")
+_PARAGRAPH_KINDS = {KINDS.index(k) for k in ("paragraph", "heading", "list", "quote", "pre")}
+
+
+@dataclass
+class Record:
+    """One page of a dataset, with what it is judged against."""
+
+    dataset: str
+    id: str
+    site: str
+    html_path: Path
+    text_path: Path
+    body: str | None
+    title: str | None
+    with_: list[str]
+    without: list[str]
+    type: str
+
+
+# ---------------------------------------------------------------- reading the datasets
+def _site_of(record: dict, html: bytes) -> str:
+    """The page's site: its URL's host, else the canonical/og:url host, else its most linked host."""
+    url = record.get("url") or ""
+    m = re.match(r"(?:https?://)?(?:www\.)?([^/:]+)", url.split("::")[-1])
+    if m and "." in m.group(1) and not url.startswith("hard::") and "://" in url:
+        return m.group(1)
+    if url.startswith(("hard::", "easy::")) or "::" in url:
+        return re.split(r"[-_]", url.split("::", 1)[1], maxsplit=1)[0]
+    head = html[:300_000].decode("utf-8", "replace")
+    m = re.search(r"""rel=["']canonical["'][^>]*href=["']https?://(?:www\.)?([^/"']+)""", head) or re.search(
+        r"""og:url["'][^>]*content=["']https?://(?:www\.)?([^/"']+)""", head
+    )
+    if m:
+        return m.group(1).lower()
+    hosts = Counter(
+        h.lower()
+        for h in re.findall(r"""href=["']https?://(?:www\.)?([^/"']+)""", head)
+        if not _THIRD_PARTY.search(h)
+    )
+    return hosts.most_common(1)[0][0] if hosts else f"{record['id']}"
+
+
+def read_records(root: Path, limit: int | None = None) -> list[Record]:
+    """Every page of every dataset folder under ``root``, sorted by dataset and id."""
+    records = []
+    for folder in sorted(p for p in root.iterdir() if (p / "pages.jsonl").is_file()):
+        with open(folder / "pages.jsonl", encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        rows.sort(key=lambda r: r["id"])
+        for row in rows[:limit]:
+            html_path = folder / row["html"]
+            html = gzip.decompress(html_path.read_bytes())
+            records.append(
+                Record(
+                    dataset=folder.name,
+                    id=row["id"],
+                    site=f"{folder.name}:{_site_of(row, html)}" if folder.name != "dragnet"
+                    else _site_of(row, html),
+                    html_path=html_path,
+                    text_path=folder / "text" / f"{row['id']}.txt",
+                    body=row.get("body"),
+                    title=row.get("title"),
+                    with_=row.get("with") or [],
+                    without=row.get("without") or [],
+                    type=row.get("type") or "unknown",
+                )
+            )
+    return records
+
+
+# ---------------------------------------------------------------- labelling lines
+def _tokens(text: str) -> list[str]:
+    return _WORDS.findall(text.lower())
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def label_lines(texts: list[str], record: Record) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (1 body, 0 chrome) and weights (0: no label) for a page's lines.
+
+    A line is body when most of its word 3-grams occur in the reference body (a short line: when
+    it is a whole paragraph of the reference). The headline is chrome. Short body lines before
+    the first long one (headline, byline, dateline kept by some references) are left unlabelled,
+    as are lines that half match. Without a reference body, the ``with``/``without`` snippets
+    label the lines that contain them and leave the rest unlabelled."""
+    n = len(texts)
+    y = np.zeros(n, dtype=np.int8)
+    w = np.ones(n, dtype=np.float32)
+    title = _norm(record.title).lower() if record.title else None
+    if not record.body:
+        w[:] = 0.0
+        for i, text in enumerate(texts):
+            t = _norm(text)
+            if any(_norm(s) in t for s in record.with_ if s):
+                y[i], w[i] = 1, 1.0
+            elif any(_norm(s) in t for s in record.without if s):
+                y[i], w[i] = 0, 1.0
+        return y, w
+    ref_tokens = _tokens(record.body)
+    grams = set(zip(ref_tokens, ref_tokens[1:], ref_tokens[2:]))
+    paragraphs = {" ".join(_tokens(p)) for p in record.body.split("\n") if p.strip()}
+    first_long = n
+    for i, text in enumerate(texts):
+        toks = _tokens(text)
+        if len(toks) >= 4:
+            line_grams = list(zip(toks, toks[1:], toks[2:]))
+            share = sum(g in grams for g in line_grams) / len(line_grams)
+            y[i] = share >= 0.5
+            if 0.2 < share < 0.5:
+                w[i] = 0.0
+        else:
+            y[i] = " ".join(toks) in paragraphs if toks else 0
+        if title and _norm(text).lower() == title:
+            y[i], w[i] = 0, 1.0
+        if y[i] and len(toks) >= 12 and first_long == n:
+            first_long = i
+    for i in range(first_long):
+        if y[i]:
+            w[i] = 0.0
+    return y, w
+
+
+# ---------------------------------------------------------------- renderings and samples
+def renderings(record: Record, mode: str) -> list[tuple[str, Page]]:
+    """The page's line splits to learn from: the HTML's, or text renderings."""
+    html = decode(gzip.decompress(record.html_path.read_bytes()))
+    page = html_lines(html)
+    if mode == "html":
+        return [("html", page)]
+    out = []
+    if record.text_path.is_file():
+        browser = record.text_path.read_text(encoding="utf-8", errors="replace")
+        if browser.strip():
+            out.append(("browser", _as_text(browser)))
+    # Made from our HTML lines: blank lines after paragraph-like blocks, as a browser does;
+    # and, for other pages, every block on its own line with no blank lines.
+    flat = int(hashlib.sha1(record.id.encode()).hexdigest(), 16) % 2 == 0
+    parts = []
+    for text, kind in zip(page.texts, page.kinds):
+        parts.append(text)
+        if not flat and kind in _PARAGRAPH_KINDS:
+            parts.append("")
+    out.append(("flat" if flat else "blocks", _as_text("\n".join(parts))))
+    return out
+
+
+def _as_text(text: str) -> Page:
+    page = text_lines(text)
+    page.title = guess_title(page.texts)
+    return page
+
+
+@dataclass
+class Sample:
+    """One rendering of one page: features, labels and what scoring it needs."""
+
+    record: Record
+    rendering: str
+    texts: list[str]
+    X: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    groups: tuple[np.ndarray, np.ndarray]
+
+
+def build_samples(record: Record, mode: str) -> list[Sample]:
+    samples = []
+    for name, page in renderings(record, mode):
+        if not page.texts:
+            continue
+        y, w = label_lines(page.texts, record)
+        w *= 1.0 / np.sqrt(max(len(page.texts), 1) / 50.0 + 1.0)  # long pages weigh less a line
+        samples.append(
+            Sample(record, name, page.texts, line_features(page), y, w, line_groups(page))
+        )
+    return samples
+
+
+# ---------------------------------------------------------------- scoring
+def _shingles(text: str) -> Counter:
+    toks = _WORDS.findall(text)
+    if len(toks) < 4:
+        return Counter([tuple(toks)]) if toks else Counter()
+    return Counter(zip(toks, toks[1:], toks[2:], toks[3:]))
+
+
+def page_prf(output: str, reference: str) -> tuple[float, float]:
+    """Precision and recall of word 4-gram shingles for one page."""
+    out, ref = _shingles(output), _shingles(reference)
+    tp = sum((out & ref).values())
+    fp = sum(out.values()) - tp
+    fn = sum(ref.values()) - tp
+    precision = tp / (tp + fp) if tp + fp else (1.0 if not ref else 0.0)
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall
+
+
+def snippet_counts(output: str, record: Record) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives of the ``with``/``without`` snippets."""
+    text = _norm(output)
+    tp = sum(_norm(s) in text for s in record.with_)
+    fn = len(record.with_) - tp
+    fp = sum(_norm(s) in text for s in record.without)
+    return tp, fp, fn
+
+
+def report(samples: list[Sample], scores: list[np.ndarray], threshold: float) -> dict[str, float]:
+    """Validation scores per dataset (and page type for wcxb-dev); prints them."""
+    per: dict[str, list[tuple[float, float]]] = {}
+    snippets: dict[str, list[int]] = {}
+    for sample, s in zip(samples, scores):
+        output = "\n".join(t for t, k in zip(sample.texts, s >= threshold) if k)
+        r = sample.record
+        if r.body:
+            keys = [r.dataset] + ([f"{r.dataset}/{r.type}"] if r.dataset == "wcxb-dev" else [])
+            for key in keys:
+                per.setdefault(key, []).append(page_prf(output, r.body))
+        if r.with_ or r.without:
+            c = snippets.setdefault(r.dataset, [0, 0, 0])
+            for j, v in enumerate(snippet_counts(output, r)):
+                c[j] += v
+    result = {}
+    for key in sorted(per):
+        p = float(np.mean([a for a, _ in per[key]]))
+        rc = float(np.mean([b for _, b in per[key]]))
+        f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
+        result[key] = f1
+        print(f"  {key:32s} pages {len(per[key]):5d}  P {p:.3f}  R {rc:.3f}  F1 {f1:.3f}")
+    for key, (tp, fp, fn) in sorted(snippets.items()):
+        p = tp / (tp + fp) if tp + fp else 0.0
+        rc = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
+        result[f"{key}:snippets"] = f1
+        print(f"  {key + ' (snippets)':32s}              P {p:.3f}  R {rc:.3f}  F1 {f1:.3f}")
+    return result
+
+
+# ---------------------------------------------------------------- fitting
+def _stack(samples: list[Sample]) -> dict[str, np.ndarray]:
+    X = np.vstack([s.X for s in samples])
+    y = np.concatenate([s.y for s in samples])
+    w = np.concatenate([s.w for s in samples])
+    pages = np.concatenate([np.full(len(s.y), i) for i, s in enumerate(samples)])
+    sites = np.concatenate([np.full(len(s.y), hash_site(s.record.site)) for s in samples])
+    offsets = np.cumsum([0] + [int(s.groups[0].max(initial=0)) + 1 for s in samples[:-1]])
+    g0 = np.concatenate([s.groups[0] + o for s, o in zip(samples, offsets)])
+    offsets = np.cumsum([0] + [int(s.groups[1].max(initial=0)) + 1 for s in samples[:-1]])
+    g1 = np.concatenate([s.groups[1] + o for s, o in zip(samples, offsets)])
+    return {"X": X, "y": y, "w": w, "pages": pages, "sites": sites, "groups": (g0, g1)}
+
+
+def hash_site(site: str) -> int:
+    """A stable integer for a site name (Python's hash() changes between runs)."""
+    return int(hashlib.sha1(site.encode()).hexdigest()[:12], 16)
+
+
+def fit(samples: list[Sample], seed: int, **params: float) -> LineClassifier:
+    data = _stack(samples)
+    model = LineClassifier(random_state=seed, **params)  # type: ignore[arg-type]
+    model.fit(
+        data["X"], data["y"], data["w"], pages=data["pages"], groups=data["groups"],
+        sites=data["sites"],
+    )
+    return model
+
+
+def validate(samples: list[Sample], seed: int, folds: int, **params: float) -> list[np.ndarray]:
+    """Out-of-fold scores, folds split by site: no score comes from a site seen in training."""
+    fold_of = [hash_site(s.record.site) % folds for s in samples]
+    scores: list[np.ndarray] = [np.zeros(0)] * len(samples)
+    for k in range(folds):
+        train = [s for s, f in zip(samples, fold_of) if f != k]
+        model = fit(train, seed, **params)
+        for i, (s, f) in enumerate(zip(samples, fold_of)):
+            if f == k:
+                scores[i] = model.predict_page(s.X, s.groups)
+        print(f"  fold {k + 1}/{folds} done", flush=True)
+    return scores
+
+
+def tune_threshold(samples: list[Sample], scores: list[np.ndarray]) -> float:
+    """The threshold with the best mean F1 over the datasets with a reference body."""
+    best, best_f1 = 0.5, -1.0
+    for t in np.arange(0.30, 0.71, 0.05):
+        per: dict[str, list[tuple[float, float]]] = {}
+        for sample, s in zip(samples, scores):
+            if sample.record.body:
+                out = "\n".join(x for x, k in zip(sample.texts, s >= t) if k)
+                per.setdefault(sample.record.dataset, []).append(page_prf(out, sample.record.body))
+        f1s = []
+        for values in per.values():
+            p, r = np.mean([a for a, _ in values]), np.mean([b for _, b in values])
+            f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+        if np.mean(f1s) > best_f1:
+            best, best_f1 = float(round(t, 2)), float(np.mean(f1s))
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="boilerx train", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="datasets folder")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where model files go")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--folds", type=int, default=3, help="site-disjoint validation folds")
+    parser.add_argument("--limit", type=int, default=None, help="pages per dataset (quick runs)")
+    parser.add_argument("--modes", default="html,text")
+    parser.add_argument("--no-validate", action="store_true", help="skip validation scores")
+    parser.add_argument("--jobs", type=int, default=-1, help="processes for reading pages")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no datasets at {args.data}", file=sys.stderr)
+        return 2
+    from joblib import Parallel, delayed
+
+    records = read_records(args.data, args.limit)
+    print(f"{len(records)} pages from {args.data}", flush=True)
+    manifest: dict = {"files": {}}
+    manifest_path = args.out / MANIFEST
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text())
+    for mode in args.modes.split(","):
+        started = time.time()
+        batches = Parallel(n_jobs=args.jobs)(delayed(build_samples)(r, mode) for r in records)
+        samples = [s for batch in batches for s in batch]
+        rows = sum(len(s.y) for s in samples)
+        print(f"[{mode}] {len(samples)} renderings, {rows} lines ({time.time() - started:.0f}s)")
+        threshold = 0.5
+        if not args.no_validate:
+            scores = validate(samples, args.seed, args.folds)
+            judged = [(s, sc) for s, sc in zip(samples, scores) if s.rendering in ("html", "browser")]
+            threshold = tune_threshold([s for s, _ in judged], [sc for _, sc in judged])
+            print(f"[{mode}] site-disjoint validation, threshold {threshold}:")
+            report([s for s, _ in judged], [sc for _, sc in judged], threshold)
+        model = fit(samples, args.seed)
+        model.set_params(threshold=threshold)
+        model.feature_count_ = samples[0].X.shape[1] if samples else 0
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = args.out / f"{mode}.joblib"
+        import joblib
+
+        joblib.dump(model, path, compress=3)
+        manifest["files"][mode] = {"file": path.name, "sha256": sha256_of(path)}
+        print(f"[{mode}] wrote {path} ({path.stat().st_size / 1e6:.1f} MB, "
+              f"sha256 {manifest['files'][mode]['sha256'][:16]}…) in {time.time() - started:.0f}s")
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

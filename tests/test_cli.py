@@ -1,0 +1,508 @@
+"""End-to-end tests of ``boilerx clean`` (and the ``train``/``bench`` aliases).
+
+``*_fake_*`` tests swap boilerx.core.extract for a module-level function (worker processes get
+it by reference) to test the CLI's reading, ordering and writing alone; ``*_real_*`` tests run
+the real model and compare with :func:`boilerx.clean`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import boilerx
+import boilerx.core
+from boilerx._types import Document, Line
+from boilerx.cli import main
+
+# ---------------------------------------------------------------- a fake extractor
+
+
+def fake_extract(
+    page: str | bytes, *, mode: str = "auto", threshold: float | None = None
+) -> Document:
+    """Keeps lines of 3+ words, upper-cased; the title records the mode and threshold."""
+    if not isinstance(page, (str, bytes)):
+        raise TypeError("page must be str or bytes")
+    text = page.decode("utf-8") if isinstance(page, bytes) else page
+    if "RAISE" in text:
+        raise ValueError("fake failure")
+    lines = [Line(s.upper(), len(s.split()) >= 3, 1.0, "text") for s in text.splitlines() if s]
+    body = "\n".join(line.text for line in lines if line.is_body)
+    return Document(body, f"{mode}|{threshold}", lines)
+
+
+def fake_text(page: str | bytes, mode: str = "auto") -> str:
+    return fake_extract(page, mode=mode).text
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(boilerx.core, "extract", fake_extract)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["clean", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+PAGE_A = "<p>\nfirst page body line\nnav\n</p>"
+PAGE_B = "second page body text\nmenu\nanother long body line"
+
+
+@pytest.fixture
+def page_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "pages"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.html").write_text(PAGE_A)
+    (root / "sub" / "b.txt.gz").write_bytes(gzip.compress(PAGE_B.encode()))
+    (root / ".hidden.html").write_text("hidden page never read")
+    return root
+
+
+# ---------------------------------------------------------------- WARC and WET made by hand
+
+
+def warc_record(
+    warc_type: str, payload: bytes, *, rid: str, uri: str = "", content_type: str = ""
+) -> bytes:
+    head = [
+        "WARC/1.0",
+        f"WARC-Type: {warc_type}",
+        f"WARC-Record-ID: <urn:uuid:{rid}>",
+        "WARC-Date: 2024-05-06T07:08:09Z",
+    ]
+    if uri:
+        head.append(f"WARC-Target-URI: {uri}")
+    if content_type:
+        head.append(f"Content-Type: {content_type}")
+    head.append(f"Content-Length: {len(payload)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + payload + b"\r\n\r\n"
+
+
+def http_response(body: bytes, *headers: str, content_type: str = "text/html") -> bytes:
+    lines = ["HTTP/1.1 200 OK", f"Content-Type: {content_type}", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def chunked(data: bytes, size: int = 7) -> bytes:
+    parts = [
+        b"%x\r\n%s\r\n" % (len(data[i : i + size]), data[i : i + size])
+        for i in range(0, len(data), size)
+    ]
+    return b"".join(parts) + b"0\r\n\r\n"
+
+
+HTML_1 = b"<html><title>t</title><body><p>\nwarc page one body line\n</p></body></html>"
+HTML_2 = "<p>\ncaf\u00e9 page two in latin one\n</p>".encode("latin-1")
+HTML_3 = b"<p>\nwarc page three plain body\n</p>"
+HTTP = "application/http; msgtype=response"
+
+
+def make_warc(gz: bool) -> bytes:
+    records = [
+        warc_record(
+            "warcinfo", b"software: test\r\n", rid="info", content_type="application/warc-fields"
+        ),
+        warc_record(
+            "request",
+            b"GET / HTTP/1.1\r\n\r\n",
+            rid="req",
+            uri="http://x.test/1",
+            content_type=HTTP,
+        ),
+        warc_record(
+            "response",
+            http_response(
+                chunked(gzip.compress(HTML_1)),
+                "Content-Encoding: gzip",
+                "Transfer-Encoding: chunked",
+            ),
+            rid="r1",
+            uri="http://x.test/1",
+            content_type=HTTP,
+        ),
+        warc_record(
+            "response",
+            http_response(b"\x89PNG...", content_type="image/png"),
+            rid="img",
+            uri="http://x.test/i.png",
+            content_type=HTTP,
+        ),
+        warc_record(
+            "response",
+            http_response(HTML_2, content_type="text/html; charset=iso-8859-1"),
+            rid="r2",
+            uri="http://x.test/2",
+            content_type=HTTP,
+        ),
+        warc_record(
+            "response",
+            http_response(b"\x1f\x8b\x08\x00garbage", "Content-Encoding: gzip"),
+            rid="bad",
+            uri="http://x.test/bad",
+            content_type=HTTP,
+        ),
+        warc_record(
+            "response", http_response(HTML_3), rid="r3", uri="http://x.test/3", content_type=HTTP
+        ),
+    ]
+    return b"".join(gzip.compress(r) for r in records) if gz else b"".join(records)
+
+
+WET_TEXTS = ["wet text page one here\nshort", "wet text page two is here too"]
+
+
+def make_wet() -> bytes:
+    records = [
+        warc_record("warcinfo", b"x: y\r\n", rid="info", content_type="application/warc-fields")
+    ]
+    for i, text in enumerate(WET_TEXTS):
+        records.append(
+            warc_record(
+                "conversion",
+                text.encode(),
+                rid=f"w{i}",
+                uri=f"http://w.test/{i}",
+                content_type="text/plain",
+            )
+        )
+    return b"".join(gzip.compress(r) for r in records)
+
+
+# ---------------------------------------------------------------- pages, with the fake
+
+
+def test_fake_directory_recursive_gz_to_stdout(fake: None, page_dir: Path, capsys) -> None:
+    status, out, err = run(capsys, str(page_dir), "--jobs", "1", "--quiet")
+    assert status == 0 and err == ""
+    assert out == fake_text(PAGE_A) + "\n\n" + fake_text(PAGE_B) + "\n"
+
+
+def test_fake_stdin_page(fake: None, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(PAGE_B.encode()))))
+    status, out, _ = run(capsys, "-", "-q", "--format", "jsonl")
+    assert status == 0
+    [record] = jsonl(out)
+    assert record["text"] == fake_text(PAGE_B) and record["id"] == "-"
+
+
+def test_fake_out_dir_one_json_file_per_input(
+    fake: None, page_dir: Path, tmp_path: Path, capsys
+) -> None:
+    out_dir = tmp_path / "out"
+    status, out, _ = run(capsys, str(page_dir), "--out", str(out_dir), "--format", "json", "-q")
+    assert status == 0 and out == ""
+    assert sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.json")) == [
+        "a.json",
+        "sub/b.json",
+    ]
+    b = json.loads((out_dir / "sub" / "b.json").read_text())
+    assert b["text"] == fake_text(PAGE_B)
+    assert (b["n_lines"], b["n_body_lines"]) == (3, 2)
+    assert b["id"].endswith("b.txt.gz") and b["url"] is None and b["error"] is None
+
+
+def test_fake_json_to_stdout_is_one_array(fake: None, page_dir: Path, capsys) -> None:
+    status, out, _ = run(
+        capsys, str(page_dir / "a.html"), str(page_dir / "sub"), "--format", "json", "-q"
+    )
+    assert [r["text"] for r in json.loads(out)] == [fake_text(PAGE_A), fake_text(PAGE_B)]
+
+
+def test_fake_mode_and_threshold_reach_the_extractor(fake: None, page_dir: Path, capsys) -> None:
+    args = (str(page_dir / "a.html"), "--format", "jsonl", "--mode", "text", "--threshold", "0.25")
+    _, out, _ = run(capsys, *args, "-q")
+    assert jsonl(out)[0]["title"] == "text|0.25"
+
+
+# ---------------------------------------------------------------- JSONL, with the fake
+
+
+def write_jsonl(path: Path, rows: list[object]) -> Path:
+    lines = [row if isinstance(row, str) else json.dumps(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_fake_jsonl_keeps_fields_and_carries_failures(fake: None, tmp_path: Path, capsys) -> None:
+    rows: list[object] = [
+        {"id": 1, "html": "jsonl page one body", "lang": "en", "meta": {"k": [1, 2]}},
+        {"id": 2, "html": 12345, "lang": "de"},  # not a string
+        "{not json",
+        {"id": 4, "body": "no html field here"},
+        {"id": 5, "html": "x " * 300},  # too large for --max-bytes 200
+        {"id": 6, "html": "RAISE inside the extractor"},
+        {"id": 7, "html": "jsonl page seven body"},
+    ]
+    path = write_jsonl(tmp_path / "in.jsonl", rows)
+    status, out, err = run(capsys, str(path), "--max-bytes", "200", "--jobs", "1")
+    assert status == 0
+    records = jsonl(out)
+    assert len(records) == 7
+    assert records[0] == {
+        "id": 1,
+        "html": "jsonl page one body",
+        "lang": "en",
+        "meta": {"k": [1, 2]},
+        "title": "auto|None",
+        "text": "JSONL PAGE ONE BODY",
+        "n_lines": 1,
+        "n_body_lines": 1,
+        "error": None,
+    }
+    assert records[1]["html"] == 12345 and records[1]["lang"] == "de"
+    assert "TypeError" in records[1]["error"] and records[1]["text"] == ""
+    assert "line 3" in records[2]["error"]
+    assert "KeyError" in records[3]["error"] and records[3]["body"] == "no html field here"
+    assert "TooLarge" in records[4]["error"]
+    assert records[5]["error"] == "ValueError: fake failure"
+    assert records[6]["text"] == "JSONL PAGE SEVEN BODY" and records[6]["error"] is None
+    assert [r.get("id") for r in records] == [1, 2, None, 4, 5, 6, 7]
+    assert "7 records, 5 failed" in err
+    assert main(["clean", str(path), "--max-bytes", "200", "--strict", "-q"]) == 1
+    assert (
+        main(
+            ["clean", str(rows and write_jsonl(tmp_path / "ok.jsonl", rows[:1])), "--strict", "-q"]
+        )
+        == 0
+    )
+
+
+def test_fake_jsonl_field_option(fake: None, tmp_path: Path, capsys) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl", [{"text": "scraped text body line", "html": "<p>x</p>"}]
+    )
+    _, out, _ = run(
+        capsys, str(path), "--input", "jsonl", "--field", "text", "--mode", "text", "-q"
+    )
+    [record] = jsonl(out)
+    assert record["text"] == "SCRAPED TEXT BODY LINE" and record["html"] == "<p>x</p>"
+    assert record["title"] == "text|None"
+
+
+def test_fake_jsonl_from_stdin_is_detected(
+    fake: None, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    data = b'{"html": "stdin jsonl page body", "k": 1}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    _, out, _ = run(capsys, "-", "-q")
+    assert jsonl(out) == [
+        {
+            "html": "stdin jsonl page body",
+            "k": 1,
+            "title": "auto|None",
+            "text": "STDIN JSONL PAGE BODY",
+        }
+        | {"n_lines": 1, "n_body_lines": 1, "error": None}
+    ]
+
+
+# ---------------------------------------------------------------- WARC and WET, with the fake
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_fake_warc_responses(fake: None, tmp_path: Path, capsys, gz: bool) -> None:
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    path.write_bytes(make_warc(gz))
+    status, out, err = run(capsys, str(path), "--jobs", "1")
+    assert status == 0
+    records = jsonl(out)
+    assert [r["id"] for r in records] == [f"<urn:uuid:{i}>" for i in ("r1", "r2", "bad", "r3")]
+    assert [r["url"] for r in records] == [f"http://x.test/{i}" for i in ("1", "2", "bad", "3")]
+    assert {r["date"] for r in records} == {"2024-05-06T07:08:09Z"}
+    assert records[0]["text"] == fake_text(HTML_1)  # chunked and gzipped body decoded
+    assert records[0]["title"] == "html|None"
+    assert records[1]["text"] == fake_text(HTML_2.decode("latin-1"))  # HTTP charset honoured
+    assert "ContentDecodingError" in records[2]["error"] and records[2]["text"] == ""
+    assert records[3]["text"] == fake_text(HTML_3) and records[3]["error"] is None
+    assert "4 records, 1 failed, 1 non-HTML skipped" in err
+
+
+def test_fake_warc_from_stdin_is_detected(
+    fake: None, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(make_warc(True))))
+    _, out, _ = run(capsys, "-", "-q")
+    assert [r["text"] for r in jsonl(out)] == [
+        fake_text(HTML_1),
+        fake_text(HTML_2.decode("latin-1")),
+        "",
+        fake_text(HTML_3),
+    ]
+
+
+def test_fake_wet_conversions_are_text(fake: None, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "crawl.warc.wet.gz"
+    path.write_bytes(make_wet())
+    out_dir = tmp_path / "out"
+    status, _, _ = run(capsys, str(path), "--out", str(out_dir), "-q")
+    assert status == 0
+    records = jsonl((out_dir / "crawl.jsonl").read_text())
+    assert [r["id"] for r in records] == ["<urn:uuid:w0>", "<urn:uuid:w1>"]
+    assert [r["url"] for r in records] == ["http://w.test/0", "http://w.test/1"]
+    assert [r["text"] for r in records] == [fake_text(t, "text") for t in WET_TEXTS]
+    assert {r["title"] for r in records} == {"text|None"}
+    assert records[0]["date"] == "2024-05-06T07:08:09Z"
+
+
+def test_fake_warc_record_over_max_bytes_is_kept(fake: None, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(make_warc(False))
+    _, out, _ = run(capsys, str(path), "--max-bytes", "30", "-q")
+    records = jsonl(out)
+    assert ["TooLarge" in (r["error"] or "") for r in records] == [True, True, False, True]
+    assert [r["url"] for r in records] == [f"http://x.test/{i}" for i in ("1", "2", "bad", "3")]
+
+
+# ---------------------------------------------------------------- jobs and order, with the fake
+
+
+def test_fake_two_jobs_equal_one_job(fake: None, tmp_path: Path, capsys) -> None:
+    rows = [{"i": i, "html": f"record number {i} body" if i % 9 else 404} for i in range(150)]
+    path = write_jsonl(tmp_path / "many.jsonl", rows)
+    _, one, _ = run(capsys, str(path), "--jobs", "1", "-q")
+    _, two, _ = run(capsys, str(path), "--jobs", "2", "--chunk-size", "4", "-q")
+    assert two == one
+    records = jsonl(two)
+    assert [r["i"] for r in records] == list(range(150))
+    assert [r["text"] for r in records[1:3]] == ["RECORD NUMBER 1 BODY", "RECORD NUMBER 2 BODY"]
+    assert sum(1 for r in records if r["error"]) == 17
+
+
+# ---------------------------------------------------------------- arguments and aliases
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["MISSING.html"],
+        ["{page}", "--threshold", "1.5"],
+        ["{page}", "--jobs", "0"],
+        ["{page}", "--format", "xml"],
+        ["{page}", "--input", "pdf"],
+        ["{page}", "--max-bytes", "lots"],
+        ["-", "-"],
+    ],
+)
+def test_wrong_arguments_exit_2(page_dir: Path, args: list[str], capsys) -> None:
+    page = str(page_dir / "a.html")
+    with pytest.raises(SystemExit) as info:
+        main(["clean", *(a.replace("{page}", page) for a in args)])
+    assert info.value.code == 2
+
+
+def test_summary_on_stderr_unless_quiet(fake: None, page_dir: Path, capsys) -> None:
+    _, _, err = run(capsys, str(page_dir))
+    assert "2 records, 0 failed" in err and "pages/s" in err
+    _, _, err = run(capsys, str(page_dir), "--quiet")
+    assert err == ""
+
+
+def test_train_and_bench_forward_their_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, list[str]]] = []
+    train = types.ModuleType("boilerx.train")
+    train.main = lambda argv: seen.append(("train", argv)) or 3  # type: ignore[attr-defined]
+    bench_pkg = types.ModuleType("benchmarks")
+    bench = types.ModuleType("benchmarks.__main__")
+    bench.main = lambda argv: seen.append(("bench", argv))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "boilerx.train", train)
+    monkeypatch.setitem(sys.modules, "benchmarks", bench_pkg)
+    monkeypatch.setitem(sys.modules, "benchmarks.__main__", bench)
+    assert main(["train", "--out", "m", "--clean"]) == 3
+    assert main(["bench", "--help"]) == 0
+    assert seen == [("train", ["--out", "m", "--clean"]), ("bench", ["--help"])]
+
+
+def test_bench_without_benchmarks_exits_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "benchmarks", None)
+    monkeypatch.setitem(sys.modules, "benchmarks.__main__", None)
+    assert main(["bench"]) == 2
+    assert "cannot import benchmarks" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the real model
+
+REAL_HTML = """<html><head><title>Harbour reopens in {city}</title></head><body>
+<nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/weather">Weather</a></nav>
+<article><h1>Harbour reopens in {city}</h1>
+<p>The harbour in {city} reopened to fishing boats on Friday after {n} weeks of repairs to the
+sea wall, which was badly damaged by winter storms earlier this year.</p>
+<p>Local fishermen said the closure had cost them most of the season, and called on the council
+to speed up compensation payments promised in the spring.</p>
+</article>
+<footer>Copyright 2024 Coast News. All rights reserved. Contact | Advertise</footer>
+</body></html>"""
+
+
+def real_dir(tmp_path: Path, n: int = 12) -> tuple[Path, list[Path]]:
+    root = tmp_path / "real"
+    root.mkdir()
+    paths = []
+    for i in range(n):
+        path = root / f"p{i:02d}.html"
+        path.write_text(REAL_HTML.format(city=f"Town{i}", n=i + 2))
+        paths.append(path)
+    return root, paths
+
+
+def test_real_subprocess_files_and_jsonl(tmp_path: Path) -> None:
+    root, paths = real_dir(tmp_path)
+    expected = [boilerx.clean(p.read_bytes()) for p in paths]
+    assert all(expected)
+    cmd = [sys.executable, "-m", "boilerx.cli", "clean", str(root), "--format", "jsonl"]
+    proc = subprocess.run(
+        cmd + ["--jobs", "2", "--chunk-size", "2"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    records = jsonl(proc.stdout)
+    assert [r["text"] for r in records] == expected
+    assert [r["error"] for r in records] == [None] * len(paths)
+    assert "12 records, 0 failed" in proc.stderr  # the summary; no progress bar off a terminal
+
+    rows = [{"html": p.read_text(), "n": i} for i, p in enumerate(paths)]
+    path = write_jsonl(tmp_path / "real.jsonl", rows)
+    proc = subprocess.run(
+        [sys.executable, "-m", "boilerx.cli", "clean", "-", "-q", "--jobs", "1"],
+        input=path.read_bytes(),
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert proc.returncode == 0 and proc.stderr == b""
+    assert [r["text"] for r in jsonl(proc.stdout.decode("utf-8"))] == expected
+
+
+def test_real_two_jobs_equal_one_job_and_clean(tmp_path: Path, capsys) -> None:
+    _, paths = real_dir(tmp_path, 20)
+    args = [*(str(p) for p in paths), "--format", "jsonl", "--threshold", "0.35", "-q"]
+    _, one, _ = run(capsys, *args, "--jobs", "1")
+    _, two, _ = run(capsys, *args, "--jobs", "2", "--chunk-size", "3")
+    assert two == one
+    docs = [boilerx.extract(p.read_bytes(), threshold=0.35) for p in paths]
+    records = jsonl(two)
+    assert [(r["text"], r["title"]) for r in records] == [(d.text, d.title) for d in docs]
+    assert [r["n_body_lines"] for r in records] == [sum(x.is_body for x in d.lines) for d in docs]
+
+
+def test_real_warc(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(make_warc(True))
+    _, out, _ = run(capsys, str(path), "-q")
+    records = jsonl(out)
+    assert records[0]["text"] == boilerx.clean(HTML_1, mode="html")
+    assert records[1]["text"] == boilerx.clean(HTML_2.decode("latin-1"), mode="html")
+    assert [r["error"] is None for r in records] == [True, True, False, True]
