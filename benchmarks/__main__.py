@@ -321,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_scaling and scale_systems:
             max_size = args.scaling_max or (1_000_000 if args.quick else 10_000_000)
             log(f"scaling test up to {max_size / 1e6:g} MB")
-            bodies = [body_content(decode_html(p.load_html())) for p in sample_pages(datasets, 60)]
+            pool = sample_pages(datasets, 60)
+            bodies = [body_content(page_inputs(p, ["html"])[0].text) for p in pool]
             results["scaling"] = scaling(scale_systems, bodies, max_size=max_size)
     results["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
     markdown = write_report(results, args.out)

@@ -32,7 +32,15 @@ def summarize(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             key = (run["input"], sys["name"])
             row = acc.setdefault(
                 key,
-                {"f1s": [], "snip": [0, 0, 0], "pages": 0, "seconds": 0.0, "errors": 0, "trf": []},
+                {
+                    "f1s": [],
+                    "snip": [0, 0, 0],
+                    "pages": 0,
+                    "seconds": 0.0,
+                    "bytes": 0,
+                    "errors": 0,
+                    "trf": [],
+                },  # fmt: skip
             )
             if sys.get("quality"):
                 row["f1s"].append(sys["quality"]["f1"])
@@ -43,6 +51,7 @@ def summarize(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             speed = sys.get("speed") or {}
             row["pages"] += speed.get("pages", 0)
             row["seconds"] += speed.get("total_s", 0.0)
+            row["bytes"] += speed.get("bytes", 0)
             row["errors"] += sys.get("errors", 0)
             if speed.get("speedup_vs_trafilatura") is not None:
                 row["trf"].append((speed["speedup_vs_trafilatura"], speed.get("total_s", 0.0)))
@@ -63,6 +72,7 @@ def summarize(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "snippet_f1": 2 * p * r / (p + r) if p + r else (0.0 if tp + fp + fn else None),
                 "pages": row["pages"],
                 "pages_per_s": row["pages"] / row["seconds"] if row["seconds"] > 0 else None,
+                "mb_per_s": row["bytes"] / 1e6 / row["seconds"] if row["seconds"] > 0 else None,
                 "speedup_vs_trafilatura": trf_time / own_time if own_time > 0 else None,
                 "errors": row["errors"],
             }
@@ -169,13 +179,14 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines.append(f"## Summary, {INPUT_TITLES[kind]} (all datasets)")
         lines.append("")
         lines += _table(
-            ["system", "mean F1", "snippet F1", "pages/s", "× trafilatura", "errors"],
+            ["system", "mean F1", "snippet F1", "pages/s", "MB/s", "× trafilatura", "errors"],
             [
                 [
                     s["name"],
                     _fmt(s["f1_macro"]),
                     _fmt(s["snippet_f1"]),
                     _fmt_speed(s["pages_per_s"]),
+                    _fmt_speed(s.get("mb_per_s")),
                     _fmt(s["speedup_vs_trafilatura"], 2),
                     str(s["errors"]),
                 ]

@@ -4,10 +4,17 @@ Every peer is optional: :func:`build_systems` skips one that is not installed (o
 import) with a one-line note. Each system is a function of a :class:`PageInput` returning text;
 peers get the page as ``str`` (see :func:`benchmarks.datasets.decode_html`), boilerx gets the raw
 HTML bytes. Exceptions are left to the caller (:func:`run_one` records them as errors).
+
+Settings: trafilatura runs with ``include_comments=False`` (no reference keeps comments), once
+by default and once with ``fast=True``; readability's summary is turned to text with html-text;
+jusText uses the stoplist of the page's ``<html lang>`` (English when absent or unknown);
+newspaper4k does not fetch images; boilerpy3 is its ``ArticleExtractor``; resiliparse is
+``extract_plain_text(main_content=True)``; turbohtml is ``parse(html).main_text()``.
 """
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import importlib.metadata
 import re
@@ -112,15 +119,21 @@ def _readability() -> System:
     return System("readability", "html", run, _version("readability-lxml"))
 
 
+@functools.cache
+def _stoplist(lang: str | None) -> frozenset[str]:
+    """jusText's stoplist for a language code; English when it has none for it."""
+    import justext
+
+    try:
+        return frozenset(justext.get_stoplist(_JUSTEXT_LANGS.get(lang or "en", "English")))
+    except ValueError:
+        return frozenset(justext.get_stoplist("English"))
+
+
 def _justext_paragraphs(html: str, lang: str | None) -> str:
     import justext
 
-    stoplist_name = _JUSTEXT_LANGS.get(lang or "en", "English")
-    try:
-        stoplist = justext.get_stoplist(stoplist_name)
-    except ValueError:
-        stoplist = justext.get_stoplist("English")
-    paras = justext.justext(html, stoplist)
+    paras = justext.justext(html, _stoplist(lang))
     return "\n".join(p.text for p in paras if not p.is_boilerplate)
 
 
@@ -307,7 +320,7 @@ def run_one(system: System, inp: PageInput, timeout: float = 0) -> tuple[str, fl
     except _Timeout:
         out, error = "", f"timeout after {timeout:g} s"
     except Exception as exc:  # noqa: BLE001 - a failing peer scores the page as empty
-        out, error = "", f"{type(exc).__name__}: {str(exc)[:200]}"
+        out, error = "", f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
     finally:
         elapsed = time.perf_counter() - start
         if use_alarm:

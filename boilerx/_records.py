@@ -366,7 +366,12 @@ class WarcReader:
 
     def read(self, stream: IO[bytes] | str, source: str, max_bytes: int) -> Iterator[Record]:
         """Yield the records of ``stream``; a broken archive ends with an error record."""
-        from fastwarc.warc import ArchiveIterator, WarcRecordType
+        try:
+            from fastwarc.warc import ArchiveIterator, WarcRecordType
+        except ImportError as exc:
+            raise ImportError(
+                f"reading WARC and WET needs fastwarc: pip install 'boilerx[batch]' ({exc})"
+            ) from exc
 
         types = WarcRecordType.no_type
         if self.responses:

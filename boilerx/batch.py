@@ -103,7 +103,8 @@ def clean_one(
     if max_bytes is not None and page_size_exceeds(page, max_bytes):
         return BatchResult("", error=f"TooLarge: page is larger than {max_bytes} bytes")
     try:
-        doc = (extract or core.extract)(page, mode=mode, threshold=threshold)
+        extractor: Extractor = extract or core.extract
+        doc = extractor(page, mode=mode, threshold=threshold)
     except Exception as exc:  # a bad page must not take the batch down
         return BatchResult("", error=_error_text(exc))
     return BatchResult(

@@ -12,6 +12,7 @@ Exit status: 0; 2 for wrong arguments; 1 with ``--strict`` when a record failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -255,10 +256,17 @@ class _Writer:
 # ---------------------------------------------------------------- clean
 
 
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+
 def _progress(quiet: bool) -> Any:
     """A tqdm counter on stderr, shown only on a terminal and only once a run takes a while."""
-    from tqdm import tqdm
-
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm is optional (boilerx[batch]): no bar then
+        return contextlib.nullcontext(_NoBar())
     disable = quiet or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
     return tqdm(unit=" pages", file=sys.stderr, disable=disable, delay=1.0, dynamic_ncols=True)
 
@@ -386,6 +394,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except ImportError as exc:  # an optional dependency (fastwarc) is missing
+        print(f"boilerx: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("boilerx: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -78,23 +78,33 @@ _WORD_TO_BITS: dict[str, int] = {}
 for _name, _words in CLASS_WORDS.items():
     for _w in _words:
         _WORD_TO_BITS[_w] = _WORD_TO_BITS.get(_w, 0) | _BIT[_name]
-_SUBSTRINGS = re.compile(
-    "|".join(sorted((re.escape(w) for w in _WORD_TO_BITS if w not in _WHOLE_WORDS), key=len,
-                    reverse=True))
-)
 _ATTR_WORD = re.compile(r"[a-z]+|[A-Z][a-z]*")
+_token_bits: dict[str, int] = {}
 
 
-@lru_cache(maxsize=4096)
+def _bits_of_token(token: str) -> int:
+    """Bits named by one word of a class/id ("relatedposts", "share", "ad")."""
+    bits = _token_bits.get(token)
+    if bits is None:
+        bits = _WORD_TO_BITS[token] if token in _WHOLE_WORDS else 0
+        for word, word_bits in _WORD_TO_BITS.items():
+            if word not in _WHOLE_WORDS and word in token:
+                bits |= word_bits
+        if len(_token_bits) < 50_000:
+            _token_bits[token] = bits
+    return bits
+
+
+@lru_cache(maxsize=8192)
 def class_bits(value: str) -> int:
-    """The context bits named by a class/id attribute value."""
+    """The context bits named by a class/id attribute value. It is cut into words at case
+    changes, digits and punctuation; short vocabulary words must be whole words ("ad" in
+    "ad-slot", not in "header"), longer ones may stand inside a word ("relatedPosts")."""
     bits = 0
     for token in _ATTR_WORD.findall(value):
-        token = token.lower()
-        if token in _WHOLE_WORDS:
-            bits |= _WORD_TO_BITS[token]
-    for m in _SUBSTRINGS.finditer(value.lower()):
-        bits |= _WORD_TO_BITS[m.group(0)]
+        bits |= _bits_of_token(token.lower())
+    for token in value.lower().replace("_", "-").split():  # whole compound: "sidebar-widget"
+        bits |= _bits_of_token(token)
     return bits
 
 

@@ -343,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="html,text")
     parser.add_argument("--no-validate", action="store_true", help="skip validation scores")
     parser.add_argument("--jobs", type=int, default=-1, help="processes for reading pages")
+    parser.add_argument("--dump", type=Path, default=None,
+                        help="write out-of-fold line scores here (joblib), for error analysis")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no datasets at {args.data}", file=sys.stderr)
@@ -368,6 +370,13 @@ def main(argv: list[str] | None = None) -> int:
             threshold = tune_threshold([s for s, _ in judged], [sc for _, sc in judged])
             print(f"[{mode}] site-disjoint validation, threshold {threshold}:")
             report([s for s, _ in judged], [sc for _, sc in judged], threshold)
+            if args.dump:
+                import joblib
+
+                joblib.dump(
+                    [(s.record, s.rendering, s.texts, s.y, s.w, sc) for s, sc in judged],
+                    args.dump.with_suffix(f".{mode}.joblib"),
+                )
         model = fit(samples, args.seed)
         model.set_params(threshold=threshold)
         model.feature_count_ = samples[0].X.shape[1] if samples else 0

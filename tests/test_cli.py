@@ -383,6 +383,20 @@ def test_fake_two_jobs_equal_one_job(fake: None, tmp_path: Path, capsys) -> None
     assert sum(1 for r in records if r["error"]) == 17
 
 
+def test_subprocess_warc_through_a_pipe_keeps_every_record() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "boilerx.cli", "clean", "-", "--jobs", "1"],
+        input=make_warc(True),
+        capture_output=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    records = jsonl(proc.stdout.decode("utf-8"))
+    assert [r["id"] for r in records] == [f"<urn:uuid:{i}>" for i in ("r1", "r2", "bad", "r3")]
+    assert [r["url"] for r in records] == [f"http://x.test/{i}" for i in ("1", "2", "bad", "3")]
+    assert "ContentDecodingError" in records[2]["error"]
+    assert b"4 records" in proc.stderr and b"1 non-HTML skipped" in proc.stderr
+
+
 # ---------------------------------------------------------------- arguments and aliases
 
 

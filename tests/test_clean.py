@@ -1,0 +1,107 @@
+"""clean() and extract() on pages with the shapes of real news pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import BODY, OTHER_HEADLINES, explore_block, news_html, news_text
+
+import boilerx
+
+
+def _has(text: str, snippet: str) -> bool:
+    return " ".join(snippet.split()) in " ".join(text.split())
+
+
+def test_html_article_keeps_body_drops_chrome() -> None:
+    out = boilerx.clean(news_html())
+    for paragraph in BODY:
+        assert _has(out, paragraph)
+    for chrome in ("Home", "Facebook", "2 min read", "All rights reserved", "Cookie settings"):
+        assert chrome not in out.split("\n")
+    assert "Council expands ferry service" not in out.split("\n")  # the headline is not body
+
+
+def test_explore_list_of_other_stories_is_dropped() -> None:
+    out = boilerx.clean(news_html(after=explore_block()))
+    assert all(_has(out, p) for p in BODY)
+    assert not any(h in out for h in OTHER_HEADLINES)
+    assert "By Staff" not in out
+
+
+def test_body_after_recommended_marker_is_kept() -> None:
+    middle = '<div class="recommended"><h4>Recommended</h4></div>'
+    out = boilerx.clean(news_html(middle=middle))
+    assert _has(out, BODY[3]) and _has(out, BODY[4])
+    assert "Recommended" not in out.split("\n")
+
+
+def test_text_mode_seed_shapes() -> None:
+    doc = boilerx.extract(news_text())
+    assert doc.title == "Council expands ferry service"
+    out = doc.text
+    for paragraph in BODY:
+        assert _has(out, paragraph)
+    for chrome in ["2 min read", "icon-facebook icon-twitter icon-whatsapp", "Recommended",
+                   "Explore", *OTHER_HEADLINES]:
+        assert chrome not in out.split("\n")
+
+
+def test_page_of_links_only_gives_little() -> None:
+    links = "".join(f'<li><a href="/{i}">Section number {i}</a></li>' for i in range(300))
+    out = boilerx.clean(f"<html><body><ul>{links}</ul></body></html>")
+    assert len(out.split("\n")) < 30
+
+
+def test_extract_reports_every_line() -> None:
+    doc = boilerx.extract(news_html())
+    assert doc.title == "Council expands ferry service"
+    assert [line.text for line in doc.lines if line.is_body] == doc.text.split("\n")
+    kinds = {line.kind for line in doc.lines}
+    assert {"paragraph", "heading", "list"} <= kinds
+    assert all(0.0 <= line.score <= 1.0 for line in doc.lines)
+    body_scores = [line.score for line in doc.lines if line.text in BODY]
+    menu_scores = [line.score for line in doc.lines if line.text in ("Home", "Sport")]
+    assert min(body_scores) > max(menu_scores)
+
+
+def test_threshold_trades_precision_for_recall() -> None:
+    page = news_html(after=explore_block())
+    kept = [len(boilerx.extract(page, threshold=t).text.split("\n")) for t in (0.05, 0.5, 0.95)]
+    assert kept[0] >= kept[1] >= kept[2]
+    assert kept[0] > kept[2]
+    everything = boilerx.extract(page, threshold=0.0)
+    assert all(line.is_body for line in everything.lines)
+
+
+def test_mode_override() -> None:
+    html = news_html()
+    as_text = boilerx.extract(html, mode="text")
+    assert all(line.kind == "text" for line in as_text.lines)
+    assert any("<p>" in line.text for line in as_text.lines)
+    as_html = boilerx.extract(html, mode="html")
+    assert all(line.kind != "text" for line in as_html.lines)
+
+
+def test_text_mentioning_a_tag_is_text() -> None:
+    text = news_text().replace(BODY[1], BODY[1] + " Use <b> for bold, the editor wrote.")
+    doc = boilerx.extract(text)
+    assert doc.lines and all(line.kind == "text" for line in doc.lines)
+
+
+def test_bytes_and_str_agree() -> None:
+    html = news_html()
+    assert boilerx.clean(html.encode("utf-8")) == boilerx.clean(html)
+
+
+@pytest.mark.parametrize("name", ["000_a1052e944c2760f1", "003_50b31347473447e9"])
+def test_seed_lines(seeds_dir, name: str) -> None:
+    text = (seeds_dir / f"{name}.txt").read_text(encoding="utf-8")
+    labels = json.loads((seeds_dir / f"{name}.labels.json").read_text(encoding="utf-8"))["lines"]
+    kept = set(boilerx.clean(text).split("\n"))
+    for line in labels:
+        if line["label"] == "body":
+            assert line["text"].strip() in kept, f"body line dropped: {line['text'][:60]}"
+        elif line["label"] in ("chrome", "title"):
+            assert line["text"].strip() not in kept, f"{line['label']} kept: {line['text'][:60]}"

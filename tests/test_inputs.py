@@ -1,0 +1,122 @@
+"""Bad and unusual input: every case returns a string or raises a documented error."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import BODY, news_html
+
+import boilerx
+from boilerx import model as model_module
+from boilerx.decode import decode, looks_like_html
+
+
+@pytest.mark.parametrize("page", ["", "   \n\t\n", b"", b"\n\n"])
+def test_empty_or_blank_gives_empty_string(page) -> None:
+    assert boilerx.clean(page) == ""
+
+
+@pytest.mark.parametrize("page", [None, 42, ["<p>x</p>"], 3.5, {"html": "x"}])
+def test_wrong_type_raises_type_error(page) -> None:
+    with pytest.raises(TypeError, match="str or bytes"):
+        boilerx.clean(page)
+
+
+def test_bad_mode_and_threshold_raise_value_error() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        boilerx.clean("text", mode="pdf")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="threshold"):
+        boilerx.clean("text", threshold=1.5)
+
+
+def test_random_bytes_give_a_string() -> None:
+    rng = random.Random(7)
+    for size in (1, 100, 10_000, 200_000):
+        junk = bytes(rng.getrandbits(8) for _ in range(size))
+        assert isinstance(boilerx.clean(junk), str)
+
+
+def test_nul_characters_are_dropped_not_fatal() -> None:
+    page = news_html().replace("harbour", "har\x00bour")
+    out = boilerx.clean(page)
+    assert "\x00" not in out
+    assert "harbour ferry service" in out
+
+
+def test_page_nested_50000_deep() -> None:
+    page = "<html><body>" + "<div>" * 50_000 + f"<p>{BODY[0]}</p>" + "</div>" * 50_000
+    out = boilerx.clean(page)
+    assert isinstance(out, str)
+    doc = boilerx.extract(page)
+    assert any(BODY[0][:40] in line.text for line in doc.lines)  # the text was not lost
+
+
+def test_page_of_5000_links() -> None:
+    links = "".join(f'<a href="/p/{i}">Link {i}</a> ' for i in range(5000))
+    doc = boilerx.extract(f"<html><body><div>{links}</div></body></html>")
+    assert doc.lines and sum(len(line.text) for line in doc.lines) > 20_000
+
+
+def test_page_without_body_tag() -> None:
+    out = boilerx.clean("".join(f"<p>{p}</p>" for p in BODY))
+    assert BODY[0] in out
+
+
+def test_20_mb_page() -> None:
+    paragraph = "".join(f"<p>{p}</p>" for p in BODY)
+    page = news_html(middle=paragraph * (20_000_000 // len(paragraph)))
+    assert len(page) > 20_000_000
+    out = boilerx.clean(page)
+    assert out.count(BODY[0]) > 1000
+
+
+def test_decode_bom_declared_charset_and_fallback() -> None:
+    assert decode("\ufeffHällo".encode("utf-8-sig")) == "Hällo"
+    assert decode("Hällo".encode("utf-16")) == "Hällo"
+    cyrillic = '<meta charset="windows-1251"><p>Привет мир</p>'.encode("cp1251")
+    assert "Привет мир" in decode(cyrillic)
+    sjis = '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>日本語</p>'
+    assert "日本語" in decode(sjis.encode("shift_jis"))
+    assert decode("naïve café".encode("utf-8")) == "naïve café"
+    assert decode("naïve café".encode("latin-1")) == "naïve café"  # not UTF-8: cp1252 fallback
+    assert decode(b"\xff\xfe\xfa broken \x81") != ""
+
+
+def test_declared_charset_that_lies_falls_back_to_utf8() -> None:
+    page = '<meta charset="ascii"><p>Grüße</p>'.encode()
+    assert "Grüße" in decode(page)
+
+
+def test_html_detection() -> None:
+    assert looks_like_html("<html><body><p>x</p></body></html>")
+    assert looks_like_html("<div><p>One</p><p>Two</p></div>")
+    assert not looks_like_html("Use <b> to make text bold.\nThat is all.")
+    assert not looks_like_html("plain words only")
+
+
+def test_tampered_model_is_refused(tmp_path: Path, monkeypatch) -> None:
+    for f in model_module.MODEL_DIR.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
+    target = tmp_path / manifest["files"]["text"]["file"]
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    monkeypatch.setattr(model_module, "MODEL_DIR", tmp_path)
+    monkeypatch.setattr(model_module, "_models", {})
+    with pytest.raises(boilerx.ModelIntegrityError, match="SHA-256"):
+        boilerx.clean("A line of text that is long enough to be scored as a sentence.")
+
+
+def test_shipped_models_match_manifest() -> None:
+    manifest = json.loads((model_module.MODEL_DIR / "MANIFEST.json").read_text())
+    for entry in manifest["files"].values():
+        path = model_module.MODEL_DIR / entry["file"]
+        assert model_module.sha256_of(path) == entry["sha256"]
+    total = sum(os.path.getsize(model_module.MODEL_DIR / e["file"]) for e in manifest["files"].values())
+    assert total <= 10_000_000
