@@ -190,11 +190,11 @@ def run_dataset(
             speed: dict[str, Any] = speed_summary(t.seconds, t.nbytes)
             total = speed["total_s"]
             speed["speedup_vs_trafilatura"] = trf_total / total if trf_total and total else None
-            quality = None
+            quality: dict[str, Any] | None = None
             by_type: dict[str, Any] = {}
             if t.scores:
                 page_scores = [sc for _, sc in t.scores]
-                quality = aggregate(page_scores)
+                quality = dict(aggregate(page_scores))
                 quality["f1_ci"] = list(bootstrap_f1_ci(page_scores, n_boot)) if n_boot else None
                 for typ in sorted({typ for typ, _ in t.scores}):
                     by_type[typ] = aggregate([sc for ty, sc in t.scores if ty == typ])

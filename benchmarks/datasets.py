@@ -12,13 +12,14 @@ Three layouts are auto-detected from the files in a folder:
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from boilerx.decode import decode
 
 LAYOUT_FILES = {"common": "pages.jsonl", "aeb": "ground-truth.json", "trafilatura": "evaldata.json"}
 
@@ -73,39 +74,10 @@ class Dataset:
     pages: list[Page]
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
-def declared_charset(raw: bytes) -> str | None:
-    """The codec a BOM or a ``<meta charset>`` near the top of ``raw`` names, if Python knows it."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    match = _META_CHARSET.search(raw[:4096])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", "replace").lower()
-    if name in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
-        name = "cp1252"  # what browsers do with these labels
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
 def decode_html(raw: bytes | str) -> str:
-    """Decode page bytes: strict UTF-8 if it fits, else the declared charset, else UTF-8/replace."""
-    if isinstance(raw, str):
-        return raw
-    charset = declared_charset(raw)
-    if charset in {"utf-8-sig", "utf-16"}:
-        return raw.decode(charset, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    return raw.decode(charset or "utf-8", errors="replace")
+    """Page bytes as text, decoded the way boilerx decodes them (BOM, declared charset,
+    UTF-8, Windows-1252), so every system reads the same characters."""
+    return raw if isinstance(raw, str) else decode(raw)
 
 
 def html_to_text(html: str) -> str:

@@ -186,9 +186,9 @@ def scaling(
                     break
                 times.append(secs)
             if times:
-                entry["sizes"].append(size)  # type: ignore[union-attr]
-                entry["bytes"].append(len(raw))  # type: ignore[union-attr]
-                entry["seconds"].append(statistics.median(times))  # type: ignore[union-attr]
+                entry["sizes"].append(size)  # type: ignore[attr-defined]
+                entry["bytes"].append(len(raw))  # type: ignore[attr-defined]
+                entry["seconds"].append(statistics.median(times))  # type: ignore[attr-defined]
                 if max(times) > call_limit_s / 3:
                     stopped.add(system.name)
             else:

@@ -45,7 +45,9 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     if len(high):
         lo, hi = high[0], high[-1]
         out[:, 10] = (pos >= lo) & (pos <= hi)
-        out[:, 11] = np.minimum(np.where(pos < lo, lo - pos, np.where(pos > hi, pos - hi, 0)) / 20, 1)
+        out[:, 11] = np.minimum(
+            np.where(pos < lo, lo - pos, np.where(pos > hi, pos - hi, 0)) / 20, 1
+        )
     else:
         out[:, 11] = 1.0
     for j, labels in enumerate(groups[:2]):

@@ -13,8 +13,12 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9._\-]{1,40})""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.I
+)
+_XML_ENCODING = re.compile(
+    rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9._\-]{1,40})""", re.I
+)
 # Tags whose presence marks markup rather than prose that mentions a tag name.
 _HTML_SIGNS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|</(?:p|div|span|a|li|td|h[1-6]|section|article)>",
@@ -39,6 +43,10 @@ def decode(data: bytes) -> str:
             codec = None
         if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a page read as ASCII can't be
             codec = None
+        elif codec in ("latin-1", "iso8859-1", "ascii", "cp1252"):
+            # What browsers read for these labels; but pages that declare them while being
+            # UTF-8 are common, and valid UTF-8 with non-ASCII bytes is no accident.
+            codec = None if _is_utf8(data) else "cp1252"
         if codec:
             try:
                 return data.decode(codec)
@@ -48,6 +56,14 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def looks_like_html(text: str) -> bool:

@@ -75,21 +75,57 @@ _TERMINAL = re.compile(r"[.!?。！？…;]['\"”’»)\]]*$", re.M)
 
 
 SHAPE_NAMES = [
-    "log_chars", "log_words", "terminal", "ends_colon", "comma_rate", "upper_frac",
-    "titlecase_frac", "starts_upper", "digit_frac", "letter_frac", "mean_word_len",
-    "separators", "date", "read_time", "n_sentences", "is_title", "title_overlap", "repeats",
-    *("m_" + name for name in _MARKERS), "short_marker", "prose",
+    "log_chars",
+    "log_words",
+    "terminal",
+    "ends_colon",
+    "comma_rate",
+    "upper_frac",
+    "titlecase_frac",
+    "starts_upper",
+    "digit_frac",
+    "letter_frac",
+    "mean_word_len",
+    "separators",
+    "date",
+    "read_time",
+    "n_sentences",
+    "is_title",
+    "title_overlap",
+    "repeats",
+    *("m_" + name for name in _MARKERS),
+    "short_marker",
+    "prose",
 ]
 HTML_NAMES = [
-    "link_density", "log_links", "rel_depth", *("kind_" + k for k in KINDS[:-1]),
-    *("bit_" + b for b in BITS), *("near_" + b for b in BITS),
-    "share_c1", "share_c2", "share_c3", "share_c4", "in_main", "main_share",
-    "sig_log_count", "sig_link_density", "sig_mean_chars", "sig_prose_share",
+    "link_density",
+    "log_links",
+    "rel_depth",
+    *("kind_" + k for k in KINDS[:-1]),
+    *("bit_" + b for b in BITS),
+    *("near_" + b for b in BITS),
+    "share_c1",
+    "share_c2",
+    "share_c3",
+    "share_c4",
+    "in_main",
+    "main_share",
+    "sig_log_count",
+    "sig_link_density",
+    "sig_mean_chars",
+    "sig_prose_share",
 ]
 TEXT_NAMES = ["gap_before", "gap_after"]
 POSITION_NAMES = [
-    "rel_index", "rel_chars", "log_n_lines", "in_prose_run", "prose_run_dist", "run_share",
-    "since_more", "after_more", "until_prose_rel",
+    "rel_index",
+    "rel_chars",
+    "log_n_lines",
+    "in_prose_run",
+    "prose_run_dist",
+    "run_share",
+    "since_more",
+    "after_more",
+    "until_prose_rel",
 ]
 _CONTEXT_BASE = ["log_chars", "terminal", "prose", "m_more_stories", "titlecase_frac"]
 _CONTEXT_BASE_HTML = ["link_density"]
@@ -119,8 +155,11 @@ def _char_counts(joined: str, starts: np.ndarray) -> tuple[np.ndarray, ...]:
     code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     upper = code != lower
-    letter = upper | (lower >= 0x0590) | ((lower >= 97) & (lower <= 122)) | (
-        (lower >= 0xDF) & (lower < 0x0590) & (lower != 0xF7)
+    letter = (
+        upper
+        | (lower >= 0x0590)
+        | ((lower >= 97) & (lower <= 122))
+        | ((lower >= 0xDF) & (lower < 0x0590) & (lower != 0xF7))
     )
     digit = (code >= 48) & (code <= 57)
     space_before = np.empty_like(upper)
@@ -216,15 +255,15 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
         if p:
             for c in conts:
                 held[c] = held.get(c, 0.0) + p
-    # main region: the innermost container holding at least half of the page's prose
+    # main region: a container holding at least half of the page's prose, the one that stands
+    # farthest into its line's list of enclosing blocks
     main, main_held = -1, 0.0
     best_depth = -1
     for conts in page.containers:
         for depth, c in enumerate(conts):
             h = held.get(c, 0.0)
-            if h >= 0.5 * total and (depth > best_depth or c == main):
-                if depth > best_depth:
-                    main, main_held, best_depth = c, h, depth
+            if h >= 0.5 * total and depth > best_depth:
+                main, main_held, best_depth = c, h, depth
     sig_count: Counter[str] = Counter(page.signatures)
     sig_link: dict[str, float] = {}
     sig_chars: dict[str, float] = {}
@@ -325,27 +364,33 @@ def line_features(page: Page) -> np.ndarray:
         bits = (np.array(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
         near = (np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks) > 0
         depths = np.array(page.depths, dtype=np.float32)
-        markup = np.hstack([
-            link_density[:, None],
-            np.log1p(np.array(page.n_links, dtype=np.float32))[:, None],
-            (depths / max(depths.max(), 1.0))[:, None],
-            kinds,
-            bits.astype(np.float32),
-            near.astype(np.float32),
-            _container_features(page, chars * prose),
-        ])
+        markup = np.hstack(
+            [
+                link_density[:, None],
+                np.log1p(np.array(page.n_links, dtype=np.float32))[:, None],
+                (depths / max(depths.max(), 1.0))[:, None],
+                kinds,
+                bits.astype(np.float32),
+                near.astype(np.float32),
+                _container_features(page, chars * prose),
+            ]
+        )
     else:
         gaps = np.minimum(np.array(page.gaps, dtype=np.float32), 2.0)
         markup = np.stack([gaps, np.append(gaps[1:], 1.0)], axis=1)
 
     cum_chars = np.cumsum(chars) - chars
-    position = np.hstack([
-        (np.arange(n) / max(n - 1, 1))[:, None],
-        (cum_chars / max(chars.sum(), 1.0))[:, None],
-        np.full((n, 1), np.log1p(n)),
-        _prose_runs(prose, chars),
-        _marker_distance(shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]], prose),
-    ]).astype(np.float32)
+    position = np.hstack(
+        [
+            (np.arange(n) / max(n - 1, 1))[:, None],
+            (cum_chars / max(chars.sum(), 1.0))[:, None],
+            np.full((n, 1), np.log1p(n)),
+            _prose_runs(prose, chars),
+            _marker_distance(
+                shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]], prose
+            ),
+        ]
+    ).astype(np.float32)
 
     base = [shape[:, col[name]] for name in _CONTEXT_BASE]
     if page.is_html:

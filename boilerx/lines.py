@@ -13,17 +13,82 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 # ---------------------------------------------------------------- vocabulary of the markup
 _SKIP = frozenset(
-    "script style noscript template svg math head iframe object embed canvas select option "
-    "datalist textarea button video audio map dialog".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "head",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "option",
+        "datalist",
+        "textarea",
+        "button",
+        "video",
+        "audio",
+        "map",
+        "dialog",
+    ]
 )
 _BLOCK = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table tr td th thead tbody tfoot caption figure "
-    "figcaption blockquote pre section article aside header footer nav main form fieldset legend "
-    "address hr br details summary menu center body html hgroup".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "form",
+        "fieldset",
+        "legend",
+        "address",
+        "hr",
+        "br",
+        "details",
+        "summary",
+        "menu",
+        "center",
+        "body",
+        "html",
+        "hgroup",
+    ]
 )
 KINDS = ("other", "heading", "paragraph", "list", "table", "caption", "quote", "pre", "text")
 _KIND_OF_TAG = {
@@ -41,8 +106,23 @@ CLASS_WORDS: dict[str, tuple[str, ...]] = {
     "nav": ("nav", "menu", "breadcrumb", "masthead", "topbar", "toolbar", "skip"),
     "share": ("share", "social", "sharing", "facebook", "twitter", "whatsapp", "icon"),
     "related": (
-        "related", "recommend", "more", "teaser", "promo", "outbrain", "taboola", "trending",
-        "popular", "most", "also", "card", "suggest", "next", "prev", "upsell", "read",
+        "related",
+        "recommend",
+        "more",
+        "teaser",
+        "promo",
+        "outbrain",
+        "taboola",
+        "trending",
+        "popular",
+        "most",
+        "also",
+        "card",
+        "suggest",
+        "next",
+        "prev",
+        "upsell",
+        "read",
     ),
     "comment": ("comment", "reply", "disqus", "discussion", "respon", "forum", "review"),
     "ad": ("ad", "ads", "advert", "sponsor", "banner", "dfp", "gpt", "anzeige", "commercial"),
@@ -50,29 +130,105 @@ CLASS_WORDS: dict[str, tuple[str, ...]] = {
     "header": ("header", "topnav", "logo", "brand", "site-head"),
     "sidebar": ("sidebar", "aside", "rail", "widget", "side", "column", "col"),
     "content": (
-        "article", "content", "story", "post", "entry", "main", "body", "text", "prose",
-        "rich", "paragraph", "detail", "blog", "page", "single",
+        "article",
+        "content",
+        "story",
+        "post",
+        "entry",
+        "main",
+        "body",
+        "text",
+        "prose",
+        "rich",
+        "paragraph",
+        "detail",
+        "blog",
+        "page",
+        "single",
     ),
     "meta": ("byline", "author", "date", "time", "meta", "dateline", "publish", "tag", "categor"),
-    "caption": ("caption", "figure", "credit", "image", "photo", "media", "gallery", "img", "video"),
+    "caption": (
+        "caption",
+        "figure",
+        "credit",
+        "image",
+        "photo",
+        "media",
+        "gallery",
+        "img",
+        "video",
+    ),
     "subscribe": (
-        "subscri", "newsletter", "signup", "paywall", "login", "modal", "popup", "cookie",
-        "consent", "gdpr", "register", "cta",
+        "subscri",
+        "newsletter",
+        "signup",
+        "paywall",
+        "login",
+        "modal",
+        "popup",
+        "cookie",
+        "consent",
+        "gdpr",
+        "register",
+        "cta",
     ),
     "hidden": ("hidden", "sr-only", "visually", "screen-reader", "offscreen", "hide"),
     "list": ("list", "feed", "grid", "river", "stream", "collection", "items", "archive", "link"),
     "title": ("title", "headline", "heading", "hed"),
 }
-_LANDMARKS = ("nav", "header", "footer", "aside", "article", "form", "a", "li", "table",
-              "figure", "blockquote", "heading", "time", "main")
+_LANDMARKS = (
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "article",
+    "form",
+    "a",
+    "li",
+    "table",
+    "figure",
+    "blockquote",
+    "heading",
+    "time",
+    "main",
+)
 BITS: tuple[str, ...] = tuple(CLASS_WORDS) + tuple("in_" + t for t in _LANDMARKS)
 _BIT = {name: 1 << i for i, name in enumerate(BITS)}
 
 # Short words must be whole words of the attribute ("ad" in "ad-slot", not in "header");
 # longer ones may stand anywhere in it ("relatedPosts", "article-body").
 _WHOLE_WORDS = frozenset(
-    "ad ads col nav tag gpt dfp cta hed img main more most also next prev side rail read page "
-    "card link text time date body post items list".split()
+    [
+        "ad",
+        "ads",
+        "col",
+        "nav",
+        "tag",
+        "gpt",
+        "dfp",
+        "cta",
+        "hed",
+        "img",
+        "main",
+        "more",
+        "most",
+        "also",
+        "next",
+        "prev",
+        "side",
+        "rail",
+        "read",
+        "page",
+        "card",
+        "link",
+        "text",
+        "time",
+        "date",
+        "body",
+        "post",
+        "items",
+        "list",
+    ]
 )
 _WORD_TO_BITS: dict[str, int] = {}
 for _name, _words in CLASS_WORDS.items():
@@ -109,18 +265,34 @@ def class_bits(value: str) -> int:
 
 
 _TAG_BITS = {
-    "nav": _BIT["in_nav"], "header": _BIT["in_header"], "footer": _BIT["in_footer"],
-    "aside": _BIT["in_aside"], "article": _BIT["in_article"], "main": _BIT["in_main"],
-    "form": _BIT["in_form"], "a": _BIT["in_a"], "li": _BIT["in_li"], "ul": _BIT["in_li"],
-    "ol": _BIT["in_li"], "table": _BIT["in_table"], "figure": _BIT["in_figure"],
-    "figcaption": _BIT["in_figure"] | _BIT["caption"], "blockquote": _BIT["in_blockquote"],
+    "nav": _BIT["in_nav"],
+    "header": _BIT["in_header"],
+    "footer": _BIT["in_footer"],
+    "aside": _BIT["in_aside"],
+    "article": _BIT["in_article"],
+    "main": _BIT["in_main"],
+    "form": _BIT["in_form"],
+    "a": _BIT["in_a"],
+    "li": _BIT["in_li"],
+    "ul": _BIT["in_li"],
+    "ol": _BIT["in_li"],
+    "table": _BIT["in_table"],
+    "figure": _BIT["in_figure"],
+    "figcaption": _BIT["in_figure"] | _BIT["caption"],
+    "blockquote": _BIT["in_blockquote"],
     "time": _BIT["in_time"],
     **{h: _BIT["in_heading"] for h in ("h1", "h2", "h3", "h4", "h5", "h6")},
 }
 _ROLE_BITS = {
-    "navigation": _BIT["in_nav"], "banner": _BIT["in_header"], "contentinfo": _BIT["in_footer"],
-    "complementary": _BIT["in_aside"], "main": _BIT["in_main"], "article": _BIT["in_article"],
-    "dialog": _BIT["subscribe"], "menu": _BIT["nav"], "menubar": _BIT["nav"],
+    "navigation": _BIT["in_nav"],
+    "banner": _BIT["in_header"],
+    "contentinfo": _BIT["in_footer"],
+    "complementary": _BIT["in_aside"],
+    "main": _BIT["in_main"],
+    "article": _BIT["in_article"],
+    "dialog": _BIT["subscribe"],
+    "menu": _BIT["nav"],
+    "menubar": _BIT["nav"],
 }
 _CONTAINERS_KEPT = 8  # how many enclosing blocks a line remembers (bounded: linear in depth)
 _MAX_DEPTH = 400  # deeper markup is flattened before parsing (Lexbor is quadratic in depth)
@@ -296,8 +468,16 @@ def html_lines(html: str) -> Page:
             )
             stack.append(end_of_block)
         else:
-            new_ctx = (bits | own, near | own, block_bits | own, depth + 1, conts, sig, kind,
-                       in_link)
+            new_ctx = (
+                bits | own,
+                near | own,
+                block_bits | own,
+                depth + 1,
+                conts,
+                sig,
+                kind,
+                in_link,
+            )
         child = node.last_child
         while child is not None:
             stack.append((child, new_ctx))

@@ -13,7 +13,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-MODEL_DIR = Path(os.environ.get("BOILERX_MODEL_DIR", Path(__file__).resolve().parent.parent / "models"))
+MODEL_DIR = Path(
+    os.environ.get("BOILERX_MODEL_DIR", Path(__file__).resolve().parent.parent / "models")
+)
 MANIFEST = "MANIFEST.json"
 
 
@@ -35,13 +37,28 @@ def load_verified(path: Path, expected_sha256: str) -> Any:
     import joblib
 
     if not path.is_file():
-        raise ModelIntegrityError(f"model file {path} is missing; retrain with python -m boilerx.train")
+        raise ModelIntegrityError(
+            f"model file {path} is missing; retrain with python -m boilerx.train"
+        )
     actual = sha256_of(path)
     if actual != expected_sha256:
         raise ModelIntegrityError(
-            f"refusing to load {path}: SHA-256 {actual} does not match the recorded {expected_sha256}"
+            f"refusing to load {path}: SHA-256 {actual} does not match "
+            f"the recorded {expected_sha256}"
         )
     return joblib.load(path)
+
+
+def write_manifest(directory: Path) -> dict:
+    """Record the SHA-256 of every model file (``html.joblib``, ``text.joblib``) in
+    ``directory``'s manifest, and return it."""
+    files = {
+        path.stem: {"file": path.name, "sha256": sha256_of(path)}
+        for path in sorted(directory.glob("*.joblib"))
+    }
+    manifest = {"files": files}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest
 
 
 _lock = threading.Lock()

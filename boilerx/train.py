@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,12 +28,14 @@ from boilerx.core import guess_title
 from boilerx.decode import decode
 from boilerx.features import line_features, line_groups
 from boilerx.lines import KINDS, Page, html_lines, text_lines
-from boilerx.model import MANIFEST, sha256_of
+from boilerx.model import sha256_of, write_manifest
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models"
 _WORDS = re.compile(r"\w+")
-_THIRD_PARTY = re.compile(r"w3\.org|facebook|twitter|google|doubleclick|addthis|schema\.org|gravatar")
+_THIRD_PARTY = re.compile(
+    r"w3\.org|facebook|twitter|google|doubleclick|addthis|schema\.org|gravatar"
+)
 _PARAGRAPH_KINDS = {KINDS.index(k) for k in ("paragraph", "heading", "list", "quote", "pre")}
 
 
@@ -54,7 +57,8 @@ class Record:
 
 # ---------------------------------------------------------------- reading the datasets
 def _site_of(record: dict, html: bytes) -> str:
-    """The page's site: its URL's host, else the canonical/og:url host, else its most linked host."""
+    """The page's site: its URL's host, else its canonical or og:url host, else the host it
+    links to most."""
     url = record.get("url") or ""
     m = re.match(r"(?:https?://)?(?:www\.)?([^/:]+)", url.split("::")[-1])
     if m and "." in m.group(1) and not url.startswith("hard::") and "://" in url:
@@ -62,9 +66,9 @@ def _site_of(record: dict, html: bytes) -> str:
     if url.startswith(("hard::", "easy::")) or "::" in url:
         return re.split(r"[-_]", url.split("::", 1)[1], maxsplit=1)[0]
     head = html[:300_000].decode("utf-8", "replace")
-    m = re.search(r"""rel=["']canonical["'][^>]*href=["']https?://(?:www\.)?([^/"']+)""", head) or re.search(
-        r"""og:url["'][^>]*content=["']https?://(?:www\.)?([^/"']+)""", head
-    )
+    m = re.search(
+        r"""rel=["']canonical["'][^>]*href=["']https?://(?:www\.)?([^/"']+)""", head
+    ) or re.search(r"""og:url["'][^>]*content=["']https?://(?:www\.)?([^/"']+)""", head)
     if m:
         return m.group(1).lower()
     hosts = Counter(
@@ -89,7 +93,8 @@ def read_records(root: Path, limit: int | None = None) -> list[Record]:
                 Record(
                     dataset=folder.name,
                     id=row["id"],
-                    site=f"{folder.name}:{_site_of(row, html)}" if folder.name != "dragnet"
+                    site=f"{folder.name}:{_site_of(row, html)}"
+                    if folder.name != "dragnet"
                     else _site_of(row, html),
                     html_path=html_path,
                     text_path=folder / "text" / f"{row['id']}.txt",
@@ -200,80 +205,207 @@ class Sample:
     groups: tuple[np.ndarray, np.ndarray]
 
 
-def build_samples(record: Record, mode: str) -> list[Sample]:
+def build_samples(record: Record, mode: str, headlines: list[str]) -> list[Sample]:
+    """Feature rows of the page's renderings; for some pages also an augmented copy."""
     samples = []
+    rng = np.random.default_rng(int(hashlib.sha1(record.id.encode()).hexdigest()[:8], 16))
     for name, page in renderings(record, mode):
         if not page.texts:
             continue
         y, w = label_lines(page.texts, record)
-        w *= 1.0 / np.sqrt(max(len(page.texts), 1) / 50.0 + 1.0)  # long pages weigh less a line
-        samples.append(
-            Sample(record, name, page.texts, line_features(page), y, w, line_groups(page))
-        )
+        versions = [(name, page, y, w)]
+        if record.body and name != "browser" and rng.random() < _AUGMENTED_SHARE:
+            versions.append(("augmented", *augment(page, y, w, rng, headlines)))
+        for version, pg, yy, ww in versions:
+            ww = ww / np.sqrt(max(len(pg.texts), 1) / 50.0 + 1.0)  # long pages weigh less a line
+            samples.append(
+                Sample(record, version, pg.texts, line_features(pg), yy, ww, line_groups(pg))
+            )
     return samples
 
 
+# ---------------------------------------------------------------- augmentation
+# Real pages have few marker lines inside the article ("Recommended" with body after it,
+# "Related: …" glued to a headline, share bars) and not every site ends with an "Explore"
+# list of other stories; an augmented copy of some pages adds them, labelled chrome, so the
+# model learns what such lines are wherever they stand.
+_AUGMENTED_SHARE = 0.35
+_INLINE_MARKERS = [
+    "Recommended",
+    "Related",
+    "Advertisement",
+    "ADVERTISEMENT",
+    "Read more",
+    "Read also",
+    "Read next",
+    "Most read",
+    "Explore",
+    "Story continues below advertisement",
+    "Share this article",
+    "icon-facebook icon-twitter icon-whatsapp",
+    "Share",
+    "2 min read",
+    "Lesen Sie auch",
+    "Mehr zum Thema",
+    "Anzeige",
+    "À lire aussi",
+    "Publicité",
+    "Leer más",
+    "Te puede interesar",
+    "Czytaj także",
+    "Zobacz też",
+    "Leia também",
+    "Leggi anche",
+    "Sign up for our newsletter",
+    "Follow us on Twitter",
+    "You may also like",
+]
+_LEADS = [
+    "Related",
+    "Read more: ",
+    "Read also: ",
+    "Related: ",
+    "RELATED: ",
+    "See also: ",
+    "Lesen Sie auch: ",
+    "À lire aussi : ",
+    "Czytaj także: ",
+    "Leer más: ",
+]
+_LIST_HEADS = [
+    "Explore",
+    "Recommended",
+    "More from this section",
+    "Most read",
+    "Related stories",
+    "You may also like",
+    "Latest news",
+    "Top stories",
+    "Weitere Artikel",
+    "À lire aussi",
+    "Zobacz także",
+    "Noticias relacionadas",
+]
+_NAMES = ["Anna Berg", "Yusuf Kamadan", "Maria Lopez", "John Carter", "Li Wei", "Sophie Martin"]
+
+
+def augment(
+    page: Page, y: np.ndarray, w: np.ndarray, rng: np.random.Generator, headlines: list[str]
+) -> tuple[Page, np.ndarray, np.ndarray]:
+    """A copy of ``page`` with marker lines inside its body and a list of other stories after
+    it; every added line is labelled chrome."""
+    body = np.flatnonzero(y == 1)
+    if len(body) < 2:
+        return page, y, w
+    inserts: dict[int, list[str]] = {}
+    for _ in range(int(rng.integers(1, 4))):
+        at = int(body[rng.integers(1, len(body))])  # before a body line, never the first
+        if rng.random() < 0.5:
+            line = _INLINE_MARKERS[int(rng.integers(len(_INLINE_MARKERS)))]
+        else:
+            lead = _LEADS[int(rng.integers(len(_LEADS)))]
+            line = lead + (headlines[int(rng.integers(len(headlines)))] if headlines else "")
+        inserts.setdefault(at, []).append(line)
+    if headlines and rng.random() < 0.7:
+        tail = [_LIST_HEADS[int(rng.integers(len(_LIST_HEADS)))]]
+        bylines = rng.random() < 0.5
+        for _ in range(int(rng.integers(4, 13))):
+            tail.append(headlines[int(rng.integers(len(headlines)))])
+            if bylines and rng.random() < 0.6:
+                tail.append("By " + _NAMES[int(rng.integers(len(_NAMES)))])
+        long_body = [i for i in body if len(page.texts[i].split()) >= 8]
+        end = long_body[-1] if long_body else int(body[-1])
+        inserts.setdefault(end + 1, []).extend(tail)
+    return _with_lines(page, y, w, inserts)
+
+
+def _with_lines(
+    page: Page, y: np.ndarray, w: np.ndarray, inserts: dict[int, list[str]]
+) -> tuple[Page, np.ndarray, np.ndarray]:
+    """``page`` with chrome lines inserted before the given line numbers; an inserted line takes
+    the markup context of the line it follows (in a block of its own)."""
+    new = Page(title=page.title, is_html=page.is_html)
+    ys: list[int] = []
+    ws: list[float] = []
+    n = len(page.texts)
+    fresh = 10**9
+
+    def add(i: int, text: str | None, label: int, weight: float) -> None:
+        nonlocal fresh
+        src = min(max(i, 0), n - 1)
+        new.kinds.append(page.kinds[src])
+        new.bits.append(page.bits[src])
+        new.near_bits.append(page.near_bits[src])
+        new.depths.append(page.depths[src])
+        if text is None:  # the page's own line
+            new.texts.append(page.texts[src])
+            new.link_chars.append(page.link_chars[src])
+            new.n_links.append(page.n_links[src])
+            new.containers.append(page.containers[src])
+            new.signatures.append(page.signatures[src])
+            if not page.is_html:
+                new.gaps.append(page.gaps[src])
+        else:  # an inserted line: a headline is a link, in a block of its own
+            linked = page.is_html and len(text.split()) > 4
+            new.texts.append(text)
+            new.link_chars.append(len(text) if linked else 0)
+            new.n_links.append(1 if linked else 0)
+            fresh += 1
+            new.containers.append(
+                page.containers[src][:-1] + (fresh,) if page.is_html else page.containers[src]
+            )
+            new.signatures.append(
+                page.signatures[src] + ">aside." if page.is_html else page.signatures[src]
+            )
+            if not page.is_html:
+                new.gaps.append(1)
+        ys.append(label)
+        ws.append(weight)
+
+    for i in range(n + 1):
+        for text in inserts.get(i, []):
+            add(i - 1, text, 0, 1.0)
+        if i < n:
+            add(i, None, int(y[i]), float(w[i]))
+    return new, np.array(ys, dtype=np.int8), np.array(ws, dtype=np.float32)
+
+
 # ---------------------------------------------------------------- scoring
-def _shingles(text: str) -> Counter:
-    toks = _WORDS.findall(text)
-    if len(toks) < 4:
-        return Counter([tuple(toks)]) if toks else Counter()
-    return Counter(zip(toks, toks[1:], toks[2:], toks[3:]))
-
-
-def page_prf(output: str, reference: str) -> tuple[float, float]:
-    """Precision and recall of word 4-gram shingles for one page."""
-    out, ref = _shingles(output), _shingles(reference)
-    tp = sum((out & ref).values())
-    fp = sum(out.values()) - tp
-    fn = sum(ref.values()) - tp
-    precision = tp / (tp + fp) if tp + fp else (1.0 if not ref else 0.0)
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return precision, recall
-
-
-def snippet_counts(output: str, record: Record) -> tuple[int, int, int]:
-    """True positives, false positives and false negatives of the ``with``/``without`` snippets."""
-    text = _norm(output)
-    tp = sum(_norm(s) in text for s in record.with_)
-    fn = len(record.with_) - tp
-    fp = sum(_norm(s) in text for s in record.without)
-    return tp, fp, fn
-
-
 def report(samples: list[Sample], scores: list[np.ndarray], threshold: float) -> dict[str, float]:
     """Validation scores per dataset (and page type for wcxb-dev); prints them."""
-    per: dict[str, list[tuple[float, float]]] = {}
-    snippets: dict[str, list[int]] = {}
+    from benchmarks.metrics import SnippetCounts, aggregate, score_page
+
+    per: dict[str, list] = {}
+    snippets: dict[str, SnippetCounts] = {}
     for sample, s in zip(samples, scores):
         output = "\n".join(t for t, k in zip(sample.texts, s >= threshold) if k)
         r = sample.record
         if r.body:
             keys = [r.dataset] + ([f"{r.dataset}/{r.type}"] if r.dataset == "wcxb-dev" else [])
             for key in keys:
-                per.setdefault(key, []).append(page_prf(output, r.body))
+                per.setdefault(key, []).append(score_page(output, r.body))
         if r.with_ or r.without:
-            c = snippets.setdefault(r.dataset, [0, 0, 0])
-            for j, v in enumerate(snippet_counts(output, r)):
-                c[j] += v
+            snippets.setdefault(r.dataset, SnippetCounts()).add(output, r.with_, r.without)
     result = {}
     for key in sorted(per):
-        p = float(np.mean([a for a, _ in per[key]]))
-        rc = float(np.mean([b for _, b in per[key]]))
-        f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
-        result[key] = f1
-        print(f"  {key:32s} pages {len(per[key]):5d}  P {p:.3f}  R {rc:.3f}  F1 {f1:.3f}")
-    for key, (tp, fp, fn) in sorted(snippets.items()):
-        p = tp / (tp + fp) if tp + fp else 0.0
-        rc = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
-        result[f"{key}:snippets"] = f1
-        print(f"  {key + ' (snippets)':32s}              P {p:.3f}  R {rc:.3f}  F1 {f1:.3f}")
+        m = aggregate(per[key])
+        result[key] = float(m["f1"])
+        print(
+            f"  {key:32s} pages {len(per[key]):5d}  P {m['precision']:.3f}  "
+            f"R {m['recall']:.3f}  F1 {m['f1']:.3f}"
+        )
+    for key, counts in sorted(snippets.items()):
+        m = counts.summary()
+        result[f"{key}:snippets"] = float(m["f1"])
+        print(
+            f"  {key + ' (snippets)':32s}              P {m['precision']:.3f}  "
+            f"R {m['recall']:.3f}  F1 {m['f1']:.3f}"
+        )
     return result
 
 
 # ---------------------------------------------------------------- fitting
-def _stack(samples: list[Sample]) -> dict[str, np.ndarray]:
+def _stack(samples: list[Sample]) -> dict[str, Any]:
     X = np.vstack([s.X for s in samples])
     y = np.concatenate([s.y for s in samples])
     w = np.concatenate([s.w for s in samples])
@@ -295,39 +427,59 @@ def fit(samples: list[Sample], seed: int, **params: float) -> LineClassifier:
     data = _stack(samples)
     model = LineClassifier(random_state=seed, **params)  # type: ignore[arg-type]
     model.fit(
-        data["X"], data["y"], data["w"], pages=data["pages"], groups=data["groups"],
+        data["X"],
+        data["y"],
+        data["w"],
+        pages=data["pages"],
+        groups=data["groups"],
         sites=data["sites"],
     )
     return model
 
 
-def validate(samples: list[Sample], seed: int, folds: int, **params: float) -> list[np.ndarray]:
-    """Out-of-fold scores, folds split by site: no score comes from a site seen in training."""
+def _fold_scores(
+    samples: list[Sample], fold_of: list[int], k: int, seed: int, params: dict
+) -> dict[int, np.ndarray]:
+    model = fit([s for s, f in zip(samples, fold_of) if f != k], seed, **params)
+    return {
+        i: model.predict_page(s.X, s.groups)
+        for i, (s, f) in enumerate(zip(samples, fold_of))
+        if f == k
+    }
+
+
+def validate(
+    samples: list[Sample], seed: int, folds: int, jobs: int = 2, **params: float
+) -> list[np.ndarray]:
+    """Out-of-fold scores, folds split by site: no score comes from a site seen in training.
+    Folds are fitted in ``jobs`` processes (each on one thread)."""
+    from joblib import Parallel, delayed
+
     fold_of = [hash_site(s.record.site) % folds for s in samples]
     scores: list[np.ndarray] = [np.zeros(0)] * len(samples)
-    for k in range(folds):
-        train = [s for s, f in zip(samples, fold_of) if f != k]
-        model = fit(train, seed, **params)
-        for i, (s, f) in enumerate(zip(samples, fold_of)):
-            if f == k:
-                scores[i] = model.predict_page(s.X, s.groups)
-        print(f"  fold {k + 1}/{folds} done", flush=True)
+    parts = Parallel(n_jobs=min(jobs, folds))(
+        delayed(_fold_scores)(samples, fold_of, k, seed, params) for k in range(folds)
+    )
+    for part in parts:
+        for i, s in part.items():
+            scores[i] = s
     return scores
 
 
 def tune_threshold(samples: list[Sample], scores: list[np.ndarray]) -> float:
     """The threshold with the best mean F1 over the datasets with a reference body."""
+    from benchmarks.metrics import aggregate, score_page
+
     best, best_f1 = 0.5, -1.0
     for t in np.arange(0.30, 0.71, 0.05):
-        per: dict[str, list[tuple[float, float]]] = {}
+        per: dict[str, list] = {}
         for sample, s in zip(samples, scores):
             if sample.record.body:
                 out = "\n".join(x for x, k in zip(sample.texts, s >= t) if k)
-                per.setdefault(sample.record.dataset, []).append(page_prf(out, sample.record.body))
-        f1s = []
-        for values in per.values():
-            p, r = np.mean([a for a, _ in values]), np.mean([b for _, b in values])
-            f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+                per.setdefault(sample.record.dataset, []).append(
+                    score_page(out, sample.record.body)
+                )
+        f1s = [float(aggregate(values)["f1"]) for values in per.values()]
         if np.mean(f1s) > best_f1:
             best, best_f1 = float(round(t, 2)), float(np.mean(f1s))
     return best
@@ -343,8 +495,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="html,text")
     parser.add_argument("--no-validate", action="store_true", help="skip validation scores")
     parser.add_argument("--jobs", type=int, default=-1, help="processes for reading pages")
-    parser.add_argument("--dump", type=Path, default=None,
-                        help="write out-of-fold line scores here (joblib), for error analysis")
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        default=None,
+        help="write out-of-fold line scores here (joblib), for error analysis",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no datasets at {args.data}", file=sys.stderr)
@@ -353,20 +509,25 @@ def main(argv: list[str] | None = None) -> int:
 
     records = read_records(args.data, args.limit)
     print(f"{len(records)} pages from {args.data}", flush=True)
-    manifest: dict = {"files": {}}
-    manifest_path = args.out / MANIFEST
-    if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text())
     for mode in args.modes.split(","):
         started = time.time()
-        batches = Parallel(n_jobs=args.jobs)(delayed(build_samples)(r, mode) for r in records)
+        headlines = sorted(
+            {r.title for r in records if r.title and 4 <= len(r.title.split()) <= 20}
+        )
+        batches = Parallel(n_jobs=args.jobs)(
+            delayed(build_samples)(r, mode, headlines) for r in records
+        )
         samples = [s for batch in batches for s in batch]
         rows = sum(len(s.y) for s in samples)
         print(f"[{mode}] {len(samples)} renderings, {rows} lines ({time.time() - started:.0f}s)")
         threshold = 0.5
         if not args.no_validate:
-            scores = validate(samples, args.seed, args.folds)
-            judged = [(s, sc) for s, sc in zip(samples, scores) if s.rendering in ("html", "browser")]
+            scores = validate(
+                samples, args.seed, args.folds, jobs=args.jobs if args.jobs > 0 else 2
+            )
+            judged = [
+                (s, sc) for s, sc in zip(samples, scores) if s.rendering in ("html", "browser")
+            ]
             threshold = tune_threshold([s for s, _ in judged], [sc for _, sc in judged])
             print(f"[{mode}] site-disjoint validation, threshold {threshold}:")
             report([s for s, _ in judged], [sc for _, sc in judged], threshold)
@@ -385,10 +546,12 @@ def main(argv: list[str] | None = None) -> int:
         import joblib
 
         joblib.dump(model, path, compress=3)
-        manifest["files"][mode] = {"file": path.name, "sha256": sha256_of(path)}
-        print(f"[{mode}] wrote {path} ({path.stat().st_size / 1e6:.1f} MB, "
-              f"sha256 {manifest['files'][mode]['sha256'][:16]}…) in {time.time() - started:.0f}s")
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        print(
+            f"[{mode}] wrote {path} ({path.stat().st_size / 1e6:.1f} MB, "
+            f"sha256 {sha256_of(path)}) in {time.time() - started:.0f}s",
+            flush=True,
+        )
+    write_manifest(args.out)
     return 0
 
 

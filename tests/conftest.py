@@ -62,15 +62,26 @@ def explore_block() -> str:
 
 def news_text() -> str:
     """The same article as a browser's saved text, with the chrome of the seeds."""
-    lines = ["NEWS", "2 min read", "Council expands ferry service", "June 2, 2025",
-             "icon-facebook icon-twitter icon-whatsapp", ""]
+    lines = [
+        "NEWS",
+        "2 min read",
+        "Council expands ferry service",
+        "June 2, 2025",
+        "icon-facebook icon-twitter icon-whatsapp",
+        "",
+    ]
     for i, p in enumerate(BODY):
         lines += [p, ""]
         if i == 2:
-            lines += ["RelatedDaily Post - Ferry operator reports record summer", "",
-                      "Recommended", ""]
-    lines += ["Explore"] + [h for pair in zip(OTHER_HEADLINES, [f"By Staff {i}" for i in range(6)])
-                            for h in pair]
+            lines += [
+                "RelatedDaily Post - Ferry operator reports record summer",
+                "",
+                "Recommended",
+                "",
+            ]
+    lines += ["Explore"] + [
+        h for pair in zip(OTHER_HEADLINES, [f"By Staff {i}" for i in range(6)]) for h in pair
+    ]
     return "\n".join(lines)
 
 

@@ -43,8 +43,13 @@ def test_text_mode_seed_shapes() -> None:
     out = doc.text
     for paragraph in BODY:
         assert _has(out, paragraph)
-    for chrome in ["2 min read", "icon-facebook icon-twitter icon-whatsapp", "Recommended",
-                   "Explore", *OTHER_HEADLINES]:
+    for chrome in [
+        "2 min read",
+        "icon-facebook icon-twitter icon-whatsapp",
+        "Recommended",
+        "Explore",
+        *OTHER_HEADLINES,
+    ]:
         assert chrome not in out.split("\n")
 
 

@@ -1,4 +1,6 @@
-"""Training pieces: line labelling, the two-step classifier, reproducibility of a fit."""
+"""Training pieces: line labelling, the two-step classifier, reproducibility of a fit.
+
+(The shingle metric that training reports with is tested in test_benchmarks.py.)"""
 
 from __future__ import annotations
 
@@ -9,22 +11,39 @@ import joblib
 import numpy as np
 
 from boilerx.classifier import LineClassifier, page_features
-from boilerx.train import Record, label_lines, page_prf
+from boilerx.train import Record, label_lines
 
 
 def _record(body: str | None, title: str | None = None, with_=(), without=()) -> Record:
-    return Record("test", "1", "site", Path("x"), Path("y"), body, title, list(with_),
-                  list(without), "article")
+    return Record(
+        "test",
+        "1",
+        "site",
+        Path("x"),
+        Path("y"),
+        body,
+        title,
+        list(with_),
+        list(without),
+        "article",
+    )
 
 
 def test_label_lines_aligns_with_reference() -> None:
-    body = ("By Jo Smith\nThe river rose by two metres overnight and flooded the lower town.\n"
-            "Rescue teams worked until dawn to reach the families who stayed behind.\nOutlook")
-    lines = ["Flood hits town", "By Jo Smith", "Home News Sport",
-             "The river rose by two metres overnight and flooded the lower town.",
-             "Share on Facebook", "Outlook",
-             "Rescue teams worked until dawn to reach the families who stayed behind.",
-             "Most read: The river festival returns next week with music and food stalls."]
+    body = (
+        "By Jo Smith\nThe river rose by two metres overnight and flooded the lower town.\n"
+        "Rescue teams worked until dawn to reach the families who stayed behind.\nOutlook"
+    )
+    lines = [
+        "Flood hits town",
+        "By Jo Smith",
+        "Home News Sport",
+        "The river rose by two metres overnight and flooded the lower town.",
+        "Share on Facebook",
+        "Outlook",
+        "Rescue teams worked until dawn to reach the families who stayed behind.",
+        "Most read: The river festival returns next week with music and food stalls.",
+    ]
     y, w = label_lines(lines, _record(body, title="Flood hits town"))
     assert list(y) == [0, 1, 0, 1, 0, 1, 1, 0]
     assert w[0] == 1.0 and y[0] == 0  # the headline is labelled chrome
@@ -38,15 +57,6 @@ def test_label_lines_from_snippets_only() -> None:
     y, w = label_lines(lines, rec)
     assert list(w) == [0.0, 1.0, 1.0]
     assert list(y[1:]) == [1, 0]
-
-
-def test_page_prf_counts_shingles() -> None:
-    ref = "one two three four five"  # shingles: (1-4), (2-5)
-    assert page_prf(ref, ref) == (1.0, 1.0)
-    p, r = page_prf("one two three four", ref)  # one of the two reference shingles
-    assert (p, r) == (1.0, 0.5)
-    assert page_prf("", ref) == (0.0, 0.0)
-    assert page_prf("", "") == (1.0, 1.0)
 
 
 def test_page_features_see_neighbours_and_groups() -> None:

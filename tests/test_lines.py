@@ -1,0 +1,76 @@
+"""Stage 2 and 3: cutting pages into lines, and the features of a line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from boilerx.features import feature_names, line_features
+from boilerx.lines import BITS, KINDS, class_bits, html_lines, text_lines
+
+
+def _bits(value: int) -> set[str]:
+    return {name for i, name in enumerate(BITS) if value >> i & 1}
+
+
+def test_blocks_make_lines_and_inline_stays_inside() -> None:
+    page = html_lines(
+        "<html><head><title>T</title><style>p{}</style></head><body>"
+        "<div>Intro <b>bold</b> and <a href='/x'>a link</a> end<p>Para one.</p>tail</div>"
+        "<ul><li>First</li><li>Second<br>broken</li></ul>"
+        "<script>var x = 1;</script><p hidden>secret</p><p style='display: none'>gone</p>"
+        "<noscript>no js</noscript><h2>Heading</h2></body></html>"
+    )
+    assert page.texts == [
+        "Intro bold and a link end", "Para one.", "tail", "First", "Second", "broken", "Heading",
+    ]
+    assert page.link_chars[0] == len("a link") and page.n_links[0] == 1
+    assert [KINDS[k] for k in page.kinds] == [
+        "other", "paragraph", "other", "list", "list", "list", "heading",
+    ]
+
+
+def test_context_bits_from_landmarks_and_class_words() -> None:
+    page = html_lines(
+        "<body><nav class='main-menu'><a href='/'>Home</a></nav>"
+        "<article><div class='article-body'><p>Body text here.</p></div>"
+        "<aside class='related-stories'><p>Other story</p></aside></article>"
+        "<div id='comments'><p>Nice post</p></div></body>"
+    )
+    home, body, other, comment = (_bits(b) for b in page.bits)
+    assert {"in_nav", "nav", "in_a"} <= home
+    assert {"in_article", "content"} <= body and "related" not in body
+    assert {"in_aside", "related"} <= other
+    assert "comment" in comment
+
+
+def test_class_words_are_matched_as_words() -> None:
+    assert "ad" in _bits(class_bits("ad-slot top"))
+    assert "ad" not in _bits(class_bits("header"))
+    assert "share" in _bits(class_bits("socialShareBar"))
+    assert "related" not in _bits(class_bits("thread"))
+
+
+def test_text_lines_keep_blank_line_gaps() -> None:
+    page = text_lines("Title\n\nFirst para.\nSecond line\n\n\nThird")
+    assert page.texts == ["Title", "First para.", "Second line", "Third"]
+    assert page.gaps == [0, 1, 0, 2]
+
+
+def test_features_mark_markers_and_prose() -> None:
+    page = text_lines(
+        "Recommended\n2 min read\nicon-facebook icon-twitter\n"
+        "The council voted on Tuesday to expand the ferry service to three new routes.\n"
+        "By Jane Doe"
+    )
+    X = line_features(page)
+    names = feature_names(False)
+    assert X.shape == (5, len(names))
+    col = {n: i for i, n in enumerate(names)}
+    assert X[0, col["m_more_stories"]] == 1 and X[0, col["short_marker"]] == 1
+    assert X[1, col["read_time"]] == 1
+    assert X[2, col["m_share"]] == 1
+    assert X[3, col["prose"]] == 1 and X[3, col["terminal"]] == 1
+    assert X[4, col["m_byline"]] == 1
+    assert X[4, col["after_more"]] == 0  # prose came between the marker and the byline
+    assert X[1, col["after_more"]] == 1
+    assert np.isfinite(X).all()
