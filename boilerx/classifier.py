@@ -8,6 +8,8 @@ or a comment thread is judged as a whole and thresholds follow the page, not a g
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -77,6 +79,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         chrome_sample: float = 0.35,
         threshold: float = 0.5,
         random_state: int = 0,
+        family: str = "trees",
+        page_step: bool = True,
     ) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -87,8 +91,20 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.chrome_sample = chrome_sample
         self.threshold = threshold
         self.random_state = random_state
+        self.family = family
+        self.page_step = page_step
 
-    def _booster(self, max_iter: int) -> HistGradientBoostingClassifier:
+    def _booster(self, max_iter: int) -> Any:
+        """A fresh model of the chosen family: gradient-boosted trees, or (to compare) a
+        logistic regression on standardised features."""
+        if self.family == "linear":
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import StandardScaler
+
+            return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
+        if self.family != "trees":
+            raise ValueError(f"family must be 'trees' or 'linear', not {self.family!r}")
         return HistGradientBoostingClassifier(
             max_iter=max_iter,
             learning_rate=self.learning_rate,
@@ -127,18 +143,20 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         fold_key = sites if sites is not None else pages
         _, fold_of = np.unique(fold_key, return_inverse=True)
         fold_of = fold_of % self.n_folds
-        oof = np.zeros(len(y))
-        for k in range(self.n_folds):
-            train = keep & (fold_of != k)
-            model = self._booster(max(self.max_iter // 2, 50))
-            model.fit(X[train], y[train], sample_weight=w[train])
-            test = fold_of == k
-            oof[test] = model.predict_proba(X[test])[:, 1]
         self.step_one_ = self._booster(self.max_iter)
         self.step_one_.fit(X[keep], y[keep], sample_weight=w[keep])
-        Z = self._page_matrix(oof, pages, groups)
-        self.step_two_ = self._booster(max(self.max_iter // 2, 50))
-        self.step_two_.fit(np.hstack([X, Z])[keep], y[keep], sample_weight=w[keep])
+        self.step_two_ = None
+        if self.page_step:
+            oof = np.zeros(len(y))
+            for k in range(self.n_folds):
+                train = keep & (fold_of != k)
+                model = self._booster(max(self.max_iter // 2, 50))
+                model.fit(X[train], y[train], sample_weight=w[train])
+                test = fold_of == k
+                oof[test] = model.predict_proba(X[test])[:, 1]
+            Z = self._page_matrix(oof, pages, groups)
+            self.step_two_ = self._booster(max(self.max_iter // 2, 50))
+            self.step_two_.fit(np.hstack([X, Z])[keep], y[keep], sample_weight=w[keep])
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = X.shape[1]
         return self
@@ -159,6 +177,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if len(X) == 0:
             return np.zeros(0)
         first = _body_probability(self.step_one_, X)
+        if self.step_two_ is None:
+            return first
         Z = page_features(first, [_dense(g) for g in groups])
         return _body_probability(self.step_two_, np.hstack([X, Z]))
 
@@ -171,10 +191,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X)[:, 1] >= self.threshold).astype(int)
 
 
-def _body_probability(booster: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
-    """P(body) from a fitted booster, on one thread: a page has a few hundred lines, and
-    OpenMP's start-up and its contention with other processes cost more than the trees."""
-    raw = booster._raw_predict(np.ascontiguousarray(X, dtype=np.float32), n_threads=1)
+def _body_probability(model: Any, X: np.ndarray) -> np.ndarray:
+    """P(body) from a fitted step. Boosted trees predict on one thread: a page has a few
+    hundred lines, and OpenMP's start-up and its contention with other processes cost more
+    than the trees."""
+    if not isinstance(model, HistGradientBoostingClassifier):
+        return model.predict_proba(X)[:, 1]
+    raw = model._raw_predict(np.ascontiguousarray(X, dtype=np.float32), n_threads=1)
     return 1.0 / (1.0 + np.exp(-raw[:, 0]))
 
 

@@ -57,15 +57,9 @@ def _threshold(value: str) -> float:
 
 
 def _jobs(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if number == -1:
+    if value.strip() == "-1":
         return os.cpu_count() or 1
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive number or -1: {value!r}")
-    return number
+    return _positive(value)
 
 
 def _positive(value: str) -> int:

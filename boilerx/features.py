@@ -39,8 +39,12 @@ _MARKERS: dict[str, str] = {
     "legal": r"cookie|privacy (?:policy|settings)|terms (?:of|and) (?:use|service|conditions)|"
     r"all rights reserved|©|copyright|datenschutz|impressum|mentions légales|"
     r"política de privacidad|polityka prywatności",
-    "comment": r"^(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|"
-    r"post a comment|add a comment|kommentare?|commentaires?|comentarios?|komentarz)",
+    "comment": r"^(?:\d+\s+)?(?:comments?|responses?|replies|reply|leave a (?:comment|reply)|"
+    r"post a comment|add a comment|join the (?:discussion|conversation)|show comments|"
+    r"reader comments|what do you think|kommentare?|leserkommentare|commentaires?|"
+    r"réagir|comentarios?|komentarz[ey]?|commenti)",
+    "reply": r"\b(?:reply|permalink|report abuse|flag as inappropriate|like · reply|"
+    r"antworten|répondre|responder|odpowiedz)\b|(?:says|said|wrote|schrieb|a écrit):$",
     "byline": r"^(?:by|von|par|por|di|door|autor|author|written by|reporting by|"
     r"edited by|updated|published|posted|veröffentlicht|aktualisiert|publié|publicado)\b",
     "credit": r"(?:photo|image|picture|foto|bild|credit|getty|reuters|afp|ap photo|"
@@ -51,7 +55,7 @@ _MARKERS: dict[str, str] = {
 }
 # Markers anchored at the line start are tried with one match a short line; the others are
 # searched anywhere in the page's short lines with one scan. Groups are named after markers.
-_FLOATING = ("share", "credit", "legal")
+_FLOATING = ("share", "credit", "legal", "reply")
 _ANCHORED_RX = re.compile(
     "|".join(f"(?P<{n}>{p[1:]})" for n, p in _MARKERS.items() if n not in _FLOATING)
 )
@@ -126,8 +130,21 @@ POSITION_NAMES = [
     "since_more",
     "after_more",
     "until_prose_rel",
+    "since_comment",
+    "after_comment",
+    "comment_share_after",
 ]
-_CONTEXT_BASE = ["log_chars", "terminal", "prose", "m_more_stories", "titlecase_frac"]
+_CONTEXT_BASE = [
+    "log_chars",
+    "terminal",
+    "prose",
+    "m_more_stories",
+    "titlecase_frac",
+    "m_comment",
+    "m_reply",
+    "m_byline",
+    "date",
+]
 _CONTEXT_BASE_HTML = ["link_density"]
 
 
@@ -255,15 +272,12 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
         if p:
             for c in conts:
                 held[c] = held.get(c, 0.0) + p
-    # main region: a container holding at least half of the page's prose, the one that stands
-    # farthest into its line's list of enclosing blocks
+    # main region: the innermost container holding at least half of the page's prose; such
+    # containers nest, so it is the one holding the least
     main, main_held = -1, 0.0
-    best_depth = -1
-    for conts in page.containers:
-        for depth, c in enumerate(conts):
-            h = held.get(c, 0.0)
-            if h >= 0.5 * total and depth > best_depth:
-                main, main_held, best_depth = c, h, depth
+    for c, h in held.items():
+        if h >= 0.5 * total and (main < 0 or h < main_held or (h == main_held and c > main)):
+            main, main_held = c, h
     sig_count: Counter[str] = Counter(page.signatures)
     sig_link: dict[str, float] = {}
     sig_chars: dict[str, float] = {}
@@ -324,6 +338,21 @@ def _marker_distance(more: np.ndarray, prose: np.ndarray) -> np.ndarray:
     out[:, 0] = np.where(last_more >= 0, np.minimum((positions - last_more) / 20.0, 1.0), 1.0)
     out[:, 1] = (last_more >= 0) & (last_prose < last_more)
     out[:, 2] = np.minimum((next_prose - positions) / 20.0, 1.0)
+    return out
+
+
+def _comment_section(header: np.ndarray, reply: np.ndarray) -> np.ndarray:
+    """Reader comments: lines since the last comment header ("15 comments", "Leave a reply"),
+    whether one came before at all, and the share of reply/byline lines from here to the end
+    (comment threads repeat "by X on DATE · Reply" between their paragraphs)."""
+    n = len(header)
+    positions = np.arange(n)
+    last = np.maximum.accumulate(np.where(header > 0, positions, -1))
+    out = np.empty((n, 3), dtype=np.float32)
+    out[:, 0] = np.where(last >= 0, np.minimum((positions - last) / 50.0, 1.0), 1.0)
+    out[:, 1] = last >= 0
+    after = np.cumsum((reply > 0)[::-1])[::-1] / (n - positions)
+    out[:, 2] = after
     return out
 
 
@@ -388,6 +417,10 @@ def line_features(page: Page) -> np.ndarray:
             _prose_runs(prose, chars),
             _marker_distance(
                 shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]], prose
+            ),
+            _comment_section(
+                shape[:, col["m_comment"]] * shape[:, col["short_marker"]],
+                shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
             ),
         ]
     ).astype(np.float32)

@@ -414,7 +414,8 @@ def html_lines(html: str) -> Page:
             flush()
             continue
         node, ctx = item
-        if node.is_text_node:
+        tag = node.tag
+        if tag == "-text":
             value = node.text_content
             if value:
                 if line_ctx is None:
@@ -425,8 +426,7 @@ def html_lines(html: str) -> Page:
                 if ctx[7]:
                     piece_link += len(value.strip())
             continue
-        tag = node.tag
-        if tag is None or tag.startswith("-") or tag in _SKIP:
+        if tag is None or tag[0] == "-" or tag in _SKIP:
             continue
         attrs = node.attributes
         own = _TAG_BITS.get(tag, 0)

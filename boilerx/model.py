@@ -13,10 +13,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+MANIFEST = "MANIFEST.json"
+
 MODEL_DIR = Path(
     os.environ.get("BOILERX_MODEL_DIR", Path(__file__).resolve().parent.parent / "models")
 )
-MANIFEST = "MANIFEST.json"
 
 
 class ModelIntegrityError(RuntimeError):

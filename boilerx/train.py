@@ -471,7 +471,7 @@ def tune_threshold(samples: list[Sample], scores: list[np.ndarray]) -> float:
     from benchmarks.metrics import aggregate, score_page
 
     best, best_f1 = 0.5, -1.0
-    for t in np.arange(0.30, 0.71, 0.05):
+    for t in np.arange(0.15, 0.71, 0.05):
         per: dict[str, list] = {}
         for sample, s in zip(samples, scores):
             if sample.record.body:
@@ -485,6 +485,26 @@ def tune_threshold(samples: list[Sample], scores: list[np.ndarray]) -> float:
     return best
 
 
+DESIGNS: dict[str, dict[str, Any]] = {
+    "trees, line + page step (shipped)": {},
+    "trees, line step only": {"page_step": False},
+    "linear, line step only": {"family": "linear", "page_step": False},
+    "linear, line + page step": {"family": "linear"},
+}
+
+
+def compare_designs(samples: list[Sample], seed: int, folds: int, jobs: int) -> None:
+    """Site-disjoint validation scores of each design in DESIGNS, at each one's best threshold."""
+    judged = [i for i, s in enumerate(samples) if s.rendering in ("html", "browser")]
+    for name, params in DESIGNS.items():
+        scores = validate(samples, seed, folds, jobs=jobs, **params)
+        picked = [samples[i] for i in judged]
+        picked_scores = [scores[i] for i in judged]
+        threshold = tune_threshold(picked, picked_scores)
+        print(f"  design: {name} (threshold {threshold})", flush=True)
+        report(picked, picked_scores, threshold)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="boilerx train", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="datasets folder")
@@ -494,6 +514,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="pages per dataset (quick runs)")
     parser.add_argument("--modes", default="html,text")
     parser.add_argument("--no-validate", action="store_true", help="skip validation scores")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="only compare model designs by site-disjoint validation (writes no model)",
+    )
     parser.add_argument("--jobs", type=int, default=-1, help="processes for reading pages")
     parser.add_argument(
         "--dump",
@@ -518,6 +543,9 @@ def main(argv: list[str] | None = None) -> int:
             delayed(build_samples)(r, mode, headlines) for r in records
         )
         samples = [s for batch in batches for s in batch]
+        if args.compare:
+            compare_designs(samples, args.seed, args.folds, args.jobs if args.jobs > 0 else 2)
+            continue
         rows = sum(len(s.y) for s in samples)
         print(f"[{mode}] {len(samples)} renderings, {rows} lines ({time.time() - started:.0f}s)")
         threshold = 0.5

@@ -17,27 +17,11 @@ import types
 from pathlib import Path
 
 import pytest
+from fakes import fake_extract  # noqa: E402
 
 import boilerx
 import boilerx.core
-from boilerx._types import Document, Line
 from boilerx.cli import main
-
-# ---------------------------------------------------------------- a fake extractor
-
-
-def fake_extract(
-    page: str | bytes, *, mode: str = "auto", threshold: float | None = None
-) -> Document:
-    """Keeps lines of 3+ words, upper-cased; the title records the mode and threshold."""
-    if not isinstance(page, (str, bytes)):
-        raise TypeError("page must be str or bytes")
-    text = page.decode("utf-8") if isinstance(page, bytes) else page
-    if "RAISE" in text:
-        raise ValueError("fake failure")
-    lines = [Line(s.upper(), len(s.split()) >= 3, 1.0, "text") for s in text.splitlines() if s]
-    body = "\n".join(line.text for line in lines if line.is_body)
-    return Document(body, f"{mode}|{threshold}", lines)
 
 
 def fake_text(page: str | bytes, mode: str = "auto") -> str:

@@ -21,11 +21,23 @@ def test_blocks_make_lines_and_inline_stays_inside() -> None:
         "<noscript>no js</noscript><h2>Heading</h2></body></html>"
     )
     assert page.texts == [
-        "Intro bold and a link end", "Para one.", "tail", "First", "Second", "broken", "Heading",
+        "Intro bold and a link end",
+        "Para one.",
+        "tail",
+        "First",
+        "Second",
+        "broken",
+        "Heading",
     ]
     assert page.link_chars[0] == len("a link") and page.n_links[0] == 1
     assert [KINDS[k] for k in page.kinds] == [
-        "other", "paragraph", "other", "list", "list", "list", "heading",
+        "other",
+        "paragraph",
+        "other",
+        "list",
+        "list",
+        "list",
+        "heading",
     ]
 
 
