@@ -86,3 +86,31 @@ def test_features_mark_markers_and_prose() -> None:
     assert X[4, col["after_more"]] == 0  # prose came between the marker and the byline
     assert X[1, col["after_more"]] == 1
     assert np.isfinite(X).all()
+
+
+def test_features_see_a_comment_section() -> None:
+    page = text_lines(
+        "The council voted on Tuesday to expand the ferry service to three new routes.\n"
+        "15 Comments\n"
+        "by james on January 31, 2011 at 9:59 am. Reply\n"
+        "Great post, I really liked this one and agree with every word of it.\n"
+        "Reply"
+    )
+    X = line_features(page)
+    col = {n: i for i, n in enumerate(feature_names(False))}
+    assert X[0, col["after_comment"]] == 0
+    assert list(X[1:, col["after_comment"]]) == [1, 1, 1, 1]
+    assert X[2, col["m_reply"]] == 1
+    assert X[3, col["comment_share_after"]] > X[0, col["comment_share_after"]]
+
+
+def test_main_region_is_the_innermost_container_with_most_prose() -> None:
+    prose = "A sentence of the article that is long enough to count as prose here."
+    page = html_lines(
+        "<body><div id='page'><div class='nav'><p>Menu</p></div>"
+        f"<div id='story'><p>{prose}</p><p>{prose}</p><p>{prose}</p></div>"
+        f"<div id='footer'><p>{prose}</p></div></div></body>"
+    )
+    X = line_features(page)
+    col = {n: i for i, n in enumerate(feature_names(True))}
+    assert list(X[:, col["in_main"]]) == [0, 1, 1, 1, 0]
