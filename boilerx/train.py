@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from boilerx.classifier import LineClassifier
-from boilerx.core import guess_title
+from boilerx.core import decide, guess_title
 from boilerx.decode import decode
 from boilerx.features import line_features, line_groups
 from boilerx.lines import KINDS, Page, html_lines, text_lines
@@ -203,6 +203,12 @@ class Sample:
     y: np.ndarray
     w: np.ndarray
     groups: tuple[np.ndarray, np.ndarray]
+    title: str | None = None
+
+    def output(self, scores: np.ndarray, threshold: float) -> str:
+        """What :func:`boilerx.clean` would return for this rendering, given its scores."""
+        keep = decide(Page(texts=self.texts, title=self.title), scores, threshold)
+        return "\n".join(t for t, k in zip(self.texts, keep) if k)
 
 
 def build_samples(record: Record, mode: str, headlines: list[str]) -> list[Sample]:
@@ -219,7 +225,9 @@ def build_samples(record: Record, mode: str, headlines: list[str]) -> list[Sampl
         for version, pg, yy, ww in versions:
             ww = ww / np.sqrt(max(len(pg.texts), 1) / 50.0 + 1.0)  # long pages weigh less a line
             samples.append(
-                Sample(record, version, pg.texts, line_features(pg), yy, ww, line_groups(pg))
+                Sample(
+                    record, version, pg.texts, line_features(pg), yy, ww, line_groups(pg), pg.title
+                )
             )
     return samples
 
@@ -378,7 +386,7 @@ def report(samples: list[Sample], scores: list[np.ndarray], threshold: float) ->
     per: dict[str, list] = {}
     snippets: dict[str, SnippetCounts] = {}
     for sample, s in zip(samples, scores):
-        output = "\n".join(t for t, k in zip(sample.texts, s >= threshold) if k)
+        output = sample.output(s, threshold)
         r = sample.record
         if r.body:
             keys = [r.dataset] + ([f"{r.dataset}/{r.type}"] if r.dataset == "wcxb-dev" else [])
@@ -475,7 +483,7 @@ def tune_threshold(samples: list[Sample], scores: list[np.ndarray]) -> float:
         per: dict[str, list] = {}
         for sample, s in zip(samples, scores):
             if sample.record.body:
-                out = "\n".join(x for x, k in zip(sample.texts, s >= t) if k)
+                out = sample.output(s, float(t))
                 per.setdefault(sample.record.dataset, []).append(
                     score_page(out, sample.record.body)
                 )

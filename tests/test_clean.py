@@ -110,3 +110,19 @@ def test_seed_lines(seeds_dir, name: str) -> None:
             assert line["text"].strip() in kept, f"body line dropped: {line['text'][:60]}"
         elif line["label"] in ("chrome", "title"):
             assert line["text"].strip() not in kept, f"{line['label']} kept: {line['text'][:60]}"
+
+
+def test_decide_gates_pages_without_a_confident_line_and_drops_metadata() -> None:
+    import numpy as np
+
+    from boilerx.core import decide, is_metadata
+    from boilerx.lines import text_lines
+
+    page = text_lines("Headline here\nJune 2, 2025\nA body line.\nAnother body line.")
+    page.title = "Headline here"
+    scores = np.array([0.9, 0.9, 0.9, 0.4])
+    assert list(decide(page, scores, 0.3)) == [False, False, True, True]
+    assert not decide(page, np.array([0.45, 0.4, 0.45, 0.4]), 0.3).any()  # no confident line
+    assert decide(page, np.array([0.45, 0.4, 0.45, 0.4]), 0.0).all()  # 0 keeps everything
+    assert is_metadata("Sun Jun 01 2025", None) and is_metadata("12. März 2024, 14:30 Uhr", None)
+    assert not is_metadata("The 16 May meeting was held.", None)
