@@ -40,6 +40,9 @@ def main() -> None:
         mark = "KEEP" if line.is_body else "drop"
         print(f"{mark} {line.score:.2f} {line.kind:9s} {line.text[:80]}")
     print("\nclean(page):\n" + boilerx.clean(PAGE))
+    # The same page as the text a scraper saves: one block a line.
+    saved_text = "\n".join(line.text for line in doc.lines)
+    print("\nclean(saved text):\n" + boilerx.clean(saved_text))
 
 
 if __name__ == "__main__":
