@@ -192,13 +192,53 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _body_probability(model: Any, X: np.ndarray) -> np.ndarray:
-    """P(body) from a fitted step. Boosted trees predict on one thread: a page has a few
-    hundred lines, and OpenMP's start-up and its contention with other processes cost more
-    than the trees."""
+    """P(body) from a fitted step. Boosted trees are summed tree by tree on one thread (a page
+    has a few hundred lines: OpenMP's start-up, contention with other processes and input
+    validation would cost more than the trees), through the same compiled routine scikit-learn
+    uses, falling back to its own prediction if that routine is not there."""
     if not isinstance(model, HistGradientBoostingClassifier):
         return model.predict_proba(X)[:, 1]
-    raw = model._raw_predict(np.ascontiguousarray(X, dtype=np.float32), n_threads=1)
-    return 1.0 / (1.0 + np.exp(-raw[:, 0]))
+    X64 = np.ascontiguousarray(X, dtype=np.float64)
+    raw = None
+    trees = _tree_table(model)
+    if trees is not None:
+        predict_tree, nodes_and_bitsets, known, index_map, baseline = trees
+        raw = np.full(len(X64), baseline)
+        out = np.empty(len(X64))
+        for nodes, bitsets in nodes_and_bitsets:
+            predict_tree(nodes, X64, bitsets, known, index_map, 1, out)
+            raw += out
+    else:
+        raw = model._raw_predict(X64, n_threads=1)[:, 0]
+    return 1.0 / (1.0 + np.exp(-raw))
+
+
+_tree_tables: dict[int, tuple[Any, Any]] = {}
+
+
+def _tree_table(model: HistGradientBoostingClassifier) -> Any:
+    """The fitted trees of ``model`` laid out for :func:`_body_probability` (cached per
+    model), or None where this scikit-learn lays them out otherwise."""
+    cached = _tree_tables.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    try:
+        from sklearn.ensemble._hist_gradient_boosting._predictor import (
+            _predict_from_raw_data,
+        )
+
+        known, index_map = model._bin_mapper.make_known_categories_bitsets()
+        table = (
+            _predict_from_raw_data,
+            [(p.nodes, p.raw_left_cat_bitsets) for (p,) in model._predictors],
+            known,
+            index_map,
+            float(np.ravel(model._baseline_prediction)[0]),
+        )
+    except (ImportError, AttributeError, ValueError, TypeError):
+        table = None
+    _tree_tables[id(model)] = (model, table)
+    return table
 
 
 def _dense(labels: np.ndarray) -> np.ndarray:
