@@ -267,38 +267,33 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
     n = len(page.texts)
     out = np.zeros((n, 10), dtype=np.float32)
     total = float(prose_chars.sum()) or 1.0
-    held: dict[int, float] = {}
-    for conts, p in zip(page.containers, prose_chars):
-        if p:
-            for c in conts:
-                held[c] = held.get(c, 0.0) + p
+    # containers, right-aligned: column -1 is the line's own block, -2 its parent …
+    depth = max((len(c) for c in page.containers), default=0)
+    conts = np.array([(-1,) * (depth - len(c)) + c for c in page.containers], dtype=np.int64)
+    conts = conts.reshape(n, depth)
+    ids, dense = np.unique(conts, return_inverse=True)
+    dense = dense.reshape(n, depth)
+    weights = np.where(conts >= 0, prose_chars.astype(np.float64)[:, None], 0.0)
+    held = np.bincount(dense.ravel(), weights=weights.ravel(), minlength=len(ids))
+    held[ids < 0] = 0.0
+    for k in range(min(4, depth)):
+        out[:, k] = held[dense[:, depth - 1 - k]] / total
     # main region: the innermost container holding at least half of the page's prose; such
-    # containers nest, so it is the one holding the least
-    main, main_held = -1, 0.0
-    for c, h in held.items():
-        if h >= 0.5 * total and (main < 0 or h < main_held or (h == main_held and c > main)):
-            main, main_held = c, h
-    sig_count: Counter[str] = Counter(page.signatures)
-    sig_link: dict[str, float] = {}
-    sig_chars: dict[str, float] = {}
-    sig_prose: dict[str, float] = {}
-    for sig, text, link, p in zip(page.signatures, page.texts, page.link_chars, prose_chars):
-        sig_link[sig] = sig_link.get(sig, 0.0) + link / max(len(text), 1)
-        sig_chars[sig] = sig_chars.get(sig, 0.0) + len(text)
-        sig_prose[sig] = sig_prose.get(sig, 0.0) + p
-    for i, conts in enumerate(page.containers):
-        row = out[i]
-        for k in range(4):
-            if len(conts) > k:
-                row[k] = held.get(conts[-1 - k], 0.0) / total
-        row[4] = 1.0 if main in conts else 0.0
-        row[5] = main_held / total
-        sig = page.signatures[i]
-        c = sig_count[sig]
-        row[6] = np.log1p(c)
-        row[7] = sig_link[sig] / c
-        row[8] = np.log1p(sig_chars[sig] / c)
-        row[9] = sig_prose[sig] / total
+    # containers nest, so it is the one holding the least (ties: the later, inner one)
+    candidates = np.flatnonzero((held >= 0.5 * total) & (ids >= 0) & (held > 0))
+    if len(candidates):
+        main = candidates[np.lexsort((-ids[candidates], held[candidates]))[0]]
+        out[:, 4] = (dense == main).any(axis=1)
+        out[:, 5] = held[main] / total
+    # lines built alike: the same tag.class signature
+    _, sig = np.unique(np.array(page.signatures, dtype=object), return_inverse=True)
+    chars = np.array([len(t) for t in page.texts], dtype=np.float64)
+    count = np.bincount(sig).astype(np.float64)
+    link = np.bincount(sig, weights=np.array(page.link_chars) / np.maximum(chars, 1))
+    out[:, 6] = np.log1p(count[sig])
+    out[:, 7] = link[sig] / count[sig]
+    out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
+    out[:, 9] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
     return out
 
 
