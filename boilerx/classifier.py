@@ -144,19 +144,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         _, fold_of = np.unique(fold_key, return_inverse=True)
         fold_of = fold_of % self.n_folds
         self.step_one_ = self._booster(self.max_iter)
-        self.step_one_.fit(X[keep], y[keep], sample_weight=w[keep])
+        _fit_weighted(self.step_one_, X[keep], y[keep], w[keep])
         self.step_two_ = None
         if self.page_step:
             oof = np.zeros(len(y))
             for k in range(self.n_folds):
                 train = keep & (fold_of != k)
                 model = self._booster(max(self.max_iter // 2, 50))
-                model.fit(X[train], y[train], sample_weight=w[train])
+                _fit_weighted(model, X[train], y[train], w[train])
                 test = fold_of == k
                 oof[test] = model.predict_proba(X[test])[:, 1]
             Z = self._page_matrix(oof, pages, groups)
             self.step_two_ = self._booster(max(self.max_iter // 2, 50))
-            self.step_two_.fit(np.hstack([X, Z])[keep], y[keep], sample_weight=w[keep])
+            _fit_weighted(self.step_two_, np.hstack([X, Z])[keep], y[keep], w[keep])
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = X.shape[1]
         return self
@@ -189,6 +189,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= self.threshold).astype(int)
+
+
+def _fit_weighted(model: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
+    """``model.fit`` with sample weights, also for a pipeline (weights go to its last step)."""
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(model, Pipeline):
+        return model.fit(X, y, **{f"{model.steps[-1][0]}__sample_weight": w})
+    return model.fit(X, y, sample_weight=w)
 
 
 def _body_probability(model: Any, X: np.ndarray) -> np.ndarray:
