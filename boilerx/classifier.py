@@ -8,6 +8,7 @@ or a comment thread is judged as a whole and thresholds follow the page, not a g
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -222,15 +223,14 @@ def _body_probability(model: Any, X: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-raw))
 
 
-_tree_tables: dict[int, tuple[Any, Any]] = {}
+_tree_tables: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def _tree_table(model: HistGradientBoostingClassifier) -> Any:
     """The fitted trees of ``model`` laid out for :func:`_body_probability` (cached per
     model), or None where this scikit-learn lays them out otherwise."""
-    cached = _tree_tables.get(id(model))
-    if cached is not None and cached[0] is model:
-        return cached[1]
+    if model in _tree_tables:
+        return _tree_tables[model]
     try:
         from sklearn.ensemble._hist_gradient_boosting._predictor import (
             _predict_from_raw_data,
@@ -246,7 +246,7 @@ def _tree_table(model: HistGradientBoostingClassifier) -> Any:
         )
     except (ImportError, AttributeError, ValueError, TypeError):
         table = None
-    _tree_tables[id(model)] = (model, table)
+    _tree_tables[model] = table
     return table
 
 

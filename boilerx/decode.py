@@ -46,7 +46,10 @@ def decode(data: bytes) -> str:
         elif codec in ("latin-1", "iso8859-1", "ascii", "cp1252"):
             # What browsers read for these labels; but pages that declare them while being
             # UTF-8 are common, and valid UTF-8 with non-ASCII bytes is no accident.
-            codec = None if _is_utf8(data) else "cp1252"
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                codec = "cp1252"
         if codec:
             try:
                 return data.decode(codec)
@@ -56,14 +59,6 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def looks_like_html(text: str) -> bool:

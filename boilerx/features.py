@@ -197,16 +197,17 @@ def _line_of(joined: str, pattern: re.Pattern[str], starts: np.ndarray) -> np.nd
     return hit
 
 
-def _markers(heads: list[str], rows: np.ndarray, first: int) -> None:
-    """Fill the marker columns (from ``first`` on) for the short lines among ``heads``."""
-    short = [h if len(h) <= _SHORT else "" for h in heads]
+def _markers(
+    short: list[str], joined: str, starts: np.ndarray, rows: np.ndarray, first: int
+) -> None:
+    """Fill the marker columns (from ``first`` on). ``short`` holds the lower-cased short
+    lines (longer ones emptied), ``joined`` the same joined by newlines, ``starts`` where
+    each begins in it."""
     for i, head in enumerate(short):
         if head:
             m = _ANCHORED_RX.match(head)
             if m:
                 rows[i, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
-    joined = "\n".join(short)
-    starts = np.cumsum([0] + [len(h) + 1 for h in short[:-1]])
     for m in _FLOATING_RX.finditer(joined):
         line = int(np.searchsorted(starts, m.start(), side="right")) - 1
         rows[line, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
@@ -253,7 +254,7 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     counts = Counter(texts)
     rows[:, 17] = np.minimum([counts[t] - 1 for t in texts], 5)
     first = 18
-    _markers(heads, rows, first)
+    _markers(short_heads, joined_short, short_starts, rows, first)
     rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (
         words <= 6
     )
