@@ -12,16 +12,19 @@ however long the input is.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from boilerx import core
 from boilerx._types import Document
+from boilerx.model import get_model
 
 __all__ = ["BatchResult", "clean_many", "clean_one", "resolve_jobs"]
 
@@ -137,11 +140,37 @@ def _chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _executor(n_jobs: int) -> Any:
-    """A reusable loky executor: workers (and the model each loaded) survive between calls."""
-    from joblib.externals.loky import get_reusable_executor
+_forked_executors: dict[int, Any] = {}
 
-    return get_reusable_executor(max_workers=n_jobs)
+
+def _executor(n_jobs: int) -> Any:
+    """Worker processes that survive between calls (and keep the models they loaded).
+
+    Where the system can fork, workers are forked from this process once it holds the models,
+    so they start at once and share the model's memory; starting fresh interpreters (joblib's
+    loky, used elsewhere) costs each worker a second or more of imports and loading. A broken
+    pool (a worker died) is replaced by a new one."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        from joblib.externals.loky import get_reusable_executor
+
+        return get_reusable_executor(max_workers=n_jobs)
+    executor = _forked_executors.get(n_jobs)
+    if executor is None or getattr(executor, "_broken", False):
+        for mode in ("html", "text"):
+            with contextlib.suppress(Exception):  # a page then reports the error itself
+                get_model(mode)
+        executor = ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"))
+        _forked_executors[n_jobs] = executor
+    return executor
+
+
+def _shutdown_workers() -> None:
+    """Stop the forked worker pools (the next parallel run forks fresh ones). Forked workers
+    keep the state this process had when they were forked: tests that patch boilerx call this
+    when they are done."""
+    while _forked_executors:
+        _, executor = _forked_executors.popitem()
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_parallel(

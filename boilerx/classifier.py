@@ -1,19 +1,20 @@
-"""Stage 4: the line classifier, a scikit-learn estimator in two steps.
+"""Stage 4: score every line: the probability that it is article body.
 
-Step one scores each line from its own features. Step two sees the page through step one's
-eyes: it adds, for every line, the scores of its neighbours, of the lines built like it (same
-block signature), of its container and the page's own score distribution, so that a teaser list
-or a comment thread is judged as a whole and thresholds follow the page, not a global constant.
+Two steps of boosted trees. Step one scores each line from its own features. Step two sees the
+page through step one's eyes: for every line it adds the scores of its neighbours, of the lines
+built like it (same block signature), of its container and the page's own score distribution,
+so that a teaser list or a comment thread is judged as a whole and thresholds follow the page.
+
+The trees are trained with scikit-learn (:mod:`boilerx.estimator`) and shipped as the flat
+arrays of :class:`TreeEnsemble`, evaluated here with NumPy: scoring needs no scikit-learn, so
+importing boilerx and starting a worker process stay fast.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 N_PAGE_FEATURES = 14
 
@@ -60,195 +61,142 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-class LineClassifier(ClassifierMixin, BaseEstimator):
-    """Body-or-chrome classifier for lines, with a page-context second step.
+def dense_labels(labels: np.ndarray) -> np.ndarray:
+    """``labels`` renumbered 0, 1, 2 … (for :func:`page_features`' bincounts)."""
+    return np.unique(labels, return_inverse=True)[1]
 
-    ``fit(X, y, pages=..., groups=...)``: ``pages`` gives each row's page number (rows of a page
-    contiguous and in order), ``groups`` a pair of per-row integer labels (signature, container)
-    used by the page step. Step one's scores for the page step are out-of-fold, so that step
-    two learns from scores like those it will see on new pages.
+
+class TreeEnsemble:
+    """Boosted binary trees as flat arrays, evaluated level by level for all (line, tree)
+    pairs at once. A leaf points to itself, so ``depth`` steps bring every pair to its leaf.
+
+    ``feature``/``threshold``: the split of each node (go left when ``x <= threshold``, or when
+    ``x`` is NaN and ``missing_left``); ``children[2 * node + went_left]``: the next node;
+    ``value``: a leaf's contribution; ``roots``: each tree's first node; ``baseline``: the
+    raw score before any tree.
     """
 
     def __init__(
         self,
-        max_iter: int = 120,
-        learning_rate: float = 0.15,
-        max_leaf_nodes: int = 48,
-        min_samples_leaf: int = 40,
-        l2_regularization: float = 1.0,
-        n_folds: int = 3,
-        chrome_sample: float = 0.35,
-        threshold: float = 0.5,
-        random_state: int = 0,
-        family: str = "trees",
-        page_step: bool = True,
+        feature: np.ndarray,
+        threshold: np.ndarray,
+        missing_left: np.ndarray,
+        children: np.ndarray,
+        value: np.ndarray,
+        roots: np.ndarray,
+        baseline: float,
+        depth: int,
     ) -> None:
-        self.max_iter = max_iter
-        self.learning_rate = learning_rate
-        self.max_leaf_nodes = max_leaf_nodes
-        self.min_samples_leaf = min_samples_leaf
-        self.l2_regularization = l2_regularization
-        self.n_folds = n_folds
-        self.chrome_sample = chrome_sample
-        self.threshold = threshold
-        self.random_state = random_state
-        self.family = family
-        self.page_step = page_step
-
-    def _booster(self, max_iter: int) -> Any:
-        """A fresh model of the chosen family: gradient-boosted trees, or (to compare) a
-        logistic regression on standardised features."""
-        if self.family == "linear":
-            from sklearn.linear_model import LogisticRegression
-            from sklearn.pipeline import make_pipeline
-            from sklearn.preprocessing import StandardScaler
-
-            return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
-        if self.family != "trees":
-            raise ValueError(f"family must be 'trees' or 'linear', not {self.family!r}")
-        return HistGradientBoostingClassifier(
-            max_iter=max_iter,
-            learning_rate=self.learning_rate,
-            max_leaf_nodes=self.max_leaf_nodes,
-            min_samples_leaf=self.min_samples_leaf,
-            l2_regularization=self.l2_regularization,
-            early_stopping=False,
-            random_state=self.random_state,
+        self.__setstate__(
+            {
+                "feature": feature,
+                "threshold": threshold,
+                "missing_left": missing_left,
+                "children": children,
+                "value": value,
+                "roots": roots,
+                "baseline": baseline,
+                "depth": depth,
+            }
         )
 
-    def fit(
+    _INDEXES = ("feature", "children", "roots")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Stored compactly: node indexes as 32-bit integers."""
+        state = dict(self.__dict__)
+        del state["threshold32"]
+        for name in self._INDEXES:
+            state[name] = state[name].astype(np.int32)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """In memory, node indexes are NumPy's native index type: gathers with them need no
+        conversion (half the evaluation time)."""
+        self.__dict__.update(state)
+        for name in self._INDEXES:
+            setattr(self, name, np.asarray(state[name], dtype=np.intp))
+        # For float32 rows: the largest float32 not above each threshold. A float32 x is
+        # <= t exactly when it is <= that value, and float32 gathers move half the bytes.
+        down = self.threshold.astype(np.float32)
+        above = down.astype(np.float64) > self.threshold
+        self.threshold32 = np.where(above, np.nextafter(down, np.float32(-np.inf)), down)
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> TreeEnsemble:
+        """The trees of a fitted binary ``HistGradientBoostingClassifier`` (numeric splits)."""
+        nodes_per_tree = [p.nodes for (p,) in model._predictors]
+        nodes = np.concatenate(nodes_per_tree)
+        if nodes["is_categorical"].any():
+            raise ValueError("categorical splits are not supported")
+        offsets = np.cumsum([0] + [len(t) for t in nodes_per_tree[:-1]])
+        shift = np.repeat(offsets, [len(t) for t in nodes_per_tree])
+        index = np.arange(len(nodes))
+        leaf = nodes["is_leaf"].astype(bool)
+        left = np.where(leaf, index, nodes["left"].astype(np.int64) + shift)
+        right = np.where(leaf, index, nodes["right"].astype(np.int64) + shift)
+        return cls(
+            feature=np.where(leaf, 0, nodes["feature_idx"]).astype(np.int32),
+            threshold=np.where(leaf, np.inf, nodes["num_threshold"]).astype(np.float64),
+            missing_left=np.where(leaf, True, nodes["missing_go_to_left"].astype(bool)),
+            children=np.stack([right, left], axis=1).ravel().astype(np.int32),
+            value=np.where(leaf, nodes["value"], 0.0).astype(np.float64),
+            roots=offsets.astype(np.int32),
+            baseline=float(np.ravel(model._baseline_prediction)[0]),
+            depth=int(nodes["depth"].max()),
+        )
+
+    def raw_score(self, X: np.ndarray) -> np.ndarray:
+        """The summed leaf values of every row of ``X`` (the log-odds of body)."""
+        n, width = X.shape
+        if n == 0:
+            return np.zeros(0)
+        if X.dtype != np.float32:
+            X = X.astype(np.float64)
+        flat = np.ascontiguousarray(X).ravel()
+        threshold = self.threshold32 if flat.dtype == np.float32 else self.threshold
+        node = np.tile(self.roots, n)
+        row_start = np.repeat(np.arange(n, dtype=np.intp) * width, len(self.roots))
+        has_nan = bool(np.isnan(flat).any())
+        for _ in range(self.depth):
+            x = flat[row_start + self.feature[node]]
+            went_left = x <= threshold[node]
+            if has_nan:
+                went_left |= np.isnan(x) & self.missing_left[node]
+            node = self.children[2 * node + went_left]
+        return self.value[node].reshape(n, -1).sum(axis=1) + self.baseline
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        """P(body) of every row of ``X``."""
+        return 1.0 / (1.0 + np.exp(-self.raw_score(X)))
+
+
+class LineScorer:
+    """The shipped model: step one and (optional) step two, and the tuned threshold."""
+
+    def __init__(
         self,
-        X: np.ndarray,
-        y: np.ndarray,
-        sample_weight: np.ndarray | None = None,
-        *,
-        pages: np.ndarray,
-        groups: tuple[np.ndarray, np.ndarray],
-        sites: np.ndarray | None = None,
-    ) -> LineClassifier:
-        """Fit both steps. ``sites`` (per row) keeps a site's pages in one fold. Runs on one
-        thread, so that the same data and seed give the same model."""
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(1):
-            return self._fit(X, y, sample_weight, pages, groups, sites)
-
-    def _fit(self, X, y, sample_weight, pages, groups, sites) -> LineClassifier:  # type: ignore[no-untyped-def]
-        y = np.asarray(y)
-        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        # Chrome lines far outnumber body lines: fit on a seeded sample of them, weighted up.
-        rng = np.random.default_rng(self.random_state)
-        sampled = (y == 1) | (rng.random(len(y)) < self.chrome_sample)
-        w = np.where(y == 1, w, w / self.chrome_sample)
-        keep = (w > 0) & sampled
-        fold_key = sites if sites is not None else pages
-        _, fold_of = np.unique(fold_key, return_inverse=True)
-        fold_of = fold_of % self.n_folds
-        self.step_one_ = self._booster(self.max_iter)
-        _fit_weighted(self.step_one_, X[keep], y[keep], w[keep])
-        self.step_two_ = None
-        if self.page_step:
-            oof = np.zeros(len(y))
-            for k in range(self.n_folds):
-                train = keep & (fold_of != k)
-                model = self._booster(max(self.max_iter // 2, 50))
-                _fit_weighted(model, X[train], y[train], w[train])
-                test = fold_of == k
-                oof[test] = model.predict_proba(X[test])[:, 1]
-            Z = self._page_matrix(oof, pages, groups)
-            self.step_two_ = self._booster(max(self.max_iter // 2, 50))
-            _fit_weighted(self.step_two_, np.hstack([X, Z])[keep], y[keep], w[keep])
-        self.classes_ = np.array([0, 1])
-        self.n_features_in_ = X.shape[1]
-        return self
-
-    @staticmethod
-    def _page_matrix(
-        scores: np.ndarray, pages: np.ndarray, groups: tuple[np.ndarray, np.ndarray]
-    ) -> np.ndarray:
-        Z = np.zeros((len(scores), N_PAGE_FEATURES), dtype=np.float32)
-        bounds = np.flatnonzero(np.diff(pages)) + 1
-        for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(pages)]])):
-            page_groups = [_dense(g[lo:hi]) for g in groups]
-            Z[lo:hi] = page_features(scores[lo:hi], page_groups)
-        return Z
+        step_one: TreeEnsemble,
+        step_two: TreeEnsemble | None,
+        threshold: float,
+        n_features: int,
+    ) -> None:
+        self.step_one = step_one
+        self.step_two = step_two
+        self.threshold = threshold
+        self.n_features = n_features
 
     def predict_page(self, X: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """Body probability of every line of one page."""
+        """Body probability of every line of one page (rows of ``X`` in page order)."""
         if len(X) == 0:
             return np.zeros(0)
-        first = _body_probability(self.step_one_, X)
-        if self.step_two_ is None:
+        if X.shape[1] != self.n_features:
+            raise ValueError(
+                f"the model expects {self.n_features} features, got {X.shape[1]}: "
+                "the model files do not match this version of boilerx; retrain them"
+            )
+        first = self.step_one.probability(X)
+        if self.step_two is None:
             return first
-        Z = page_features(first, [_dense(g) for g in groups])
-        return _body_probability(self.step_two_, np.hstack([X, Z]))
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Step one only (no page context): probabilities of chrome and body."""
-        body = _body_probability(self.step_one_, X)
-        return np.column_stack([1.0 - body, body])
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        return (self.predict_proba(X)[:, 1] >= self.threshold).astype(int)
-
-
-def _fit_weighted(model: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
-    """``model.fit`` with sample weights, also for a pipeline (weights go to its last step)."""
-    from sklearn.pipeline import Pipeline
-
-    if isinstance(model, Pipeline):
-        return model.fit(X, y, **{f"{model.steps[-1][0]}__sample_weight": w})
-    return model.fit(X, y, sample_weight=w)
-
-
-def _body_probability(model: Any, X: np.ndarray) -> np.ndarray:
-    """P(body) from a fitted step. Boosted trees are summed tree by tree on one thread (a page
-    has a few hundred lines: OpenMP's start-up, contention with other processes and input
-    validation would cost more than the trees), through the same compiled routine scikit-learn
-    uses, falling back to its own prediction if that routine is not there."""
-    if not isinstance(model, HistGradientBoostingClassifier):
-        return model.predict_proba(X)[:, 1]
-    X64 = np.ascontiguousarray(X, dtype=np.float64)
-    raw = None
-    trees = _tree_table(model)
-    if trees is not None:
-        predict_tree, nodes_and_bitsets, known, index_map, baseline = trees
-        raw = np.full(len(X64), baseline)
-        out = np.empty(len(X64))
-        for nodes, bitsets in nodes_and_bitsets:
-            predict_tree(nodes, X64, bitsets, known, index_map, 1, out)
-            raw += out
-    else:
-        raw = model._raw_predict(X64, n_threads=1)[:, 0]
-    return 1.0 / (1.0 + np.exp(-raw))
-
-
-_tree_tables: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def _tree_table(model: HistGradientBoostingClassifier) -> Any:
-    """The fitted trees of ``model`` laid out for :func:`_body_probability` (cached per
-    model), or None where this scikit-learn lays them out otherwise."""
-    if model in _tree_tables:
-        return _tree_tables[model]
-    try:
-        from sklearn.ensemble._hist_gradient_boosting._predictor import (
-            _predict_from_raw_data,
-        )
-
-        known, index_map = model._bin_mapper.make_known_categories_bitsets()
-        table = (
-            _predict_from_raw_data,
-            [(p.nodes, p.raw_left_cat_bitsets) for (p,) in model._predictors],
-            known,
-            index_map,
-            float(np.ravel(model._baseline_prediction)[0]),
-        )
-    except (ImportError, AttributeError, ValueError, TypeError):
-        table = None
-    _tree_tables[model] = table
-    return table
-
-
-def _dense(labels: np.ndarray) -> np.ndarray:
-    return np.unique(labels, return_inverse=True)[1]
+        Z = page_features(first, [dense_labels(g) for g in groups])
+        return self.step_two.probability(np.hstack([X, Z]))

@@ -9,7 +9,7 @@ import numpy as np
 
 from boilerx._types import Document, Line
 from boilerx.decode import looks_like_html, to_text
-from boilerx.features import line_features, line_groups
+from boilerx.features import is_prose, line_features, line_groups, marker_of
 from boilerx.lines import KINDS, Page, html_lines, text_lines
 from boilerx.model import get_model
 
@@ -91,9 +91,26 @@ def decide(page: Page, scores: np.ndarray, threshold: float) -> np.ndarray:
         return np.zeros(len(scores), dtype=bool)
     keep = scores >= threshold
     for i in np.flatnonzero(keep):
-        if is_metadata(page.texts[i], page.title):
+        if is_metadata(page.texts[i], page.title) or marker_of(page.texts[i]):
             keep[i] = False
+    keep[_story_list_start(page.texts, scores) :] = False
     return keep
+
+
+# A line scoring this much is body beyond doubt: no list of other stories runs over it.
+CONFIDENT = 0.75
+
+
+def _story_list_start(texts: list[str], scores: np.ndarray) -> int:
+    """Where a closing list of other stories begins: at the last "more stories" marker line
+    ("Explore", "Recommended", "Most read" …) when no line after it is prose or confidently
+    body; else at the end of the page."""
+    for i in range(len(texts) - 1, -1, -1):
+        if scores[i] >= CONFIDENT or is_prose(texts[i]):
+            return len(texts)
+        if marker_of(texts[i]) == "more_stories":
+            return i
+    return len(texts)
 
 
 def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> Document:

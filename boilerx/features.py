@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -61,6 +62,19 @@ _ANCHORED_RX = re.compile(
 )
 _FLOATING_RX = re.compile("|".join(f"(?P<{n}>{p})" for n, p in _MARKERS.items() if n in _FLOATING))
 _MARKER_COLUMN = {name: i for i, name in enumerate(_MARKERS)}
+# Literal pieces at least one of which every floating match contains: a fast substring search
+# for them finds the few lines worth a regex search.
+_FLOATING_PROBES = (
+    "share", "tweet", "pin it", "whatsapp", "facebook", "twitter", "linkedin", "telegram",
+    "reddit", "mail", "print", "copy link", "teilen", "partager", "compartir", "udostępnij",
+    "condividi", "delen", "icon-", "photo", "image", "picture", "foto", "bild", "credit",
+    "getty", "reuters", "afp", "shutterstock", "istock", "/", "cookie", "privacy", "terms ",
+    "all rights reserved", "©", "copyright", "datenschutz", "impressum", "mentions légales",
+    "política de privacidad", "polityka prywatności", "reply", "permalink", "report abuse",
+    "flag as inappropriate", "antworten", "répondre", "responder", "odpowiedz", ":",
+)  # fmt: skip
+_DIGIT = re.compile(r"\d")
+_READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
 _READ_TIME = re.compile(
     r"\b\d+\s*(?:min(?:ute)?s?|minuten|mn)\.?\s*(?:read|lesezeit|de lecture|de lectura|czytania)?\b"
@@ -75,7 +89,8 @@ _DATE = re.compile(
     r"minutes?|mins?|weeks?)\s+ago)\b",
     re.I,
 )
-_TERMINAL = re.compile(r"[.!?。！？…;]['\"”’»)\]]*$", re.M)
+_TERMINAL_CHARS = frozenset(".!?。！？…;")
+_CLOSERS = "'\"”’»)]"
 
 
 SHAPE_NAMES = [
@@ -118,6 +133,7 @@ HTML_NAMES = [
     "sig_link_density",
     "sig_mean_chars",
     "sig_prose_share",
+    *("page_prose_" + b for b in ("comment", "related", "sidebar", "content", "in_article")),
 ]
 TEXT_NAMES = ["gap_before", "gap_after"]
 POSITION_NAMES = [
@@ -188,12 +204,54 @@ def _char_counts(joined: str, starts: np.ndarray) -> tuple[np.ndarray, ...]:
     return counts[0], counts[1], counts[2], counts[3]
 
 
-def _line_of(joined: str, pattern: re.Pattern[str], starts: np.ndarray) -> np.ndarray:
-    """1.0 for each line of ``joined`` where ``pattern`` matches, else 0.0."""
-    hit = np.zeros(len(starts), dtype=np.float32)
-    positions = [m.start() for m in pattern.finditer(joined)]
-    if positions:
-        hit[np.searchsorted(starts, positions, side="right") - 1] = 1.0
+_STANDALONE = ("more_stories", "share", "follow", "ad", "comment", "nav")
+
+
+def marker_of(text: str) -> str | None:
+    """The marker a line consists of ("Recommended", "Advertisement", "Share", "Read more",
+    "Explore" …): its kind when the line is at most four words and begins with a marker of
+    a kind that never makes a line of body on its own, else None."""
+    if len(text) > 40 or len(text.split()) > 4:
+        return None
+    head = text.lower()
+    m = _ANCHORED_RX.match(head)
+    if m and m.lastgroup in _STANDALONE:
+        return m.lastgroup
+    m = _FLOATING_RX.search(head)
+    if m and m.lastgroup == "share":
+        return "share"
+    return None
+
+
+def is_prose(text: str) -> bool:
+    """A sentence of prose: it ends like one and has 8 words or 60 characters. A question
+    needs 20 words: headlines of other stories are often questions."""
+    end = text.rstrip(_CLOSERS)[-1:]
+    if end in "?？":
+        return len(text.split()) >= 20
+    return end in _TERMINAL_CHARS and (len(text) >= 60 or len(text.split()) >= 8)
+
+
+def _probe(joined: str, starts: np.ndarray, probes: tuple[str, ...]) -> np.ndarray:
+    """Indices of the lines of ``joined`` (lines start at ``starts``) holding any of
+    ``probes``, found by plain substring search."""
+    positions = []
+    for probe in probes:
+        at = joined.find(probe)
+        while at >= 0:
+            positions.append(at)
+            at = joined.find(probe, at + 1)
+    if not positions:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.searchsorted(starts, positions, side="right") - 1)
+
+
+def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[str]) -> np.ndarray:
+    """1.0 for each of the ``candidates`` lines where ``pattern`` matches, else 0.0."""
+    hit = np.zeros(len(lines), dtype=np.float32)
+    for i in candidates:
+        if pattern.search(lines[i]):
+            hit[i] = 1.0
     return hit
 
 
@@ -208,9 +266,9 @@ def _markers(
             m = _ANCHORED_RX.match(head)
             if m:
                 rows[i, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
-    for m in _FLOATING_RX.finditer(joined):
-        line = int(np.searchsorted(starts, m.start(), side="right")) - 1
-        rows[line, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
+    for i in _probe(joined, starts, _FLOATING_PROBES):
+        for m in _FLOATING_RX.finditer(short[i]):
+            rows[i, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
 
 
 def _shape(texts: list[str], title: str | None) -> np.ndarray:
@@ -222,7 +280,9 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     chars = np.array([len(t) for t in texts], dtype=np.float32)
     words = np.array([len(t.split()) for t in texts], dtype=np.float32)
     letters, upper, digits, titled = _char_counts(joined, starts)
-    terminal = _line_of(joined, _TERMINAL, starts)
+    terminal = np.array(
+        [t.rstrip(_CLOSERS)[-1:] in _TERMINAL_CHARS for t in texts], dtype=np.float32
+    )
 
     rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
     rows[:, 0] = np.log1p(chars)
@@ -240,8 +300,16 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     short_heads = [h if len(h) <= _SHORT else "" for h in heads]
     joined_short = "\n".join(short_heads)
     short_starts = np.cumsum([0] + [len(h) + 1 for h in short_heads[:-1]])
-    rows[:, 12] = _line_of(joined_short, _DATE, short_starts)
-    rows[:, 13] = _line_of(joined_short, _READ_TIME, short_starts) * (words <= 12)
+    with_digits = {
+        int(i)
+        for i in np.searchsorted(
+            short_starts, [m.start() for m in _DIGIT.finditer(joined_short)], side="right"
+        )
+        - 1
+    }
+    rows[:, 12] = _matching(short_heads, with_digits, _DATE)
+    read_time = with_digits.union(_probe(joined_short, short_starts, _READ_TIME_PROBES).tolist())
+    rows[:, 13] = _matching(short_heads, read_time, _READ_TIME) * (words <= 12)
     rows[:, 14] = np.minimum(np.array([t.count(". ") for t in texts]) + terminal, 20.0)
     if title:
         title_norm = " ".join(title.lower().split())
@@ -287,7 +355,8 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
         out[:, 4] = (dense == main).any(axis=1)
         out[:, 5] = held[main] / total
     # lines built alike: the same tag.class signature
-    _, sig = np.unique(np.array(page.signatures, dtype=object), return_inverse=True)
+    sig_ids: dict[str, int] = {}
+    sig = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures], dtype=np.intp)
     chars = np.array([len(t) for t in page.texts], dtype=np.float64)
     count = np.bincount(sig).astype(np.float64)
     link = np.bincount(sig, weights=np.array(page.link_chars) / np.maximum(chars, 1))
@@ -296,6 +365,17 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
     out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
     out[:, 9] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
     return out
+
+
+_SHARE_BITS = [BITS.index(b) for b in ("comment", "related", "sidebar", "content", "in_article")]
+
+
+def _bit_prose_shares(bits: np.ndarray, prose_chars: np.ndarray) -> np.ndarray:
+    """The page's share of prose inside comment, related, sidebar, content and article
+    markup, on every line: reader comments under an article are chrome, but on a forum page,
+    where the comments hold all the prose, they are the content."""
+    shares = (bits[:, _SHARE_BITS] * prose_chars[:, None]).sum(axis=0) / max(prose_chars.sum(), 1.0)
+    return np.broadcast_to(shares.astype(np.float32), (len(bits), len(_SHARE_BITS)))
 
 
 def _prose_runs(prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
@@ -398,6 +478,7 @@ def line_features(page: Page) -> np.ndarray:
                 bits.astype(np.float32),
                 near.astype(np.float32),
                 _container_features(page, chars * prose),
+                _bit_prose_shares(bits, chars * prose),
             ]
         )
     else:

@@ -10,6 +10,7 @@ Text: the input's own lines; blank lines are remembered as paragraph gaps.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -231,36 +232,70 @@ _WHOLE_WORDS = frozenset(
     ]
 )
 _WORD_TO_BITS: dict[str, int] = {}
+
+
+def _bits_or(values: Iterable[int]) -> int:
+    bits = 0
+    for value in values:
+        bits |= value
+    return bits
+
+
 for _name, _words in CLASS_WORDS.items():
     for _w in _words:
         _WORD_TO_BITS[_w] = _WORD_TO_BITS.get(_w, 0) | _BIT[_name]
 _ATTR_WORD = re.compile(r"[a-z]+|[A-Z][a-z]*")
-_token_bits: dict[str, int] = {}
 
 
-def _bits_of_token(token: str) -> int:
-    """Bits named by one word of a class/id ("relatedposts", "share", "ad")."""
-    bits = _token_bits.get(token)
-    if bits is None:
-        bits = _WORD_TO_BITS[token] if token in _WHOLE_WORDS else 0
-        for word, word_bits in _WORD_TO_BITS.items():
-            if word not in _WHOLE_WORDS and word in token:
-                bits |= word_bits
-        if len(_token_bits) < 50_000:
-            _token_bits[token] = bits
-    return bits
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words``, longest first, as a trie of alternatives: at each
+    character only one branch can go on, so a scan is fast and a match is the longest word
+    starting there."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
 
 
-@lru_cache(maxsize=8192)
+# Longer vocabulary words may stand inside a word ("relatedPosts"): every position of the
+# lower-cased value is tried with one lookahead; the longest word found there stands for all
+# vocabulary words that are its prefixes ("comments" for "comment" too).
+_INNER_WORDS = sorted(w for w in _WORD_TO_BITS if w not in _WHOLE_WORDS)
+_INNER_RX = re.compile("(?=(" + _trie_pattern(_INNER_WORDS) + "))")
+_INNER_BITS = {
+    word: _bits_or(_WORD_TO_BITS[w] for w in _INNER_WORDS if word.startswith(w))
+    for word in _INNER_WORDS
+}
+
+
+@lru_cache(maxsize=65536)
 def class_bits(value: str) -> int:
-    """The context bits named by a class/id attribute value. It is cut into words at case
-    changes, digits and punctuation; short vocabulary words must be whole words ("ad" in
-    "ad-slot", not in "header"), longer ones may stand inside a word ("relatedPosts")."""
+    """The context bits named by a class/id attribute value. Short vocabulary words must be
+    whole words, cut at case changes, digits, punctuation and spaces ("ad" in "ad-slot", not in
+    "header"); longer ones may stand inside a word ("relatedPosts", "sidebar-widget")."""
+    lowered = value.lower().replace("_", "-")
     bits = 0
     for token in _ATTR_WORD.findall(value):
-        bits |= _bits_of_token(token.lower())
-    for token in value.lower().replace("_", "-").split():  # whole compound: "sidebar-widget"
-        bits |= _bits_of_token(token)
+        token = token.lower()
+        if token in _WHOLE_WORDS:
+            bits |= _WORD_TO_BITS[token]
+    for token in lowered.split():
+        if token in _WHOLE_WORDS:
+            bits |= _WORD_TO_BITS[token]
+    for word in _INNER_RX.findall(lowered):
+        if word:
+            bits |= _INNER_BITS[word]
     return bits
 
 

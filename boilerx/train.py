@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from boilerx.classifier import LineClassifier
 from boilerx.core import decide, guess_title
 from boilerx.decode import decode
+from boilerx.estimator import LineClassifier
 from boilerx.features import line_features, line_groups
 from boilerx.lines import KINDS, Page, html_lines, text_lines
 from boilerx.model import sha256_of, write_manifest
@@ -499,12 +499,30 @@ DESIGNS: dict[str, dict[str, Any]] = {
     "linear, line step only": {"family": "linear", "page_step": False},
     "linear, line + page step": {"family": "linear"},
 }
+# Quick look at ensemble size (BOILERX_DESIGNS=size): tree time grows with trees x lines.
+SIZE_DESIGNS: dict[str, dict[str, Any]] = {
+    "trees 120+60, lr 0.15, 48 leaves, depth 8 (shipped)": {},
+    "trees 60+30, lr 0.25, 64 leaves, depth 8": {
+        "max_iter": 60,
+        "learning_rate": 0.25,
+        "max_leaf_nodes": 64,
+    },
+    "trees 90+45, lr 0.2, 64 leaves, depth 7": {
+        "max_iter": 90,
+        "learning_rate": 0.2,
+        "max_leaf_nodes": 64,
+        "max_depth": 7,
+    },
+}
 
 
 def compare_designs(samples: list[Sample], seed: int, folds: int, jobs: int) -> None:
     """Site-disjoint validation scores of each design in DESIGNS, at each one's best threshold."""
     judged = [i for i, s in enumerate(samples) if s.rendering in ("html", "browser")]
-    for name, params in DESIGNS.items():
+    import os
+
+    designs = SIZE_DESIGNS if os.environ.get("BOILERX_DESIGNS") == "size" else DESIGNS
+    for name, params in designs.items():
         scores = validate(samples, seed, folds, jobs=jobs, **params)
         picked = [samples[i] for i in judged]
         picked_scores = [scores[i] for i in judged]
@@ -576,12 +594,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
         model = fit(samples, args.seed)
         model.set_params(threshold=threshold)
-        model.feature_count_ = samples[0].X.shape[1] if samples else 0
         args.out.mkdir(parents=True, exist_ok=True)
         path = args.out / f"{mode}.joblib"
         import joblib
 
-        joblib.dump(model, path, compress=3)
+        joblib.dump(model.to_scorer(), path, compress=3)
         print(
             f"[{mode}] wrote {path} ({path.stat().st_size / 1e6:.1f} MB, "
             f"sha256 {sha256_of(path)}) in {time.time() - started:.0f}s",

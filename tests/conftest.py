@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,13 @@ def seeds_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"the labelled seeds are not here ({path} missing: a clone without ../shared)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_workers() -> Iterator[None]:
+    """Worker processes are forked and keep the state of the moment they were forked (a
+    patched ``boilerx.core.extract`` included): every test starts with none."""
+    yield
+    from boilerx.batch import _shutdown_workers
+
+    _shutdown_workers()

@@ -126,3 +126,37 @@ def test_decide_gates_pages_without_a_confident_line_and_drops_metadata() -> Non
     assert decide(page, np.array([0.45, 0.4, 0.45, 0.4]), 0.0).all()  # 0 keeps everything
     assert is_metadata("Sun Jun 01 2025", None) and is_metadata("12. März 2024, 14:30 Uhr", None)
     assert not is_metadata("The 16 May meeting was held.", None)
+
+
+def test_cleaning_needs_no_scikit_learn() -> None:
+    """The shipped model is plain arrays: cleaning imports no scikit-learn (a slow import that
+    would make every worker process start slowly)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, boilerx; "
+        "boilerx.clean('<html><body><p>' + 'A sentence of the article, with words. ' * 5 + "
+        "'</p></body></html>'); boilerx.clean('Menu\\n' + 'A long sentence of prose. ' * 6); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_decide_drops_lone_markers_and_a_closing_story_list() -> None:
+    import numpy as np
+
+    from boilerx.core import decide
+    from boilerx.lines import Page
+
+    body = "The council voted on Tuesday to expand the ferry service to three new routes."
+    texts = [body, "Advertisement", body, "Most read", "Storm hits the coast", "Why ferries?"]
+    scores = np.array([0.95, 0.6, 0.95, 0.4, 0.6, 0.6])
+    keep = decide(Page(texts=texts), scores, 0.5)
+    assert list(keep) == [True, False, True, False, False, False]
+    # a marker mid-article with prose after it ends nothing
+    texts[3] = "Recommended"
+    texts[5] = "Crews will start work in March, officials said in a statement on Friday."
+    keep = decide(Page(texts=texts), scores, 0.5)
+    assert list(keep) == [True, False, True, False, True, True]

@@ -60,6 +60,10 @@ def test_class_words_are_matched_as_words() -> None:
     assert "ad" not in _bits(class_bits("header"))
     assert "share" in _bits(class_bits("socialShareBar"))
     assert "related" not in _bits(class_bits("thread"))
+    assert {"related", "content"} <= _bits(class_bits("relatedStoryContent"))  # inside a word
+    assert "comment" in _bits(class_bits("comments-area"))  # a word inside a longer one
+    assert "header" in _bits(class_bits("site_head"))  # "_" reads as "-"
+    assert "sidebar" in _bits(class_bits("rail")) and "sidebar" not in _bits(class_bits("trail"))
 
 
 def test_text_lines_keep_blank_line_gaps() -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import joblib
 import numpy as np
 
-from boilerx.classifier import LineClassifier, page_features
+from boilerx.classifier import LineScorer, TreeEnsemble, page_features
+from boilerx.estimator import LineClassifier
 from boilerx.train import Record, label_lines
 
 
@@ -102,6 +103,46 @@ def test_same_data_and_seed_give_same_bytes() -> None:
     for _ in range(2):
         buffer = io.BytesIO()
         model = LineClassifier(max_iter=30).fit(X, y, pages=pages, groups=groups)
-        joblib.dump(model, buffer)
+        joblib.dump(model.to_scorer(), buffer)
         blobs.append(buffer.getvalue())
     assert blobs[0] == blobs[1]
+
+
+def test_tree_ensemble_equals_scikit_learn() -> None:
+    """The shipped NumPy evaluation gives scikit-learn's own scores, missing values included."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3000, 6))
+    X[rng.random(X.shape) < 0.05] = np.nan
+    y = (np.nan_to_num(X[:, 0]) + np.nan_to_num(X[:, 1]) * X[:, 2] ** 2 > 0.3).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=25, max_depth=6, random_state=0).fit(X, y)
+    trees = TreeEnsemble.from_sklearn(model)
+    Xt = rng.normal(size=(500, 6))
+    Xt[rng.random(Xt.shape) < 0.1] = np.nan
+    assert np.allclose(trees.probability(Xt), model.predict_proba(Xt)[:, 1], atol=1e-12)
+    assert np.allclose(trees.raw_score(Xt[:, :]), model.decision_function(Xt), atol=1e-12)
+    assert trees.raw_score(np.zeros((0, 6))).shape == (0,)
+    # float32 rows (what the features are) right at the float32 neighbours of every threshold
+    inner = trees.threshold < np.inf
+    thresholds = trees.threshold[inner].astype(np.float32)
+    features = trees.feature[inner]
+    X32 = rng.normal(size=(len(thresholds) * 3, 6)).astype(np.float32)
+    for k, (t, f) in enumerate(zip(thresholds, features)):
+        for j, value in enumerate((np.nextafter(t, -np.inf), t, np.nextafter(t, np.inf))):
+            X32[3 * k + j, f] = value
+    expected = model.decision_function(X32.astype(np.float64))
+    assert np.allclose(trees.raw_score(X32), expected, rtol=0, atol=1e-12)
+
+
+def test_scorer_rejects_features_of_another_version() -> None:
+    X, y, pages, groups = _toy(0, n_pages=10)
+    scorer = LineClassifier(max_iter=10).fit(X, y, pages=pages, groups=groups).to_scorer()
+    assert isinstance(scorer, LineScorer)
+    assert scorer.predict_page(X[:30], (groups[0][:30], groups[1][:30])).shape == (30,)
+    try:
+        scorer.predict_page(X[:30, :4], (groups[0][:30], groups[1][:30]))
+    except ValueError as exc:
+        assert "features" in str(exc)
+    else:
+        raise AssertionError("a feature matrix of the wrong width was scored")
