@@ -16,9 +16,10 @@ import contextlib
 import itertools
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,16 +147,16 @@ _forked_executors: dict[int, Any] = {}
 def _executor(n_jobs: int) -> Any:
     """Worker processes that survive between calls (and keep the models they loaded).
 
-    Where the system can fork, workers are forked from this process once it holds the models,
+    On Linux, workers are forked from this process once it holds the models,
     so they start at once and share the model's memory; starting fresh interpreters (joblib's
-    loky, used elsewhere) costs each worker a second or more of imports and loading. A broken
-    pool (a worker died) is replaced by a new one."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    loky, used elsewhere) costs each worker its imports and its own copy of the models. A pool
+    that a dead worker broke is replaced (see :func:`_forget_if_broken`)."""
+    if not sys.platform.startswith("linux"):  # fork is unsafe on macOS, absent on Windows
         from joblib.externals.loky import get_reusable_executor
 
         return get_reusable_executor(max_workers=n_jobs)
     executor = _forked_executors.get(n_jobs)
-    if executor is None or getattr(executor, "_broken", False):
+    if executor is None:
         for mode in ("html", "text"):
             with contextlib.suppress(Exception):  # a page then reports the error itself
                 get_model(mode)
@@ -203,16 +204,24 @@ def _collect(
     that only the page that kills a worker is marked failed."""
     try:
         return future.result()
-    except Exception:
-        pass
+    except Exception as exc:
+        _forget_if_broken(exc, n_jobs)
     results = []
     for item in chunk:
         try:  # a broken executor is replaced by a fresh one here
             results.extend(_executor(n_jobs).submit(_clean_chunk, [item], options).result())
         except Exception as exc:
+            _forget_if_broken(exc, n_jobs)
             first_line = _error_text(exc).splitlines()[0]
             results.append(BatchResult("", error=f"WorkerError: {first_line}"))
     return results
+
+
+def _forget_if_broken(exc: BaseException, n_jobs: int) -> None:
+    """Drop a forked pool that a dead worker broke, so that the next task gets a new one
+    (loky's reusable executor replaces itself)."""
+    if isinstance(exc, BrokenExecutor):
+        _forked_executors.pop(n_jobs, None)
 
 
 def _clean_items(

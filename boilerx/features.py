@@ -133,6 +133,8 @@ HTML_NAMES = [
     "sig_link_density",
     "sig_mean_chars",
     "sig_prose_share",
+    "with_first_prose_c2",
+    "with_first_prose_c3",
     *("page_prose_" + b for b in ("comment", "related", "sidebar", "content", "in_article")),
 ]
 TEXT_NAMES = ["gap_before", "gap_after"]
@@ -334,7 +336,7 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
     """Shares of the page's prose held by the line's containers, the main region, and the
     statistics of lines built like this one (repeated sibling structures such as teaser cards)."""
     n = len(page.texts)
-    out = np.zeros((n, 10), dtype=np.float32)
+    out = np.zeros((n, 12), dtype=np.float32)
     total = float(prose_chars.sum()) or 1.0
     # containers, right-aligned: column -1 is the line's own block, -2 its parent …
     depth = max((len(c) for c in page.containers), default=0)
@@ -354,6 +356,14 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
         main = candidates[np.lexsort((-ids[candidates], held[candidates]))[0]]
         out[:, 4] = (dense == main).any(axis=1)
         out[:, 5] = held[main] / total
+    # the article starts before what follows it (comments, teasers): does the line share its
+    # parent / grandparent with the page's first long line of prose?
+    long = np.flatnonzero(prose_chars >= 150)
+    first = int(long[0]) if len(long) else int(np.argmax(prose_chars))
+    for j, k in ((10, 2), (11, 3)):
+        if depth >= k:
+            column = conts[:, depth - k]
+            out[:, j] = (column == column[first]) & (column >= 0)
     # lines built alike: the same tag.class signature
     sig_ids: dict[str, int] = {}
     sig = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures], dtype=np.intp)

@@ -420,22 +420,23 @@ def html_lines(html: str) -> Page:
 
     def flush() -> None:
         nonlocal pieces, piece_link, piece_nlinks, line_ctx
-        if pieces:
-            text = _SPACE.sub(" ", "".join(pieces)).strip()
-            if text and line_ctx is not None:
-                bits, near, _, depth, conts, sig, kind, _ = line_ctx
-                texts.append(text)
-                kinds.append(kind)
-                link_chars.append(min(piece_link, len(text)))
-                n_links.append(piece_nlinks)
-                bits_out.append(bits)
-                near_out.append(near)
-                depths.append(depth)
-                containers_out.append(conts)
-                sigs.append(sig)
+        piece_nlinks_now, piece_nlinks = piece_nlinks, 0
+        if not pieces:  # no text since the last block boundary: no line (nor its links)
+            return
+        text = " ".join("".join(pieces).split())
+        if text and line_ctx is not None:
+            bits, near, _, depth, conts, sig, kind, _ = line_ctx
+            texts.append(text)
+            kinds.append(kind)
+            link_chars.append(min(piece_link, len(text)))
+            n_links.append(piece_nlinks_now)
+            bits_out.append(bits)
+            near_out.append(near)
+            depths.append(depth)
+            containers_out.append(conts)
+            sigs.append(sig)
         pieces = []
         piece_link = 0
-        piece_nlinks = 0
         line_ctx = None
 
     # ctx: (bits, near_bits, block_bits, depth, containers, signature, kind, in_link);
