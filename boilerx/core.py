@@ -82,9 +82,10 @@ def is_metadata(text: str, title: str | None) -> bool:
 
 def decide(page: Page, scores: np.ndarray, threshold: float) -> np.ndarray:
     """Stage 5: which lines are body: those scoring ``threshold`` or more, on a page where at
-    least one line reaches ``max(threshold, PAGE_GATE)``, less the headline and bare
-    datelines (``threshold=0`` keeps every line). The rest of the page context is already in
-    the scores (the classifier's second step)."""
+    least one line reaches ``max(threshold, PAGE_GATE)``, less the headline, bare datelines,
+    lines that are only a marker ("Recommended", "Advertisement") and a closing list of other
+    stories (``threshold=0`` keeps every line). The rest of the page context is already in the
+    scores (the classifier's second step)."""
     if threshold <= 0:
         return np.ones(len(scores), dtype=bool)
     if len(scores) == 0 or scores.max() < max(threshold, PAGE_GATE):
