@@ -87,23 +87,31 @@ class TreeEnsemble:
         baseline: float,
         depth: int,
     ) -> None:
-        self.__setstate__(
-            {
-                "feature": feature,
-                "threshold": threshold,
-                "missing_left": missing_left,
-                "children": children,
-                "value": value,
-                "roots": roots,
-                "baseline": baseline,
-                "depth": depth,
-            }
-        )
+        self.feature = feature
+        self.threshold = threshold
+        self.missing_left = missing_left
+        self.children = children
+        self.value = value
+        self.roots = roots
+        self.baseline = baseline
+        self.depth = depth
+        self._prepare()
 
     _INDEXES = ("feature", "children", "roots")
 
+    def _prepare(self) -> None:
+        """In memory, node indexes are NumPy's native index type (gathers with them need no
+        conversion: half the evaluation time), and float32 thresholds are derived: for float32
+        rows, the largest float32 not above each threshold (a float32 x is <= t exactly when it
+        is <= that value, and float32 gathers move half the bytes)."""
+        for name in self._INDEXES:
+            setattr(self, name, np.asarray(getattr(self, name), dtype=np.intp))
+        down = self.threshold.astype(np.float32)
+        above = down.astype(np.float64) > self.threshold
+        self.threshold32 = np.where(above, np.nextafter(down, np.float32(-np.inf)), down)
+
     def __getstate__(self) -> dict[str, Any]:
-        """Stored compactly: node indexes as 32-bit integers."""
+        """Stored compactly: node indexes as 32-bit integers, nothing derived."""
         state = dict(self.__dict__)
         del state["threshold32"]
         for name in self._INDEXES:
@@ -111,16 +119,8 @@ class TreeEnsemble:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """In memory, node indexes are NumPy's native index type: gathers with them need no
-        conversion (half the evaluation time)."""
         self.__dict__.update(state)
-        for name in self._INDEXES:
-            setattr(self, name, np.asarray(state[name], dtype=np.intp))
-        # For float32 rows: the largest float32 not above each threshold. A float32 x is
-        # <= t exactly when it is <= that value, and float32 gathers move half the bytes.
-        down = self.threshold.astype(np.float32)
-        above = down.astype(np.float64) > self.threshold
-        self.threshold32 = np.where(above, np.nextafter(down, np.float32(-np.inf)), down)
+        self._prepare()
 
     @classmethod
     def from_sklearn(cls, model: Any) -> TreeEnsemble:
