@@ -231,7 +231,7 @@ def _clean_items(
     mode: str = "auto",
     threshold: float | None = None,
     max_bytes: int | None = None,
-    chunk_size: int = 32,
+    chunk_size: int = 8,
 ) -> Iterator[BatchResult]:
     """:func:`clean_many` for ``(page, mode)`` pairs, so one run can mix HTML and text records.
 
@@ -271,7 +271,7 @@ def clean_many(
     *,
     mode: str = "auto",
     threshold: float | None = None,
-    chunk_size: int = 32,
+    chunk_size: int = 8,
     max_bytes: int | None = None,
 ) -> Iterator[BatchResult]:
     """Clean every page of ``pages``, yielding one :class:`BatchResult` per page in input order.

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail pages larger than this, e.g. 50M (default: 50 MB)",
     )
     clean.add_argument(
-        "--chunk-size", type=_positive, default=32, help="pages per task sent to a worker"
+        "--chunk-size", type=_positive, default=8, help="pages per task sent to a worker"
     )
     clean.add_argument("--strict", action="store_true", help="exit 1 if any record failed")
     clean.add_argument("--quiet", "-q", action="store_true", help="no progress bar nor summary")
