@@ -12,7 +12,7 @@ importing boilerx and starting a worker process stay fast.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -171,13 +171,19 @@ class TreeEnsemble:
         return 1.0 / (1.0 + np.exp(-self.raw_score(X)))
 
 
+class Step(Protocol):
+    """What a scoring step offers: the body probability of each row."""
+
+    def probability(self, X: np.ndarray) -> np.ndarray: ...
+
+
 class LineScorer:
     """The shipped model: step one and (optional) step two, and the tuned threshold."""
 
     def __init__(
         self,
-        step_one: TreeEnsemble,
-        step_two: TreeEnsemble | None,
+        step_one: Step,
+        step_two: Step | None,
         threshold: float,
         n_features: int,
     ) -> None:

@@ -126,7 +126,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             _fit_weighted(self.step_two_, np.hstack([X, Z])[keep], y[keep], w[keep])
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = X.shape[1]
-        self.scorer_ = self.to_scorer() if self.family == "trees" else None
+        self.scorer_ = self.to_scorer()
         return self
 
     @staticmethod
@@ -140,27 +140,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return Z
 
     def to_scorer(self) -> LineScorer:
-        """The fitted trees as the run-time :class:`LineScorer` (what is shipped)."""
-        if self.family != "trees":
-            raise ValueError("only the trees family can be shipped")
+        """The fitted steps as the run-time :class:`LineScorer`. For the trees (what is
+        shipped) the steps are :class:`TreeEnsemble` arrays; other families keep their
+        scikit-learn model (for comparing designs only)."""
         return LineScorer(
-            step_one=TreeEnsemble.from_sklearn(self.step_one_),
-            step_two=None if self.step_two_ is None else TreeEnsemble.from_sklearn(self.step_two_),
+            step_one=_step(self.step_one_),
+            step_two=None if self.step_two_ is None else _step(self.step_two_),
             threshold=float(self.threshold),
             n_features=int(self.n_features_in_),
         )
 
     def predict_page(self, X: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """Body probability of every line of one page, as the shipped scorer computes it."""
-        if self.scorer_ is not None:
-            return self.scorer_.predict_page(X, groups)
-        if len(X) == 0:
-            return np.zeros(0)
-        first = self._probability(self.step_one_, X)
-        if self.step_two_ is None:
-            return first
-        Z = page_features(first, [dense_labels(g) for g in groups])
-        return self._probability(self.step_two_, np.hstack([X, Z]))
+        return self.scorer_.predict_page(X, groups)
 
     @staticmethod
     def _probability(model: Any, X: np.ndarray) -> np.ndarray:
@@ -173,6 +165,24 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= self.threshold).astype(int)
+
+
+class _Fitted:
+    """A fitted scikit-learn model seen as a scoring step (``probability``), like
+    :class:`TreeEnsemble`."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return self.model.predict_proba(X)[:, 1]
+
+
+def _step(model: Any) -> TreeEnsemble | _Fitted:
+    """A fitted step for :class:`LineScorer`: boosted trees as arrays, anything else as is."""
+    if isinstance(model, HistGradientBoostingClassifier):
+        return TreeEnsemble.from_sklearn(model)
+    return _Fitted(model)
 
 
 def _fit_weighted(model: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:

@@ -225,11 +225,16 @@ def marker_of(text: str) -> str | None:
     return None
 
 
+def _last_mark(text: str) -> str:
+    """The last character of ``text`` before closing quotes and brackets ("" if none)."""
+    return text.rstrip(_CLOSERS)[-1:]
+
+
 def is_prose(text: str) -> bool:
     """A sentence of prose: it ends like one and has 8 words or 60 characters. A question
     needs 20 words: headlines of other stories are often questions."""
-    end = text.rstrip(_CLOSERS)[-1:]
-    if end in "?？":
+    end = _last_mark(text)
+    if end in ("?", "？"):
         return len(text.split()) >= 20
     return end in _TERMINAL_CHARS and (len(text) >= 60 or len(text.split()) >= 8)
 
@@ -282,9 +287,7 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     chars = np.array([len(t) for t in texts], dtype=np.float32)
     words = np.array([len(t.split()) for t in texts], dtype=np.float32)
     letters, upper, digits, titled = _char_counts(joined, starts)
-    terminal = np.array(
-        [t.rstrip(_CLOSERS)[-1:] in _TERMINAL_CHARS for t in texts], dtype=np.float32
-    )
+    terminal = np.array([_last_mark(t) in _TERMINAL_CHARS for t in texts], dtype=np.float32)
 
     rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
     rows[:, 0] = np.log1p(chars)

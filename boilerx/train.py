@@ -499,7 +499,7 @@ DESIGNS: dict[str, dict[str, Any]] = {
     "linear, line step only": {"family": "linear", "page_step": False},
     "linear, line + page step": {"family": "linear"},
 }
-# Quick look at ensemble size (BOILERX_DESIGNS=size): tree time grows with trees x lines.
+# Ensemble sizes (--compare size): scoring time grows with trees x depth x lines.
 SIZE_DESIGNS: dict[str, dict[str, Any]] = {
     "trees 120+60, lr 0.15, 48 leaves, depth 8 (shipped)": {},
     "trees 60+30, lr 0.25, 64 leaves, depth 8": {
@@ -516,12 +516,11 @@ SIZE_DESIGNS: dict[str, dict[str, Any]] = {
 }
 
 
-def compare_designs(samples: list[Sample], seed: int, folds: int, jobs: int) -> None:
-    """Site-disjoint validation scores of each design in DESIGNS, at each one's best threshold."""
+def compare_designs(
+    samples: list[Sample], seed: int, folds: int, jobs: int, designs: dict[str, dict[str, Any]]
+) -> None:
+    """Site-disjoint validation scores of each design, at each one's best threshold."""
     judged = [i for i, s in enumerate(samples) if s.rendering in ("html", "browser")]
-    import os
-
-    designs = SIZE_DESIGNS if os.environ.get("BOILERX_DESIGNS") == "size" else DESIGNS
     for name, params in designs.items():
         scores = validate(samples, seed, folds, jobs=jobs, **params)
         picked = [samples[i] for i in judged]
@@ -542,8 +541,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-validate", action="store_true", help="skip validation scores")
     parser.add_argument(
         "--compare",
-        action="store_true",
-        help="only compare model designs by site-disjoint validation (writes no model)",
+        nargs="?",
+        const="family",
+        choices=("family", "size"),
+        help="only compare designs by site-disjoint validation, writing no model: model "
+        "families and the page step (family, the default), or ensemble sizes (size)",
     )
     parser.add_argument("--jobs", type=int, default=-1, help="processes for reading pages")
     parser.add_argument(
@@ -570,7 +572,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         samples = [s for batch in batches for s in batch]
         if args.compare:
-            compare_designs(samples, args.seed, args.folds, args.jobs if args.jobs > 0 else 2)
+            designs = SIZE_DESIGNS if args.compare == "size" else DESIGNS
+            jobs = args.jobs if args.jobs > 0 else 2
+            compare_designs(samples, args.seed, args.folds, jobs, designs)
             continue
         rows = sum(len(s.y) for s in samples)
         print(f"[{mode}] {len(samples)} renderings, {rows} lines ({time.time() - started:.0f}s)")
