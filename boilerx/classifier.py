@@ -7,7 +7,9 @@ so that a teaser list or a comment thread is judged as a whole and thresholds fo
 
 The trees are trained with scikit-learn (:mod:`boilerx.estimator`) and shipped as the flat
 arrays of :class:`TreeEnsemble`, evaluated here with NumPy: scoring needs no scikit-learn, so
-importing boilerx and starting a worker process stay fast.
+importing boilerx and starting a worker process stay fast. A small compiled scorer
+(``boilerx/_trees.c``, built at install when a C compiler is present) walks the same arrays
+about four times faster; without it, NumPy does the work.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 import numpy as np
+
+try:
+    from boilerx import _trees  # the optional compiled scorer
+except ImportError:  # not built: score with NumPy
+    _trees = None  # type: ignore[assignment]
 
 N_PAGE_FEATURES = 14
 
@@ -109,11 +116,19 @@ class TreeEnsemble:
         down = self.threshold.astype(np.float32)
         above = down.astype(np.float64) > self.threshold
         self.threshold32 = np.where(above, np.nextafter(down, np.float32(-np.inf)), down)
+        self._compiled = (
+            self.feature.astype(np.int32),
+            self.threshold32,
+            np.ascontiguousarray(self.missing_left, dtype=np.uint8),
+            self.children.astype(np.int32),
+            np.ascontiguousarray(self.value, dtype=np.float64),
+            self.roots.astype(np.int32),
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         """Stored compactly: node indexes as 32-bit integers, nothing derived."""
         state = dict(self.__dict__)
-        del state["threshold32"]
+        del state["threshold32"], state["_compiled"]
         for name in self._INDEXES:
             state[name] = state[name].astype(np.int32)
         return state
@@ -148,6 +163,17 @@ class TreeEnsemble:
 
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         """The summed leaf values of every row of ``X`` (the log-odds of body)."""
+        n, width = X.shape
+        if n == 0:
+            return np.zeros(0)
+        if _trees is not None and X.dtype == np.float32:
+            out = np.empty(n, dtype=np.float64)
+            _trees.score(np.ascontiguousarray(X), width, *self._compiled, self.depth, out)
+            return out + self.baseline
+        return self._raw_score_numpy(X)
+
+    def _raw_score_numpy(self, X: np.ndarray) -> np.ndarray:
+        """:meth:`raw_score` with NumPy, level by level for all (row, tree) pairs at once."""
         n, width = X.shape
         if n == 0:
             return np.zeros(0)

@@ -114,6 +114,22 @@ def _story_list_start(texts: list[str], scores: np.ndarray) -> int:
     return len(texts)
 
 
+def _find_body(
+    page: str | bytes, mode: Mode, threshold: float | None
+) -> tuple[Page, np.ndarray, np.ndarray]:
+    """Stages 1–5 for one page: its lines, their scores and which are body."""
+    text = to_text(page)
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
+    lines = split_page(text, mode)
+    if not lines.texts:
+        return lines, np.zeros(0), np.zeros(0, dtype=bool)
+    model = get_model("html" if lines.is_html else "text")
+    scores = score_lines(lines, model)
+    keep = decide(lines, scores, model.threshold if threshold is None else threshold)
+    return lines, scores, keep
+
+
 def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> Document:
     """Find the article in ``page`` (HTML or scraped text, ``str`` or ``bytes``).
 
@@ -124,30 +140,26 @@ def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None =
     unknown ``mode`` or a ``threshold`` outside [0, 1], and :class:`ModelIntegrityError` when the
     shipped model file fails its checksum.
     """
-    text = to_text(page)
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
-    lines = split_page(text, mode)
-    if not lines.texts:
-        return Document(text="", title=lines.title, lines=[])
-    model = get_model("html" if lines.is_html else "text")
-    scores = score_lines(lines, model)
-    keep = decide(lines, scores, model.threshold if threshold is None else threshold)
-    return assemble(lines, scores, keep)
+    return assemble(*_find_body(page, mode, threshold))
+
+
+def body_text(page: Page, keep: np.ndarray) -> str:
+    """Stage 6, the body alone: the kept lines, in order, one paragraph a line."""
+    return "\n".join([page.texts[i] for i in np.flatnonzero(keep)])
 
 
 def assemble(page: Page, scores: np.ndarray, keep: np.ndarray) -> Document:
-    """Stage 6: the kept lines, in order, one paragraph a line."""
-    body = [t for t, k in zip(page.texts, keep) if k]
+    """Stage 6: the body text, and every line with its score and kind."""
     lines = [
         Line(text=t, is_body=bool(k), score=float(s), kind=KINDS[kind])
-        for t, k, s, kind in zip(page.texts, keep, scores, page.kinds)
+        for t, k, s, kind in zip(page.texts, keep.tolist(), scores.tolist(), page.kinds)
     ]
-    return Document(text="\n".join(body), title=page.title, lines=lines)
+    return Document(text=body_text(page, keep), title=page.title, lines=lines)
 
 
 def clean(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> str:
     """Return the article body of ``page``: one paragraph a line, without the headline.
 
     Same arguments and errors as :func:`extract`. Empty or blank input gives ``""``."""
-    return extract(page, mode=mode, threshold=threshold).text
+    lines, _, keep = _find_body(page, mode, threshold)
+    return body_text(lines, keep)

@@ -71,8 +71,10 @@ _FLOATING_PROBES = (
     "getty", "reuters", "afp", "shutterstock", "istock", "/", "cookie", "privacy", "terms ",
     "all rights reserved", "©", "copyright", "datenschutz", "impressum", "mentions légales",
     "política de privacidad", "polityka prywatności", "reply", "permalink", "report abuse",
-    "flag as inappropriate", "antworten", "répondre", "responder", "odpowiedz", ":",
+    "flag as inappropriate", "antworten", "répondre", "responder", "odpowiedz", "says:",
+    "said:", "wrote:", "schrieb:", "écrit:",
 )  # fmt: skip
+_SEPARATORS = (" | ", " • ", " · ")
 _DIGIT = re.compile(r"\d")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
@@ -91,6 +93,8 @@ _DATE = re.compile(
 )
 _TERMINAL_CHARS = frozenset(".!?。！？…;")
 _CLOSERS = "'\"”’»)]"
+_TERMINAL_CODES = np.array([ord(c) for c in sorted(_TERMINAL_CHARS)], dtype=np.uint32)
+_CLOSER_CODES = np.array([ord(c) for c in _CLOSERS], dtype=np.uint32)
 
 
 SHAPE_NAMES = [
@@ -180,30 +184,48 @@ def feature_names(is_html: bool) -> list[str]:
     return own + _context_names(base)
 
 
-def _char_counts(joined: str, starts: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Letters, upper-case letters, digits and title-case words of each line, counted on code
-    points with NumPy. A letter is a code point that case mapping changes, or one from U+0590
-    on (scripts without case); upper case is what lower-casing changes."""
-    lowered = joined.lower()
-    if len(lowered) != len(joined):  # a letter whose lower case is longer: keep it 1:1
-        lowered = "".join(c.lower()[:1] for c in joined)
-    code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    upper = code != lower
-    letter = (
-        upper
-        | (lower >= 0x0590)
-        | ((lower >= 97) & (lower <= 122))
-        | ((lower >= 0xDF) & (lower < 0x0590) & (lower != 0xF7))
-    )
-    digit = (code >= 48) & (code <= 57)
-    space_before = np.empty_like(upper)
-    space_before[0] = True
-    space_before[1:] = (code[:-1] == 32) | (code[:-1] == 10)
-    titled = upper & space_before
-    stacked = np.stack([letter, upper, digit, titled]).astype(np.float32)
-    counts = np.add.reduceat(stacked, starts, axis=1)
-    return counts[0], counts[1], counts[2], counts[3]
+class _Chars:
+    """Per-line character statistics of a page's lines, counted on code points with NumPy
+    over the lines joined by newlines (``starts``: where each line begins)."""
+
+    def __init__(self, joined: str, starts: np.ndarray) -> None:
+        lowered = joined.lower()
+        if len(lowered) != len(joined):  # a letter whose lower case is longer: keep it 1:1
+            lowered = "".join(c.lower()[:1] for c in joined)
+        code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        # A letter is a code point that case mapping changes, or one from U+0590 on (scripts
+        # without case); upper case is what lower-casing changes.
+        upper = code != lower
+        letter = (
+            upper
+            | (lower >= 0x0590)
+            | ((lower >= 97) & (lower <= 122))
+            | ((lower >= 0xDF) & (lower < 0x0590) & (lower != 0xF7))
+        )
+        space = code == 32
+        space_before = np.empty_like(upper)
+        space_before[0] = True
+        space_before[1:] = space[:-1] | (code[:-1] == 10)
+        full_stop_space = np.zeros_like(space)
+        full_stop_space[:-1] = (code[:-1] == 46) & space[1:]
+        stacked = np.stack(
+            [
+                letter,
+                upper,
+                (code >= 48) & (code <= 57),
+                upper & space_before,
+                space,
+                code == 44,
+                full_stop_space,
+            ]
+        ).astype(np.float32)
+        counts = np.add.reduceat(stacked, starts, axis=1)
+        self.letters, self.upper, self.digits, self.titled = counts[:4]
+        self.spaces, self.commas, self.full_stops = counts[4:]
+        ends = np.append(starts[1:] - 1, len(code)) - 1  # each line's last code point
+        self.first = code[np.minimum(starts, len(code) - 1)]
+        self.last = code[np.maximum(ends, 0)]
 
 
 _STANDALONE = ("more_stories", "share", "follow", "ad", "comment", "nav")
@@ -268,61 +290,64 @@ def _markers(
     """Fill the marker columns (from ``first`` on). ``short`` holds the lower-cased short
     lines (longer ones emptied), ``joined`` the same joined by newlines, ``starts`` where
     each begins in it."""
-    for i, head in enumerate(short):
-        if head:
-            m = _ANCHORED_RX.match(head)
-            if m:
-                rows[i, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
-    for i in _probe(joined, starts, _FLOATING_PROBES):
-        for m in _FLOATING_RX.finditer(short[i]):
-            rows[i, first + _MARKER_COLUMN[m.lastgroup]] = 1.0  # type: ignore[index]
+    anchored = [_ANCHORED_RX.match(head) if head else None for head in short]
+    hits = [(i, m.lastgroup) for i, m in enumerate(anchored) if m]
+    for i in _probe(joined, starts, _FLOATING_PROBES).tolist():
+        hits += [(i, m.lastgroup) for m in _FLOATING_RX.finditer(short[i])]
+    if hits:
+        line, group = zip(*hits)
+        rows[list(line), [first + _MARKER_COLUMN[g] for g in group]] = 1.0  # type: ignore[index]
 
 
 def _shape(texts: list[str], title: str | None) -> np.ndarray:
-    """Text-shape and marker features, one row a line, computed a page at a time."""
+    """Text-shape and marker features, one row a line, computed a page at a time. Lines are
+    non-empty with single spaces between words (as :mod:`boilerx.lines` makes them)."""
     n = len(texts)
+    lengths = [len(t) for t in texts]
     joined = "\n".join(texts)
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-    heads = [t[:200].lower() for t in texts]
-    chars = np.array([len(t) for t in texts], dtype=np.float32)
-    words = np.array([len(t.split()) for t in texts], dtype=np.float32)
-    letters, upper, digits, titled = _char_counts(joined, starts)
-    terminal = np.array([_last_mark(t) in _TERMINAL_CHARS for t in texts], dtype=np.float32)
+    starts = np.cumsum([0] + lengths[:-1]) + np.arange(n)
+    stats = _Chars(joined, starts)
+    chars = np.array(lengths, dtype=np.float32)
+    words = stats.spaces + 1
+    last = stats.last
+    terminal = np.isin(last, _TERMINAL_CODES)
+    closed = np.flatnonzero(np.isin(last, _CLOSER_CODES))  # look behind closing quotes
+    terminal[closed] = [_last_mark(texts[i]) in _TERMINAL_CHARS for i in closed.tolist()]
+    terminal = terminal.astype(np.float32)
+    starts_upper = (stats.first >= 65) & (stats.first <= 90)
+    non_ascii = np.flatnonzero(stats.first >= 128)
+    starts_upper[non_ascii] = [texts[i][0].isupper() for i in non_ascii.tolist()]
 
     rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
     rows[:, 0] = np.log1p(chars)
     rows[:, 1] = np.log1p(words)
     rows[:, 2] = terminal
-    rows[:, 3] = [t.endswith(":") for t in texts]
-    rows[:, 4] = np.array([t.count(",") for t in texts], dtype=np.float32) / (words + 1)
-    rows[:, 5] = upper / np.maximum(letters, 1)
-    rows[:, 6] = np.minimum(titled / np.maximum(words, 1), 1.0)
-    rows[:, 7] = [t[:1].isupper() for t in texts]
-    rows[:, 8] = digits / np.maximum(chars, 1)
-    rows[:, 9] = letters / np.maximum(chars, 1)
+    rows[:, 3] = last == 58  # ends with a colon
+    rows[:, 4] = stats.commas / (words + 1)
+    rows[:, 5] = stats.upper / np.maximum(stats.letters, 1)
+    rows[:, 6] = np.minimum(stats.titled / np.maximum(words, 1), 1.0)
+    rows[:, 7] = starts_upper
+    rows[:, 8] = stats.digits / np.maximum(chars, 1)
+    rows[:, 9] = stats.letters / np.maximum(chars, 1)
     rows[:, 10] = np.minimum(chars / np.maximum(words, 1), 30.0)
-    rows[:, 11] = [min(t.count(" | ") + t.count(" • ") + t.count(" · "), 10) for t in texts]
-    short_heads = [h if len(h) <= _SHORT else "" for h in heads]
+    for i in _probe(joined, starts, _SEPARATORS).tolist():
+        rows[i, 11] = min(sum(texts[i].count(sep) for sep in _SEPARATORS), 10)
+    short_heads = [t.lower() if length <= _SHORT else "" for t, length in zip(texts, lengths)]
     joined_short = "\n".join(short_heads)
     short_starts = np.cumsum([0] + [len(h) + 1 for h in short_heads[:-1]])
-    with_digits = {
-        int(i)
-        for i in np.searchsorted(
-            short_starts, [m.start() for m in _DIGIT.finditer(joined_short)], side="right"
-        )
-        - 1
-    }
+    with_digits = np.flatnonzero(stats.digits * (chars <= _SHORT)).tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
-    read_time = with_digits.union(_probe(joined_short, short_starts, _READ_TIME_PROBES).tolist())
-    rows[:, 13] = _matching(short_heads, read_time, _READ_TIME) * (words <= 12)
-    rows[:, 14] = np.minimum(np.array([t.count(". ") for t in texts]) + terminal, 20.0)
+    read_time = np.union1d(with_digits, _probe(joined_short, short_starts, _READ_TIME_PROBES))
+    rows[:, 13] = _matching(short_heads, read_time.tolist(), _READ_TIME) * (words <= 12)
+    rows[:, 14] = np.minimum(stats.full_stops + terminal, 20.0)
     if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
+        heads = [t[:200].lower() for t in texts]
         rows[:, 15] = [h == title_norm for h in heads]
         rows[:, 16] = [
             len(title_words.intersection(h.split())) / len(title_words) if w <= 40 else 0.0
-            for h, w in zip(heads, words)
+            for h, w in zip(heads, words.tolist())
         ]
     counts = Counter(texts)
     rows[:, 17] = np.minimum([counts[t] - 1 for t in texts], 5)

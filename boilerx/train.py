@@ -507,11 +507,17 @@ SIZE_DESIGNS: dict[str, dict[str, Any]] = {
         "learning_rate": 0.25,
         "max_leaf_nodes": 64,
     },
-    "trees 90+45, lr 0.2, 64 leaves, depth 7": {
-        "max_iter": 90,
-        "learning_rate": 0.2,
-        "max_leaf_nodes": 64,
-        "max_depth": 7,
+    "trees 60+30, lr 0.25, 32 leaves, depth 6": {
+        "max_iter": 60,
+        "learning_rate": 0.25,
+        "max_leaf_nodes": 32,
+        "max_depth": 6,
+    },
+    "trees 40+20, lr 0.3, 32 leaves, depth 6": {
+        "max_iter": 40,
+        "learning_rate": 0.3,
+        "max_leaf_nodes": 32,
+        "max_depth": 6,
     },
 }
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pytest
 
-from boilerx.classifier import LineScorer, TreeEnsemble, page_features
+from boilerx.classifier import LineScorer, TreeEnsemble, _trees, page_features
 from boilerx.estimator import LineClassifier
 from boilerx.train import Record, label_lines
 
@@ -133,6 +134,36 @@ def test_tree_ensemble_equals_scikit_learn() -> None:
             X32[3 * k + j, f] = value
     expected = model.decision_function(X32.astype(np.float64))
     assert np.allclose(trees.raw_score(X32), expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.skipif(_trees is None, reason="compiled tree scorer not built (no C compiler)")
+def test_compiled_scorer_walks_as_numpy_does() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3000, 7))
+    X[rng.random(X.shape) < 0.1] = np.nan
+    y = (np.nan_to_num(X[:, 0]) - np.nan_to_num(X[:, 3]) * X[:, 5] > 0.2).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=30, max_depth=7, random_state=0).fit(X, y)
+    trees = TreeEnsemble.from_sklearn(model)
+    # 13 rows: not a whole number of the scorer's blocks of rows
+    X32 = rng.normal(size=(13, 7)).astype(np.float32)
+    X32[rng.random(X32.shape) < 0.2] = np.nan
+    compiled = trees.raw_score(X32)
+    assert np.allclose(compiled, trees._raw_score_numpy(X32), rtol=0, atol=1e-12)
+    assert np.allclose(compiled, model.decision_function(X32.astype(np.float64)), atol=1e-12)
+    # a model whose arrays point outside themselves is refused, not walked
+    out = np.empty(13)
+    feature, threshold, missing, children, value, roots = trees._compiled
+    broken = children.copy()
+    broken[5] = len(feature) + 7
+    with pytest.raises(ValueError, match="out of range"):
+        _trees.score(X32, 7, feature, threshold, missing, broken, value, roots, trees.depth, out)
+    with pytest.raises(ValueError, match="out of range"):
+        narrow = np.ascontiguousarray(X32[:, :3])  # rows narrower than the splits need
+        _trees.score(narrow, 3, *trees._compiled, trees.depth, out)
+    with pytest.raises(ValueError, match="sizes"):
+        _trees.score(X32[:5], 7, *trees._compiled, trees.depth, out)
 
 
 def test_scorer_rejects_features_of_another_version() -> None:

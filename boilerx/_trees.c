@@ -1,0 +1,130 @@
+/* Compiled scorer for boilerx.classifier.TreeEnsemble: the same walk as its NumPy path
+ * (go left when x <= threshold, or when x is NaN and the node sends missing values left;
+ * a leaf's children are itself), one row at a time, every tree, with the GIL released.
+ *
+ * Optional: when it is not built, boilerx scores with NumPy. Every index in the model arrays
+ * is checked against the array it points into before the walk, so a malformed model raises
+ * instead of reading out of bounds.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+
+static int
+check_buffer(Py_buffer *view, Py_ssize_t itemsize, const char *name)
+{
+    if (view->len % itemsize != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: %zd bytes is not a whole number of %zd-byte items",
+                     name, view->len, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+/* Rows walked together: their independent paths overlap in the CPU's pipeline. */
+#define BLOCK 8
+
+/* score(X, width, feature, threshold, missing_left, children, value, roots, depth, out)
+ * X: float32 rows of ``width`` features; feature, children, roots: int32; threshold: float32;
+ * missing_left: uint8; value: float64 per node; out: float64 per row, receives the sums.
+ * Every path is walked ``depth`` steps (a leaf's children are itself). */
+static PyObject *
+score(PyObject *self, PyObject *args)
+{
+    Py_buffer X, feature, threshold, missing, children, value, roots, out;
+    Py_ssize_t width, depth;
+    if (!PyArg_ParseTuple(args, "y*ny*y*y*y*y*y*nw*", &X, &width, &feature, &threshold, &missing,
+                          &children, &value, &roots, &depth, &out))
+        return NULL;
+    PyObject *result = NULL;
+    if (check_buffer(&X, 4, "X") || check_buffer(&feature, 4, "feature") ||
+        check_buffer(&threshold, 4, "threshold") || check_buffer(&children, 4, "children") ||
+        check_buffer(&value, 8, "value") || check_buffer(&roots, 4, "roots") ||
+        check_buffer(&out, 8, "out"))
+        goto done;
+    Py_ssize_t n_nodes = feature.len / 4, n_trees = roots.len / 4, n_rows = out.len / 8;
+    if (width <= 0 || depth < 0 || X.len / 4 != n_rows * width || threshold.len / 4 != n_nodes ||
+        missing.len != n_nodes || children.len / 4 != 2 * n_nodes || value.len / 8 != n_nodes) {
+        PyErr_SetString(PyExc_ValueError, "tree arrays or row buffers have inconsistent sizes");
+        goto done;
+    }
+    const float *x = (const float *)X.buf;
+    const int32_t *feat = (const int32_t *)feature.buf;
+    const float *thr = (const float *)threshold.buf;
+    const uint8_t *miss = (const uint8_t *)missing.buf;
+    const int32_t *child = (const int32_t *)children.buf;
+    const double *val = (const double *)value.buf;
+    const int32_t *root = (const int32_t *)roots.buf;
+    double *sums = (double *)out.buf;
+    /* every index the walk can read must point inside its array */
+    int bad = 0;
+    for (Py_ssize_t i = 0; i < n_nodes; i++)
+        bad |= feat[i] < 0 || feat[i] >= width;
+    for (Py_ssize_t i = 0; i < 2 * n_nodes; i++)
+        bad |= child[i] < 0 || child[i] >= n_nodes;
+    for (Py_ssize_t t = 0; t < n_trees; t++)
+        bad |= root[t] < 0 || root[t] >= n_nodes;
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "malformed tree arrays: an index is out of range");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r0 = 0; r0 < n_rows; r0 += BLOCK) {
+        Py_ssize_t k_end = n_rows - r0 < BLOCK ? n_rows - r0 : BLOCK;
+        const float *rows[BLOCK];
+        double acc[BLOCK];
+        for (Py_ssize_t k = 0; k < k_end; k++) {
+            rows[k] = x + (r0 + k) * width;
+            acc[k] = 0.0;
+        }
+        for (Py_ssize_t t = 0; t < n_trees; t++) {
+            int32_t node[BLOCK];
+            for (Py_ssize_t k = 0; k < k_end; k++)
+                node[k] = root[t];
+            for (Py_ssize_t d = 0; d < depth; d++) {
+                for (Py_ssize_t k = 0; k < k_end; k++) {
+                    int32_t n = node[k];
+                    float v = rows[k][feat[n]];
+                    int left = (v <= thr[n]) | ((v != v) & miss[n]);  /* v != v: NaN */
+                    node[k] = child[2 * n + left];
+                }
+            }
+            for (Py_ssize_t k = 0; k < k_end; k++)
+                acc[k] += val[node[k]];
+        }
+        for (Py_ssize_t k = 0; k < k_end; k++)
+            sums[r0 + k] = acc[k];
+    }
+    Py_END_ALLOW_THREADS
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&X);
+    PyBuffer_Release(&feature);
+    PyBuffer_Release(&threshold);
+    PyBuffer_Release(&missing);
+    PyBuffer_Release(&children);
+    PyBuffer_Release(&value);
+    PyBuffer_Release(&roots);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"score", score, METH_VARARGS,
+     "score(X, width, feature, threshold, missing_left, children, value, roots, depth, out): "
+     "sum of the leaf values each float32 row of X reaches, written into out (float64)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "boilerx._trees",
+    "Compiled scorer for boosted trees stored as flat arrays.", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__trees(void)
+{
+    return PyModule_Create(&module);
+}

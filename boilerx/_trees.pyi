@@ -1,0 +1,18 @@
+"""Type stub of the optional compiled tree scorer (``boilerx/_trees.c``)."""
+
+import numpy as np
+
+Buffer = np.ndarray
+
+def score(
+    X: Buffer,
+    width: int,
+    feature: Buffer,
+    threshold: Buffer,
+    missing_left: Buffer,
+    children: Buffer,
+    value: Buffer,
+    roots: Buffer,
+    depth: int,
+    out: Buffer,
+) -> None: ...
