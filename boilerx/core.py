@@ -106,12 +106,15 @@ def _story_list_start(texts: list[str], scores: np.ndarray) -> int:
     """Where a closing list of other stories begins: at the last "more stories" marker line
     ("Explore", "Recommended", "Most read" …) when no line after it is prose or confidently
     body; else at the end of the page."""
-    for i in range(len(texts) - 1, -1, -1):
-        if scores[i] >= CONFIDENT or is_prose(texts[i]):
-            return len(texts)
+    n = len(texts)
+    confident = np.flatnonzero(scores >= CONFIDENT)
+    after = int(confident[-1]) + 1 if len(confident) else 0  # no list runs over these
+    for i in range(n - 1, after - 1, -1):
+        if is_prose(texts[i]):
+            return n
         if marker_of(texts[i]) == "more_stories":
             return i
-    return len(texts)
+    return n
 
 
 def _find_body(

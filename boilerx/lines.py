@@ -526,15 +526,10 @@ def html_lines(html: str) -> Page:
 def text_lines(text: str) -> Page:
     """Cut scraped text into its non-blank lines, remembering blank-line gaps."""
     page = Page(is_html=False)
-    gap = 0
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if not line:
-            gap += 1
-            continue
-        page.texts.append(line)
-        page.gaps.append(gap)
-        gap = 0
+    normalised = [" ".join(raw.split()) for raw in text.splitlines()]
+    kept = [i for i, line in enumerate(normalised) if line]
+    page.texts = [normalised[i] for i in kept]
+    page.gaps = [i - before - 1 for before, i in zip([-1, *kept], kept)]
     n = len(page.texts)
     page.kinds = [KINDS.index("text")] * n
     page.link_chars = [0] * n
