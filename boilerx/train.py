@@ -117,20 +117,14 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-MIN_COVERAGE = 0.2
-
-
 def label_lines(texts: list[str], record: Record) -> tuple[np.ndarray, np.ndarray]:
     """Labels (1 body, 0 chrome) and weights (0: no label) for a page's lines.
 
     A line is body when most of its word 3-grams occur in the reference body (a short line: when
     it is a whole paragraph of the reference). The headline is chrome. Short body lines before
     the first long one (headline, byline, dateline kept by some references) are left unlabelled,
-    as are lines that half match. A reference that does not match its page (fewer than
-    ``MIN_COVERAGE`` of its words in the lines labelled body: another version of the page)
-    labels nothing: it would teach that the page's article is chrome. Without a reference
-    body, the ``with``/``without`` snippets label the lines that contain them and leave the
-    rest unlabelled."""
+    as are lines that half match. Without a reference body, the ``with``/``without`` snippets
+    label the lines that contain them and leave the rest unlabelled."""
     n = len(texts)
     y = np.zeros(n, dtype=np.int8)
     w = np.ones(n, dtype=np.float32)
@@ -165,9 +159,6 @@ def label_lines(texts: list[str], record: Record) -> tuple[np.ndarray, np.ndarra
     for i in range(first_long):
         if y[i]:
             w[i] = 0.0
-    found = sum(len(_tokens(text)) for text, is_body in zip(texts, y) if is_body)
-    if found < MIN_COVERAGE * len(ref_tokens):
-        w[:] = 0.0
     return y, w
 
 

@@ -53,19 +53,6 @@ def test_label_lines_aligns_with_reference() -> None:
     assert w[3] == 1.0 and w[5] == 1.0
 
 
-def test_label_lines_ignores_a_reference_of_another_page() -> None:
-    lines = [
-        "The council approved the budget after a long debate on Tuesday night.",
-        "Opposition members walked out before the final vote was taken.",
-        "Read more",
-    ]
-    other = "A different story about a football match that ended in a draw after extra time."
-    y, w = label_lines(lines, _record(other + "\n" + lines[1]))
-    assert list(y) == [0, 1, 0] and w.sum() > 0  # a third of the reference found: kept
-    y, w = label_lines(lines, _record(other))
-    assert not y.any() and not w.any()  # nothing of it on the page: the page teaches nothing
-
-
 def test_label_lines_from_snippets_only() -> None:
     lines = ["Menu", "The mayor opened the new bridge on Sunday morning.", "Subscribe now"]
     rec = _record(None, with_=["opened the new bridge"], without=["Subscribe now"])
