@@ -118,3 +118,32 @@ def test_main_region_is_the_innermost_container_with_most_prose() -> None:
     X = line_features(page)
     col = {n: i for i, n in enumerate(feature_names(True))}
     assert list(X[:, col["in_main"]]) == [0, 1, 1, 1, 0]
+
+
+def test_vectorised_shape_features_match_a_plain_reading_of_each_line() -> None:
+    lines = [
+        "Élan vital, «a phrase» of Bergson’s, returns.",
+        "“Quoted and closed.”",
+        "ÜBER ALLES | NEWS • SPORT · WEATHER",
+        "İstanbul 12:30 – 3 min read",
+        "中文的句子。",
+        "ends with a colon:",
+        "Three words here",
+        "x",
+        "Zażółć gęślą jaźń, powiedział. Potem wyszedł.",
+    ]
+    page = text_lines("\n".join(lines))
+    X = line_features(page)
+    col = {name: i for i, name in enumerate(feature_names(False))}
+    for i, t in enumerate(page.texts):
+        words = len(t.split())
+        end = t.rstrip("'\"”’»)]")[-1:]
+        assert np.isclose(X[i, col["log_words"]], np.log1p(words)), t
+        assert X[i, col["terminal"]] == (end in ".!?。！？…;"), t
+        assert X[i, col["ends_colon"]] == t.endswith(":"), t
+        assert X[i, col["starts_upper"]] == t[:1].isupper(), t
+        assert np.isclose(X[i, col["comma_rate"]], t.count(",") / (words + 1)), t
+        assert X[i, col["separators"]] == t.count(" | ") + t.count(" • ") + t.count(" · "), t
+        assert X[i, col["n_sentences"]] == min(t.count(". ") + (end in ".!?。！？…;"), 20), t
+        digits = sum("0" <= c <= "9" for c in t)
+        assert np.isclose(X[i, col["digit_frac"]], digits / len(t)), t
