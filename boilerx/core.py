@@ -10,7 +10,7 @@ import numpy as np
 from boilerx._types import Document, Line
 from boilerx.decode import looks_like_html, to_text
 from boilerx.features import is_prose, line_features, line_groups, marker_of
-from boilerx.lines import KINDS, Page, html_lines, text_lines
+from boilerx.lines import BITS, KINDS, Page, html_lines, text_lines
 from boilerx.model import get_model
 
 Mode = Literal["auto", "html", "text"]
@@ -83,9 +83,9 @@ def is_metadata(text: str, title: str | None) -> bool:
 def decide(page: Page, scores: np.ndarray, threshold: float) -> np.ndarray:
     """Stage 5: which lines are body: those scoring ``threshold`` or more, on a page where at
     least one line reaches ``max(threshold, PAGE_GATE)``, less the headline, bare datelines,
-    lines that are only a marker ("Recommended", "Advertisement") and a closing list of other
-    stories (``threshold=0`` keeps every line). The rest of the page context is already in the
-    scores (the classifier's second step)."""
+    lines that are only a marker ("Recommended", "Advertisement"), reader comments under an
+    article and a closing list of other stories (``threshold=0`` keeps every line). The rest
+    of the page context is already in the scores (the classifier's second step)."""
     if threshold <= 0:
         return np.ones(len(scores), dtype=bool)
     if len(scores) == 0 or scores.max() < max(threshold, PAGE_GATE):
@@ -95,6 +95,31 @@ def decide(page: Page, scores: np.ndarray, threshold: float) -> np.ndarray:
         if is_metadata(page.texts[i], page.title) or marker_of(page.texts[i]):
             keep[i] = False
     keep[_story_list_start(page.texts, scores) :] = False
+    return _without_comments(page, keep)
+
+
+# Reader comments under an article are chrome; on a forum page, where the replies are the
+# content, most of what is kept lies inside comment markup and nothing is dropped. Chosen on
+# site-disjoint scores and checked on two halves of the sites apart: dragnet +0.004 on each,
+# forum pages and the other sets level or better.
+ARTICLE_SHARE = 0.5  # of the kept text outside comment markup ...
+ARTICLE_CHARS = 3000  # ... or this many characters of it: an article
+_COMMENT_BIT = 1 << BITS.index("comment")
+
+
+def _without_comments(page: Page, keep: np.ndarray) -> np.ndarray:
+    """``keep`` less the lines inside comment markup (HTML class/id words such as
+    "comments", "reply") when the rest of the kept text makes an article."""
+    if not page.is_html or len(page.bits) != len(keep) or not keep.any():
+        return keep
+    in_comments = (np.array(page.bits, dtype=np.int64) & _COMMENT_BIT) > 0
+    if not in_comments[keep].any():
+        return keep
+    lengths = np.array([len(t) for t in page.texts])
+    kept = lengths[keep].sum()
+    outside = lengths[keep & ~in_comments].sum()
+    if outside >= ARTICLE_SHARE * kept or outside >= ARTICLE_CHARS:
+        return keep & ~in_comments
     return keep
 
 

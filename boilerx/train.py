@@ -17,7 +17,7 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -204,10 +204,12 @@ class Sample:
     w: np.ndarray
     groups: tuple[np.ndarray, np.ndarray]
     title: str | None = None
+    bits: list[int] = field(default_factory=list)  # HTML: the lines' context bits
 
     def output(self, scores: np.ndarray, threshold: float) -> str:
         """What :func:`boilerx.clean` would return for this rendering, given its scores."""
-        keep = decide(Page(texts=self.texts, title=self.title), scores, threshold)
+        page = Page(texts=self.texts, title=self.title, bits=self.bits, is_html=bool(self.bits))
+        keep = decide(page, scores, threshold)
         return "\n".join(t for t, k in zip(self.texts, keep) if k)
 
 
@@ -226,7 +228,15 @@ def build_samples(record: Record, mode: str, headlines: list[str]) -> list[Sampl
             ww = ww / np.sqrt(max(len(pg.texts), 1) / 50.0 + 1.0)  # long pages weigh less a line
             samples.append(
                 Sample(
-                    record, version, pg.texts, line_features(pg), yy, ww, line_groups(pg), pg.title
+                    record,
+                    version,
+                    pg.texts,
+                    line_features(pg),
+                    yy,
+                    ww,
+                    line_groups(pg),
+                    pg.title,
+                    pg.bits if pg.is_html else [],
                 )
             )
     return samples

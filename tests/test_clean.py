@@ -160,3 +160,26 @@ def test_decide_drops_lone_markers_and_a_closing_story_list() -> None:
     texts[5] = "Crews will start work in March, officials said in a statement on Friday."
     keep = decide(Page(texts=texts), scores, 0.5)
     assert list(keep) == [True, False, True, False, True, True]
+
+
+def test_decide_drops_reader_comments_under_an_article_but_not_forum_replies() -> None:
+    import numpy as np
+
+    from boilerx.core import decide
+    from boilerx.lines import BITS, Page
+
+    comment = 1 << BITS.index("comment")
+    para = "The harbour reopened on Monday after six months of repairs to the old stone pier. "
+    reply = "I walked there yesterday and the new railings look much better than the old ones. "
+    # an article of four paragraphs, then three reader comments in comment markup
+    texts = [para * 2] * 4 + [reply] * 3
+    bits = [0] * 4 + [comment] * 3
+    keep = decide(Page(texts=texts, bits=bits), np.full(7, 0.9), 0.5)
+    assert list(keep) == [True] * 4 + [False] * 3
+    # a forum thread: a short first post, then long replies, all in comment markup but one
+    texts = [reply] + [reply * 3] * 5
+    bits = [0] + [comment] * 5
+    assert decide(Page(texts=texts, bits=bits), np.full(6, 0.9), 0.5).all()
+    # scraped text has no markup: nothing to go by, nothing dropped
+    texts = [para * 2] * 4 + [reply] * 3
+    assert decide(Page(texts=texts, is_html=False), np.full(7, 0.9), 0.5).all()
