@@ -215,14 +215,13 @@ class _Chars:
                 upper,
                 (code >= 48) & (code <= 57),
                 upper & space_before,
-                space,
                 code == 44,
                 full_stop_space,
             ]
         ).astype(np.float32)
         counts = np.add.reduceat(stacked, starts, axis=1)
         self.letters, self.upper, self.digits, self.titled = counts[:4]
-        self.spaces, self.commas, self.full_stops = counts[4:]
+        self.commas, self.full_stops = counts[4:]
         ends = np.append(starts[1:] - 1, len(code)) - 1  # each line's last code point
         self.first = code[np.minimum(starts, len(code) - 1)]
         self.last = code[np.maximum(ends, 0)]
@@ -300,15 +299,15 @@ def _markers(
 
 
 def _shape(texts: list[str], title: str | None) -> np.ndarray:
-    """Text-shape and marker features, one row a line, computed a page at a time. Lines are
-    non-empty with single spaces between words (as :mod:`boilerx.lines` makes them)."""
+    """Text-shape and marker features, one row a line, computed a page at a time (lines are
+    non-empty, as :mod:`boilerx.lines` makes them)."""
     n = len(texts)
     lengths = [len(t) for t in texts]
     joined = "\n".join(texts)
     starts = np.cumsum([0] + lengths[:-1]) + np.arange(n)
     stats = _Chars(joined, starts)
     chars = np.array(lengths, dtype=np.float32)
-    words = stats.spaces + 1
+    words = np.array([len(t.split()) for t in texts], dtype=np.float32)
     last = stats.last
     terminal = np.isin(last, _TERMINAL_CODES)
     closed = np.flatnonzero(np.isin(last, _CLOSER_CODES))  # look behind closing quotes
@@ -332,10 +331,12 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     rows[:, 10] = np.minimum(chars / np.maximum(words, 1), 30.0)
     for i in _probe(joined, starts, _SEPARATORS).tolist():
         rows[i, 11] = min(sum(texts[i].count(sep) for sep in _SEPARATORS), 10)
-    short_heads = [t.lower() if length <= _SHORT else "" for t, length in zip(texts, lengths)]
+    heads = [t[:200].lower() for t in texts]
+    short_heads = [h if len(h) <= _SHORT else "" for h in heads]
     joined_short = "\n".join(short_heads)
     short_starts = np.cumsum([0] + [len(h) + 1 for h in short_heads[:-1]])
-    with_digits = np.flatnonzero(stats.digits * (chars <= _SHORT)).tolist()
+    is_short = np.array([bool(h) for h in short_heads])
+    with_digits = np.flatnonzero(stats.digits * is_short).tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
     read_time = np.union1d(with_digits, _probe(joined_short, short_starts, _READ_TIME_PROBES))
     rows[:, 13] = _matching(short_heads, read_time.tolist(), _READ_TIME) * (words <= 12)
@@ -343,7 +344,6 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
-        heads = [t[:200].lower() for t in texts]
         rows[:, 15] = [h == title_norm for h in heads]
         rows[:, 16] = [
             len(title_words.intersection(h.split())) / len(title_words) if w <= 40 else 0.0
