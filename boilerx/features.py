@@ -75,7 +75,6 @@ _FLOATING_PROBES = (
     "said:", "wrote:", "schrieb:", "écrit:",
 )  # fmt: skip
 _SEPARATORS = (" | ", " • ", " · ")
-_DIGIT = re.compile(r"\d")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
 _READ_TIME = re.compile(
