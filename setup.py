@@ -1,12 +1,14 @@
-"""Build hook for the optional compiled tree scorer; the project's metadata is in pyproject.toml.
+"""Build hook for the optional compiled parts; the project's metadata is in pyproject.toml.
 
-``optional=True``: where no C compiler is found the build goes on without it and boilerx
-scores its trees with NumPy (same results, slower)."""
+``optional=True``: where no C compiler is found the build goes on without them and boilerx
+does the same work with NumPy (same results, slower): ``_trees`` walks the classifier's trees,
+``_shape`` counts the characters of each line."""
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("boilerx._trees", ["boilerx/_trees.c"], optional=True, extra_compile_args=["-O3"])
+        Extension(name, [f"boilerx/{name.split('.')[1]}.c"], optional=True, extra_compile_args=["-O3"])
+        for name in ("boilerx._trees", "boilerx._shape")
     ]
 )

@@ -68,16 +68,23 @@ _DATE_WORDS = re.compile(
 )
 
 
+_METADATA_CHARS = 60  # no dateline or marker line is longer
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
 def is_metadata(text: str, title: str | None) -> bool:
     """True for lines that are never article body by the output's contract: the headline,
     and bare datelines ("Sun Jun 01 2025", "June 2, 2025", "Updated 4:36 p.m. ET")."""
     if title and text == title:
         return True
-    return (
-        len(text) <= 60
-        and any(c.isdigit() for c in text)
-        and not _DATE_WORDS.sub("", text).strip(" .")
+    if len(text) > _METADATA_CHARS:
+        return False
+    has_digit = (
+        _ASCII_DIGIT.search(text) is not None
+        if text.isascii()
+        else any(c.isdigit() for c in text)
     )
+    return has_digit and not _DATE_WORDS.sub("", text).strip(" .")
 
 
 def decide(page: Page, scores: np.ndarray, threshold: float) -> np.ndarray:
@@ -91,8 +98,13 @@ def decide(page: Page, scores: np.ndarray, threshold: float) -> np.ndarray:
     if len(scores) == 0 or scores.max() < max(threshold, PAGE_GATE):
         return np.zeros(len(scores), dtype=bool)
     keep = scores >= threshold
-    for i in np.flatnonzero(keep):
-        if is_metadata(page.texts[i], page.title) or marker_of(page.texts[i]):
+    texts = page.texts
+    for i in np.flatnonzero(keep).tolist():
+        text = texts[i]
+        # longer lines are neither bare datelines nor markers: only the headline is dropped
+        if text == page.title or (
+            len(text) <= _METADATA_CHARS and (is_metadata(text, None) or marker_of(text))
+        ):
             keep[i] = False
     keep[_story_list_start(page.texts, scores) :] = False
     return _without_comments(page, keep)

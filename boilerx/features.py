@@ -16,6 +16,11 @@ import numpy as np
 
 from boilerx.lines import BITS, KINDS, Page
 
+try:
+    from boilerx import _shape as _compiled_shape  # the optional compiled line statistics
+except ImportError:  # not built: count with NumPy
+    _compiled_shape = None  # type: ignore[assignment]
+
 # ---------------------------------------------------------------- marker vocabularies
 # Each group is matched against the lower-cased start of a line (its first 200 characters).
 _MARKERS: dict[str, str] = {
@@ -183,47 +188,85 @@ def feature_names(is_html: bool) -> list[str]:
     return own + _context_names(base)
 
 
-class _Chars:
-    """Per-line character statistics of a page's lines, counted on code points with NumPy
-    over the lines joined by newlines (``starts``: where each line begins)."""
+# Columns of :func:`line_stats`: per-line character counts the shape features are built from.
+STATS = (
+    "chars", "words", "letters", "upper", "digits", "titled", "commas", "full_stops",
+    "first", "last", "terminal", "separators", "starts_upper",
+)  # fmt: skip
+_S = {name: i for i, name in enumerate(STATS)}
 
-    def __init__(self, joined: str, starts: np.ndarray) -> None:
-        lowered = joined.lower()
-        if len(lowered) != len(joined):  # a letter whose lower case is longer: keep it 1:1
-            lowered = "".join(c.lower()[:1] for c in joined)
-        code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        # A letter is a code point that case mapping changes, or one from U+0590 on (scripts
-        # without case); upper case is what lower-casing changes.
-        upper = code != lower
-        letter = (
-            upper
-            | (lower >= 0x0590)
-            | ((lower >= 97) & (lower <= 122))
-            | ((lower >= 0xDF) & (lower < 0x0590) & (lower != 0xF7))
-        )
-        space = code == 32
-        space_before = np.empty_like(upper)
-        space_before[0] = True
-        space_before[1:] = space[:-1] | (code[:-1] == 10)
-        full_stop_space = np.zeros_like(space)
-        full_stop_space[:-1] = (code[:-1] == 46) & space[1:]
-        stacked = np.stack(
-            [
-                letter,
-                upper,
-                (code >= 48) & (code <= 57),
-                upper & space_before,
-                code == 44,
-                full_stop_space,
-            ]
-        ).astype(np.float32)
-        counts = np.add.reduceat(stacked, starts, axis=1)
-        self.letters, self.upper, self.digits, self.titled = counts[:4]
-        self.commas, self.full_stops = counts[4:]
-        ends = np.append(starts[1:] - 1, len(code)) - 1  # each line's last code point
-        self.first = code[np.minimum(starts, len(code) - 1)]
-        self.last = code[np.maximum(ends, 0)]
+
+def line_stats(texts: list[str]) -> np.ndarray:
+    """Character statistics of each line, one float32 row a line, columns as ``STATS``:
+    code points, words (as ``str.split`` finds them), letters, upper case, ASCII digits,
+    title-cased words, commas, full stops followed by a space, first and last code point,
+    whether it ends a sentence (closing quotes and brackets looked behind), " | "-style
+    separators, whether it starts upper case. Counted by the compiled ``_shape`` module when
+    it is built, else with NumPy (same numbers)."""
+    out = np.empty((len(texts), len(STATS)), dtype=np.float32)
+    if not texts:
+        return out
+    if _compiled_shape is not None:
+        _compiled_shape.line_stats(texts, out)
+        return out
+    return _numpy_line_stats(texts, out)
+
+
+def _numpy_line_stats(texts: list[str], out: np.ndarray) -> np.ndarray:
+    """:func:`line_stats` with NumPy over the lines joined by newlines."""
+    lengths = [len(t) for t in texts]
+    joined = "\n".join(texts)
+    starts = np.cumsum([0] + lengths[:-1]) + np.arange(len(texts))
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # a letter whose lower case is longer: keep it 1:1
+        lowered = "".join(c.lower()[:1] for c in joined)
+    code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # A letter is a code point that case mapping changes, or one from U+0590 on (scripts
+    # without case); upper case is what lower-casing changes.
+    upper = code != lower
+    letter = (
+        upper
+        | (lower >= 0x0590)
+        | ((lower >= 97) & (lower <= 122))
+        | ((lower >= 0xDF) & (lower < 0x0590) & (lower != 0xF7))
+    )
+    space = code == 32
+    space_before = np.empty_like(upper)
+    space_before[0] = True
+    space_before[1:] = space[:-1] | (code[:-1] == 10)
+    full_stop_space = np.zeros_like(space)
+    full_stop_space[:-1] = (code[:-1] == 46) & space[1:]
+    stacked = np.stack(
+        [
+            letter,
+            upper,
+            (code >= 48) & (code <= 57),
+            upper & space_before,
+            code == 44,
+            full_stop_space,
+        ]
+    ).astype(np.float32)
+    out[:, _S["letters"] : _S["full_stops"] + 1] = np.add.reduceat(stacked, starts, axis=1).T
+    ends = np.append(starts[1:] - 1, len(code)) - 1  # each line's last code point
+    first = code[np.minimum(starts, len(code) - 1)]
+    last = code[np.maximum(ends, 0)]
+    out[:, _S["chars"]] = lengths
+    out[:, _S["words"]] = [len(t.split()) for t in texts]
+    out[:, _S["first"]] = first
+    out[:, _S["last"]] = last
+    terminal = np.isin(last, _TERMINAL_CODES)
+    closed = np.flatnonzero(np.isin(last, _CLOSER_CODES))  # look behind closing quotes
+    terminal[closed] = [_last_mark(texts[i]) in _TERMINAL_CHARS for i in closed.tolist()]
+    out[:, _S["terminal"]] = terminal
+    out[:, _S["separators"]] = 0.0
+    for i in _probe(joined, starts, _SEPARATORS).tolist():
+        out[i, _S["separators"]] = sum(texts[i].count(sep) for sep in _SEPARATORS)
+    starts_upper = (first >= 65) & (first <= 90)
+    non_ascii = np.flatnonzero(first >= 128)
+    starts_upper[non_ascii] = [texts[i][0].isupper() for i in non_ascii.tolist()]
+    out[:, _S["starts_upper"]] = starts_upper
+    return out
 
 
 _STANDALONE = ("more_stories", "share", "follow", "ad", "comment", "nav")
@@ -301,45 +344,36 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     """Text-shape and marker features, one row a line, computed a page at a time (lines are
     non-empty, as :mod:`boilerx.lines` makes them)."""
     n = len(texts)
-    lengths = [len(t) for t in texts]
-    joined = "\n".join(texts)
-    starts = np.cumsum([0] + lengths[:-1]) + np.arange(n)
-    stats = _Chars(joined, starts)
-    chars = np.array(lengths, dtype=np.float32)
-    words = np.array([len(t.split()) for t in texts], dtype=np.float32)
-    last = stats.last
-    terminal = np.isin(last, _TERMINAL_CODES)
-    closed = np.flatnonzero(np.isin(last, _CLOSER_CODES))  # look behind closing quotes
-    terminal[closed] = [_last_mark(texts[i]) in _TERMINAL_CHARS for i in closed.tolist()]
-    terminal = terminal.astype(np.float32)
-    starts_upper = (stats.first >= 65) & (stats.first <= 90)
-    non_ascii = np.flatnonzero(stats.first >= 128)
-    starts_upper[non_ascii] = [texts[i][0].isupper() for i in non_ascii.tolist()]
+    stats = line_stats(texts)
+    chars = stats[:, _S["chars"]]
+    words = stats[:, _S["words"]]
+    letters, upper, digits = (stats[:, _S[k]] for k in ("letters", "upper", "digits"))
+    last = stats[:, _S["last"]]
+    terminal = stats[:, _S["terminal"]]
 
     rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
     rows[:, 0] = np.log1p(chars)
     rows[:, 1] = np.log1p(words)
     rows[:, 2] = terminal
     rows[:, 3] = last == 58  # ends with a colon
-    rows[:, 4] = stats.commas / (words + 1)
-    rows[:, 5] = stats.upper / np.maximum(stats.letters, 1)
-    rows[:, 6] = np.minimum(stats.titled / np.maximum(words, 1), 1.0)
-    rows[:, 7] = starts_upper
-    rows[:, 8] = stats.digits / np.maximum(chars, 1)
-    rows[:, 9] = stats.letters / np.maximum(chars, 1)
+    rows[:, 4] = stats[:, _S["commas"]] / (words + 1)
+    rows[:, 5] = upper / np.maximum(letters, 1)
+    rows[:, 6] = np.minimum(stats[:, _S["titled"]] / np.maximum(words, 1), 1.0)
+    rows[:, 7] = stats[:, _S["starts_upper"]]
+    rows[:, 8] = digits / np.maximum(chars, 1)
+    rows[:, 9] = letters / np.maximum(chars, 1)
     rows[:, 10] = np.minimum(chars / np.maximum(words, 1), 30.0)
-    for i in _probe(joined, starts, _SEPARATORS).tolist():
-        rows[i, 11] = min(sum(texts[i].count(sep) for sep in _SEPARATORS), 10)
+    rows[:, 11] = np.minimum(stats[:, _S["separators"]], 10)
     heads = [t[:200].lower() for t in texts]
     short_heads = [h if len(h) <= _SHORT else "" for h in heads]
     joined_short = "\n".join(short_heads)
     short_starts = np.cumsum([0] + [len(h) + 1 for h in short_heads[:-1]])
     is_short = np.array([bool(h) for h in short_heads])
-    with_digits = np.flatnonzero(stats.digits * is_short).tolist()
+    with_digits = np.flatnonzero(digits * is_short).tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
     read_time = np.union1d(with_digits, _probe(joined_short, short_starts, _READ_TIME_PROBES))
     rows[:, 13] = _matching(short_heads, read_time.tolist(), _READ_TIME) * (words <= 12)
-    rows[:, 14] = np.minimum(stats.full_stops + terminal, 20.0)
+    rows[:, 14] = np.minimum(stats[:, _S["full_stops"]] + terminal, 20.0)
     if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())

@@ -1,0 +1,148 @@
+/* Compiled line statistics for boilerx.features: one pass over each line's code points gives
+ * the counts the text-shape features are built from. Same numbers as the NumPy path in
+ * features.py (_Chars and friends), which is used when this module is not built.
+ *
+ * Per line, as float32 columns (see STAT_* in features.py):
+ *   chars, words (runs of non-whitespace, as str.split() finds them), letters, upper,
+ *   ASCII digits, titled (upper case after a space or at the line start), commas,
+ *   full stops followed by a space, first and last code point, terminal (the last character
+ *   before closing quotes and brackets ends a sentence), separators (" | ", " • ", " · ",
+ *   each counted as str.count does), starts_upper (the first character is upper case).
+ *
+ * A letter is a code point that lower-casing changes, one from U+0590 on (scripts without
+ * case), a-z, or U+00DF..U+058F but U+00F7; upper case is what lower-casing changes.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#define N_STATS 13
+
+static int
+is_closer(Py_UCS4 c)
+{
+    return c == '\'' || c == '"' || c == 0x201D || c == 0x2019 || c == 0xBB || c == ')' ||
+           c == ']';
+}
+
+static int
+is_terminal(Py_UCS4 c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x3002 || c == 0xFF01 || c == 0xFF1F ||
+           c == 0x2026 || c == ';';
+}
+
+static void
+stats_of(PyObject *text, float *row)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t words = 0, letters = 0, upper = 0, digits = 0, titled = 0, commas = 0, stops = 0;
+    Py_ssize_t separators = 0, next_free[3] = {0, 0, 0};
+    Py_UCS4 prev = '\n';
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_UCS4 low = Py_UNICODE_TOLOWER(c);
+        int up = c != low;
+        letters += up || low >= 0x0590 || (low >= 'a' && low <= 'z') ||
+                   (low >= 0xDF && low < 0x0590 && low != 0xF7);
+        upper += up;
+        digits += c >= '0' && c <= '9';
+        titled += up && (prev == ' ' || prev == '\n');
+        commas += c == ',';
+        if (Py_UNICODE_ISSPACE(c)) {
+            in_word = 0;
+        } else if (!in_word) {
+            in_word = 1;
+            words++;
+        }
+        if (i + 1 < n) {
+            Py_UCS4 next = PyUnicode_READ(kind, data, i + 1);
+            stops += c == '.' && next == ' ';
+            if (c == ' ' && i + 2 < n && PyUnicode_READ(kind, data, i + 2) == ' ') {
+                int k = next == '|' ? 0 : next == 0x2022 ? 1 : next == 0xB7 ? 2 : -1;
+                if (k >= 0 && i >= next_free[k]) {  /* non-overlapping, as str.count */
+                    separators++;
+                    next_free[k] = i + 3;
+                }
+            }
+        }
+        prev = c;
+    }
+    Py_UCS4 first = n ? PyUnicode_READ(kind, data, 0) : 0;
+    Py_UCS4 last = n ? PyUnicode_READ(kind, data, n - 1) : 0;
+    Py_ssize_t end = n;
+    while (end > 0 && is_closer(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    int terminal = end > 0 && is_terminal(PyUnicode_READ(kind, data, end - 1));
+    int starts_upper = n && (first < 128 ? (first >= 'A' && first <= 'Z') : Py_UNICODE_ISUPPER(first));
+    row[0] = (float)n;
+    row[1] = (float)words;
+    row[2] = (float)letters;
+    row[3] = (float)upper;
+    row[4] = (float)digits;
+    row[5] = (float)titled;
+    row[6] = (float)commas;
+    row[7] = (float)stops;
+    row[8] = (float)first;
+    row[9] = (float)last;
+    row[10] = (float)terminal;
+    row[11] = (float)separators;
+    row[12] = (float)starts_upper;
+}
+
+/* line_stats(texts, out): texts a list of str; out a writable float32 buffer of
+ * len(texts) * 13 items, filled row by row. */
+static PyObject *
+line_stats(PyObject *self, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer out;
+    if (!PyArg_ParseTuple(args, "O!w*", &PyList_Type, &texts, &out))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    if (out.len != n * N_STATS * (Py_ssize_t)sizeof(float)) {
+        PyErr_Format(PyExc_ValueError, "out holds %zd bytes, %zd lines need %zd", out.len, n,
+                     n * N_STATS * (Py_ssize_t)sizeof(float));
+        PyBuffer_Release(&out);
+        return NULL;
+    }
+    float *rows = (float *)out.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "line %zd is %.100s, not str", i, Py_TYPE(text)->tp_name);
+            PyBuffer_Release(&out);
+            return NULL;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) {
+            PyBuffer_Release(&out);
+            return NULL;
+        }
+#endif
+        stats_of(text, rows + i * N_STATS);
+    }
+    PyBuffer_Release(&out);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"line_stats", line_stats, METH_VARARGS,
+     "line_stats(texts, out): character statistics of each str in the list texts, written "
+     "into out (float32, 13 a line)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "boilerx._shape",
+    "Compiled character statistics of text lines.", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__shape(void)
+{
+    return PyModule_Create(&module);
+}
