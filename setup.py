@@ -8,7 +8,9 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension(name, [f"boilerx/{name.split('.')[1]}.c"], optional=True, extra_compile_args=["-O3"])
+        Extension(
+            name, [f"boilerx/{name.split('.')[1]}.c"], optional=True, extra_compile_args=["-O3"]
+        )
         for name in ("boilerx._trees", "boilerx._shape")
     ]
 )

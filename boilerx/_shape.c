@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 #define N_STATS 13
 
@@ -129,16 +130,192 @@ line_stats(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* str.splitlines' line boundaries */
+static int
+is_line_break(Py_UCS4 c)
+{
+    return c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x1C || c == 0x1D ||
+           c == 0x1E || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/* split_lines(text) -> (lines, gaps): the non-blank lines of text (line boundaries as
+ * str.splitlines), each with its whitespace runs collapsed to one space and stripped, as
+ * " ".join(line.split()) does; gaps[i] counts the blank lines before lines[i]. */
+static PyObject *
+split_lines(PyObject *self, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "text must be str, not %.100s", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(arg) < 0)
+        return NULL;
+#endif
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *lines = PyList_New(0), *gaps = PyList_New(0), *result = NULL;
+    Py_UCS4 *buf = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4));
+    if (!lines || !gaps || !buf) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t i = 0, blank = 0;
+    while (i < n) {
+        Py_ssize_t len = 0;
+        int pending_space = 0;
+        Py_UCS4 c = 0;
+        for (; i < n; i++) {
+            c = PyUnicode_READ(kind, data, i);
+            if (is_line_break(c))
+                break;
+            if (Py_UNICODE_ISSPACE(c)) {
+                pending_space = len > 0;
+                continue;
+            }
+            if (pending_space) {
+                buf[len++] = ' ';
+                pending_space = 0;
+            }
+            buf[len++] = c;
+        }
+        if (i < n) {  /* step over the boundary; \r\n is one */
+            i++;
+            if (c == '\r' && i < n && PyUnicode_READ(kind, data, i) == '\n')
+                i++;
+        }
+        if (len == 0) {
+            blank++;
+            continue;
+        }
+        PyObject *line = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
+        PyObject *gap = line ? PyLong_FromSsize_t(blank) : NULL;
+        int failed = !gap || PyList_Append(lines, line) < 0 || PyList_Append(gaps, gap) < 0;
+        Py_XDECREF(line);
+        Py_XDECREF(gap);
+        if (failed)
+            goto done;
+        blank = 0;
+    }
+    result = PyTuple_Pack(2, lines, gaps);
+done:
+    PyMem_Free(buf);
+    Py_XDECREF(lines);
+    Py_XDECREF(gaps);
+    return result;
+}
+
+/* Does text hold probe (a str of probe_len code points) at position at? */
+static int
+holds_at(int kind, const void *data, Py_ssize_t at, PyObject *probe, Py_ssize_t probe_len)
+{
+    int pkind = PyUnicode_KIND(probe);
+    const void *pdata = PyUnicode_DATA(probe);
+    for (Py_ssize_t k = 1; k < probe_len; k++)
+        if (PyUnicode_READ(kind, data, at + k) != PyUnicode_READ(pkind, pdata, k))
+            return 0;
+    return 1;
+}
+
+/* lines_holding(texts, probes) -> list of the indices of the strs in the list texts that
+ * contain any of the non-empty strs in the tuple probes. */
+static PyObject *
+lines_holding(PyObject *self, PyObject *args)
+{
+    PyObject *texts, *probes;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &texts, &PyTuple_Type, &probes))
+        return NULL;
+    Py_ssize_t n_probes = PyTuple_GET_SIZE(probes);
+    for (Py_ssize_t p = 0; p < n_probes; p++) {
+        PyObject *probe = PyTuple_GET_ITEM(probes, p);
+        if (!PyUnicode_Check(probe)) {
+            PyErr_SetString(PyExc_TypeError, "probes must be strs");
+            return NULL;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(probe) < 0)
+            return NULL;
+#endif
+        if (PyUnicode_GET_LENGTH(probe) == 0) {
+            PyErr_SetString(PyExc_ValueError, "probes must not be empty");
+            return NULL;
+        }
+    }
+    /* the probes bucketed by the low 8 bits of their first code point: at each position of
+     * a line only the probes of its bucket are compared */
+    Py_ssize_t bucket[257] = {0};
+    Py_ssize_t *order = PyMem_Malloc((n_probes ? n_probes : 1) * sizeof(Py_ssize_t));
+    if (!order)
+        return PyErr_NoMemory();
+    for (Py_ssize_t p = 0; p < n_probes; p++)
+        bucket[(PyUnicode_READ_CHAR(PyTuple_GET_ITEM(probes, p), 0) & 0xFF) + 1]++;
+    for (int b = 0; b < 256; b++)
+        bucket[b + 1] += bucket[b];
+    Py_ssize_t fill[256];
+    memcpy(fill, bucket, sizeof(fill));
+    for (Py_ssize_t p = 0; p < n_probes; p++)
+        order[fill[PyUnicode_READ_CHAR(PyTuple_GET_ITEM(probes, p), 0) & 0xFF]++] = p;
+    PyObject *found = PyList_New(0);
+    if (!found) {
+        PyMem_Free(order);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "line %zd is %.100s, not str", i, Py_TYPE(text)->tp_name);
+            Py_CLEAR(found);
+            break;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) {
+            Py_CLEAR(found);
+            break;
+        }
+#endif
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        int hit = 0;
+        for (Py_ssize_t at = 0; at < n && !hit; at++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, at);
+            for (Py_ssize_t q = bucket[c & 0xFF]; q < bucket[(c & 0xFF) + 1] && !hit; q++) {
+                PyObject *probe = PyTuple_GET_ITEM(probes, order[q]);
+                Py_ssize_t len = PyUnicode_GET_LENGTH(probe);
+                hit = len <= n - at && PyUnicode_READ_CHAR(probe, 0) == c &&
+                      holds_at(kind, data, at, probe, len);
+            }
+        }
+        if (hit) {
+            PyObject *index = PyLong_FromSsize_t(i);
+            int failed = !index || PyList_Append(found, index) < 0;
+            Py_XDECREF(index);
+            if (failed) {
+                Py_CLEAR(found);
+                break;
+            }
+        }
+    }
+    PyMem_Free(order);
+    return found;
+}
+
 static PyMethodDef methods[] = {
     {"line_stats", line_stats, METH_VARARGS,
      "line_stats(texts, out): character statistics of each str in the list texts, written "
      "into out (float32, 13 a line)."},
+    {"lines_holding", lines_holding, METH_VARARGS,
+     "lines_holding(texts, probes) -> indices of the strs in texts containing any of probes."},
+    {"split_lines", split_lines, METH_O,
+     "split_lines(text) -> (lines, gaps): the non-blank lines of text, whitespace collapsed, "
+     "and the number of blank lines before each."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "boilerx._shape",
-    "Compiled character statistics of text lines.", -1, methods,
+    "Compiled splitting and character statistics of text lines.", -1, methods,
 };
 
 PyMODINIT_FUNC

@@ -43,9 +43,10 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     for j, half in ((3, 2), (4, 6), (5, 20)):
         lo, hi = np.maximum(pos - half, 0), np.minimum(pos + half + 1, n)
         out[:, j] = (cum[hi] - cum[lo]) / (hi - lo)
-    top = np.sort(s)[::-1]
+    ascending = np.sort(s)
+    top = ascending[::-1]
     out[:, 6] = top[: max(1, n // 10)].mean()  # how sure the page's best lines are
-    out[:, 7] = np.median(s)
+    out[:, 7] = (ascending[(n - 1) // 2] + ascending[n // 2]) / 2  # the median
     out[:, 8] = s / max(top[0], 1e-6)  # relative to the page's best line
     # share of lines scoring higher (rank), and distance to the page's high-scoring span
     order = np.argsort(-s, kind="stable")

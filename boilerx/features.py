@@ -316,6 +316,15 @@ def _probe(joined: str, starts: np.ndarray, probes: tuple[str, ...]) -> np.ndarr
     return np.unique(np.searchsorted(starts, positions, side="right") - 1)
 
 
+def _holding(lines: list[str], probes: tuple[str, ...]) -> list[int]:
+    """Indices of the ``lines`` holding any of ``probes`` (the compiled ``_shape`` module
+    looks when it is built, else one substring search a probe over the joined lines)."""
+    if _compiled_shape is not None:
+        return _compiled_shape.lines_holding(lines, probes)
+    starts = np.cumsum([0] + [len(t) + 1 for t in lines[:-1]])
+    return _probe("\n".join(lines), starts, probes).tolist()
+
+
 def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[str]) -> np.ndarray:
     """1.0 for each of the ``candidates`` lines where ``pattern`` matches, else 0.0."""
     hit = np.zeros(len(lines), dtype=np.float32)
@@ -325,15 +334,12 @@ def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[s
     return hit
 
 
-def _markers(
-    short: list[str], joined: str, starts: np.ndarray, rows: np.ndarray, first: int
-) -> None:
+def _markers(short: list[str], rows: np.ndarray, first: int) -> None:
     """Fill the marker columns (from ``first`` on). ``short`` holds the lower-cased short
-    lines (longer ones emptied), ``joined`` the same joined by newlines, ``starts`` where
-    each begins in it."""
+    lines (longer ones emptied)."""
     anchored = [_ANCHORED_RX.match(head) if head else None for head in short]
     hits = [(i, m.lastgroup) for i, m in enumerate(anchored) if m]
-    for i in _probe(joined, starts, _FLOATING_PROBES).tolist():
+    for i in _holding(short, _FLOATING_PROBES):
         hits += [(i, m.lastgroup) for m in _FLOATING_RX.finditer(short[i])]
     if hits:
         line, group = zip(*hits)
@@ -366,13 +372,11 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     rows[:, 11] = np.minimum(stats[:, _S["separators"]], 10)
     heads = [t[:200].lower() for t in texts]
     short_heads = [h if len(h) <= _SHORT else "" for h in heads]
-    joined_short = "\n".join(short_heads)
-    short_starts = np.cumsum([0] + [len(h) + 1 for h in short_heads[:-1]])
     is_short = np.array([bool(h) for h in short_heads])
     with_digits = np.flatnonzero(digits * is_short).tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
-    read_time = np.union1d(with_digits, _probe(joined_short, short_starts, _READ_TIME_PROBES))
-    rows[:, 13] = _matching(short_heads, read_time.tolist(), _READ_TIME) * (words <= 12)
+    read_time = set(with_digits).union(_holding(short_heads, _READ_TIME_PROBES))
+    rows[:, 13] = _matching(short_heads, read_time, _READ_TIME) * (words <= 12)
     rows[:, 14] = np.minimum(stats[:, _S["full_stops"]] + terminal, 20.0)
     if title:
         title_norm = " ".join(title.lower().split())
@@ -385,7 +389,7 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
     counts = Counter(texts)
     rows[:, 17] = np.minimum([counts[t] - 1 for t in texts], 5)
     first = 18
-    _markers(short_heads, joined_short, short_starts, rows, first)
+    _markers(short_heads, rows, first)
     rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (
         words <= 6
     )

@@ -16,6 +16,11 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
+try:
+    from boilerx import _shape as _compiled_shape  # optional compiled text splitting
+except ImportError:  # not built: split with Python
+    _compiled_shape = None  # type: ignore[assignment]
+
 # ---------------------------------------------------------------- vocabulary of the markup
 _SKIP = frozenset(
     [
@@ -524,12 +529,16 @@ def html_lines(html: str) -> Page:
 
 # ---------------------------------------------------------------- text
 def text_lines(text: str) -> Page:
-    """Cut scraped text into its non-blank lines, remembering blank-line gaps."""
+    """Cut scraped text into its non-blank lines (whitespace runs collapsed to one space),
+    remembering blank-line gaps. The compiled ``_shape`` module does it when built."""
     page = Page(is_html=False)
-    normalised = [" ".join(raw.split()) for raw in text.splitlines()]
-    kept = [i for i, line in enumerate(normalised) if line]
-    page.texts = [normalised[i] for i in kept]
-    page.gaps = [i - before - 1 for before, i in zip([-1, *kept], kept)]
+    if _compiled_shape is not None:
+        page.texts, page.gaps = _compiled_shape.split_lines(text)
+    else:
+        normalised = [" ".join(raw.split()) for raw in text.splitlines()]
+        kept = [i for i, line in enumerate(normalised) if line]
+        page.texts = [normalised[i] for i in kept]
+        page.gaps = [i - before - 1 for before, i in zip([-1, *kept], kept)]
     n = len(page.texts)
     page.kinds = [KINDS.index("text")] * n
     page.link_chars = [0] * n
