@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from boilerx.features import feature_names, line_features
+from boilerx.features import (
+    STATS,
+    _compiled_shape,
+    _numpy_line_stats,
+    feature_names,
+    line_features,
+    line_stats,
+)
 from boilerx.lines import BITS, KINDS, class_bits, html_lines, text_lines
 
 
@@ -147,3 +155,68 @@ def test_vectorised_shape_features_match_a_plain_reading_of_each_line() -> None:
         assert X[i, col["n_sentences"]] == min(t.count(". ") + (end in ".!?。！？…;"), 20), t
         digits = sum("0" <= c <= "9" for c in t)
         assert np.isclose(X[i, col["digit_frac"]], digits / len(t)), t
+
+
+_TRICKY_LINES = [
+    "Élan vital, «a phrase» of Bergson’s, returns.",
+    "“Quoted and closed.”)]",
+    "ÜBER ALLES | NEWS • SPORT · WEATHER | | x",
+    " | | • · ",
+    "İstanbul 12:30 – 3 min read",
+    "ΟΔΟΣ ΣΟΦΟΚΛΕΟΥΣ. Σ",
+    "中文的句子。",
+    "ends with a colon:",
+    "x",
+    "\u00a0nbsp\u2003em\u3000ideographic space",
+    "😀 emoji and \udc80 lone surrogate.",
+    "ǅungla ǈ titled · letters",
+    "Zażółć gęślą jaźń, powiedział. Potem wyszedł.",
+]
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_line_stats_equal_the_numpy_path() -> None:
+    compiled = line_stats(_TRICKY_LINES)
+    numpy_path = _numpy_line_stats(_TRICKY_LINES, np.empty_like(compiled))
+    assert compiled.shape == (len(_TRICKY_LINES), len(STATS))
+    for i, line in enumerate(_TRICKY_LINES):
+        assert np.array_equal(compiled[i], numpy_path[i]), (line, compiled[i], numpy_path[i])
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_text_splitting_equals_python() -> None:
+    text = "a\r\nb\rc\x0bd\x0ce\x1cf\x1dg\x1eh\x85i\u2028j\u2029k"
+    text += "\n\n \t\n  spaced   out\u3000 \nend"
+    texts, gaps = _compiled_shape.split_lines(text)
+    normalised = [" ".join(raw.split()) for raw in text.splitlines()]
+    assert texts == [line for line in normalised if line]
+    assert gaps == [0] * 11 + [2, 0]
+    assert _compiled_shape.split_lines("") == ([], [])
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_probe_finds_what_substring_search_finds() -> None:
+    probes = ("share", "©", "icon-", "s", "wrote:")
+    lines = ["", "nothing here", "hare", "©2024", "he wrote:", "x icon", "sh", "é ś"]
+    expected = [i for i, line in enumerate(lines) if any(p in line for p in probes)]
+    assert _compiled_shape.lines_holding(lines, probes) == expected
+    with pytest.raises(ValueError):
+        _compiled_shape.lines_holding(lines, ("",))
+    with pytest.raises(TypeError):
+        _compiled_shape.lines_holding(["ok", 3], probes)
+    with pytest.raises(ValueError):
+        _compiled_shape.line_stats(["a", "b"], np.empty((1, len(STATS)), dtype=np.float32))
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_features_are_the_same_without_the_compiled_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boilerx.features
+    import boilerx.lines
+
+    text = "\n".join(
+        [*_TRICKY_LINES, "", "Share this: icon-facebook", "5 min read", "Photo: Reuters", "Explore"]
+    )
+    compiled = line_features(text_lines(text))
+    monkeypatch.setattr(boilerx.features, "_compiled_shape", None)
+    monkeypatch.setattr(boilerx.lines, "_compiled_shape", None)
+    assert np.array_equal(line_features(text_lines(text)), compiled)
