@@ -301,12 +301,108 @@ lines_holding(PyObject *self, PyObject *args)
     return found;
 }
 
+/* Is the token text[start:end] equal to word? */
+static int
+token_is(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, PyObject *word)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+    if (len != end - start)
+        return 0;
+    int wkind = PyUnicode_KIND(word);
+    const void *wdata = PyUnicode_DATA(word);
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (PyUnicode_READ(kind, data, start + k) != PyUnicode_READ(wkind, wdata, k))
+            return 0;
+    return 1;
+}
+
+/* words_found(texts, words) -> list: for each str of the list texts, how many of the
+ * distinct strs of the tuple words (at most 64) are among its whitespace-separated tokens,
+ * as len(set(words).intersection(text.split())) counts. */
+static PyObject *
+words_found(PyObject *self, PyObject *args)
+{
+    PyObject *texts, *words;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &texts, &PyTuple_Type, &words))
+        return NULL;
+    Py_ssize_t n_words = PyTuple_GET_SIZE(words);
+    if (n_words > 64) {
+        PyErr_SetString(PyExc_ValueError, "at most 64 words");
+        return NULL;
+    }
+    for (Py_ssize_t w = 0; w < n_words; w++) {
+        PyObject *word = PyTuple_GET_ITEM(words, w);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "words must be strs");
+            return NULL;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(word) < 0)
+            return NULL;
+#endif
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *counts = PyList_New(n);
+    if (!counts)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "line %zd is %.100s, not str", i, Py_TYPE(text)->tp_name);
+            Py_DECREF(counts);
+            return NULL;
+        }
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(text) < 0) {
+            Py_DECREF(counts);
+            return NULL;
+        }
+#endif
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text), at = 0;
+        uint64_t seen = 0;
+        while (at < len) {
+            while (at < len && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at)))
+                at++;
+            Py_ssize_t start = at;
+            while (at < len && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at)))
+                at++;
+            if (at == start)
+                break;
+            for (Py_ssize_t w = 0; w < n_words; w++)
+                if (token_is(kind, data, start, at, PyTuple_GET_ITEM(words, w)))
+                    seen |= (uint64_t)1 << w;
+        }
+        /* duplicates in words count once: a word equal to an earlier one adds nothing */
+        int found = 0;
+        for (Py_ssize_t w = 0; w < n_words; w++) {
+            if (!(seen >> w & 1))
+                continue;
+            int repeated = 0;
+            for (Py_ssize_t v = 0; v < w && !repeated; v++)
+                repeated = (seen >> v & 1) &&
+                           PyUnicode_Compare(PyTuple_GET_ITEM(words, v), PyTuple_GET_ITEM(words, w)) == 0;
+            found += !repeated;
+        }
+        PyObject *count = PyLong_FromLong(found);
+        if (!count) {
+            Py_DECREF(counts);
+            return NULL;
+        }
+        PyList_SET_ITEM(counts, i, count);
+    }
+    return counts;
+}
+
 static PyMethodDef methods[] = {
     {"line_stats", line_stats, METH_VARARGS,
      "line_stats(texts, out): character statistics of each str in the list texts, written "
      "into out (float32, 13 a line)."},
     {"lines_holding", lines_holding, METH_VARARGS,
      "lines_holding(texts, probes) -> indices of the strs in texts containing any of probes."},
+    {"words_found", words_found, METH_VARARGS,
+     "words_found(texts, words) -> for each text, how many distinct words are its tokens."},
     {"split_lines", split_lines, METH_O,
      "split_lines(text) -> (lines, gaps): the non-blank lines of text, whitespace collapsed, "
      "and the number of blank lines before each."},

@@ -346,6 +346,21 @@ def _markers(short: list[str], rows: np.ndarray, first: int) -> None:
         rows[list(line), [first + _MARKER_COLUMN[g] for g in group]] = 1.0  # type: ignore[index]
 
 
+def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -> np.ndarray:
+    """Share of the headline's words among the words of each line of up to 40 words."""
+    overlap = np.zeros(len(heads))
+    near = np.flatnonzero(words <= 40)
+    if not title_words or not len(near):
+        return overlap
+    lines = [heads[i] for i in near.tolist()]
+    if _compiled_shape is not None and len(title_words) <= 64:
+        found = _compiled_shape.words_found(lines, tuple(title_words))
+    else:
+        found = [len(title_words.intersection(h.split())) for h in lines]
+    overlap[near] = np.array(found, dtype=np.float64) / len(title_words)
+    return overlap
+
+
 def _shape(texts: list[str], title: str | None) -> np.ndarray:
     """Text-shape and marker features, one row a line, computed a page at a time (lines are
     non-empty, as :mod:`boilerx.lines` makes them)."""
@@ -382,10 +397,7 @@ def _shape(texts: list[str], title: str | None) -> np.ndarray:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
         rows[:, 15] = [h == title_norm for h in heads]
-        rows[:, 16] = [
-            len(title_words.intersection(h.split())) / len(title_words) if w <= 40 else 0.0
-            for h, w in zip(heads, words.tolist())
-        ]
+        rows[:, 16] = _title_overlap(heads, words, title_words)
     counts = Counter(texts)
     rows[:, 17] = np.minimum([counts[t] - 1 for t in texts], 5)
     first = 18

@@ -209,6 +209,17 @@ def test_compiled_probe_finds_what_substring_search_finds() -> None:
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_word_count_equals_set_intersection() -> None:
+    words = ("the", "mayor", "é", "the", "x\u3000y")
+    lines = ["", "the mayor said the", "themayor", "é\u3000the\tmayor", "x y", "Mayor"]
+    expected = [len(set(words).intersection(line.split())) for line in lines]
+    assert expected == [0, 2, 0, 3, 0, 0]
+    assert _compiled_shape.words_found(lines, words) == expected
+    with pytest.raises(ValueError):
+        _compiled_shape.words_found(lines, tuple(str(i) for i in range(65)))
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_features_are_the_same_without_the_compiled_module(monkeypatch: pytest.MonkeyPatch) -> None:
     import boilerx.features
     import boilerx.lines
