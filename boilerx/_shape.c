@@ -45,15 +45,22 @@ stats_of(PyObject *text, float *row)
     int in_word = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        Py_UCS4 low = Py_UNICODE_TOLOWER(c);
-        int up = c != low;
-        letters += up || low >= 0x0590 || (low >= 'a' && low <= 'z') ||
-                   (low >= 0xDF && low < 0x0590 && low != 0xF7);
+        int up, space;
+        if (c < 128) {  /* ASCII, most of the text: no table lookups */
+            up = c >= 'A' && c <= 'Z';
+            letters += up || (c >= 'a' && c <= 'z');
+            space = c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
+        } else {
+            Py_UCS4 low = Py_UNICODE_TOLOWER(c);
+            up = c != low;
+            letters += up || low >= 0x0590 || (low >= 0xDF && low != 0xF7);
+            space = Py_UNICODE_ISSPACE(c);
+        }
         upper += up;
         digits += c >= '0' && c <= '9';
         titled += up && (prev == ' ' || prev == '\n');
         commas += c == ',';
-        if (Py_UNICODE_ISSPACE(c)) {
+        if (space) {
             in_word = 0;
         } else if (!in_word) {
             in_word = 1;
