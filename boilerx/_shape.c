@@ -163,7 +163,8 @@ split_lines(PyObject *self, PyObject *arg)
     const void *data = PyUnicode_DATA(arg);
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     PyObject *lines = PyList_New(0), *gaps = PyList_New(0), *result = NULL;
-    Py_UCS4 *buf = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4));
+    /* a line's characters, in the text's own width (collapsing spaces adds none wider) */
+    void *buf = PyMem_Malloc((n ? n : 1) * kind);
     if (!lines || !gaps || !buf) {
         PyErr_NoMemory();
         goto done;
@@ -182,10 +183,12 @@ split_lines(PyObject *self, PyObject *arg)
                 continue;
             }
             if (pending_space) {
-                buf[len++] = ' ';
+                PyUnicode_WRITE(kind, buf, len, ' ');
+                len++;
                 pending_space = 0;
             }
-            buf[len++] = c;
+            PyUnicode_WRITE(kind, buf, len, c);
+            len++;
         }
         if (i < n) {  /* step over the boundary; \r\n is one */
             i++;
@@ -196,7 +199,7 @@ split_lines(PyObject *self, PyObject *arg)
             blank++;
             continue;
         }
-        PyObject *line = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
+        PyObject *line = PyUnicode_FromKindAndData(kind, buf, len);
         PyObject *gap = line ? PyLong_FromSsize_t(blank) : NULL;
         int failed = !gap || PyList_Append(lines, line) < 0 || PyList_Append(gaps, gap) < 0;
         Py_XDECREF(line);

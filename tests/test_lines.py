@@ -192,6 +192,9 @@ def test_compiled_text_splitting_equals_python() -> None:
     assert texts == [line for line in normalised if line]
     assert gaps == [0] * 11 + [2, 0]
     assert _compiled_shape.split_lines("") == ([], [])
+    wide = "中文  的\u3000句子\n\n😀  emoji \t line\nascii   only"
+    expected = (["中文 的 句子", "😀 emoji line", "ascii only"], [0, 1, 0])
+    assert _compiled_shape.split_lines(wide) == expected
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
