@@ -8,6 +8,7 @@ the real model and compare with :func:`boilerx.clean`.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import io
 import json
 import os
@@ -22,6 +23,11 @@ from fakes import fake_extract  # noqa: E402
 import boilerx
 import boilerx.core
 from boilerx.cli import main
+
+needs_fastwarc = pytest.mark.skipif(
+    importlib.util.find_spec("fastwarc") is None,
+    reason="reading WARC/WET needs fastwarc: pip install 'boilerx[batch]'",
+)
 
 
 def fake_text(page: str | bytes, mode: str = "auto") -> str:
@@ -298,6 +304,7 @@ def test_fake_jsonl_from_stdin_is_detected(
 # ---------------------------------------------------------------- WARC and WET, with the fake
 
 
+@needs_fastwarc
 @pytest.mark.parametrize("gz", [True, False])
 def test_fake_warc_responses(fake: None, tmp_path: Path, capsys, gz: bool) -> None:
     path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
@@ -316,6 +323,7 @@ def test_fake_warc_responses(fake: None, tmp_path: Path, capsys, gz: bool) -> No
     assert "4 records, 1 failed, 1 non-HTML skipped" in err
 
 
+@needs_fastwarc
 def test_fake_warc_from_stdin_is_detected(
     fake: None, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -329,6 +337,7 @@ def test_fake_warc_from_stdin_is_detected(
     ]
 
 
+@needs_fastwarc
 def test_fake_wet_conversions_are_text(fake: None, tmp_path: Path, capsys) -> None:
     path = tmp_path / "crawl.warc.wet.gz"
     path.write_bytes(make_wet())
@@ -343,6 +352,7 @@ def test_fake_wet_conversions_are_text(fake: None, tmp_path: Path, capsys) -> No
     assert records[0]["date"] == "2024-05-06T07:08:09Z"
 
 
+@needs_fastwarc
 def test_fake_warc_record_over_max_bytes_is_kept(fake: None, tmp_path: Path, capsys) -> None:
     path = tmp_path / "crawl.warc"
     path.write_bytes(make_warc(False))
@@ -367,6 +377,7 @@ def test_fake_two_jobs_equal_one_job(fake: None, tmp_path: Path, capsys) -> None
     assert sum(1 for r in records if r["error"]) == 17
 
 
+@needs_fastwarc
 def test_subprocess_warc_through_a_pipe_keeps_every_record() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "boilerx.cli", "clean", "-", "--jobs", "1"],
@@ -496,6 +507,7 @@ def test_real_two_jobs_equal_one_job_and_clean(tmp_path: Path, capsys) -> None:
     assert [r["n_body_lines"] for r in records] == [sum(x.is_body for x in d.lines) for d in docs]
 
 
+@needs_fastwarc
 def test_real_warc(tmp_path: Path, capsys) -> None:
     path = tmp_path / "crawl.warc.gz"
     path.write_bytes(make_warc(True))
