@@ -1,0 +1,83 @@
+"""What the compiled parts are worth: ``boilerx.clean`` pages/s with both C modules, without
+the line statistics (``_shape``), and with neither (NumPy and Python do the same work, with the
+same results), on every third dataset page, HTML and text.
+
+    python -m benchmarks.compiled_speed [--rounds 2]
+
+Rounds alternate the configurations in one process, so the ratios hold on a noisy machine.
+Without ``../shared/datasets`` the script says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+import boilerx
+from benchmarks.datasets import data_root, default_dataset_paths, load_dataset
+from boilerx import classifier, features, lines
+from boilerx.core import Mode
+
+
+def _rate(pages: list[Any], mode: Mode) -> float:
+    started = time.perf_counter()
+    for page in pages:
+        boilerx.clean(page, mode=mode)
+    return len(pages) / (time.perf_counter() - started)
+
+
+def _use(trees: Any, shape: Any) -> None:
+    """Switch the compiled modules in or out (None: the NumPy/Python path)."""
+    classifier._trees = trees
+    features._compiled_shape = shape
+    lines._compiled_shape = shape
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    trees, shape = classifier._trees, features._compiled_shape
+    if trees is None or shape is None:
+        print("the compiled modules are not built (no C compiler at install): nothing to compare")
+        return 0
+    paths = default_dataset_paths(data_root())
+    if not paths:
+        print(f"no datasets at {data_root()}: nothing to measure")
+        return 0
+    pages = [p for path in paths for p in load_dataset(path).pages][::3]
+    inputs: dict[Mode, list[Any]] = {
+        "html": [p.load_html() for p in pages],
+        "text": [p.load_text() for p in pages],
+    }
+    configurations = {
+        "both compiled": (trees, shape),
+        "trees only": (trees, None),
+        "neither": (None, None),
+    }
+    best: dict[tuple[str, str], float] = {}
+    try:
+        for _ in range(args.rounds):
+            for name, (use_trees, use_shape) in configurations.items():
+                _use(use_trees, use_shape)
+                for mode, docs in inputs.items():
+                    rate = _rate(docs, mode)
+                    best[name, mode] = max(best.get((name, mode), 0.0), rate)
+    finally:
+        _use(trees, shape)
+    for mode in inputs:
+        base = best["neither", mode]
+        print(
+            f"{mode}: "
+            + ", ".join(
+                f"{name} {best[name, mode]:.0f} pages/s ({best[name, mode] / base:.2f}x)"
+                for name in configurations
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
