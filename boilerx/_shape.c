@@ -33,6 +33,26 @@ is_terminal(Py_UCS4 c)
            c == 0x2026 || c == ';';
 }
 
+/* 0 when obj is a str ready to read; else -1 with a TypeError naming it (what, and its
+ * index unless that is negative). */
+static int
+check_str(PyObject *obj, const char *what, Py_ssize_t i)
+{
+    if (!PyUnicode_Check(obj)) {
+        if (i < 0)
+            PyErr_Format(PyExc_TypeError, "%s is %.100s, not str", what, Py_TYPE(obj)->tp_name);
+        else
+            PyErr_Format(PyExc_TypeError, "%s %zd is %.100s, not str", what, i,
+                         Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(obj) < 0)
+        return -1;
+#endif
+    return 0;
+}
+
 static void
 stats_of(PyObject *text, float *row)
 {
@@ -120,17 +140,10 @@ line_stats(PyObject *self, PyObject *args)
     float *rows = (float *)out.buf;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
-        if (!PyUnicode_Check(text)) {
-            PyErr_Format(PyExc_TypeError, "line %zd is %.100s, not str", i, Py_TYPE(text)->tp_name);
+        if (check_str(text, "line", i) < 0) {
             PyBuffer_Release(&out);
             return NULL;
         }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(text) < 0) {
-            PyBuffer_Release(&out);
-            return NULL;
-        }
-#endif
         stats_of(text, rows + i * N_STATS);
     }
     PyBuffer_Release(&out);
@@ -151,14 +164,8 @@ is_line_break(Py_UCS4 c)
 static PyObject *
 split_lines(PyObject *self, PyObject *arg)
 {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "text must be str, not %.100s", Py_TYPE(arg)->tp_name);
+    if (check_str(arg, "text", -1) < 0)
         return NULL;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(arg) < 0)
-        return NULL;
-#endif
     int kind = PyUnicode_KIND(arg);
     const void *data = PyUnicode_DATA(arg);
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
@@ -239,14 +246,8 @@ lines_holding(PyObject *self, PyObject *args)
     Py_ssize_t n_probes = PyTuple_GET_SIZE(probes);
     for (Py_ssize_t p = 0; p < n_probes; p++) {
         PyObject *probe = PyTuple_GET_ITEM(probes, p);
-        if (!PyUnicode_Check(probe)) {
-            PyErr_SetString(PyExc_TypeError, "probes must be strs");
+        if (check_str(probe, "probe", p) < 0)
             return NULL;
-        }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(probe) < 0)
-            return NULL;
-#endif
         if (PyUnicode_GET_LENGTH(probe) == 0) {
             PyErr_SetString(PyExc_ValueError, "probes must not be empty");
             return NULL;
@@ -273,17 +274,10 @@ lines_holding(PyObject *self, PyObject *args)
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
-        if (!PyUnicode_Check(text)) {
-            PyErr_Format(PyExc_TypeError, "line %zd is %.100s, not str", i, Py_TYPE(text)->tp_name);
+        if (check_str(text, "line", i) < 0) {
             Py_CLEAR(found);
             break;
         }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(text) < 0) {
-            Py_CLEAR(found);
-            break;
-        }
-#endif
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
         Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -342,14 +336,8 @@ words_found(PyObject *self, PyObject *args)
     }
     for (Py_ssize_t w = 0; w < n_words; w++) {
         PyObject *word = PyTuple_GET_ITEM(words, w);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "words must be strs");
+        if (check_str(word, "word", w) < 0)
             return NULL;
-        }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(word) < 0)
-            return NULL;
-#endif
     }
     Py_ssize_t n = PyList_GET_SIZE(texts);
     PyObject *counts = PyList_New(n);
@@ -357,17 +345,10 @@ words_found(PyObject *self, PyObject *args)
         return NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
-        if (!PyUnicode_Check(text)) {
-            PyErr_Format(PyExc_TypeError, "line %zd is %.100s, not str", i, Py_TYPE(text)->tp_name);
+        if (check_str(text, "line", i) < 0) {
             Py_DECREF(counts);
             return NULL;
         }
-#if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(text) < 0) {
-            Py_DECREF(counts);
-            return NULL;
-        }
-#endif
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
         Py_ssize_t len = PyUnicode_GET_LENGTH(text), at = 0;

@@ -361,11 +361,11 @@ def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -
     return overlap
 
 
-def _shape(texts: list[str], title: str | None) -> np.ndarray:
-    """Text-shape and marker features, one row a line, computed a page at a time (lines are
-    non-empty, as :mod:`boilerx.lines` makes them)."""
+def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray:
+    """Text-shape and marker features, one row a line, computed a page at a time from the
+    lines and their :func:`line_stats` (lines are non-empty, as :mod:`boilerx.lines` makes
+    them)."""
     n = len(texts)
-    stats = line_stats(texts)
     chars = stats[:, _S["chars"]]
     words = stats[:, _S["words"]]
     letters, upper, digits = (stats[:, _S[k]] for k in ("letters", "upper", "digits"))
@@ -541,9 +541,10 @@ def line_features(page: Page) -> np.ndarray:
     names = feature_names(page.is_html)
     if n == 0:
         return np.zeros((0, len(names)), dtype=np.float32)
-    shape = _shape(page.texts, page.title)
+    stats = line_stats(page.texts)
+    shape = _shape(page.texts, page.title, stats)
     col = {name: i for i, name in enumerate(SHAPE_NAMES)}
-    chars = np.array([len(t) for t in page.texts], dtype=np.float32)
+    chars = stats[:, _S["chars"]]
     link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
     prose = shape[:, col["prose"]] * (link_density < 0.5)
     shape[:, col["prose"]] = prose
