@@ -223,14 +223,12 @@ done:
     return result;
 }
 
-/* Does text hold probe (a str of probe_len code points) at position at? */
+/* Does text hold probe (probe_len UCS4 code points) at position at? */
 static int
-holds_at(int kind, const void *data, Py_ssize_t at, PyObject *probe, Py_ssize_t probe_len)
+holds_at(int kind, const void *data, Py_ssize_t at, const Py_UCS4 *probe, Py_ssize_t probe_len)
 {
-    int pkind = PyUnicode_KIND(probe);
-    const void *pdata = PyUnicode_DATA(probe);
     for (Py_ssize_t k = 1; k < probe_len; k++)
-        if (PyUnicode_READ(kind, data, at + k) != PyUnicode_READ(pkind, pdata, k))
+        if (PyUnicode_READ(kind, data, at + k) != probe[k])
             return 0;
     return 1;
 }
@@ -243,7 +241,7 @@ lines_holding(PyObject *self, PyObject *args)
     PyObject *texts, *probes;
     if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &texts, &PyTuple_Type, &probes))
         return NULL;
-    Py_ssize_t n_probes = PyTuple_GET_SIZE(probes);
+    Py_ssize_t n_probes = PyTuple_GET_SIZE(probes), total = 0;
     for (Py_ssize_t p = 0; p < n_probes; p++) {
         PyObject *probe = PyTuple_GET_ITEM(probes, p);
         if (check_str(probe, "probe", p) < 0)
@@ -252,27 +250,35 @@ lines_holding(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_ValueError, "probes must not be empty");
             return NULL;
         }
+        total += PyUnicode_GET_LENGTH(probe);
     }
-    /* the probes bucketed by the low 8 bits of their first code point: at each position of
-     * a line only the probes of its bucket are compared */
+    /* the probes as UCS4 copies, bucketed by the low 8 bits of their first code point: at
+     * each position of a line only the probes of its bucket are compared */
     Py_ssize_t bucket[257] = {0};
-    Py_ssize_t *order = PyMem_Malloc((n_probes ? n_probes : 1) * sizeof(Py_ssize_t));
-    if (!order)
+    Py_ssize_t *order = PyMem_Malloc((n_probes ? n_probes : 1) * 3 * sizeof(Py_ssize_t));
+    Py_UCS4 *chars = PyMem_Malloc((total ? total : 1) * sizeof(Py_UCS4));
+    if (!order || !chars) {
+        PyMem_Free(order);
+        PyMem_Free(chars);
         return PyErr_NoMemory();
-    for (Py_ssize_t p = 0; p < n_probes; p++)
-        bucket[(PyUnicode_READ_CHAR(PyTuple_GET_ITEM(probes, p), 0) & 0xFF) + 1]++;
+    }
+    Py_ssize_t *offset = order + n_probes, *length = order + 2 * n_probes;
+    for (Py_ssize_t p = 0, at = 0; p < n_probes; p++) {
+        PyObject *probe = PyTuple_GET_ITEM(probes, p);
+        offset[p] = at;
+        length[p] = PyUnicode_GET_LENGTH(probe);
+        for (Py_ssize_t k = 0; k < length[p]; k++)
+            chars[at++] = PyUnicode_READ_CHAR(probe, k);
+        bucket[(chars[offset[p]] & 0xFF) + 1]++;
+    }
     for (int b = 0; b < 256; b++)
         bucket[b + 1] += bucket[b];
     Py_ssize_t fill[256];
     memcpy(fill, bucket, sizeof(fill));
     for (Py_ssize_t p = 0; p < n_probes; p++)
-        order[fill[PyUnicode_READ_CHAR(PyTuple_GET_ITEM(probes, p), 0) & 0xFF]++] = p;
+        order[fill[chars[offset[p]] & 0xFF]++] = p;
     PyObject *found = PyList_New(0);
-    if (!found) {
-        PyMem_Free(order);
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
+    for (Py_ssize_t i = 0; found && i < PyList_GET_SIZE(texts); i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
         if (check_str(text, "line", i) < 0) {
             Py_CLEAR(found);
@@ -285,23 +291,21 @@ lines_holding(PyObject *self, PyObject *args)
         for (Py_ssize_t at = 0; at < n && !hit; at++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, at);
             for (Py_ssize_t q = bucket[c & 0xFF]; q < bucket[(c & 0xFF) + 1] && !hit; q++) {
-                PyObject *probe = PyTuple_GET_ITEM(probes, order[q]);
-                Py_ssize_t len = PyUnicode_GET_LENGTH(probe);
-                hit = len <= n - at && PyUnicode_READ_CHAR(probe, 0) == c &&
-                      holds_at(kind, data, at, probe, len);
+                const Py_UCS4 *probe = chars + offset[order[q]];
+                Py_ssize_t len = length[order[q]];
+                hit = probe[0] == c && len <= n - at && holds_at(kind, data, at, probe, len);
             }
         }
         if (hit) {
             PyObject *index = PyLong_FromSsize_t(i);
             int failed = !index || PyList_Append(found, index) < 0;
             Py_XDECREF(index);
-            if (failed) {
+            if (failed)
                 Py_CLEAR(found);
-                break;
-            }
         }
     }
     PyMem_Free(order);
+    PyMem_Free(chars);
     return found;
 }
 

@@ -9,7 +9,13 @@ import numpy as np
 
 from boilerx._types import Document, Line
 from boilerx.decode import looks_like_html, to_text
-from boilerx.features import is_prose, line_features, line_groups, marker_of
+from boilerx.features import (
+    is_prose,
+    line_features,
+    line_groups,
+    marker_lines,
+    shape_features,
+)
 from boilerx.lines import BITS, KINDS, Page, html_lines, text_lines
 from boilerx.model import get_model
 
@@ -43,11 +49,12 @@ def guess_title(texts: list[str]) -> str | None:
     return repeated[0] if repeated else candidates[0]
 
 
-def score_lines(page: Page, model: Any) -> np.ndarray:
-    """Stages 3–4: features, then the classifier's body probability for every line."""
+def score_lines(page: Page, model: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Stages 3–4: the feature matrix, and the classifier's body probability for every line."""
+    features = line_features(page)
     if not page.texts:
-        return np.zeros(0)
-    return model.predict_page(line_features(page), line_groups(page))
+        return features, np.zeros(0)
+    return features, model.predict_page(features, line_groups(page))
 
 
 # A page whose best line scores below this has no article (a page of links, a menu): keeping
@@ -85,26 +92,31 @@ def is_metadata(text: str, title: str | None) -> bool:
     return has_digit and not _DATE_WORDS.sub("", text.lower()).strip(" .")
 
 
-def decide(page: Page, scores: np.ndarray, threshold: float) -> np.ndarray:
+def decide(
+    page: Page, scores: np.ndarray, threshold: float, features: np.ndarray | None = None
+) -> np.ndarray:
     """Stage 5: which lines are body: those scoring ``threshold`` or more, on a page where at
     least one line reaches ``max(threshold, PAGE_GATE)``, less the headline, bare datelines,
     lines that are only a marker ("Recommended", "Advertisement"), reader comments under an
     article and a closing list of other stories (``threshold=0`` keeps every line). The rest
-    of the page context is already in the scores (the classifier's second step)."""
+    of the page context is already in the scores (the classifier's second step). ``features``:
+    the page's :func:`~boilerx.features.line_features`, when they are at hand (else the
+    text-shape columns are computed here)."""
     if threshold <= 0:
         return np.ones(len(scores), dtype=bool)
     if len(scores) == 0 or scores.max() < max(threshold, PAGE_GATE):
         return np.zeros(len(scores), dtype=bool)
-    keep = scores >= threshold
+    if features is None:
+        features = shape_features(page.texts, page.title)
+    markers, more_stories = marker_lines(features)
+    keep = (scores >= threshold) & ~markers
     texts = page.texts
     for i in np.flatnonzero(keep).tolist():
         text = texts[i]
-        # longer lines are neither bare datelines nor markers: only the headline is dropped
-        if text == page.title or (
-            len(text) <= _METADATA_CHARS and (is_metadata(text, None) or marker_of(text))
-        ):
+        # longer lines are not bare datelines: only the headline is dropped
+        if text == page.title or (len(text) <= _METADATA_CHARS and is_metadata(text, None)):
             keep[i] = False
-    keep[_story_list_start(page.texts, scores) :] = False
+    keep[_story_list_start(texts, scores, more_stories) :] = False
     return _without_comments(page, keep)
 
 
@@ -137,7 +149,7 @@ def _without_comments(page: Page, keep: np.ndarray) -> np.ndarray:
 CONFIDENT = 0.75
 
 
-def _story_list_start(texts: list[str], scores: np.ndarray) -> int:
+def _story_list_start(texts: list[str], scores: np.ndarray, more_stories: np.ndarray) -> int:
     """Where a closing list of other stories begins: at the last "more stories" marker line
     ("Explore", "Recommended", "Most read" …) when no line after it is prose or confidently
     body; else at the end of the page."""
@@ -147,7 +159,7 @@ def _story_list_start(texts: list[str], scores: np.ndarray) -> int:
     for i in range(n - 1, after - 1, -1):
         if is_prose(texts[i]):
             return n
-        if marker_of(texts[i]) == "more_stories":
+        if more_stories[i]:
             return i
     return n
 
@@ -163,8 +175,8 @@ def _find_body(
     if not lines.texts:
         return lines, np.zeros(0), np.zeros(0, dtype=bool)
     model = get_model("html" if lines.is_html else "text")
-    scores = score_lines(lines, model)
-    keep = decide(lines, scores, model.threshold if threshold is None else threshold)
+    features, scores = score_lines(lines, model)
+    keep = decide(lines, scores, model.threshold if threshold is None else threshold, features)
     return lines, scores, keep
 
 

@@ -68,12 +68,14 @@ _ANCHORED_RX = re.compile(
 _FLOATING_RX = re.compile("|".join(f"(?P<{n}>{p})" for n, p in _MARKERS.items() if n in _FLOATING))
 _MARKER_COLUMN = {name: i for i, name in enumerate(_MARKERS)}
 # Literal pieces at least one of which every floating match contains: a fast substring search
-# for them finds the few lines worth a regex search.
+# for them finds the few lines worth a regex search. Lines hold single spaces only (see
+# boilerx.lines), so "/\s*(?:aa|ap|afp|reuters|getty)" always holds "/a", "/ a", "/r" ….
 _FLOATING_PROBES = (
     "share", "tweet", "pin it", "whatsapp", "facebook", "twitter", "linkedin", "telegram",
     "reddit", "mail", "print", "copy link", "teilen", "partager", "compartir", "udostępnij",
     "condividi", "delen", "icon-", "photo", "image", "picture", "foto", "bild", "credit",
-    "getty", "reuters", "afp", "shutterstock", "istock", "/", "cookie", "privacy", "terms ",
+    "getty", "reuters", "afp", "shutterstock", "istock", "/a", "/ a", "/r", "/ r", "/g", "/ g",
+    "cookie", "privacy", "terms ",
     "all rights reserved", "©", "copyright", "datenschutz", "impressum", "mentions légales",
     "política de privacidad", "polityka prywatności", "reply", "permalink", "report abuse",
     "flag as inappropriate", "antworten", "répondre", "responder", "odpowiedz", "says:",
@@ -92,9 +94,8 @@ _DATE = re.compile(
     r"\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mär|mai|"
     r"juni|juli|okt|dez|ene|abr|ago|dic|stycz|lut|mar|kwi|maj|cze|lip|sie|wrz|paź|lis|gru)"
     r"[a-zé]*\.?(?:\s+\d{4})?|\d{1,2}:\d{2}\s*(?:am|pm|uhr|h)?|\b\d+\s*(?:hours?|days?|"
-    r"minutes?|mins?|weeks?)\s+ago)\b",
-    re.I,
-)
+    r"minutes?|mins?|weeks?)\s+ago)\b"
+)  # matched against lower-cased lines: no IGNORECASE, so sre skips non-matching branches fast
 _TERMINAL_CHARS = frozenset(".!?。！？…;")
 _CLOSERS = "'\"”’»)]"
 _TERMINAL_CODES = np.array([ord(c) for c in sorted(_TERMINAL_CHARS)], dtype=np.uint32)
@@ -269,23 +270,23 @@ def _numpy_line_stats(texts: list[str], out: np.ndarray) -> np.ndarray:
     return out
 
 
+# Kinds of marker that never make a line of body on their own.
 _STANDALONE = ("more_stories", "share", "follow", "ad", "comment", "nav")
+# A marker line has at most 4 words and 40 characters; features hold log1p of both, compared
+# against halfway values so that rounding cannot move a line across the limit.
+_MARKER_LOG_WORDS = float(np.log1p(4.5))
+_MARKER_LOG_CHARS = float(np.log1p(40.5))
 
 
-def marker_of(text: str) -> str | None:
-    """The marker a line consists of ("Recommended", "Advertisement", "Share", "Read more",
-    "Explore" …): its kind when the line is at most four words and begins with a marker of
-    a kind that never makes a line of body on its own, else None."""
-    if len(text) > 40 or len(text.split()) > 4:
-        return None
-    head = text.lower()
-    m = _ANCHORED_RX.match(head)
-    if m and m.lastgroup in _STANDALONE:
-        return m.lastgroup
-    m = _FLOATING_RX.search(head)
-    if m and m.lastgroup == "share":
-        return "share"
-    return None
+def marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Read from a page's :func:`line_features` matrix: which lines consist of a marker
+    ("Recommended", "Advertisement", "Share", "Read more", "Explore" …: at most four words and
+    40 characters, beginning with a marker of a kind in ``_STANDALONE`` or holding a share
+    word), and which of those announce more stories."""
+    small = (features[:, 1] < _MARKER_LOG_WORDS) & (features[:, 0] < _MARKER_LOG_CHARS)
+    first = SHAPE_NAMES.index("m_" + _STANDALONE[0])
+    standalone = [first - _MARKER_COLUMN[_STANDALONE[0]] + _MARKER_COLUMN[k] for k in _STANDALONE]
+    return small & (features[:, standalone].max(axis=1) > 0), small & (features[:, first] > 0)
 
 
 def _last_mark(text: str) -> str:
@@ -361,6 +362,28 @@ def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -
     return overlap
 
 
+def shape_features(texts: list[str], title: str | None = None) -> np.ndarray:
+    """The text-shape columns alone (the first ``len(SHAPE_NAMES)`` columns of
+    :func:`line_features`, before link density is taken into account)."""
+    if not texts:
+        return np.zeros((0, len(SHAPE_NAMES)), dtype=np.float32)
+    return _shape(texts, title, line_stats(texts))
+
+
+def _lowered_heads(texts: list[str], chars: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The first 200 characters of each line, lower-cased (``t[:200].lower()``), and their
+    lengths. One ``lower()`` of the joined lines when no character grows in lower case."""
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    parts = lowered.split("\n")
+    if len(lowered) != len(joined) or len(parts) != len(texts):
+        heads = [t[:200].lower() for t in texts]
+        return heads, np.array([len(h) for h in heads], dtype=np.float32)
+    for i in np.flatnonzero(chars > 200).tolist():  # cut first: the cut can change a final sigma
+        parts[i] = texts[i][:200].lower()
+    return parts, np.minimum(chars, 200)
+
+
 def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray:
     """Text-shape and marker features, one row a line, computed a page at a time from the
     lines and their :func:`line_stats` (lines are non-empty, as :mod:`boilerx.lines` makes
@@ -385,9 +408,11 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     rows[:, 9] = letters / np.maximum(chars, 1)
     rows[:, 10] = np.minimum(chars / np.maximum(words, 1), 30.0)
     rows[:, 11] = np.minimum(stats[:, _S["separators"]], 10)
-    heads = [t[:200].lower() for t in texts]
-    short_heads = [h if len(h) <= _SHORT else "" for h in heads]
-    is_short = np.array([bool(h) for h in short_heads])
+    heads, head_chars = _lowered_heads(texts, chars)
+    is_short = head_chars <= _SHORT
+    short_heads = heads.copy()  # longer lines emptied
+    for i in np.flatnonzero(~is_short).tolist():
+        short_heads[i] = ""
     with_digits = np.flatnonzero(digits * is_short).tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
     read_time = set(with_digits).union(_holding(short_heads, _READ_TIME_PROBES))
@@ -396,10 +421,11 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
-        rows[:, 15] = [h == title_norm for h in heads]
+        rows[:, 15] = list(map(title_norm.__eq__, heads))
         rows[:, 16] = _title_overlap(heads, words, title_words)
     counts = Counter(texts)
-    rows[:, 17] = np.minimum([counts[t] - 1 for t in texts], 5)
+    if len(counts) < n:  # some line comes again
+        rows[:, 17] = np.minimum(list(map(counts.__getitem__, texts)), 6) - 1
     first = 18
     _markers(short_heads, rows, first)
     rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (

@@ -209,7 +209,7 @@ class Sample:
     def output(self, scores: np.ndarray, threshold: float) -> str:
         """What :func:`boilerx.clean` would return for this rendering, given its scores."""
         page = Page(texts=self.texts, title=self.title, bits=self.bits, is_html=bool(self.bits))
-        keep = decide(page, scores, threshold)
+        keep = decide(page, scores, threshold, self.X)
         return "\n".join(t for t, k in zip(self.texts, keep) if k)
 
 
