@@ -390,6 +390,63 @@ words_found(PyObject *self, PyObject *args)
     return counts;
 }
 
+/* context(columns, n, k, out): for each of the k float32 columns of the n x k C-ordered
+ * buffer columns, six float32 values a row into the n x 6k buffer out, as _context in
+ * features.py computes them: the values 2 and 1 rows before and 1 and 2 rows after (0
+ * beyond the page), then the means over the rows within 3 and within 10 of the row, from
+ * float32 running sums differenced in double, as NumPy's cumsum and division give them. */
+static PyObject *
+context(PyObject *self, PyObject *args)
+{
+    Py_buffer columns, out;
+    Py_ssize_t n, k;
+    if (!PyArg_ParseTuple(args, "y*nnw*", &columns, &n, &k, &out))
+        return NULL;
+    PyObject *result = NULL;
+    float *cum = NULL;
+    if (n < 0 || k < 0 || columns.len != n * k * (Py_ssize_t)sizeof(float) ||
+        out.len != n * 6 * k * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "context: buffer sizes do not match n and k");
+        goto done;
+    }
+    cum = PyMem_Malloc(((n + 1) * k + 1) * sizeof(float));
+    if (!cum) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const float *x = (const float *)columns.buf;
+    float *o = (float *)out.buf;
+    for (Py_ssize_t c = 0; c < k; c++)
+        cum[c] = 0.0f;
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (Py_ssize_t c = 0; c < k; c++)
+            cum[(i + 1) * k + c] = cum[i * k + c] + x[i * k + c];
+    static const int shifts[4] = {-2, -1, 1, 2};
+    static const int halves[2] = {3, 10};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        float *row = o + i * 6 * k;
+        for (Py_ssize_t c = 0; c < k; c++) {
+            for (int j = 0; j < 4; j++) {
+                Py_ssize_t at = i + shifts[j];
+                row[c * 6 + j] = at >= 0 && at < n ? x[at * k + c] : 0.0f;
+            }
+            for (int j = 0; j < 2; j++) {
+                Py_ssize_t lo = i - halves[j] < 0 ? 0 : i - halves[j];
+                Py_ssize_t hi = i + halves[j] + 1 > n ? n : i + halves[j] + 1;
+                double sum = (double)cum[hi * k + c] - (double)cum[lo * k + c];
+                row[c * 6 + 4 + j] = (float)(sum / (double)(hi - lo));
+            }
+        }
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyMem_Free(cum);
+    PyBuffer_Release(&columns);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"line_stats", line_stats, METH_VARARGS,
      "line_stats(texts, out): character statistics of each str in the list texts, written "
@@ -401,6 +458,8 @@ static PyMethodDef methods[] = {
     {"split_lines", split_lines, METH_O,
      "split_lines(text) -> (lines, gaps): the non-blank lines of text, whitespace collapsed, "
      "and the number of blank lines before each."},
+    {"context", context, METH_VARARGS,
+     "context(columns, n, k, out): neighbours' values and window means of the columns."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,6 +1,6 @@
 /* Compiled scorer for boilerx.classifier.TreeEnsemble: the same walk as its NumPy path
  * (go left when x <= threshold, or when x is NaN and the node sends missing values left;
- * a leaf's children are itself), eight rows at a time through every tree, with the GIL released.
+ * a leaf's children are itself), twelve rows at a time through every tree, with the GIL released.
  *
  * Optional: when it is not built, boilerx scores with NumPy. Every index in the model arrays
  * is checked against the array it points into before the walk, so a malformed model raises
@@ -22,8 +22,49 @@ check_buffer(Py_buffer *view, Py_ssize_t itemsize, const char *name)
     return 0;
 }
 
-/* Rows walked together: their independent paths overlap in the CPU's pipeline. */
-#define BLOCK 8
+/* Rows walked together: their independent paths overlap in the CPU's pipeline, and a count
+ * fixed at compile time lets the compiler unroll the step over them (12 measured fastest,
+ * against 8 and 16, on text and HTML pages). */
+#ifndef BLOCK
+#define BLOCK 12
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define ALWAYS_INLINE static __forceinline
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
+/* Sum, over all trees, the leaf values that the BLOCK rows reach. Every path is walked
+ * ``depth`` steps (a leaf's children are itself). ``nan_aware`` is a constant at each call,
+ * so the compiler drops the NaN test where the rows hold none. */
+ALWAYS_INLINE void
+walk_block(const float *const *rows, const int32_t *feat, const float *thr, const uint8_t *miss,
+           const int32_t *child, const double *val, const int32_t *root, Py_ssize_t n_trees,
+           Py_ssize_t depth, double *acc, const int nan_aware)
+{
+    for (int k = 0; k < BLOCK; k++)
+        acc[k] = 0.0;
+    for (Py_ssize_t t = 0; t < n_trees; t++) {
+        int32_t node[BLOCK];
+        for (int k = 0; k < BLOCK; k++)
+            node[k] = root[t];
+        for (Py_ssize_t d = 0; d < depth; d++) {
+            for (int k = 0; k < BLOCK; k++) {
+                int32_t n = node[k];
+                float v = rows[k][feat[n]];
+                int left = v <= thr[n];
+                if (nan_aware)
+                    left |= (v != v) & miss[n]; /* v != v: NaN */
+                node[k] = child[2 * n + left];
+            }
+        }
+        for (int k = 0; k < BLOCK; k++)
+            acc[k] += val[node[k]];
+    }
+}
 
 /* score(X, width, feature, threshold, missing_left, children, value, roots, depth, out)
  * X: float32 rows of ``width`` features; feature, children, roots: int32; threshold: float32;
@@ -70,29 +111,19 @@ score(PyObject *self, PyObject *args)
         goto done;
     }
     Py_BEGIN_ALLOW_THREADS
+    int has_nan = 0; /* feature rows rarely hold NaN: then the walk skips the test */
+    for (Py_ssize_t i = 0; i < n_rows * width; i++)
+        has_nan |= x[i] != x[i];
     for (Py_ssize_t r0 = 0; r0 < n_rows; r0 += BLOCK) {
         Py_ssize_t k_end = n_rows - r0 < BLOCK ? n_rows - r0 : BLOCK;
         const float *rows[BLOCK];
         double acc[BLOCK];
-        for (Py_ssize_t k = 0; k < k_end; k++) {
-            rows[k] = x + (r0 + k) * width;
-            acc[k] = 0.0;
-        }
-        for (Py_ssize_t t = 0; t < n_trees; t++) {
-            int32_t node[BLOCK];
-            for (Py_ssize_t k = 0; k < k_end; k++)
-                node[k] = root[t];
-            for (Py_ssize_t d = 0; d < depth; d++) {
-                for (Py_ssize_t k = 0; k < k_end; k++) {
-                    int32_t n = node[k];
-                    float v = rows[k][feat[n]];
-                    int left = (v <= thr[n]) | ((v != v) & miss[n]);  /* v != v: NaN */
-                    node[k] = child[2 * n + left];
-                }
-            }
-            for (Py_ssize_t k = 0; k < k_end; k++)
-                acc[k] += val[node[k]];
-        }
+        for (Py_ssize_t k = 0; k < BLOCK; k++) /* a short last block repeats its last row */
+            rows[k] = x + (r0 + (k < k_end ? k : k_end - 1)) * width;
+        if (has_nan)
+            walk_block(rows, feat, thr, miss, child, val, root, n_trees, depth, acc, 1);
+        else
+            walk_block(rows, feat, thr, miss, child, val, root, n_trees, depth, acc, 0);
         for (Py_ssize_t k = 0; k < k_end; k++)
             sums[r0 + k] = acc[k];
     }

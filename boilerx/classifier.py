@@ -74,6 +74,17 @@ def dense_labels(labels: np.ndarray) -> np.ndarray:
     return np.unique(labels, return_inverse=True)[1]
 
 
+def _small_labels(labels: np.ndarray) -> np.ndarray:
+    """``labels`` fit for :func:`page_features`' bincounts: as they are when they already
+    run from 0 to at most twice their count (bincount sums per label in line order either
+    way: same means), else renumbered by :func:`dense_labels`."""
+    labels = np.asarray(labels)
+    if len(labels) and labels.dtype.kind in "iu" and labels.min() >= 0:
+        if labels.max() <= 2 * len(labels):
+            return labels
+    return dense_labels(labels)
+
+
 class TreeEnsemble:
     """Boosted binary trees as flat arrays, evaluated level by level for all (line, tree)
     pairs at once. A leaf points to itself, so ``depth`` steps bring every pair to its leaf.
@@ -231,5 +242,5 @@ class LineScorer:
         first = self.step_one.probability(X)
         if self.step_two is None:
             return first
-        Z = page_features(first, [dense_labels(g) for g in groups])
+        Z = page_features(first, [_small_labels(g) for g in groups])
         return self.step_two.probability(np.hstack([X, Z]))

@@ -40,6 +40,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         max_depth: int | None = 8,
         min_samples_leaf: int = 40,
         l2_regularization: float = 1.0,
+        max_features: float = 1.0,
         n_folds: int = 3,
         chrome_sample: float = 0.35,
         threshold: float = 0.5,
@@ -53,6 +54,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.max_depth = max_depth
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
+        self.max_features = max_features
         self.n_folds = n_folds
         self.chrome_sample = chrome_sample
         self.threshold = threshold
@@ -78,6 +80,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             max_depth=self.max_depth,
             min_samples_leaf=self.min_samples_leaf,
             l2_regularization=self.l2_regularization,
+            max_features=self.max_features,
             early_stopping=False,
             random_state=self.random_state,
         )

@@ -504,7 +504,7 @@ def _prose_runs(prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [len(idx) - 1]))
     cum = np.concatenate(([0.0], np.cumsum(chars * prose)))
-    weights = [cum[idx[e] + 1] - cum[idx[s]] for s, e in zip(starts, ends)]
+    weights = cum[idx[ends] + 1] - cum[idx[starts]]
     best = int(np.argmax(weights))
     lo, hi = idx[starts[best]], idx[ends[best]]
     positions = np.arange(n)
@@ -546,9 +546,13 @@ def _comment_section(header: np.ndarray, reply: np.ndarray) -> np.ndarray:
 
 
 def _context(columns: np.ndarray) -> np.ndarray:
-    """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns."""
+    """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns (the
+    compiled ``_shape`` module computes the same numbers when it is built)."""
     n, k = columns.shape
     out = np.zeros((n, k * 6), dtype=np.float32)
+    if _compiled_shape is not None:
+        _compiled_shape.context(np.ascontiguousarray(columns, dtype=np.float32), n, k, out)
+        return out
     padded = np.vstack([np.zeros((2, k)), columns, np.zeros((2, k))])
     cum = np.vstack([np.zeros((1, k)), np.cumsum(columns, axis=0)])
     for j, shift in enumerate((-2, -1, 1, 2)):

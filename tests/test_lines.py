@@ -212,6 +212,34 @@ def test_compiled_probe_finds_what_substring_search_finds() -> None:
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_probe_handles_wide_probes_and_shared_first_characters() -> None:
+    probes = ("pho", "photo:", "print", "ś", "😀x", "中文", "/ a", "/a")
+    lines = ["phone", "a photo", "pri nt", "śmiech", "😀", "😀x", "中 文", "中文", "x/ ap", "/b"]
+    expected = [i for i, line in enumerate(lines) if any(p in line for p in probes)]
+    assert expected == [0, 1, 3, 5, 7, 8]
+    assert _compiled_shape.lines_holding(lines, probes) == expected
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_context_columns_equal_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boilerx.features
+    from boilerx.features import _context
+
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 2, 5, 23, 300):
+        columns = (rng.random((n, 4)) * [1, 10, 1e4, 0.001]).astype(np.float32)
+        columns[rng.random((n, 4)) < 0.3] = 0.0
+        compiled = _context(columns)
+        with monkeypatch.context() as patched:
+            patched.setattr(boilerx.features, "_compiled_shape", None)
+            expected = _context(columns)
+        assert compiled.shape == (n, 24)
+        assert np.array_equal(compiled, expected)
+    with pytest.raises(ValueError):
+        _compiled_shape.context(np.zeros((3, 2), np.float32), 3, 3, np.zeros((3, 18), np.float32))
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_word_count_equals_set_intersection() -> None:
     words = ("the", "mayor", "é", "the", "x\u3000y")
     lines = ["", "the mayor said the", "themayor", "é\u3000the\tmayor", "x y", "Mayor"]

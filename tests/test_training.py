@@ -152,6 +152,11 @@ def test_compiled_scorer_walks_as_numpy_does() -> None:
     compiled = trees.raw_score(X32)
     assert np.allclose(compiled, trees._raw_score_numpy(X32), rtol=0, atol=1e-12)
     assert np.allclose(compiled, model.decision_function(X32.astype(np.float64)), atol=1e-12)
+    # rows without NaN take the walk without the missing-value test: same leaves
+    for n in (1, 12, 25):
+        clean = rng.normal(size=(n, 7)).astype(np.float32)
+        expected = model.decision_function(clean.astype(np.float64))
+        assert np.allclose(trees.raw_score(clean), expected, rtol=0, atol=1e-12)
     # a model whose arrays point outside themselves is refused, not walked
     out = np.empty(13)
     feature, threshold, missing, children, value, roots = trees._compiled
