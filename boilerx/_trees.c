@@ -99,13 +99,14 @@ score(PyObject *self, PyObject *args)
     const int32_t *root = (const int32_t *)roots.buf;
     double *sums = (double *)out.buf;
     /* every index the walk can read must point inside its array */
-    int bad = 0;
+    /* as unsigned, a negative index is out of range too; no branch, so the loops vectorise */
+    uint32_t bad = width > INT32_MAX || n_nodes > INT32_MAX;
     for (Py_ssize_t i = 0; i < n_nodes; i++)
-        bad |= feat[i] < 0 || feat[i] >= width;
+        bad |= (uint32_t)feat[i] >= (uint32_t)width;
     for (Py_ssize_t i = 0; i < 2 * n_nodes; i++)
-        bad |= child[i] < 0 || child[i] >= n_nodes;
+        bad |= (uint32_t)child[i] >= (uint32_t)n_nodes;
     for (Py_ssize_t t = 0; t < n_trees; t++)
-        bad |= root[t] < 0 || root[t] >= n_nodes;
+        bad |= (uint32_t)root[t] >= (uint32_t)n_nodes;
     if (bad) {
         PyErr_SetString(PyExc_ValueError, "malformed tree arrays: an index is out of range");
         goto done;
