@@ -233,6 +233,10 @@ holds_at(int kind, const void *data, Py_ssize_t at, const Py_UCS4 *probe, Py_ssi
     return 1;
 }
 
+/* Bucket of a probe by its first two code points. */
+#define PAIR_BUCKETS 1024
+#define PAIR_KEY(a, b) ((((a) * 131u) ^ (b)) & (PAIR_BUCKETS - 1))
+
 /* lines_holding(texts, probes) -> list of the indices of the strs in the list texts that
  * contain any of the non-empty strs in the tuple probes. */
 static PyObject *
@@ -252,31 +256,37 @@ lines_holding(PyObject *self, PyObject *args)
         }
         total += PyUnicode_GET_LENGTH(probe);
     }
-    /* the probes as UCS4 copies, bucketed by the low 8 bits of their first code point: at
-     * each position of a line only the probes of its bucket are compared */
-    Py_ssize_t bucket[257] = {0};
+    /* the probes as UCS4 copies; those of two or more code points bucketed by their first
+     * two, so that at most positions of a line an empty bucket is all there is to see */
+    Py_ssize_t bucket[PAIR_BUCKETS + 1] = {0};
     Py_ssize_t *order = PyMem_Malloc((n_probes ? n_probes : 1) * 3 * sizeof(Py_ssize_t));
-    Py_UCS4 *chars = PyMem_Malloc((total ? total : 1) * sizeof(Py_UCS4));
+    Py_UCS4 *chars = PyMem_Malloc((total + n_probes + 1) * sizeof(Py_UCS4));
     if (!order || !chars) {
         PyMem_Free(order);
         PyMem_Free(chars);
         return PyErr_NoMemory();
     }
     Py_ssize_t *offset = order + n_probes, *length = order + 2 * n_probes;
+    Py_UCS4 *singles = chars + total; /* the probes of one code point */
+    Py_ssize_t n_singles = 0;
     for (Py_ssize_t p = 0, at = 0; p < n_probes; p++) {
         PyObject *probe = PyTuple_GET_ITEM(probes, p);
         offset[p] = at;
         length[p] = PyUnicode_GET_LENGTH(probe);
         for (Py_ssize_t k = 0; k < length[p]; k++)
             chars[at++] = PyUnicode_READ_CHAR(probe, k);
-        bucket[(chars[offset[p]] & 0xFF) + 1]++;
+        if (length[p] == 1)
+            singles[n_singles++] = chars[offset[p]];
+        else
+            bucket[PAIR_KEY(chars[offset[p]], chars[offset[p] + 1]) + 1]++;
     }
-    for (int b = 0; b < 256; b++)
+    for (int b = 0; b < PAIR_BUCKETS; b++)
         bucket[b + 1] += bucket[b];
-    Py_ssize_t fill[256];
+    Py_ssize_t fill[PAIR_BUCKETS];
     memcpy(fill, bucket, sizeof(fill));
     for (Py_ssize_t p = 0; p < n_probes; p++)
-        order[fill[chars[offset[p]] & 0xFF]++] = p;
+        if (length[p] > 1)
+            order[fill[PAIR_KEY(chars[offset[p]], chars[offset[p] + 1])]++] = p;
     PyObject *found = PyList_New(0);
     for (Py_ssize_t i = 0; found && i < PyList_GET_SIZE(texts); i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
@@ -288,12 +298,20 @@ lines_holding(PyObject *self, PyObject *args)
         const void *data = PyUnicode_DATA(text);
         Py_ssize_t n = PyUnicode_GET_LENGTH(text);
         int hit = 0;
+        Py_UCS4 next = n ? PyUnicode_READ(kind, data, 0) : 0;
         for (Py_ssize_t at = 0; at < n && !hit; at++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, at);
-            for (Py_ssize_t q = bucket[c & 0xFF]; q < bucket[(c & 0xFF) + 1] && !hit; q++) {
+            Py_UCS4 c = next;
+            for (Py_ssize_t q = 0; q < n_singles && !hit; q++)
+                hit = singles[q] == c;
+            if (at + 1 >= n)
+                break;
+            next = PyUnicode_READ(kind, data, at + 1);
+            Py_ssize_t key = PAIR_KEY(c, next);
+            for (Py_ssize_t q = bucket[key]; q < bucket[key + 1] && !hit; q++) {
                 const Py_UCS4 *probe = chars + offset[order[q]];
                 Py_ssize_t len = length[order[q]];
-                hit = probe[0] == c && len <= n - at && holds_at(kind, data, at, probe, len);
+                hit = probe[0] == c && probe[1] == next && len <= n - at &&
+                      holds_at(kind, data, at, probe, len);
             }
         }
         if (hit) {
