@@ -10,6 +10,7 @@
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 static int
 check_buffer(Py_buffer *view, Py_ssize_t itemsize, const char *name)
@@ -143,10 +144,118 @@ done:
     return result;
 }
 
+/* page_context(scores, order, labels0, labels1, top_mean, median, best, out): the page
+ * step's context columns as classifier.page_features computes them with NumPy, written into
+ * out (n x 14 float32) for the n float64 scores. Computed there and passed in: order (int64,
+ * the stable argsort of -scores), the mean of the top tenth, the median and the best score
+ * (at least 1e-6). labels0/1: int64 labels >= 0 whose mean score each line gets. */
+static PyObject *
+page_context(PyObject *self, PyObject *args)
+{
+    Py_buffer S, O, L0, L1, out;
+    double top_mean, median, best;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*dddw*", &S, &O, &L0, &L1, &top_mean, &median, &best,
+                          &out))
+        return NULL;
+    PyObject *result = NULL;
+    double *cum = NULL, *sums = NULL;
+    int64_t *counts = NULL;
+    Py_ssize_t n = S.len / 8;
+    if (S.len % 8 || O.len != n * 8 || L0.len != n * 8 || L1.len != n * 8 ||
+        out.len != n * 14 * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "page_context: buffer sizes do not match");
+        goto done;
+    }
+    const double *s = (const double *)S.buf;
+    const int64_t *order = (const int64_t *)O.buf;
+    const int64_t *labels[2] = {(const int64_t *)L0.buf, (const int64_t *)L1.buf};
+    float *o = (float *)out.buf;
+    int64_t most = 0;
+    uint64_t bad = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        bad |= (uint64_t)order[i] >= (uint64_t)n;
+        for (int j = 0; j < 2; j++) {
+            bad |= labels[j][i] < 0;
+            most = labels[j][i] > most ? labels[j][i] : most;
+        }
+    }
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "page_context: an order index or label is out of range");
+        goto done;
+    }
+    cum = PyMem_Malloc((n + 1) * sizeof(double));
+    sums = PyMem_Calloc(most + 1, sizeof(double));
+    counts = PyMem_Calloc(most + 1, sizeof(int64_t));
+    if (!cum || !sums || !counts) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    cum[0] = 0.0;
+    Py_ssize_t first_high = -1, last_high = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        cum[i + 1] = cum[i] + s[i];
+        if (s[i] >= 0.5) {
+            first_high = first_high < 0 ? i : first_high;
+            last_high = i;
+        }
+    }
+    static const Py_ssize_t halves[3] = {2, 6, 20};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        float *row = o + i * 14;
+        row[0] = (float)s[i];
+        row[1] = i > 0 ? (float)s[i - 1] : 0.0f;     /* previous line */
+        row[2] = i + 1 < n ? (float)s[i + 1] : 0.0f; /* next line */
+        for (int j = 0; j < 3; j++) {
+            Py_ssize_t lo = i - halves[j] < 0 ? 0 : i - halves[j];
+            Py_ssize_t hi = i + halves[j] + 1 > n ? n : i + halves[j] + 1;
+            row[3 + j] = (float)((cum[hi] - cum[lo]) / (double)(hi - lo));
+        }
+        row[6] = (float)top_mean;
+        row[7] = (float)median;
+        row[8] = (float)(s[i] / best);
+        if (first_high >= 0) {
+            row[10] = i >= first_high && i <= last_high;
+            Py_ssize_t dist = i < first_high ? first_high - i : (i > last_high ? i - last_high : 0);
+            double away = (double)dist / 20.0;
+            row[11] = (float)(away < 1.0 ? away : 1.0);
+        } else {
+            row[10] = 0.0f;
+            row[11] = 1.0f;
+        }
+    }
+    for (Py_ssize_t r = 0; r < n; r++) /* rank: the share of lines scoring higher */
+        o[order[r] * 14 + 9] = (float)((double)r / (double)n);
+    for (int j = 0; j < 2; j++) { /* mean score of the line's group, summed in line order */
+        memset(sums, 0, (most + 1) * sizeof(double));
+        memset(counts, 0, (most + 1) * sizeof(int64_t));
+        for (Py_ssize_t i = 0; i < n; i++) {
+            sums[labels[j][i]] += s[i];
+            counts[labels[j][i]]++;
+        }
+        for (Py_ssize_t i = 0; i < n; i++)
+            o[i * 14 + 12 + j] = (float)(sums[labels[j][i]] / (double)counts[labels[j][i]]);
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyMem_Free(cum);
+    PyMem_Free(sums);
+    PyMem_Free(counts);
+    PyBuffer_Release(&S);
+    PyBuffer_Release(&O);
+    PyBuffer_Release(&L0);
+    PyBuffer_Release(&L1);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"score", score, METH_VARARGS,
      "score(X, width, feature, threshold, missing_left, children, value, roots, depth, out): "
      "sum of the leaf values each float32 row of X reaches, written into out (float64)."},
+    {"page_context", page_context, METH_VARARGS,
+     "page_context(scores, order, labels0, labels1, top_mean, median, best, out): the page "
+     "step's context columns of one page, written into out (n x 14 float32)."},
     {NULL, NULL, 0, NULL},
 };
 

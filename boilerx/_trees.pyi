@@ -16,3 +16,13 @@ def score(
     depth: int,
     out: Buffer,
 ) -> None: ...
+def page_context(
+    scores: Buffer,
+    order: Buffer,
+    labels0: Buffer,
+    labels1: Buffer,
+    top_mean: float,
+    median: float,
+    best: float,
+    out: Buffer,
+) -> None: ...

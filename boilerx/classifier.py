@@ -28,12 +28,27 @@ N_PAGE_FEATURES = 14
 
 def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     """Context of step-one ``scores`` on one page. ``groups`` are integer labels per line
-    (same signature, same container) whose mean score each line gets."""
+    (same signature, same container) whose mean score each line gets. The compiled scorer
+    module fills in the same numbers when it is built (sorting stays with NumPy)."""
     n = len(scores)
     out = np.zeros((n, N_PAGE_FEATURES), dtype=np.float32)
     if n == 0:
         return out
     s = scores.astype(np.float64)
+    if _trees is not None and len(groups) >= 2:
+        ascending = np.sort(s)
+        top = ascending[::-1]
+        _trees.page_context(
+            s,
+            np.argsort(-s, kind="stable").astype(np.int64, copy=False),
+            np.ascontiguousarray(groups[0], dtype=np.int64),
+            np.ascontiguousarray(groups[1], dtype=np.int64),
+            float(top[: max(1, n // 10)].mean()),
+            float((ascending[(n - 1) // 2] + ascending[n // 2]) / 2),
+            float(max(top[0], 1e-6)),
+            out,
+        )
+        return out
     padded = np.concatenate([np.zeros(3), s, np.zeros(3)])
     cum = np.concatenate([[0.0], np.cumsum(s)])
     pos = np.arange(n)

@@ -415,7 +415,12 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
         short_heads[i] = ""
     with_digits = np.flatnonzero(digits * is_short).tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
-    read_time = set(with_digits).union(_holding(short_heads, _READ_TIME_PROBES))
+    # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
+    read_time = [
+        i
+        for i in _holding(short_heads, ("min", "mn", *_READ_TIME_PROBES))
+        if digits[i] or any(p in short_heads[i] for p in _READ_TIME_PROBES)
+    ]
     rows[:, 13] = _matching(short_heads, read_time, _READ_TIME) * (words <= 12)
     rows[:, 14] = np.minimum(stats[:, _S["full_stops"]] + terminal, 20.0)
     if title:

@@ -171,6 +171,30 @@ def test_compiled_scorer_walks_as_numpy_does() -> None:
         _trees.score(X32[:5], 7, *trees._compiled, trees.depth, out)
 
 
+@pytest.mark.skipif(_trees is None, reason="compiled tree scorer not built (no C compiler)")
+def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boilerx.classifier
+
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 7, 50, 301):
+        scores = rng.random(n)
+        scores[rng.random(n) < 0.3] = 0.5  # ties for the ranking, and the high span's edge
+        groups = [rng.integers(0, max(n // 3, 1), n), np.cumsum(rng.random(n) < 0.2)]
+        compiled = page_features(scores, groups)
+        with monkeypatch.context() as patched:
+            patched.setattr(boilerx.classifier, "_trees", None)
+            expected = page_features(scores, groups)
+        assert np.array_equal(compiled, expected)
+    low = page_features(np.full(4, 0.2), [np.zeros(4, int), np.arange(4)])
+    assert (low[:, 10] == 0).all() and (low[:, 11] == 1).all()  # no high-scoring span
+    out = np.zeros((3, 14), dtype=np.float32)
+    s, order = np.array([0.1, 0.9, 0.5]), np.array([1, 2, 0])
+    with pytest.raises(ValueError, match="out of range"):
+        _trees.page_context(s, order, np.array([0, -1, 0]), np.zeros(3, np.int64), 0, 0, 1, out)
+    with pytest.raises(ValueError, match="sizes"):
+        _trees.page_context(s, order[:2], np.zeros(3, np.int64), np.zeros(3, np.int64), 0, 0, 1, out)
+
+
 def test_scorer_rejects_features_of_another_version() -> None:
     X, y, pages, groups = _toy(0, n_pages=10)
     scorer = LineClassifier(max_iter=10).fit(X, y, pages=pages, groups=groups).to_scorer()
