@@ -94,9 +94,9 @@ def _small_labels(labels: np.ndarray) -> np.ndarray:
     run from 0 to at most twice their count (bincount sums per label in line order either
     way: same means), else renumbered by :func:`dense_labels`."""
     labels = np.asarray(labels)
-    if len(labels) and labels.dtype.kind in "iu" and labels.min() >= 0:
-        if labels.max() <= 2 * len(labels):
-            return labels
+    small = len(labels) and labels.dtype.kind in "iu" and labels.min() >= 0
+    if small and labels.max() <= 2 * len(labels):
+        return labels
     return dense_labels(labels)
 
 

@@ -189,10 +189,11 @@ def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyP
     assert (low[:, 10] == 0).all() and (low[:, 11] == 1).all()  # no high-scoring span
     out = np.zeros((3, 14), dtype=np.float32)
     s, order = np.array([0.1, 0.9, 0.5]), np.array([1, 2, 0])
+    zeros = np.zeros(3, np.int64)
     with pytest.raises(ValueError, match="out of range"):
-        _trees.page_context(s, order, np.array([0, -1, 0]), np.zeros(3, np.int64), 0, 0, 1, out)
+        _trees.page_context(s, order, np.array([0, -1, 0]), zeros, 0, 0, 1, out)
     with pytest.raises(ValueError, match="sizes"):
-        _trees.page_context(s, order[:2], np.zeros(3, np.int64), np.zeros(3, np.int64), 0, 0, 1, out)
+        _trees.page_context(s, order[:2], zeros, zeros, 0, 0, 1, out)
 
 
 def test_scorer_rejects_features_of_another_version() -> None:
