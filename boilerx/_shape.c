@@ -465,6 +465,116 @@ done:
     return result;
 }
 
+/* position(prose, chars, more, header, reply, total, log_n, out): the 12 position columns of
+ * features.line_features (POSITION_NAMES) for n lines, from five float32 arrays of n values
+ * (prose characters' flag, characters, "more stories" markers, comment headers, reply/byline
+ * lines), the page's characters as float32 (at least 1) and log1p(n), written into out (n x 12
+ * float32), with the same arithmetic as the NumPy path (float32 running sums, float64
+ * divisions, one rounding to float32). */
+static PyObject *
+position(PyObject *self, PyObject *args)
+{
+    Py_buffer P, C, M, H, R, out;
+    float total;
+    double log_n;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*fdw*", &P, &C, &M, &H, &R, &total, &log_n, &out))
+        return NULL;
+    PyObject *result = NULL;
+    float *cum = NULL;
+    Py_ssize_t *next_prose = NULL;
+    Py_ssize_t n = P.len / 4;
+    if (P.len % 4 || C.len != P.len || M.len != P.len || H.len != P.len || R.len != P.len ||
+        out.len != n * 12 * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "position: buffer sizes do not match");
+        goto done;
+    }
+    const float *prose = P.buf, *chars = C.buf, *more = M.buf, *header = H.buf, *reply = R.buf;
+    float *o = out.buf;
+    cum = PyMem_Malloc((n + 1) * sizeof(float));
+    next_prose = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    if (!cum || !next_prose) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* the longest run of prose: prose lines with at most 3 other lines between them, weighed
+     * by their characters; the first of equal weights */
+    cum[0] = 0.0f;
+    for (Py_ssize_t i = 0; i < n; i++)
+        cum[i + 1] = cum[i] + chars[i] * prose[i];
+    Py_ssize_t run_start = -1, last = -1, best_lo = -1, best_hi = -1;
+    double best = 0.0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        int is_prose = i < n && prose[i] != 0.0f;
+        if (i < n && !is_prose)
+            continue;
+        if (last >= 0 && (i == n || i - last > 4)) { /* the run from run_start to last ends */
+            double weight = (double)cum[last + 1] - (double)cum[run_start];
+            if (best_lo < 0 || weight > best) {
+                best = weight;
+                best_lo = run_start;
+                best_hi = last;
+            }
+            run_start = -1;
+        }
+        if (is_prose) {
+            run_start = run_start < 0 ? i : run_start;
+            last = i;
+        }
+    }
+    next_prose[n] = n + 50;
+    for (Py_ssize_t i = n - 1; i >= 0; i--)
+        next_prose[i] = prose[i] != 0.0f ? i : next_prose[i + 1];
+    /* reply/byline lines from each line to the end */
+    Py_ssize_t replies_after = 0;
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        replies_after += reply[i] > 0.0f;
+        o[i * 12 + 11] = (float)((double)replies_after / (double)(n - i));
+    }
+    float running = 0.0f;
+    Py_ssize_t last_more = -1, last_prose = -1, last_header = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        float *row = o + i * 12;
+        running += chars[i];
+        row[0] = (float)((double)i / (double)(n - 1 > 1 ? n - 1 : 1));
+        row[1] = (running - chars[i]) / total;
+        row[2] = (float)log_n;
+        if (best_lo >= 0) {
+            row[3] = i >= best_lo && i <= best_hi;
+            Py_ssize_t dist = i < best_lo ? best_lo - i : (i > best_hi ? i - best_hi : 0);
+            double away = (double)dist / 20.0;
+            row[4] = (float)(away < 1.0 ? away : 1.0);
+            row[5] = (float)(best / ((double)cum[n] != 0.0 ? (double)cum[n] : 1.0));
+        } else {
+            row[3] = 0.0f;
+            row[4] = 1.0f;
+            row[5] = 0.0f;
+        }
+        last_more = more[i] > 0.0f ? i : last_more;
+        last_prose = prose[i] > 0.0f ? i : last_prose;
+        last_header = header[i] > 0.0f ? i : last_header;
+        double since = (double)(i - last_more) / 20.0;
+        row[6] = last_more >= 0 ? (float)(since < 1.0 ? since : 1.0) : 1.0f;
+        row[7] = last_more >= 0 && last_prose < last_more;
+        double until = (double)(next_prose[i] - i) / 20.0;
+        row[8] = (float)(until < 1.0 ? until : 1.0);
+        double since_header = (double)(i - last_header) / 50.0;
+        row[9] = last_header >= 0 ? (float)(since_header < 1.0 ? since_header : 1.0) : 1.0f;
+        row[10] = last_header >= 0;
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyMem_Free(cum);
+    PyMem_Free(next_prose);
+    PyBuffer_Release(&P);
+    PyBuffer_Release(&C);
+    PyBuffer_Release(&M);
+    PyBuffer_Release(&H);
+    PyBuffer_Release(&R);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"line_stats", line_stats, METH_VARARGS,
      "line_stats(texts, out): character statistics of each str in the list texts, written "
@@ -478,6 +588,8 @@ static PyMethodDef methods[] = {
      "and the number of blank lines before each."},
     {"context", context, METH_VARARGS,
      "context(columns, n, k, out): neighbours' values and window means of the columns."},
+    {"position", position, METH_VARARGS,
+     "position(prose, chars, more, header, reply, total, log_n, out): the position columns."},
     {NULL, NULL, 0, NULL},
 };
 

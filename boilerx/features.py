@@ -125,6 +125,7 @@ SHAPE_NAMES = [
     "short_marker",
     "prose",
 ]
+_COL = {name: i for i, name in enumerate(SHAPE_NAMES)}
 HTML_NAMES = [
     "link_density",
     "log_links",
@@ -284,9 +285,8 @@ def marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     40 characters, beginning with a marker of a kind in ``_STANDALONE`` or holding a share
     word), and which of those announce more stories."""
     small = (features[:, 1] < _MARKER_LOG_WORDS) & (features[:, 0] < _MARKER_LOG_CHARS)
-    first = SHAPE_NAMES.index("m_" + _STANDALONE[0])
-    standalone = [first - _MARKER_COLUMN[_STANDALONE[0]] + _MARKER_COLUMN[k] for k in _STANDALONE]
-    return small & (features[:, standalone].max(axis=1) > 0), small & (features[:, first] > 0)
+    standalone = features[:, [_COL["m_" + kind] for kind in _STANDALONE]].max(axis=1) > 0
+    return small & standalone, small & (features[:, _COL["m_more_stories"]] > 0)
 
 
 def _last_mark(text: str) -> str:
@@ -570,15 +570,41 @@ def _context(columns: np.ndarray) -> np.ndarray:
     return out
 
 
+def _position(
+    prose: np.ndarray, chars: np.ndarray, more: np.ndarray, header: np.ndarray, reply: np.ndarray
+) -> np.ndarray:
+    """The position columns (``POSITION_NAMES``): where the line stands in the page, in
+    lines and characters, against the main run of prose, the last "more stories" marker and
+    the comment section (the compiled ``_shape`` module computes the same numbers)."""
+    n = len(prose)
+    total = max(chars.sum(), 1.0)  # the float32 sum, as NumPy adds it up
+    if _compiled_shape is not None:
+        out = np.empty((n, len(POSITION_NAMES)), dtype=np.float32)
+        columns = [np.ascontiguousarray(c, dtype=np.float32) for c in (prose, chars, more)]
+        columns += [np.ascontiguousarray(c, dtype=np.float32) for c in (header, reply)]
+        _compiled_shape.position(*columns, float(total), float(np.log1p(n)), out)
+        return out
+    cum_chars = np.cumsum(chars) - chars
+    return np.hstack(
+        [
+            (np.arange(n) / max(n - 1, 1))[:, None],
+            (cum_chars / total)[:, None],
+            np.full((n, 1), np.log1p(n)),
+            _prose_runs(prose, chars),
+            _marker_distance(more, prose),
+            _comment_section(header, reply),
+        ]
+    ).astype(np.float32)
+
+
 def line_features(page: Page) -> np.ndarray:
     """The feature matrix of a page: one row a line, columns as :func:`feature_names`."""
     n = len(page.texts)
-    names = feature_names(page.is_html)
     if n == 0:
-        return np.zeros((0, len(names)), dtype=np.float32)
+        return np.zeros((0, len(feature_names(page.is_html))), dtype=np.float32)
     stats = line_stats(page.texts)
     shape = _shape(page.texts, page.title, stats)
-    col = {name: i for i, name in enumerate(SHAPE_NAMES)}
+    col = _COL
     chars = stats[:, _S["chars"]]
     link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
     prose = shape[:, col["prose"]] * (link_density < 0.5)
@@ -608,22 +634,13 @@ def line_features(page: Page) -> np.ndarray:
         gaps = np.minimum(np.array(page.gaps, dtype=np.float32), 2.0)
         markup = np.stack([gaps, np.append(gaps[1:], 1.0)], axis=1)
 
-    cum_chars = np.cumsum(chars) - chars
-    position = np.hstack(
-        [
-            (np.arange(n) / max(n - 1, 1))[:, None],
-            (cum_chars / max(chars.sum(), 1.0))[:, None],
-            np.full((n, 1), np.log1p(n)),
-            _prose_runs(prose, chars),
-            _marker_distance(
-                shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]], prose
-            ),
-            _comment_section(
-                shape[:, col["m_comment"]] * shape[:, col["short_marker"]],
-                shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
-            ),
-        ]
-    ).astype(np.float32)
+    position = _position(
+        prose,
+        chars,
+        shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]],
+        shape[:, col["m_comment"]] * shape[:, col["short_marker"]],
+        shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
+    )
 
     base = [shape[:, col[name]] for name in _CONTEXT_BASE]
     if page.is_html:

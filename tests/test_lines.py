@@ -240,6 +240,30 @@ def test_compiled_context_columns_equal_the_numpy_path(monkeypatch: pytest.Monke
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_position_columns_equal_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boilerx.features
+    from boilerx.features import _position
+
+    rng = np.random.default_rng(5)
+    cases = []
+    for n in (1, 2, 9, 40, 250):
+        flags = [(rng.random(n) < p).astype(np.float32) for p in (0.4, 0.05, 0.05, 0.1)]
+        chars = rng.integers(1, 300, n).astype(np.float32)
+        cases.append((flags[0], chars, flags[1], flags[2], flags[3] * 2))
+    zeros = np.zeros(12, dtype=np.float32)
+    cases.append((zeros, np.full(12, 50, np.float32), zeros, zeros, zeros))  # no prose at all
+    tied = np.array([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0], dtype=np.float32)  # two equal runs
+    cases.append((tied, np.full(12, 50, np.float32), zeros, zeros, zeros))
+    for case in cases:
+        compiled = _position(*case)
+        with monkeypatch.context() as patched:
+            patched.setattr(boilerx.features, "_compiled_shape", None)
+            expected = _position(*case)
+        assert np.array_equal(compiled, expected)
+    assert _position(*cases[-1])[0, 3] == 1 and _position(*cases[-1])[6, 3] == 0  # first run wins
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_word_count_equals_set_intersection() -> None:
     words = ("the", "mayor", "é", "the", "x\u3000y")
     lines = ["", "the mayor said the", "themayor", "é\u3000the\tmayor", "x y", "Mayor"]
