@@ -10,6 +10,7 @@ import numpy as np
 from boilerx._types import Document, Line
 from boilerx.decode import looks_like_html, to_text
 from boilerx.features import (
+    SHAPE_COLUMNS,
     is_prose,
     line_features,
     line_groups,
@@ -76,6 +77,7 @@ _DATE_WORDS = re.compile(  # matched against lower-cased text (faster than ignor
 
 
 _METADATA_CHARS = 60  # no dateline or marker line is longer
+_DATELINE_LOG_CHARS = float(np.log1p(_METADATA_CHARS + 0.5))  # against the log1p(chars) feature
 _ASCII_DIGIT = re.compile(r"[0-9]")
 
 
@@ -111,11 +113,17 @@ def decide(
     markers, more_stories = marker_lines(features)
     keep = (scores >= threshold) & ~markers
     texts = page.texts
-    for i in np.flatnonzero(keep).tolist():
+    # a dateline is short and holds a digit (ASCII, as the features count them, or any other)
+    dateline = features[:, SHAPE_COLUMNS["log_chars"]] < _DATELINE_LOG_CHARS
+    with_digit = (features[:, SHAPE_COLUMNS["digit_frac"]] > 0).tolist()
+    for i in np.flatnonzero(keep & dateline).tolist():
         text = texts[i]
-        # longer lines are not bare datelines: only the headline is dropped
-        if text == page.title or (len(text) <= _METADATA_CHARS and is_metadata(text, None)):
+        if (with_digit[i] or not text.isascii()) and is_metadata(text, None):
             keep[i] = False
+    if page.title:
+        for i in np.flatnonzero(keep).tolist():
+            if texts[i] == page.title:
+                keep[i] = False
     keep[_story_list_start(texts, scores, more_stories) :] = False
     return _without_comments(page, keep)
 

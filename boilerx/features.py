@@ -125,7 +125,7 @@ SHAPE_NAMES = [
     "short_marker",
     "prose",
 ]
-_COL = {name: i for i, name in enumerate(SHAPE_NAMES)}
+SHAPE_COLUMNS = {name: i for i, name in enumerate(SHAPE_NAMES)}  # the first columns of every matrix
 HTML_NAMES = [
     "link_density",
     "log_links",
@@ -285,8 +285,8 @@ def marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     40 characters, beginning with a marker of a kind in ``_STANDALONE`` or holding a share
     word), and which of those announce more stories."""
     small = (features[:, 1] < _MARKER_LOG_WORDS) & (features[:, 0] < _MARKER_LOG_CHARS)
-    standalone = features[:, [_COL["m_" + kind] for kind in _STANDALONE]].max(axis=1) > 0
-    return small & standalone, small & (features[:, _COL["m_more_stories"]] > 0)
+    standalone = features[:, [SHAPE_COLUMNS["m_" + kind] for kind in _STANDALONE]].max(axis=1) > 0
+    return small & standalone, small & (features[:, SHAPE_COLUMNS["m_more_stories"]] > 0)
 
 
 def _last_mark(text: str) -> str:
@@ -598,7 +598,7 @@ def line_features(page: Page) -> np.ndarray:
         return np.zeros((0, len(feature_names(page.is_html))), dtype=np.float32)
     stats = line_stats(page.texts)
     shape = _shape(page.texts, page.title, stats)
-    col = _COL
+    col = SHAPE_COLUMNS
     chars = stats[:, _S["chars"]]
     link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
     prose = shape[:, col["prose"]] * (link_density < 0.5)
