@@ -188,6 +188,25 @@ class TreeEnsemble:
             depth=int(nodes["depth"].max()),
         )
 
+    @classmethod
+    def averaged(cls, ensembles: list[TreeEnsemble]) -> TreeEnsemble:
+        """One ensemble whose raw score is the mean of the ``ensembles``' raw scores."""
+        offsets = np.cumsum([0] + [len(e.feature) for e in ensembles[:-1]])
+        return cls(
+            feature=np.concatenate([e.feature for e in ensembles]).astype(np.int32),
+            threshold=np.concatenate([e.threshold for e in ensembles]),
+            missing_left=np.concatenate([e.missing_left for e in ensembles]),
+            children=np.concatenate([e.children + o for e, o in zip(ensembles, offsets)]).astype(
+                np.int32
+            ),
+            value=np.concatenate([e.value for e in ensembles]) / len(ensembles),
+            roots=np.concatenate([e.roots + o for e, o in zip(ensembles, offsets)]).astype(
+                np.int32
+            ),
+            baseline=float(np.mean([e.baseline for e in ensembles])),
+            depth=max(e.depth for e in ensembles),
+        )
+
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         """The summed leaf values of every row of ``X`` (the log-odds of body)."""
         n, width = X.shape

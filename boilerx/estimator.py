@@ -41,6 +41,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         min_samples_leaf: int = 40,
         l2_regularization: float = 1.0,
         max_features: float = 1.0,
+        n_bags: int = 1,
         n_folds: int = 3,
         chrome_sample: float = 0.35,
         threshold: float = 0.5,
@@ -55,6 +56,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
         self.max_features = max_features
+        self.n_bags = n_bags
         self.n_folds = n_folds
         self.chrome_sample = chrome_sample
         self.threshold = threshold
@@ -105,32 +107,40 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, pages, groups, sites) -> LineClassifier:  # type: ignore[no-untyped-def]
         y = np.asarray(y)
         w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        # Chrome lines far outnumber body lines: fit on a seeded sample of them, weighted up.
-        rng = np.random.default_rng(self.random_state)
-        sampled = (y == 1) | (rng.random(len(y)) < self.chrome_sample)
+        # Chrome lines far outnumber body lines: fit on a seeded sample of them, weighted up
+        # (one sample a bag; with several bags, each step averages their log-odds).
+        masks = []
+        for bag in range(self.n_bags):
+            rng = np.random.default_rng(self.random_state if bag == 0 else [self.random_state, bag])
+            masks.append((w > 0) & ((y == 1) | (rng.random(len(y)) < self.chrome_sample)))
         w = np.where(y == 1, w, w / self.chrome_sample)
-        keep = (w > 0) & sampled
         fold_key = sites if sites is not None else pages
         _, fold_of = np.unique(fold_key, return_inverse=True)
         fold_of = fold_of % self.n_folds
-        self.step_one_ = self._booster(self.max_iter)
-        _fit_weighted(self.step_one_, X[keep], y[keep], w[keep])
+        self.step_one_ = self._fit_bags(self.max_iter, X, y, w, masks)
         self.step_two_ = None
         if self.page_step:
             oof = np.zeros(len(y))
             for k in range(self.n_folds):
-                train = keep & (fold_of != k)
-                model = self._booster(max(self.max_iter // 2, 1))
-                _fit_weighted(model, X[train], y[train], w[train])
+                train = [m & (fold_of != k) for m in masks]
+                model = self._fit_bags(max(self.max_iter // 2, 1), X, y, w, train)
                 test = fold_of == k
                 oof[test] = self._probability(model, X[test])
             Z = self._page_matrix(oof, pages, groups)
-            self.step_two_ = self._booster(max(self.max_iter // 2, 1))
-            _fit_weighted(self.step_two_, np.hstack([X, Z])[keep], y[keep], w[keep])
+            self.step_two_ = self._fit_bags(
+                max(self.max_iter // 2, 1), np.hstack([X, Z]), y, w, masks
+            )
         self.classes_ = np.array([0, 1])
         self.n_features_in_ = X.shape[1]
         self.scorer_ = self.to_scorer()
         return self
+
+    def _fit_bags(
+        self, max_iter: int, X: np.ndarray, y: np.ndarray, w: np.ndarray, masks: list[np.ndarray]
+    ) -> Any:
+        """One model a bag, each fitted on its rows (``masks``)."""
+        models = [_fit_weighted(self._booster(max_iter), X[m], y[m], w[m]) for m in masks]
+        return models[0] if len(models) == 1 else _Bagged(models)
 
     @staticmethod
     def _page_matrix(
@@ -181,10 +191,25 @@ class _Fitted:
         return self.model.predict_proba(X)[:, 1]
 
 
+class _Bagged:
+    """Boosted-tree models fitted on different samples of the chrome lines: their log-odds
+    averaged."""
+
+    def __init__(self, models: list[Any]) -> None:
+        self.models = models
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        raw = np.mean([m.decision_function(X) for m in self.models], axis=0)
+        body = 1.0 / (1.0 + np.exp(-raw))
+        return np.column_stack([1.0 - body, body])
+
+
 def _step(model: Any) -> TreeEnsemble | _Fitted:
     """A fitted step for :class:`LineScorer`: boosted trees as arrays, anything else as is."""
     if isinstance(model, HistGradientBoostingClassifier):
         return TreeEnsemble.from_sklearn(model)
+    if isinstance(model, _Bagged):
+        return TreeEnsemble.averaged([TreeEnsemble.from_sklearn(m) for m in model.models])
     return _Fitted(model)
 
 
