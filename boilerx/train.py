@@ -523,6 +523,17 @@ SIZE_DESIGNS: dict[str, dict[str, Any]] = {
         "max_leaf_nodes": 64,
         "max_depth": 7,
     },
+    "trees 60+30, lr 0.25, 32 leaves, depth 6": {
+        "max_iter": 60,
+        "learning_rate": 0.25,
+        "max_leaf_nodes": 32,
+        "max_depth": 6,
+    },
+    "trees 40+20, lr 0.3, 48 leaves, depth 7": {
+        "max_iter": 40,
+        "learning_rate": 0.3,
+        "max_depth": 7,
+    },
 }
 
 
@@ -556,6 +567,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=("family", "size"),
         help="only compare designs by site-disjoint validation, writing no model: model "
         "families and the page step (family, the default), or ensemble sizes (size)",
+    )
+    parser.add_argument(
+        "--params",
+        type=json.loads,
+        default={},
+        help="classifier settings other than the shipped ones, as JSON (e.g. '{\"n_bags\": 2}')",
     )
     parser.add_argument("--jobs", type=int, default=-1, help="processes for reading pages")
     parser.add_argument(
@@ -591,7 +608,11 @@ def main(argv: list[str] | None = None) -> int:
         threshold = 0.5
         if not args.no_validate:
             scores = validate(
-                samples, args.seed, args.folds, jobs=args.jobs if args.jobs > 0 else 2
+                samples,
+                args.seed,
+                args.folds,
+                jobs=args.jobs if args.jobs > 0 else 2,
+                **args.params,
             )
             judged = [
                 (s, sc) for s, sc in zip(samples, scores) if s.rendering in ("html", "browser")
@@ -606,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
                     [(s.record, s.rendering, s.texts, s.y, s.w, sc) for s, sc in judged],
                     args.dump.with_suffix(f".{mode}.joblib"),
                 )
-        model = fit(samples, args.seed)
+        model = fit(samples, args.seed, **args.params)
         model.set_params(threshold=threshold)
         args.out.mkdir(parents=True, exist_ok=True)
         path = args.out / f"{mode}.joblib"
