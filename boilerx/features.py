@@ -626,7 +626,7 @@ def line_features(page: Page) -> np.ndarray:
         )
     else:
         gaps = np.minimum(np.array(page.gaps, dtype=np.float32), 2.0)
-        markup = np.stack([gaps, np.append(gaps[1:], 1.0)], axis=1)
+        markup = np.stack([gaps, np.append(gaps[1:], np.float32(1.0))], axis=1)
 
     position = _position(
         prose,
@@ -640,7 +640,7 @@ def line_features(page: Page) -> np.ndarray:
     if page.is_html:
         base.append(link_density)
     context = _context(np.stack(base, axis=1))
-    return np.hstack([shape, markup, position, context]).astype(np.float32)
+    return np.hstack([shape, markup, position, context]).astype(np.float32, copy=False)
 
 
 def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:

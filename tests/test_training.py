@@ -98,6 +98,18 @@ def test_classifier_learns_and_page_step_helps() -> None:
     assert ((both >= 0.5) == yt).mean() > step_one.mean()  # context from neighbours pays
 
 
+def test_bags_average_models_fitted_on_different_samples() -> None:
+    X, y, pages, groups = _toy(2)
+    model = LineClassifier(max_iter=15, n_bags=2).fit(X, y, pages=pages, groups=groups)
+    first, second = model.step_one_.models
+    assert not np.array_equal(first.decision_function(X), second.decision_function(X))
+    mean = (first.decision_function(X) + second.decision_function(X)) / 2
+    assert np.allclose(model.scorer_.step_one.raw_score(X), mean, rtol=0, atol=1e-9)
+    assert len(model.scorer_.step_two.roots) == 2 * (15 // 2)  # step two bagged too
+    single = LineClassifier(max_iter=15).fit(X, y, pages=pages, groups=groups)
+    assert len(single.scorer_.step_one.roots) == 15
+
+
 def test_same_data_and_seed_give_same_bytes() -> None:
     X, y, pages, groups = _toy(0, n_pages=20)
     blobs = []
