@@ -338,8 +338,8 @@ def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[s
 def _markers(short: list[str], rows: np.ndarray, first: int) -> None:
     """Fill the marker columns (from ``first`` on). ``short`` holds the lower-cased short
     lines (longer ones emptied)."""
-    anchored = [_ANCHORED_RX.match(head) if head else None for head in short]
-    hits = [(i, m.lastgroup) for i, m in enumerate(anchored) if m]
+    match = _ANCHORED_RX.match
+    hits = [(i, m.lastgroup) for i, head in enumerate(short) if head and (m := match(head))]
     for i in _holding(short, _FLOATING_PROBES):
         hits += [(i, m.lastgroup) for m in _FLOATING_RX.finditer(short[i])]
     if hits:
@@ -655,7 +655,7 @@ def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:
         return alike, shared
     gaps = np.array(page.gaps) > 0
     blocks = np.cumsum(gaps)
-    lengths = np.array([len(t) for t in page.texts])
+    lengths = np.fromiter(map(len, page.texts), dtype=np.int64, count=n)
     long = lengths >= 80
     runs = np.cumsum(np.concatenate([[0], long[1:] != long[:-1]])) if n else np.zeros(0, int)
     return blocks.astype(np.int64), runs.astype(np.int64)
