@@ -574,9 +574,12 @@ def _position(
     total = max(chars.sum(), 1.0)  # the float32 sum, as NumPy adds it up
     if _compiled_shape is not None:
         out = np.empty((n, len(POSITION_NAMES)), dtype=np.float32)
-        columns = [np.ascontiguousarray(c, dtype=np.float32) for c in (prose, chars, more)]
-        columns += [np.ascontiguousarray(c, dtype=np.float32) for c in (header, reply)]
-        _compiled_shape.position(*columns, float(total), float(np.log1p(n)), out)
+        prose, chars, more, header, reply = (
+            np.ascontiguousarray(c, dtype=np.float32) for c in (prose, chars, more, header, reply)
+        )
+        _compiled_shape.position(
+            prose, chars, more, header, reply, float(total), float(np.log1p(n)), out
+        )
         return out
     cum_chars = np.cumsum(chars) - chars
     return np.hstack(
