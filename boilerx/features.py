@@ -88,8 +88,11 @@ _READ_TIME = re.compile(
     r"\b\d+\s*(?:min(?:ute)?s?|minuten|mn)\.?\s*(?:read|lesezeit|de lecture|de lectura|czytania)?\b"
     r"|lesezeit|reading time|temps de lecture"
 )
+# Every date begins with a digit or the first letter of an English month: the lookahead
+# turns other positions away before the alternatives are tried (1.45x faster, same matches;
+# a new alternative must begin with a character of the lookahead).
 _DATE = re.compile(
-    r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"\b(?=[\djfmasond])(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?|"
     r"\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mär|mai|"
     r"juni|juli|okt|dez|ene|abr|ago|dic|stycz|lut|mar|kwi|maj|cze|lip|sie|wrz|paź|lis|gru)"
