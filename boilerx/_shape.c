@@ -1,8 +1,10 @@
-/* Compiled line statistics for boilerx.features: one pass over each line's code points gives
- * the counts the text-shape features are built from. Same numbers as the NumPy path in
- * features.py (_Chars and friends), which is used when this module is not built.
+/* Compiled parts of boilerx.features and boilerx.lines: splitting scraped text into lines,
+ * one pass over each line's code points for the counts the text-shape features are built
+ * from, substring probes, headline-word counts, and the neighbour/window and position columns.
+ * Same numbers as the NumPy/Python paths in features.py and lines.py (_numpy_line_stats,
+ * _probe, _context, _position …), which are used when this module is not built.
  *
- * Per line, as float32 columns (see STAT_* in features.py):
+ * line_stats, per line, as float32 columns (see STATS in features.py):
  *   chars, words (runs of non-whitespace, as str.split() finds them), letters, upper,
  *   ASCII digits, titled (upper case after a space or at the line start), commas,
  *   full stops followed by a space, first and last code point, terminal (the last character
@@ -595,7 +597,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "boilerx._shape",
-    "Compiled splitting and character statistics of text lines.", -1, methods,
+    "Compiled splitting, character statistics and position columns of lines.", -1, methods,
 };
 
 PyMODINIT_FUNC

@@ -276,6 +276,7 @@ def _numpy_line_stats(texts: list[str], out: np.ndarray) -> np.ndarray:
 
 # Kinds of marker that never make a line of body on their own.
 _STANDALONE = ("more_stories", "share", "follow", "ad", "comment", "nav")
+_STANDALONE_COLUMNS = [SHAPE_COLUMNS["m_" + kind] for kind in _STANDALONE]
 # A marker line has at most 4 words and 40 characters; features hold log1p of both, compared
 # against halfway values so that rounding cannot move a line across the limit.
 _MARKER_LOG_WORDS = float(np.log1p(4.5))
@@ -288,7 +289,7 @@ def marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     40 characters, beginning with a marker of a kind in ``_STANDALONE`` or holding a share
     word), and which of those announce more stories."""
     small = (features[:, 1] < _MARKER_LOG_WORDS) & (features[:, 0] < _MARKER_LOG_CHARS)
-    standalone = features[:, [SHAPE_COLUMNS["m_" + kind] for kind in _STANDALONE]].max(axis=1) > 0
+    standalone = features[:, _STANDALONE_COLUMNS].max(axis=1) > 0
     return small & standalone, small & (features[:, SHAPE_COLUMNS["m_more_stories"]] > 0)
 
 
