@@ -239,13 +239,16 @@ holds_at(int kind, const void *data, Py_ssize_t at, const Py_UCS4 *probe, Py_ssi
 #define PAIR_BUCKETS 1024
 #define PAIR_KEY(a, b) ((((a) * 131u) ^ (b)) & (PAIR_BUCKETS - 1))
 
-/* lines_holding(texts, probes) -> list of the indices of the strs in the list texts that
- * contain any of the non-empty strs in the tuple probes. */
+/* lines_holding(texts, probes, at_start=False) -> list of the indices of the strs in the list
+ * texts that contain any of the non-empty strs in the tuple probes (with at_start: that begin
+ * with one). */
 static PyObject *
 lines_holding(PyObject *self, PyObject *args)
 {
     PyObject *texts, *probes;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &texts, &PyTuple_Type, &probes))
+    int at_start = 0;
+    if (!PyArg_ParseTuple(args, "O!O!|p", &PyList_Type, &texts, &PyTuple_Type, &probes,
+                          &at_start))
         return NULL;
     Py_ssize_t n_probes = PyTuple_GET_SIZE(probes), total = 0;
     for (Py_ssize_t p = 0; p < n_probes; p++) {
@@ -315,6 +318,8 @@ lines_holding(PyObject *self, PyObject *args)
                 hit = probe[0] == c && probe[1] == next && len <= n - at &&
                       holds_at(kind, data, at, probe, len);
             }
+            if (at_start)
+                break;
         }
         if (hit) {
             PyObject *index = PyLong_FromSsize_t(i);
@@ -327,6 +332,85 @@ lines_holding(PyObject *self, PyObject *args)
     PyMem_Free(order);
     PyMem_Free(chars);
     return found;
+}
+
+/* text[:limit].lower(), as a new reference: ASCII lines are lowered here (the line itself
+ * when it has nothing to lower), others by str.lower. */
+static PyObject *
+lowered_head(PyObject *text, Py_ssize_t limit)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = n < limit ? n : limit;
+    if (!PyUnicode_IS_ASCII(text)) {
+        PyObject *head = PyUnicode_Substring(text, 0, m);
+        if (!head)
+            return NULL;
+        PyObject *lowered = PyObject_CallMethod(head, "lower", NULL);
+        Py_DECREF(head);
+        return lowered;
+    }
+    const Py_UCS1 *src = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t first_upper = 0;
+    while (first_upper < m && !(src[first_upper] >= 'A' && src[first_upper] <= 'Z'))
+        first_upper++;
+    if (first_upper == m && m == n) {
+        Py_INCREF(text);
+        return text;
+    }
+    PyObject *lowered = PyUnicode_New(m, 127);
+    if (!lowered)
+        return NULL;
+    Py_UCS1 *dst = PyUnicode_1BYTE_DATA(lowered);
+    memcpy(dst, src, first_upper);
+    for (Py_ssize_t i = first_upper; i < m; i++)
+        dst[i] = src[i] >= 'A' && src[i] <= 'Z' ? src[i] + 32 : src[i];
+    return lowered;
+}
+
+/* lowered_heads(texts, limit, short, lengths) -> (heads, short_heads): text[:limit].lower()
+ * of each line; short_heads the same with "" for the heads longer than short; lengths (float32,
+ * one a line) receives each head's length. */
+static PyObject *
+lowered_heads(PyObject *self, PyObject *args)
+{
+    PyObject *texts;
+    Py_ssize_t limit, short_limit;
+    Py_buffer lengths;
+    if (!PyArg_ParseTuple(args, "O!nnw*", &PyList_Type, &texts, &limit, &short_limit, &lengths))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *heads = NULL, *shorts = NULL, *empty = NULL, *result = NULL;
+    if (limit < 0 || lengths.len != n * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "lowered_heads: a negative limit, or lengths does not "
+                                          "hold one float32 a line");
+        goto done;
+    }
+    float *length = (float *)lengths.buf;
+    heads = PyList_New(n);
+    shorts = PyList_New(n);
+    empty = PyUnicode_New(0, 0);
+    if (!heads || !shorts || !empty)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (check_str(text, "line", i) < 0)
+            goto done;
+        PyObject *head = lowered_head(text, limit);
+        if (!head)
+            goto done;
+        Py_ssize_t m = PyUnicode_GET_LENGTH(head);
+        length[i] = (float)m;
+        PyList_SET_ITEM(heads, i, head);
+        PyObject *kept = m <= short_limit ? head : empty;
+        Py_INCREF(kept);
+        PyList_SET_ITEM(shorts, i, kept);
+    }
+    result = PyTuple_Pack(2, heads, shorts);
+done:
+    Py_XDECREF(heads);
+    Py_XDECREF(shorts);
+    Py_XDECREF(empty);
+    PyBuffer_Release(&lengths);
+    return result;
 }
 
 /* Is the token text[start:end] equal to word? */
@@ -582,7 +666,12 @@ static PyMethodDef methods[] = {
      "line_stats(texts, out): character statistics of each str in the list texts, written "
      "into out (float32, 13 a line)."},
     {"lines_holding", lines_holding, METH_VARARGS,
-     "lines_holding(texts, probes) -> indices of the strs in texts containing any of probes."},
+     "lines_holding(texts, probes, at_start=False) -> indices of the strs in texts containing "
+     "(with at_start: beginning with) any of probes."},
+    {"lowered_heads", lowered_heads, METH_VARARGS,
+     "lowered_heads(texts, limit, short, lengths) -> (heads, short_heads): each text[:limit] "
+     "lower-cased, and the same with \"\" for those longer than short; lengths gets their "
+     "lengths."},
     {"words_found", words_found, METH_VARARGS,
      "words_found(texts, words) -> for each text, how many distinct words are its tokens."},
     {"split_lines", split_lines, METH_O,

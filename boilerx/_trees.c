@@ -38,72 +38,102 @@ check_buffer(Py_buffer *view, Py_ssize_t itemsize, const char *name)
 #define ALWAYS_INLINE static inline
 #endif
 
+/* A node as the walk reads it: one 16-byte load brings the split and both children.
+ * ``feat`` holds the feature index in its low 31 bits and, in its top bit, whether a NaN
+ * goes left; ``child[went_left]`` is the next node (a leaf's children are itself). */
+typedef struct {
+    float thr;
+    uint32_t feat;
+    int32_t child[2];
+} Node;
+
+#define MISSING_LEFT 0x80000000u
+
+/* A packed ensemble, checked once when packed: every child and root index points inside
+ * ``nodes``, and rows need at least ``min_width`` features. */
+typedef struct {
+    Node *nodes;
+    double *val;
+    int32_t *root;
+    Py_ssize_t n_nodes, n_trees, depth, min_width;
+} Ensemble;
+
+static const char *const ENSEMBLE = "boilerx._trees.Ensemble";
+
+static void
+free_ensemble(PyObject *capsule)
+{
+    Ensemble *e = PyCapsule_GetPointer(capsule, ENSEMBLE);
+    if (e) {
+        PyMem_Free(e->nodes);
+        PyMem_Free(e->val);
+        PyMem_Free(e->root);
+        PyMem_Free(e);
+    }
+}
+
 /* Sum, over all trees, the leaf values that the BLOCK rows reach. Every path is walked
  * ``depth`` steps (a leaf's children are itself). ``nan_aware`` is a constant at each call,
  * so the compiler drops the NaN test where the rows hold none. */
 ALWAYS_INLINE void
-walk_block(const float *const *rows, const int32_t *feat, const float *thr, const uint8_t *miss,
-           const int32_t *child, const double *val, const int32_t *root, Py_ssize_t n_trees,
-           Py_ssize_t depth, double *acc, const int nan_aware)
+walk_block(const float *const *rows, const Ensemble *e, double *acc, const int nan_aware)
 {
+    const Node *nodes = e->nodes;
     for (int k = 0; k < BLOCK; k++)
         acc[k] = 0.0;
-    for (Py_ssize_t t = 0; t < n_trees; t++) {
+    for (Py_ssize_t t = 0; t < e->n_trees; t++) {
         int32_t node[BLOCK];
         for (int k = 0; k < BLOCK; k++)
-            node[k] = root[t];
-        for (Py_ssize_t d = 0; d < depth; d++) {
+            node[k] = e->root[t];
+        for (Py_ssize_t d = 0; d < e->depth; d++) {
             for (int k = 0; k < BLOCK; k++) {
-                int32_t n = node[k];
-                float v = rows[k][feat[n]];
-                int left = v <= thr[n];
+                const Node *p = nodes + node[k];
+                float v = rows[k][p->feat & ~MISSING_LEFT];
+                int left = v <= p->thr;
                 if (nan_aware)
-                    left |= (v != v) & miss[n]; /* v != v: NaN */
-                node[k] = child[2 * n + left];
+                    left |= (v != v) & (p->feat >> 31); /* v != v: NaN */
+                node[k] = p->child[left];
             }
         }
         for (int k = 0; k < BLOCK; k++)
-            acc[k] += val[node[k]];
+            acc[k] += e->val[node[k]];
     }
 }
 
-/* score(X, width, feature, threshold, missing_left, children, value, roots, depth, out)
- * X: float32 rows of ``width`` features; feature, children, roots: int32; threshold: float32;
- * missing_left: uint8; value: float64 per node; out: float64 per row, receives the sums.
- * Every path is walked ``depth`` steps (a leaf's children are itself). */
+/* pack(feature, threshold, missing_left, children, value, roots, depth) -> Ensemble
+ * feature, children, roots: int32; threshold: float32; missing_left: uint8; value: float64 per
+ * node; children[2 * node + went_left]. Raises ValueError for an index out of range. */
 static PyObject *
-score(PyObject *self, PyObject *args)
+pack(PyObject *self, PyObject *args)
 {
-    Py_buffer X, feature, threshold, missing, children, value, roots, out;
-    Py_ssize_t width, depth;
-    if (!PyArg_ParseTuple(args, "y*ny*y*y*y*y*y*nw*", &X, &width, &feature, &threshold, &missing,
-                          &children, &value, &roots, &depth, &out))
+    Py_buffer feature, threshold, missing, children, value, roots;
+    Py_ssize_t depth;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*n", &feature, &threshold, &missing, &children,
+                          &value, &roots, &depth))
         return NULL;
     PyObject *result = NULL;
-    if (check_buffer(&X, 4, "X") || check_buffer(&feature, 4, "feature") ||
-        check_buffer(&threshold, 4, "threshold") || check_buffer(&children, 4, "children") ||
-        check_buffer(&value, 8, "value") || check_buffer(&roots, 4, "roots") ||
-        check_buffer(&out, 8, "out"))
+    Ensemble *e = NULL;
+    if (check_buffer(&feature, 4, "feature") || check_buffer(&threshold, 4, "threshold") ||
+        check_buffer(&children, 4, "children") || check_buffer(&value, 8, "value") ||
+        check_buffer(&roots, 4, "roots"))
         goto done;
-    Py_ssize_t n_nodes = feature.len / 4, n_trees = roots.len / 4, n_rows = out.len / 8;
-    if (width <= 0 || depth < 0 || X.len / 4 != n_rows * width || threshold.len / 4 != n_nodes ||
+    Py_ssize_t n_nodes = feature.len / 4, n_trees = roots.len / 4;
+    if (depth < 0 || n_nodes > INT32_MAX || threshold.len / 4 != n_nodes ||
         missing.len != n_nodes || children.len / 4 != 2 * n_nodes || value.len / 8 != n_nodes) {
-        PyErr_SetString(PyExc_ValueError, "tree arrays or row buffers have inconsistent sizes");
+        PyErr_SetString(PyExc_ValueError, "tree arrays have inconsistent sizes");
         goto done;
     }
-    const float *x = (const float *)X.buf;
     const int32_t *feat = (const int32_t *)feature.buf;
-    const float *thr = (const float *)threshold.buf;
-    const uint8_t *miss = (const uint8_t *)missing.buf;
     const int32_t *child = (const int32_t *)children.buf;
-    const double *val = (const double *)value.buf;
     const int32_t *root = (const int32_t *)roots.buf;
-    double *sums = (double *)out.buf;
-    /* every index the walk can read must point inside its array */
-    /* as unsigned, a negative index is out of range too; no branch, so the loops vectorise */
-    uint32_t bad = width > INT32_MAX || n_nodes > INT32_MAX;
-    for (Py_ssize_t i = 0; i < n_nodes; i++)
-        bad |= (uint32_t)feat[i] >= (uint32_t)width;
+    /* every index the walk can read must point inside its array (as unsigned, a negative
+     * index is out of range too) */
+    int bad = 0;
+    Py_ssize_t min_width = 0;
+    for (Py_ssize_t i = 0; i < n_nodes; i++) {
+        bad |= feat[i] < 0;
+        min_width = feat[i] + 1 > min_width ? feat[i] + 1 : min_width;
+    }
     for (Py_ssize_t i = 0; i < 2 * n_nodes; i++)
         bad |= (uint32_t)child[i] >= (uint32_t)n_nodes;
     for (Py_ssize_t t = 0; t < n_trees; t++)
@@ -112,6 +142,74 @@ score(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "malformed tree arrays: an index is out of range");
         goto done;
     }
+    e = PyMem_Calloc(1, sizeof(Ensemble));
+    if (!e)
+        goto nomem;
+    e->nodes = PyMem_Malloc((n_nodes ? n_nodes : 1) * sizeof(Node));
+    e->val = PyMem_Malloc((n_nodes ? n_nodes : 1) * sizeof(double));
+    e->root = PyMem_Malloc((n_trees ? n_trees : 1) * sizeof(int32_t));
+    if (!e->nodes || !e->val || !e->root)
+        goto nomem;
+    const float *thr = (const float *)threshold.buf;
+    const uint8_t *miss = (const uint8_t *)missing.buf;
+    for (Py_ssize_t i = 0; i < n_nodes; i++) {
+        e->nodes[i].thr = thr[i];
+        e->nodes[i].feat = (uint32_t)feat[i] | (miss[i] ? MISSING_LEFT : 0u);
+        e->nodes[i].child[0] = child[2 * i];
+        e->nodes[i].child[1] = child[2 * i + 1];
+    }
+    memcpy(e->val, value.buf, n_nodes * sizeof(double));
+    memcpy(e->root, root, n_trees * sizeof(int32_t));
+    e->n_nodes = n_nodes;
+    e->n_trees = n_trees;
+    e->depth = depth;
+    e->min_width = min_width;
+    result = PyCapsule_New(e, ENSEMBLE, free_ensemble);
+    if (result)
+        e = NULL; /* owned by the capsule now */
+    goto done;
+nomem:
+    PyErr_NoMemory();
+done:
+    if (e) {
+        PyMem_Free(e->nodes);
+        PyMem_Free(e->val);
+        PyMem_Free(e->root);
+        PyMem_Free(e);
+    }
+    PyBuffer_Release(&feature);
+    PyBuffer_Release(&threshold);
+    PyBuffer_Release(&missing);
+    PyBuffer_Release(&children);
+    PyBuffer_Release(&value);
+    PyBuffer_Release(&roots);
+    return result;
+}
+
+/* score(X, width, ensemble, out): X holds float32 rows of ``width`` features; out (float64,
+ * one a row) receives the sum of the leaf values each row reaches. */
+static PyObject *
+score(PyObject *self, PyObject *args)
+{
+    Py_buffer X, out;
+    Py_ssize_t width;
+    PyObject *capsule;
+    if (!PyArg_ParseTuple(args, "y*nOw*", &X, &width, &capsule, &out))
+        return NULL;
+    PyObject *result = NULL;
+    const Ensemble *e = PyCapsule_GetPointer(capsule, ENSEMBLE);
+    if (!e)
+        goto done;
+    if (check_buffer(&X, 4, "X") || check_buffer(&out, 8, "out"))
+        goto done;
+    Py_ssize_t n_rows = out.len / 8;
+    if (width < e->min_width || X.len / 4 != n_rows * width) {
+        PyErr_SetString(PyExc_ValueError, "rows are narrower than the trees need, or X and out "
+                                          "do not match");
+        goto done;
+    }
+    const float *x = (const float *)X.buf;
+    double *sums = (double *)out.buf;
     Py_BEGIN_ALLOW_THREADS
     int has_nan = 0; /* feature rows rarely hold NaN: then the walk skips the test */
     for (Py_ssize_t i = 0; i < n_rows * width; i++)
@@ -123,9 +221,9 @@ score(PyObject *self, PyObject *args)
         for (Py_ssize_t k = 0; k < BLOCK; k++) /* a short last block repeats its last row */
             rows[k] = x + (r0 + (k < k_end ? k : k_end - 1)) * width;
         if (has_nan)
-            walk_block(rows, feat, thr, miss, child, val, root, n_trees, depth, acc, 1);
+            walk_block(rows, e, acc, 1);
         else
-            walk_block(rows, feat, thr, miss, child, val, root, n_trees, depth, acc, 0);
+            walk_block(rows, e, acc, 0);
         for (Py_ssize_t k = 0; k < k_end; k++)
             sums[r0 + k] = acc[k];
     }
@@ -134,12 +232,6 @@ score(PyObject *self, PyObject *args)
     result = Py_None;
 done:
     PyBuffer_Release(&X);
-    PyBuffer_Release(&feature);
-    PyBuffer_Release(&threshold);
-    PyBuffer_Release(&missing);
-    PyBuffer_Release(&children);
-    PyBuffer_Release(&value);
-    PyBuffer_Release(&roots);
     PyBuffer_Release(&out);
     return result;
 }
@@ -250,9 +342,12 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"pack", pack, METH_VARARGS,
+     "pack(feature, threshold, missing_left, children, value, roots, depth): the trees, "
+     "checked and packed for score()."},
     {"score", score, METH_VARARGS,
-     "score(X, width, feature, threshold, missing_left, children, value, roots, depth, out): "
-     "sum of the leaf values each float32 row of X reaches, written into out (float64)."},
+     "score(X, width, ensemble, out): sum of the leaf values each float32 row of X reaches in "
+     "the packed ensemble, written into out (float64)."},
     {"page_context", page_context, METH_VARARGS,
      "page_context(scores, order, labels0, labels1, top_mean, median, best, out): the page "
      "step's context columns of one page, written into out (n x 14 float32)."},

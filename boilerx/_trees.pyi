@@ -4,9 +4,10 @@ import numpy as np
 
 Buffer = np.ndarray
 
-def score(
-    X: Buffer,
-    width: int,
+class Ensemble:
+    """A packed, checked ensemble (a capsule) made by :func:`pack`."""
+
+def pack(
     feature: Buffer,
     threshold: Buffer,
     missing_left: Buffer,
@@ -14,8 +15,8 @@ def score(
     value: Buffer,
     roots: Buffer,
     depth: int,
-    out: Buffer,
-) -> None: ...
+) -> Ensemble: ...
+def score(X: Buffer, width: int, ensemble: Ensemble, out: Buffer) -> None: ...
 def page_context(
     scores: Buffer,
     order: Buffer,

@@ -143,19 +143,22 @@ class TreeEnsemble:
         down = self.threshold.astype(np.float32)
         above = down.astype(np.float64) > self.threshold
         self.threshold32 = np.where(above, np.nextafter(down, np.float32(-np.inf)), down)
-        self._compiled = (
-            self.feature.astype(np.int32),
-            self.threshold32,
-            np.ascontiguousarray(self.missing_left, dtype=np.uint8),
-            self.children.astype(np.int32),
-            np.ascontiguousarray(self.value, dtype=np.float64),
-            self.roots.astype(np.int32),
-        )
+        self._packed = None  # the compiled scorer's copy: nodes checked and packed once
+        if _trees is not None:
+            self._packed = _trees.pack(
+                self.feature.astype(np.int32),
+                self.threshold32,
+                np.ascontiguousarray(self.missing_left, dtype=np.uint8),
+                self.children.astype(np.int32),
+                np.ascontiguousarray(self.value, dtype=np.float64),
+                self.roots.astype(np.int32),
+                self.depth,
+            )
 
     def __getstate__(self) -> dict[str, Any]:
         """Stored compactly: node indexes as 32-bit integers, nothing derived."""
         state = dict(self.__dict__)
-        del state["threshold32"], state["_compiled"]
+        del state["threshold32"], state["_packed"]
         for name in self._INDEXES:
             state[name] = state[name].astype(np.int32)
         return state
@@ -212,9 +215,9 @@ class TreeEnsemble:
         n, width = X.shape
         if n == 0:
             return np.zeros(0)
-        if _trees is not None and X.dtype == np.float32:
+        if _trees is not None and self._packed is not None and X.dtype == np.float32:
             out = np.empty(n, dtype=np.float64)
-            _trees.score(np.ascontiguousarray(X), width, *self._compiled, self.depth, out)
+            _trees.score(np.ascontiguousarray(X), width, self._packed, out)
             return out + self.baseline
         return self._raw_score_numpy(X)
 

@@ -67,6 +67,115 @@ _ANCHORED_RX = re.compile(
 )
 _FLOATING_RX = re.compile("|".join(f"(?P<{n}>{p})" for n, p in _MARKERS.items() if n in _FLOATING))
 _MARKER_COLUMN = {name: i for i, name in enumerate(_MARKERS)}
+
+
+_DIGIT = "\\d"  # in a set of literal starts: the match may begin with a decimal digit
+
+
+def _closing(pattern: str, at: int) -> int:
+    """Index of the ")" closing the "(" at ``at``."""
+    depth, i = 0, at
+    while True:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = pattern.index("]", i + 2)
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level "|"."""
+    parts, start, i = [], 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            i = pattern.index("]", i + 2)
+        elif c == "(":
+            i = _closing(pattern, i)
+        elif c == "|":
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return parts + [pattern[start:]]
+
+
+def _literal_starts(pattern: str) -> set[str]:
+    """Literal strings one of which begins every match of the regex ``pattern`` ("" when a
+    match may begin with anything; ``_DIGIT`` when it may begin with a decimal digit).
+    Conservative: the scan stops at any construct it does not follow."""
+    alternatives = _alternatives(pattern)
+    if len(alternatives) > 1:
+        return set().union(*map(_literal_starts, alternatives))
+    start, i = "", 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "(":
+            end = _closing(pattern, i)
+            if pattern.startswith("(?:", i):  # a group, named or not
+                body = i + 3
+            elif pattern.startswith("(?P<", i):
+                body = pattern.index(">", i) + 1
+            else:  # a look-around or a back-reference: not followed
+                return {start}
+            inner, rest = _alternatives(pattern[body:end]), pattern[end + 1 :]
+            if rest[:1] == "?" and rest[1:2] not in ("?", "+"):  # an optional group
+                tails = _literal_starts(rest[1:]) | {
+                    t for a in inner for t in _literal_starts(a + rest[1:])
+                }
+            elif rest[:1] in ("", ")") or rest[:1] not in "?*+{":
+                tails = {t for a in inner for t in _literal_starts(a + rest)}
+            else:
+                return {start}
+            return {start + t if t != _DIGIT else (start or _DIGIT) for t in tails}
+        if c == "\\":
+            escaped = pattern[i + 1]
+            if escaped in "bB":  # an assertion: it takes no character
+                i += 2
+                continue
+            if escaped == "d" and not start:
+                return {_DIGIT}
+            if escaped.isalnum():
+                return {start}
+            literal, width = escaped, 2
+        elif c in ".[]^$|)?*+{}":
+            return {start}
+        else:
+            literal, width = c, 1
+        quantifier = pattern[i + width : i + width + 1]
+        if quantifier == "?" and pattern[i + width + 1 : i + width + 2] not in ("?", "+"):
+            rest = pattern[i + width + 1 :]  # an optional character: with it or without
+            return {start + t for t in _literal_starts(re.escape(literal) + rest)} | {
+                start + t for t in _literal_starts(rest)
+            }
+        if quantifier in ("?", "*", "{"):
+            return {start}
+        if quantifier == "+":
+            return {start + literal}
+        start += literal
+        i += width
+    return {start}
+
+
+def _prefilter(starts: set[str]) -> tuple[tuple[str, ...], bool] | None:
+    """The literal starts as probes for ``lines_holding``, and whether a decimal digit may
+    begin a match; None when a match may begin with anything (no prefilter)."""
+    if "" in starts:
+        return None
+    return tuple(sorted(starts - {_DIGIT})), _DIGIT in starts
+
+
+# Every anchored match begins with one of these: lines that begin otherwise are not tried.
+_ANCHORED_STARTS = _prefilter(_literal_starts(_ANCHORED_RX.pattern))
 # Literal pieces at least one of which every floating match contains: a fast substring search
 # for them finds the few lines worth a regex search. Lines hold single spaces only (see
 # boilerx.lines), so "/\s*(?:aa|ap|afp|reuters|getty)" always holds "/a", "/ a", "/r" ….
@@ -321,11 +430,13 @@ def _probe(joined: str, starts: np.ndarray, probes: tuple[str, ...]) -> np.ndarr
     return np.unique(np.searchsorted(starts, positions, side="right") - 1)
 
 
-def _holding(lines: list[str], probes: tuple[str, ...]) -> list[int]:
-    """Indices of the ``lines`` holding any of ``probes`` (the compiled ``_shape`` module
-    looks when it is built, else one substring search a probe over the joined lines)."""
+def _holding(lines: list[str], probes: tuple[str, ...], at_start: bool = False) -> list[int]:
+    """Indices of the ``lines`` holding any of ``probes`` (with ``at_start``: beginning with
+    one). The compiled ``_shape`` module looks when it is built, else plain string search."""
     if _compiled_shape is not None:
-        return _compiled_shape.lines_holding(lines, probes)
+        return _compiled_shape.lines_holding(lines, probes, at_start)
+    if at_start:
+        return [i for i, line in enumerate(lines) if line.startswith(probes)]
     starts = np.cumsum([0] + [len(t) + 1 for t in lines[:-1]])
     return _probe("\n".join(lines), starts, probes).tolist()
 
@@ -339,11 +450,19 @@ def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[s
     return hit
 
 
-def _markers(short: list[str], rows: np.ndarray, first: int) -> None:
+def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first: int) -> None:
     """Fill the marker columns (from ``first`` on). ``short`` holds the lower-cased short
-    lines (longer ones emptied)."""
+    lines (longer ones emptied), ``first_codes`` the first code point of each line."""
     match = _ANCHORED_RX.match
-    hits = [(i, m.lastgroup) for i, head in enumerate(short) if head and (m := match(head))]
+    if _ANCHORED_STARTS is None:
+        tried: Iterable[int] = [i for i, head in enumerate(short) if head]
+    else:  # only lines that begin as a match can begin
+        probes, digit = _ANCHORED_STARTS
+        tried = _holding(short, probes, at_start=True)
+        if digit:
+            maybe = ((first_codes >= 48) & (first_codes <= 57)) | (first_codes >= 128)
+            tried += [i for i in np.flatnonzero(maybe).tolist() if short[i][:1].isdecimal()]
+    hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
     for i in _holding(short, _FLOATING_PROBES):
         hits += [(i, m.lastgroup) for m in _FLOATING_RX.finditer(short[i])]
     if hits:
@@ -374,12 +493,19 @@ def shape_features(texts: list[str], title: str | None = None) -> np.ndarray:
     return _shape(texts, title, line_stats(texts))
 
 
-def _lowered_heads(texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """The first 200 characters of each line, lower-cased, and their lengths (a line at a
-    time: ``lower()`` is slow on non-ASCII text, so one call over the joined lines is not
-    faster)."""
+def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+    """The first 200 characters of each line, lower-cased; the same with the ones longer than
+    ``_SHORT`` emptied; and their lengths (float32). The compiled ``_shape`` module lowers the
+    ASCII lines itself when it is built; else, a line at a time (``lower()`` is slow on
+    non-ASCII text, so one call over the joined lines is not faster)."""
+    lengths = np.empty(len(texts), dtype=np.float32)
+    if _compiled_shape is not None:
+        heads, short = _compiled_shape.lowered_heads(texts, 200, _SHORT, lengths)
+        return heads, short, lengths
     heads = [t[:200].lower() for t in texts]
-    return heads, np.fromiter(map(len, heads), dtype=np.float32, count=len(heads))
+    lengths[:] = [len(h) for h in heads]
+    short = [h if len(h) <= _SHORT else "" for h in heads]
+    return heads, short, lengths
 
 
 def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray:
@@ -406,11 +532,8 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     rows[:, 9] = letters / np.maximum(chars, 1)
     rows[:, 10] = np.minimum(chars / np.maximum(words, 1), 30.0)
     rows[:, 11] = np.minimum(stats[:, _S["separators"]], 10)
-    heads, head_chars = _lowered_heads(texts)
+    heads, short_heads, head_chars = _lowered_heads(texts)
     is_short = head_chars <= _SHORT
-    short_heads = heads.copy()  # longer lines emptied
-    for i in np.flatnonzero(~is_short).tolist():
-        short_heads[i] = ""
     with_digits = np.flatnonzero(digits * is_short).tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
     # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
@@ -430,7 +553,7 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     if len(counts) < n:  # some line comes again
         rows[:, 17] = np.minimum(list(map(counts.__getitem__, texts)), 6) - 1
     first = 18
-    _markers(short_heads, rows, first)
+    _markers(short_heads, stats[:, _S["first"]], rows, first)
     rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (
         words <= 6
     )

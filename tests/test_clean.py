@@ -128,6 +128,23 @@ def test_decide_gates_pages_without_a_confident_line_and_drops_metadata() -> Non
     assert not is_metadata("The 16 May meeting was held.", None)
 
 
+def test_dateline_check_agrees_with_its_substitution_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The atomic full match (Python 3.11+) and the substitution used before 3.11 agree."""
+    import boilerx.core
+    from boilerx.core import is_metadata
+
+    lines = [
+        "Sun Jun 01 2025", "12. März 2024, 14:30 Uhr", "Updated 4:36 p.m. ET", "June 2, 2025",
+        "The 16 May meeting", "Monkey 12", "mon 3 sat", "3 min", "2nd of June 2024", "..12..",
+        "Posted on 12/03/2024 at 10:00 GMT", "14:30", "12 comments", "Di 12.03.", "am 5 pm",
+        "12 · 3 – 4 (5)", "lundi 3 février 2025 à 10h", "3 junio", "5 stycznia 2024", "x1",
+    ]  # fmt: skip
+    atomic = [is_metadata(line, None) for line in lines]
+    monkeypatch.setattr(boilerx.core, "_ONLY_DATE_WORDS", None)
+    assert [is_metadata(line, None) for line in lines] == atomic
+    assert sum(atomic) >= 8 and not all(atomic)
+
+
 def test_cleaning_needs_no_scikit_learn() -> None:
     """The shipped model is plain arrays: cleaning imports no scikit-learn (a slow import that
     would make every worker process start slowly)."""

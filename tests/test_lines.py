@@ -221,6 +221,51 @@ def test_compiled_probe_handles_wide_probes_and_shared_first_characters() -> Non
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_probe_at_start_finds_what_startswith_finds() -> None:
+    probes = ("by", "read more", "ś", "中文", "😀x")
+    lines = ["", "b", "by", "by x", "xby", "read mor", "read more!", "śmiech", "a ś", "中文x"]
+    lines.append("😀x")
+    expected = [i for i, line in enumerate(lines) if line.startswith(probes)]
+    assert expected == [2, 3, 6, 7, 9, 10]
+    assert _compiled_shape.lines_holding(lines, probes, True) == expected
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_lowered_heads_equal_str_lower() -> None:
+    from boilerx.features import _SHORT
+
+    lines = _TRICKY_LINES + ["İSTANBUL ÇARŞI", "X" * 150, "Mixed Case " * 30, "lower only", "ẞ"]
+    lengths = np.empty(len(lines), dtype=np.float32)
+    heads, short = _compiled_shape.lowered_heads(lines, 200, _SHORT, lengths)
+    assert heads == [line[:200].lower() for line in lines]
+    assert short == [h if len(h) <= _SHORT else "" for h in heads]
+    assert lengths.tolist() == [len(h) for h in heads]
+    assert heads[-5] == "i̇stanbul çarşi"  # lower-casing "İ" gives two code points
+    with pytest.raises(ValueError):
+        _compiled_shape.lowered_heads(lines, 200, _SHORT, np.empty(2, dtype=np.float32))
+
+
+def test_literal_starts_cover_every_match() -> None:
+    from boilerx.features import _ANCHORED_RX, _ANCHORED_STARTS, _DIGIT, _literal_starts
+
+    assert _literal_starts("(?:a|b)c?d") == {"acd", "ad", "bcd", "bd"}
+    assert _literal_starts(r"\bfoo\b|x[ab]|e-?mail") == {"foo", "x", "e-mail", "email"}
+    assert _literal_starts(r"(?:\d+\s+)?(?:new|old)s?\b") == {_DIGIT, "new", "news", "old", "olds"}
+    assert _literal_starts("(?P<g>ab+c)|z{2}") == {"ab", ""}
+    assert _literal_starts("(?=x)y") == {""} and _literal_starts("a*b") == {""}
+    assert _ANCHORED_STARTS is not None
+    probes, digit = _ANCHORED_STARTS
+    assert digit and "recommended" in probes and "" not in probes
+    # every line the anchored markers match begins with a probe or a decimal digit
+    lines = [p + tail for p in probes for tail in ("", " x", "s", ": now", "!")]
+    lines += ["12 comments", "٣ comments", "3 replies", "1 reply", "more", "the end", "ad"]
+    matched = [line for line in lines if _ANCHORED_RX.match(line)]
+    assert len(matched) > len(probes)
+    for line in matched:
+        assert line.startswith(probes) or line[:1].isdecimal(), line
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_context_columns_equal_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
     import boilerx.features
     from boilerx.features import _context

@@ -169,18 +169,35 @@ def test_compiled_scorer_walks_as_numpy_does() -> None:
         clean = rng.normal(size=(n, 7)).astype(np.float32)
         expected = model.decision_function(clean.astype(np.float64))
         assert np.allclose(trees.raw_score(clean), expected, rtol=0, atol=1e-12)
-    # a model whose arrays point outside themselves is refused, not walked
-    out = np.empty(13)
-    feature, threshold, missing, children, value, roots = trees._compiled
-    broken = children.copy()
-    broken[5] = len(feature) + 7
-    with pytest.raises(ValueError, match="out of range"):
-        _trees.score(X32, 7, feature, threshold, missing, broken, value, roots, trees.depth, out)
-    with pytest.raises(ValueError, match="out of range"):
-        narrow = np.ascontiguousarray(X32[:, :3])  # rows narrower than the splits need
-        _trees.score(narrow, 3, *trees._compiled, trees.depth, out)
+    # a model whose arrays point outside themselves is refused when packed, not walked
+    arrays = (
+        trees.feature.astype(np.int32),
+        trees.threshold32,
+        trees.missing_left.astype(np.uint8),
+        trees.children.astype(np.int32),
+        trees.value.astype(np.float64),
+        trees.roots.astype(np.int32),
+    )
+    n_nodes = len(trees.feature)
+    for position, bad_index in ((3, n_nodes + 7), (3, -1), (5, n_nodes), (0, -2)):
+        broken = list(arrays)
+        broken[position] = broken[position].copy()
+        broken[position][1] = bad_index
+        with pytest.raises(ValueError, match="out of range"):
+            _trees.pack(*broken, trees.depth)
     with pytest.raises(ValueError, match="sizes"):
-        _trees.score(X32[:5], 7, *trees._compiled, trees.depth, out)
+        _trees.pack(*arrays[:3], arrays[3][:-2], *arrays[4:], trees.depth)
+    packed = _trees.pack(*arrays, trees.depth)
+    out = np.empty(13)
+    _trees.score(X32, 7, packed, out)
+    assert np.array_equal(out + trees.baseline, compiled)
+    narrow = np.ascontiguousarray(X32[:, :3])  # rows narrower than the splits need
+    with pytest.raises(ValueError, match="narrower"):
+        _trees.score(narrow, 3, packed, out)
+    with pytest.raises(ValueError, match="do not match"):
+        _trees.score(X32[:5], 7, packed, out)
+    with pytest.raises(ValueError):  # only a packed ensemble is walked
+        _trees.score(X32, 7, object(), out)
 
 
 @pytest.mark.skipif(_trees is None, reason="compiled tree scorer not built (no C compiler)")
