@@ -152,6 +152,54 @@ line_stats(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* shape_columns(stats, out): from line_stats rows (n x 13 float32), the shape columns that are
+ * plain arithmetic on them, into out (n x 12 float32), in this order: terminal, ends with a
+ * colon, commas per word, upper-case share of letters, title-cased share of words (at most 1),
+ * starts upper case, digit share, letter share, characters per word (at most 30), separators
+ * (at most 10), sentences (full stops + terminal, at most 20), prose (terminal and 8 words or
+ * 60 characters). Single-precision operations, as NumPy does them on float32 columns. */
+static PyObject *
+shape_columns(PyObject *self, PyObject *args)
+{
+    Py_buffer stats, out;
+    if (!PyArg_ParseTuple(args, "y*w*", &stats, &out))
+        return NULL;
+    Py_ssize_t n = stats.len / (N_STATS * (Py_ssize_t)sizeof(float));
+    if (stats.len != n * N_STATS * (Py_ssize_t)sizeof(float) ||
+        out.len != n * 12 * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "shape_columns: stats must hold 13 float32 a line and "
+                                          "out 12");
+        PyBuffer_Release(&stats);
+        PyBuffer_Release(&out);
+        return NULL;
+    }
+    const float *st = (const float *)stats.buf;
+    float *o = (float *)out.buf;
+    for (Py_ssize_t i = 0; i < n; i++, st += N_STATS, o += 12) {
+        float chars = st[0], words = st[1], letters = st[2], upper = st[3], digits = st[4];
+        float titled = st[5], commas = st[6], stops = st[7], last = st[9], terminal = st[10];
+        float separators = st[11];
+        float some_words = words > 1.0f ? words : 1.0f, some_chars = chars > 1.0f ? chars : 1.0f;
+        float title_share = titled / some_words, per_word = chars / some_words;
+        float sentences = stops + terminal;
+        o[0] = terminal;
+        o[1] = last == 58.0f; /* ':' */
+        o[2] = commas / (words + 1.0f);
+        o[3] = upper / (letters > 1.0f ? letters : 1.0f);
+        o[4] = title_share < 1.0f ? title_share : 1.0f;
+        o[5] = st[12];
+        o[6] = digits / some_chars;
+        o[7] = letters / some_chars;
+        o[8] = per_word < 30.0f ? per_word : 30.0f;
+        o[9] = separators < 10.0f ? separators : 10.0f;
+        o[10] = sentences < 20.0f ? sentences : 20.0f;
+        o[11] = terminal * (float)(words >= 8.0f || chars >= 60.0f);
+    }
+    PyBuffer_Release(&stats);
+    PyBuffer_Release(&out);
+    Py_RETURN_NONE;
+}
+
 /* str.splitlines' line boundaries */
 static int
 is_line_break(Py_UCS4 c)
@@ -668,6 +716,8 @@ static PyMethodDef methods[] = {
     {"lines_holding", lines_holding, METH_VARARGS,
      "lines_holding(texts, probes, at_start=False) -> indices of the strs in texts containing "
      "(with at_start: beginning with) any of probes."},
+    {"shape_columns", shape_columns, METH_VARARGS,
+     "shape_columns(stats, out): the shape columns that are arithmetic on line_stats rows."},
     {"lowered_heads", lowered_heads, METH_VARARGS,
      "lowered_heads(texts, limit, short, lengths) -> (heads, short_heads): each text[:limit] "
      "lower-cased, and the same with \"\" for those longer than short; lengths gets their "

@@ -515,23 +515,14 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     n = len(texts)
     chars = stats[:, _S["chars"]]
     words = stats[:, _S["words"]]
-    letters, upper, digits = (stats[:, _S[k]] for k in ("letters", "upper", "digits"))
-    last = stats[:, _S["last"]]
-    terminal = stats[:, _S["terminal"]]
-
+    digits = stats[:, _S["digits"]]
     rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
     rows[:, 0] = np.log1p(chars)
     rows[:, 1] = np.log1p(words)
-    rows[:, 2] = terminal
-    rows[:, 3] = last == 58  # ends with a colon
-    rows[:, 4] = stats[:, _S["commas"]] / (words + 1)
-    rows[:, 5] = upper / np.maximum(letters, 1)
-    rows[:, 6] = np.minimum(stats[:, _S["titled"]] / np.maximum(words, 1), 1.0)
-    rows[:, 7] = stats[:, _S["starts_upper"]]
-    rows[:, 8] = digits / np.maximum(chars, 1)
-    rows[:, 9] = letters / np.maximum(chars, 1)
-    rows[:, 10] = np.minimum(chars / np.maximum(words, 1), 30.0)
-    rows[:, 11] = np.minimum(stats[:, _S["separators"]], 10)
+    arithmetic = _arithmetic_columns(stats)
+    rows[:, 2:12] = arithmetic[:, :10]
+    rows[:, 14] = arithmetic[:, 10]
+    rows[:, -1] = arithmetic[:, 11]  # prose
     heads, short_heads, head_chars = _lowered_heads(texts)
     is_short = head_chars <= _SHORT
     with_digits = np.flatnonzero(digits * is_short).tolist()
@@ -543,7 +534,6 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
         if digits[i] or any(p in short_heads[i] for p in _READ_TIME_PROBES)
     ]
     rows[:, 13] = _matching(short_heads, read_time, _READ_TIME) * (words <= 12)
-    rows[:, 14] = np.minimum(stats[:, _S["full_stops"]] + terminal, 20.0)
     if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
@@ -557,8 +547,33 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (
         words <= 6
     )
-    rows[:, first + len(_MARKERS) + 1] = terminal * ((words >= 8) | (chars >= 60))
     return rows
+
+
+def _arithmetic_columns(stats: np.ndarray) -> np.ndarray:
+    """The shape columns that are plain arithmetic on :func:`line_stats` rows, in the order of
+    ``SHAPE_NAMES`` from "terminal" to "separators", then "n_sentences" and "prose" (the
+    compiled ``_shape`` module computes the same float32 numbers when it is built)."""
+    out = np.empty((len(stats), 12), dtype=np.float32)
+    if _compiled_shape is not None:
+        _compiled_shape.shape_columns(np.ascontiguousarray(stats), out)
+        return out
+    chars, words, letters, upper, digits, terminal = (
+        stats[:, _S[k]] for k in ("chars", "words", "letters", "upper", "digits", "terminal")
+    )
+    out[:, 0] = terminal
+    out[:, 1] = stats[:, _S["last"]] == 58  # ends with a colon
+    out[:, 2] = stats[:, _S["commas"]] / (words + 1)
+    out[:, 3] = upper / np.maximum(letters, 1)
+    out[:, 4] = np.minimum(stats[:, _S["titled"]] / np.maximum(words, 1), 1.0)
+    out[:, 5] = stats[:, _S["starts_upper"]]
+    out[:, 6] = digits / np.maximum(chars, 1)
+    out[:, 7] = letters / np.maximum(chars, 1)
+    out[:, 8] = np.minimum(chars / np.maximum(words, 1), 30.0)
+    out[:, 9] = np.minimum(stats[:, _S["separators"]], 10)
+    out[:, 10] = np.minimum(stats[:, _S["full_stops"]] + terminal, 20.0)
+    out[:, 11] = terminal * ((words >= 8) | (chars >= 60))
+    return out
 
 
 def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
@@ -730,11 +745,11 @@ def line_features(page: Page) -> np.ndarray:
     shape = _shape(page.texts, page.title, stats)
     col = SHAPE_COLUMNS
     chars = stats[:, _S["chars"]]
-    link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
-    prose = shape[:, col["prose"]] * (link_density < 0.5)
-    shape[:, col["prose"]] = prose
+    prose = shape[:, col["prose"]]
+    if page.is_html:  # prose is not mostly link text (scraped text has no links)
+        link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
+        prose *= link_density < 0.5
 
-    if page.is_html:
         kinds = np.zeros((n, len(KINDS) - 1), dtype=np.float32)
         kinds[np.arange(n), np.minimum(page.kinds, len(KINDS) - 2)] = 1.0
         nb = len(BITS)
