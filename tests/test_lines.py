@@ -245,6 +245,23 @@ def test_compiled_lowered_heads_equal_str_lower() -> None:
         _compiled_shape.lowered_heads(lines, 200, _SHORT, np.empty(2, dtype=np.float32))
 
 
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_arithmetic_columns_equal_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boilerx.features
+    from boilerx.features import _arithmetic_columns
+
+    lines = _TRICKY_LINES + ["Ends with a colon:", "A, b, c, d, e.", "1 2 3 4 5 6 7 8 9 10"]
+    stats = line_stats(lines + ["x" * 70 + ".", "Eight words make a sentence of prose here ."])
+    rng = np.random.default_rng(5)
+    odd = rng.integers(0, 90, size=(40, len(STATS))).astype(np.float32)  # zeros, big ratios
+    for rows in (stats, odd, stats[:0]):
+        compiled = _arithmetic_columns(rows)
+        monkeypatch.setattr(boilerx.features, "_compiled_shape", None)
+        assert np.array_equal(compiled, _arithmetic_columns(rows))
+        monkeypatch.undo()
+    assert _arithmetic_columns(stats)[-2:, 11].tolist() == [1.0, 1.0]  # both are prose
+
+
 def test_literal_starts_cover_every_match() -> None:
     from boilerx.features import _ANCHORED_RX, _ANCHORED_STARTS, _DIGIT, _literal_starts
 
