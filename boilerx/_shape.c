@@ -287,6 +287,126 @@ holds_at(int kind, const void *data, Py_ssize_t at, const Py_UCS4 *probe, Py_ssi
 #define PAIR_BUCKETS 1024
 #define PAIR_KEY(a, b) ((((a) * 131u) ^ (b)) & (PAIR_BUCKETS - 1))
 
+/* Probes as UCS4 copies; those of two or more code points bucketed by their first two, so
+ * that at most positions of a line an empty bucket is all there is to see. ``bit`` is each
+ * probe's group bit (1 for all when there are no groups). */
+typedef struct {
+    Py_ssize_t bucket[PAIR_BUCKETS + 1];
+    Py_ssize_t *order, *offset, *length;
+    uint32_t *bit;
+    Py_UCS4 *chars, *singles;
+    uint32_t *single_bit;
+    Py_ssize_t n_singles;
+} ProbeTable;
+
+static void
+free_probes(ProbeTable *t)
+{
+    PyMem_Free(t->order);
+    PyMem_Free(t->chars);
+    PyMem_Free(t->bit);
+}
+
+/* Fill t from the tuple probes (non-empty strs) and, when groups is not NULL, the tuple of
+ * their group numbers (0 to 31). -1 with an exception set on failure. */
+static int
+build_probes(ProbeTable *t, PyObject *probes, PyObject *groups)
+{
+    memset(t, 0, sizeof(*t));
+    Py_ssize_t n_probes = PyTuple_GET_SIZE(probes), total = 0;
+    if (groups && PyTuple_GET_SIZE(groups) != n_probes) {
+        PyErr_SetString(PyExc_ValueError, "one group a probe");
+        return -1;
+    }
+    for (Py_ssize_t p = 0; p < n_probes; p++) {
+        PyObject *probe = PyTuple_GET_ITEM(probes, p);
+        if (check_str(probe, "probe", p) < 0)
+            return -1;
+        if (PyUnicode_GET_LENGTH(probe) == 0) {
+            PyErr_SetString(PyExc_ValueError, "probes must not be empty");
+            return -1;
+        }
+        total += PyUnicode_GET_LENGTH(probe);
+    }
+    t->order = PyMem_Malloc((n_probes ? n_probes : 1) * 3 * sizeof(Py_ssize_t));
+    t->chars = PyMem_Malloc((total + n_probes + 1) * sizeof(Py_UCS4));
+    t->bit = PyMem_Malloc((n_probes ? n_probes : 1) * 2 * sizeof(uint32_t));
+    if (!t->order || !t->chars || !t->bit) {
+        free_probes(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->offset = t->order + n_probes;
+    t->length = t->order + 2 * n_probes;
+    t->singles = t->chars + total; /* the probes of one code point */
+    t->single_bit = t->bit + n_probes;
+    for (Py_ssize_t p = 0, at = 0; p < n_probes; p++) {
+        PyObject *probe = PyTuple_GET_ITEM(probes, p);
+        long group = 0;
+        if (groups) {
+            group = PyLong_AsLong(PyTuple_GET_ITEM(groups, p));
+            if ((group < 0 || group > 31) && !PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "groups are numbered 0 to 31");
+            if (PyErr_Occurred()) {
+                free_probes(t);
+                return -1;
+            }
+        }
+        t->bit[p] = 1u << group;
+        t->offset[p] = at;
+        t->length[p] = PyUnicode_GET_LENGTH(probe);
+        for (Py_ssize_t k = 0; k < t->length[p]; k++)
+            t->chars[at++] = PyUnicode_READ_CHAR(probe, k);
+        if (t->length[p] == 1) {
+            t->single_bit[t->n_singles] = t->bit[p];
+            t->singles[t->n_singles++] = t->chars[t->offset[p]];
+        } else {
+            t->bucket[PAIR_KEY(t->chars[t->offset[p]], t->chars[t->offset[p] + 1]) + 1]++;
+        }
+    }
+    for (int b = 0; b < PAIR_BUCKETS; b++)
+        t->bucket[b + 1] += t->bucket[b];
+    Py_ssize_t fill[PAIR_BUCKETS];
+    memcpy(fill, t->bucket, sizeof(fill));
+    for (Py_ssize_t p = 0; p < n_probes; p++)
+        if (t->length[p] > 1)
+            t->order[fill[PAIR_KEY(t->chars[t->offset[p]], t->chars[t->offset[p] + 1])]++] = p;
+    return 0;
+}
+
+/* The group bits of the probes found in text (at position 0 only with at_start); the scan
+ * stops once the bits in ``enough`` are all found. */
+static uint32_t
+scan_line(const ProbeTable *t, PyObject *text, int at_start, uint32_t enough)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    uint32_t found = 0;
+    Py_UCS4 next = n ? PyUnicode_READ(kind, data, 0) : 0;
+    for (Py_ssize_t at = 0; at < n && (found & enough) != enough; at++) {
+        Py_UCS4 c = next;
+        for (Py_ssize_t q = 0; q < t->n_singles; q++)
+            if (t->singles[q] == c)
+                found |= t->single_bit[q];
+        if (at + 1 >= n)
+            break;
+        next = PyUnicode_READ(kind, data, at + 1);
+        Py_ssize_t key = PAIR_KEY(c, next);
+        for (Py_ssize_t q = t->bucket[key]; q < t->bucket[key + 1]; q++) {
+            Py_ssize_t p = t->order[q];
+            const Py_UCS4 *probe = t->chars + t->offset[p];
+            Py_ssize_t len = t->length[p];
+            if (!(found & t->bit[p]) && probe[0] == c && probe[1] == next && len <= n - at &&
+                holds_at(kind, data, at, probe, len))
+                found |= t->bit[p];
+        }
+        if (at_start)
+            break;
+    }
+    return found;
+}
+
 /* lines_holding(texts, probes, at_start=False) -> list of the indices of the strs in the list
  * texts that contain any of the non-empty strs in the tuple probes (with at_start: that begin
  * with one). */
@@ -298,48 +418,9 @@ lines_holding(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!O!|p", &PyList_Type, &texts, &PyTuple_Type, &probes,
                           &at_start))
         return NULL;
-    Py_ssize_t n_probes = PyTuple_GET_SIZE(probes), total = 0;
-    for (Py_ssize_t p = 0; p < n_probes; p++) {
-        PyObject *probe = PyTuple_GET_ITEM(probes, p);
-        if (check_str(probe, "probe", p) < 0)
-            return NULL;
-        if (PyUnicode_GET_LENGTH(probe) == 0) {
-            PyErr_SetString(PyExc_ValueError, "probes must not be empty");
-            return NULL;
-        }
-        total += PyUnicode_GET_LENGTH(probe);
-    }
-    /* the probes as UCS4 copies; those of two or more code points bucketed by their first
-     * two, so that at most positions of a line an empty bucket is all there is to see */
-    Py_ssize_t bucket[PAIR_BUCKETS + 1] = {0};
-    Py_ssize_t *order = PyMem_Malloc((n_probes ? n_probes : 1) * 3 * sizeof(Py_ssize_t));
-    Py_UCS4 *chars = PyMem_Malloc((total + n_probes + 1) * sizeof(Py_UCS4));
-    if (!order || !chars) {
-        PyMem_Free(order);
-        PyMem_Free(chars);
-        return PyErr_NoMemory();
-    }
-    Py_ssize_t *offset = order + n_probes, *length = order + 2 * n_probes;
-    Py_UCS4 *singles = chars + total; /* the probes of one code point */
-    Py_ssize_t n_singles = 0;
-    for (Py_ssize_t p = 0, at = 0; p < n_probes; p++) {
-        PyObject *probe = PyTuple_GET_ITEM(probes, p);
-        offset[p] = at;
-        length[p] = PyUnicode_GET_LENGTH(probe);
-        for (Py_ssize_t k = 0; k < length[p]; k++)
-            chars[at++] = PyUnicode_READ_CHAR(probe, k);
-        if (length[p] == 1)
-            singles[n_singles++] = chars[offset[p]];
-        else
-            bucket[PAIR_KEY(chars[offset[p]], chars[offset[p] + 1]) + 1]++;
-    }
-    for (int b = 0; b < PAIR_BUCKETS; b++)
-        bucket[b + 1] += bucket[b];
-    Py_ssize_t fill[PAIR_BUCKETS];
-    memcpy(fill, bucket, sizeof(fill));
-    for (Py_ssize_t p = 0; p < n_probes; p++)
-        if (length[p] > 1)
-            order[fill[PAIR_KEY(chars[offset[p]], chars[offset[p] + 1])]++] = p;
+    ProbeTable table;
+    if (build_probes(&table, probes, NULL) < 0)
+        return NULL;
     PyObject *found = PyList_New(0);
     for (Py_ssize_t i = 0; found && i < PyList_GET_SIZE(texts); i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
@@ -347,29 +428,7 @@ lines_holding(PyObject *self, PyObject *args)
             Py_CLEAR(found);
             break;
         }
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-        int hit = 0;
-        Py_UCS4 next = n ? PyUnicode_READ(kind, data, 0) : 0;
-        for (Py_ssize_t at = 0; at < n && !hit; at++) {
-            Py_UCS4 c = next;
-            for (Py_ssize_t q = 0; q < n_singles && !hit; q++)
-                hit = singles[q] == c;
-            if (at + 1 >= n)
-                break;
-            next = PyUnicode_READ(kind, data, at + 1);
-            Py_ssize_t key = PAIR_KEY(c, next);
-            for (Py_ssize_t q = bucket[key]; q < bucket[key + 1] && !hit; q++) {
-                const Py_UCS4 *probe = chars + offset[order[q]];
-                Py_ssize_t len = length[order[q]];
-                hit = probe[0] == c && probe[1] == next && len <= n - at &&
-                      holds_at(kind, data, at, probe, len);
-            }
-            if (at_start)
-                break;
-        }
-        if (hit) {
+        if (scan_line(&table, text, at_start, 1u)) {
             PyObject *index = PyLong_FromSsize_t(i);
             int failed = !index || PyList_Append(found, index) < 0;
             Py_XDECREF(index);
@@ -377,8 +436,43 @@ lines_holding(PyObject *self, PyObject *args)
                 Py_CLEAR(found);
         }
     }
-    PyMem_Free(order);
-    PyMem_Free(chars);
+    free_probes(&table);
+    return found;
+}
+
+/* probe_groups(texts, probes, groups) -> list of (index, bits) for the strs in the list texts
+ * that contain any of the probes: bit g of bits is set when a probe of group g (the tuple
+ * groups gives each probe's, 0 to 31) is in the line. */
+static PyObject *
+probe_groups(PyObject *self, PyObject *args)
+{
+    PyObject *texts, *probes, *groups;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &texts, &PyTuple_Type, &probes,
+                          &PyTuple_Type, &groups))
+        return NULL;
+    ProbeTable table;
+    if (build_probes(&table, probes, groups) < 0)
+        return NULL;
+    uint32_t all = 0;
+    for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(probes); p++)
+        all |= table.bit[p];
+    PyObject *found = PyList_New(0);
+    for (Py_ssize_t i = 0; found && i < PyList_GET_SIZE(texts); i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (check_str(text, "line", i) < 0) {
+            Py_CLEAR(found);
+            break;
+        }
+        uint32_t bits = scan_line(&table, text, 0, all);
+        if (bits) {
+            PyObject *hit = Py_BuildValue("(nk)", i, (unsigned long)bits);
+            int failed = !hit || PyList_Append(found, hit) < 0;
+            Py_XDECREF(hit);
+            if (failed)
+                Py_CLEAR(found);
+        }
+    }
+    free_probes(&table);
     return found;
 }
 
@@ -716,6 +810,9 @@ static PyMethodDef methods[] = {
     {"lines_holding", lines_holding, METH_VARARGS,
      "lines_holding(texts, probes, at_start=False) -> indices of the strs in texts containing "
      "(with at_start: beginning with) any of probes."},
+    {"probe_groups", probe_groups, METH_VARARGS,
+     "probe_groups(texts, probes, groups) -> (index, bits) of the texts holding any of probes, "
+     "bit g set when a probe of group g is found."},
     {"shape_columns", shape_columns, METH_VARARGS,
      "shape_columns(stats, out): the shape columns that are arithmetic on line_stats rows."},
     {"lowered_heads", lowered_heads, METH_VARARGS,

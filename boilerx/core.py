@@ -132,7 +132,7 @@ def decide(
         text = texts[i]
         if (with_digit[i] or not text.isascii()) and is_metadata(text, None):
             keep[i] = False
-    if page.title:
+    if page.title and page.title in texts:
         for i in np.flatnonzero(keep).tolist():
             if texts[i] == page.title:
                 keep[i] = False
@@ -176,12 +176,13 @@ def _story_list_start(texts: list[str], scores: np.ndarray, more_stories: np.nda
     n = len(texts)
     confident = np.flatnonzero(scores >= CONFIDENT)
     after = int(confident[-1]) + 1 if len(confident) else 0  # no list runs over these
-    for i in range(n - 1, after - 1, -1):
-        if is_prose(texts[i]):
-            return n
-        if more_stories[i]:
-            return i
-    return n
+    markers = np.flatnonzero(more_stories[after:])
+    if not len(markers):
+        return n
+    last = after + int(markers[-1])
+    if any(is_prose(texts[i]) for i in range(last, n)):
+        return n
+    return last
 
 
 def _find_body(

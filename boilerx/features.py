@@ -59,13 +59,14 @@ _MARKERS: dict[str, str] = {
     r"more|show more|load more|view all|see all|all rights|contact us|about us|"
     r"startseite|accueil|inicio|strona główna)\b",
 }
-# Markers anchored at the line start are tried with one match a short line; the others are
-# searched anywhere in the page's short lines with one scan. Groups are named after markers.
+# Markers anchored at the line start are tried with one match a short line (groups named
+# after markers); the others are searched anywhere in the lines that hold a literal piece of
+# theirs, one pattern a marker.
 _FLOATING = ("share", "credit", "legal", "reply")
 _ANCHORED_RX = re.compile(
     "|".join(f"(?P<{n}>{p[1:]})" for n, p in _MARKERS.items() if n not in _FLOATING)
 )
-_FLOATING_RX = re.compile("|".join(f"(?P<{n}>{p})" for n, p in _MARKERS.items() if n in _FLOATING))
+_FLOATING_RX = {name: re.compile(_MARKERS[name]) for name in _FLOATING}
 _MARKER_COLUMN = {name: i for i, name in enumerate(_MARKERS)}
 
 
@@ -176,20 +177,25 @@ def _prefilter(starts: set[str]) -> tuple[tuple[str, ...], bool] | None:
 
 # Every anchored match begins with one of these: lines that begin otherwise are not tried.
 _ANCHORED_STARTS = _prefilter(_literal_starts(_ANCHORED_RX.pattern))
-# Literal pieces at least one of which every floating match contains: a fast substring search
-# for them finds the few lines worth a regex search. Lines hold single spaces only (see
-# boilerx.lines), so "/\s*(?:aa|ap|afp|reuters|getty)" always holds "/a", "/ a", "/r" ….
-_FLOATING_PROBES = (
-    "share", "tweet", "pin it", "whatsapp", "facebook", "twitter", "linkedin", "telegram",
-    "reddit", "mail", "print", "copy link", "teilen", "partager", "compartir", "udostępnij",
-    "condividi", "delen", "icon-", "photo", "image", "picture", "foto", "bild", "credit",
-    "getty", "reuters", "afp", "shutterstock", "istock", "/a", "/ a", "/r", "/ r", "/g", "/ g",
-    "cookie", "privacy", "terms ",
-    "all rights reserved", "©", "copyright", "datenschutz", "impressum", "mentions légales",
-    "política de privacidad", "polityka prywatności", "reply", "permalink", "report abuse",
-    "flag as inappropriate", "antworten", "répondre", "responder", "odpowiedz", "says:",
-    "said:", "wrote:", "schrieb:", "écrit:",
-)  # fmt: skip
+
+
+def _floating_probes() -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The literal starts of the floating markers' matches, and the marker (its index in
+    ``_FLOATING``) each belongs to."""
+    probes: tuple[str, ...] = ()
+    groups: tuple[int, ...] = ()
+    for group, name in enumerate(_FLOATING):
+        starts = _prefilter(_literal_starts(_MARKERS[name]))
+        if starts is None or starts[1]:
+            raise ValueError(f"the {name!r} marker needs literal starts")
+        probes += starts[0]
+        groups += (group,) * len(starts[0])
+    return probes, groups
+
+
+# Every floating match begins with one of these: a fast substring search for them (telling
+# which marker each belongs to) finds the few lines worth a regex search.
+_FLOATING_PROBES, _FLOATING_GROUPS = _floating_probes()
 _SEPARATORS = (" | ", " • ", " · ")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
@@ -441,6 +447,24 @@ def _holding(lines: list[str], probes: tuple[str, ...], at_start: bool = False) 
     return _probe("\n".join(lines), starts, probes).tolist()
 
 
+def _probe_groups(
+    lines: list[str], probes: tuple[str, ...], groups: tuple[int, ...]
+) -> list[tuple[int, int]]:
+    """(index, bits) of the ``lines`` holding any of ``probes``: bit g is set when the line
+    holds a probe of group g (``groups`` gives each probe's). Compiled when ``_shape`` is
+    built, else plain substring search."""
+    if _compiled_shape is not None:
+        return _compiled_shape.probe_groups(lines, probes, groups)
+    found = []
+    for i in _holding(lines, probes):
+        bits = 0
+        for probe, group in zip(probes, groups):
+            if probe in lines[i]:
+                bits |= 1 << group
+        found.append((i, bits))
+    return found
+
+
 def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[str]) -> np.ndarray:
     """1.0 for each of the ``candidates`` lines where ``pattern`` matches, else 0.0."""
     hit = np.zeros(len(lines), dtype=np.float32)
@@ -463,8 +487,10 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
             maybe = ((first_codes >= 48) & (first_codes <= 57)) | (first_codes >= 128)
             tried += [i for i in np.flatnonzero(maybe).tolist() if short[i][:1].isdecimal()]
     hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
-    for i in _holding(short, _FLOATING_PROBES):
-        hits += [(i, m.lastgroup) for m in _FLOATING_RX.finditer(short[i])]
+    for i, groups in _probe_groups(short, _FLOATING_PROBES, _FLOATING_GROUPS):
+        for group, name in enumerate(_FLOATING):
+            if groups >> group & 1 and _FLOATING_RX[name].search(short[i]):
+                hits.append((i, name))
     if hits:
         line, group = zip(*hits)
         rows[list(line), [first + _MARKER_COLUMN[g] for g in group]] = 1.0  # type: ignore[index]

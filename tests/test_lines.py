@@ -262,6 +262,24 @@ def test_compiled_arithmetic_columns_equal_the_numpy_path(monkeypatch: pytest.Mo
     assert _arithmetic_columns(stats)[-2:, 11].tolist() == [1.0, 1.0]  # both are prose
 
 
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_probe_groups_equal_substring_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boilerx.features
+    from boilerx.features import _FLOATING_GROUPS, _FLOATING_PROBES, _probe_groups
+
+    lines = ["share on facebook", "photo: reuters © 2024", "nothing", "", "he wrote:", "a/b"]
+    lines += ["reply · share", "śmiech 中文 😀", "getty images/afp"]
+    compiled = _probe_groups(lines, _FLOATING_PROBES, _FLOATING_GROUPS)
+    monkeypatch.setattr(boilerx.features, "_compiled_shape", None)
+    assert _probe_groups(lines, _FLOATING_PROBES, _FLOATING_GROUPS) == compiled
+    # share 0, credit 1, legal 2, reply 3
+    assert compiled == [(0, 1), (1, 6), (4, 8), (5, 2), (6, 9), (8, 2)]
+    with pytest.raises(ValueError):
+        _compiled_shape.probe_groups(lines, ("a", "b"), (0,))
+    with pytest.raises(ValueError):
+        _compiled_shape.probe_groups(lines, ("a",), (32,))
+
+
 def test_literal_starts_cover_every_match() -> None:
     from boilerx.features import _ANCHORED_RX, _ANCHORED_STARTS, _DIGIT, _literal_starts
 
