@@ -479,7 +479,7 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
     lines (longer ones emptied), ``first_codes`` the first code point of each line."""
     match = _ANCHORED_RX.match
     if _ANCHORED_STARTS is None:
-        tried: Iterable[int] = [i for i, head in enumerate(short) if head]
+        tried = [i for i, head in enumerate(short) if head]
     else:  # only lines that begin as a match can begin
         probes, digit = _ANCHORED_STARTS
         tried = _holding(short, probes, at_start=True)
@@ -492,8 +492,8 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
             if groups >> group & 1 and _FLOATING_RX[name].search(short[i]):
                 hits.append((i, name))
     if hits:
-        line, group = zip(*hits)
-        rows[list(line), [first + _MARKER_COLUMN[g] for g in group]] = 1.0  # type: ignore[index]
+        hit_lines, names = zip(*hits)
+        rows[list(hit_lines), [first + _MARKER_COLUMN[g] for g in names]] = 1.0  # type: ignore[index]
 
 
 def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -> np.ndarray:
