@@ -97,7 +97,7 @@ def is_metadata(text: str, title: str | None) -> bool:
     if len(text) > _METADATA_CHARS:
         return False
     has_digit = (
-        _ASCII_DIGIT.search(text) is not None if text.isascii() else any(c.isdigit() for c in text)
+        _ASCII_DIGIT.search(text) is not None if text.isascii() else any(map(str.isdigit, text))
     )
     if not has_digit:
         return False
