@@ -19,6 +19,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define ALWAYS_INLINE static __forceinline
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
 #define N_STATS 13
 
 static int
@@ -55,12 +63,10 @@ check_str(PyObject *obj, const char *what, Py_ssize_t i)
     return 0;
 }
 
-static void
-stats_of(PyObject *text, float *row)
+/* stats_of for a line of one kind (a constant at each call: plain loads in the loop) */
+ALWAYS_INLINE void
+stats_kind(const int kind, const void *data, Py_ssize_t n, float *row)
 {
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Py_ssize_t words = 0, letters = 0, upper = 0, digits = 0, titled = 0, commas = 0, stops = 0;
     Py_ssize_t separators = 0, next_free[3] = {0, 0, 0};
     Py_UCS4 prev = '\n';
@@ -121,6 +127,23 @@ stats_of(PyObject *text, float *row)
     row[10] = (float)terminal;
     row[11] = (float)separators;
     row[12] = (float)starts_upper;
+}
+
+static void
+stats_of(PyObject *text, float *row)
+{
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        stats_kind(PyUnicode_1BYTE_KIND, data, n, row);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        stats_kind(PyUnicode_2BYTE_KIND, data, n, row);
+        break;
+    default:
+        stats_kind(PyUnicode_4BYTE_KIND, data, n, row);
+    }
 }
 
 /* line_stats(texts, out): texts a list of str; out a writable float32 buffer of
@@ -211,21 +234,12 @@ is_line_break(Py_UCS4 c)
 /* split_lines(text) -> (lines, gaps): the non-blank lines of text (line boundaries as
  * str.splitlines), each with its whitespace runs collapsed to one space and stripped, as
  * " ".join(line.split()) does; gaps[i] counts the blank lines before lines[i]. */
-static PyObject *
-split_lines(PyObject *self, PyObject *arg)
+/* split_lines for text of one kind (a constant at each call, so that the reads and writes
+ * compile to plain loads and stores). Printable ASCII, most of any text, takes one test. */
+ALWAYS_INLINE int
+split_kind(const int kind, const void *data, Py_ssize_t n, void *buf, PyObject *lines,
+           PyObject *gaps)
 {
-    if (check_str(arg, "text", -1) < 0)
-        return NULL;
-    int kind = PyUnicode_KIND(arg);
-    const void *data = PyUnicode_DATA(arg);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    PyObject *lines = PyList_New(0), *gaps = PyList_New(0), *result = NULL;
-    /* a line's characters, in the text's own width (collapsing spaces adds none wider) */
-    void *buf = PyMem_Malloc((n ? n : 1) * kind);
-    if (!lines || !gaps || !buf) {
-        PyErr_NoMemory();
-        goto done;
-    }
     Py_ssize_t i = 0, blank = 0;
     while (i < n) {
         Py_ssize_t len = 0;
@@ -233,6 +247,16 @@ split_lines(PyObject *self, PyObject *arg)
         Py_UCS4 c = 0;
         for (; i < n; i++) {
             c = PyUnicode_READ(kind, data, i);
+            if (c - 0x21u < 0x5Eu) { /* '!' to '~': neither a space nor a line break */
+                if (pending_space) {
+                    PyUnicode_WRITE(kind, buf, len, ' ');
+                    len++;
+                    pending_space = 0;
+                }
+                PyUnicode_WRITE(kind, buf, len, c);
+                len++;
+                continue;
+            }
             if (is_line_break(c))
                 break;
             if (Py_UNICODE_ISSPACE(c)) {
@@ -262,10 +286,40 @@ split_lines(PyObject *self, PyObject *arg)
         Py_XDECREF(line);
         Py_XDECREF(gap);
         if (failed)
-            goto done;
+            return -1;
         blank = 0;
     }
-    result = PyTuple_Pack(2, lines, gaps);
+    return 0;
+}
+
+static PyObject *
+split_lines(PyObject *self, PyObject *arg)
+{
+    if (check_str(arg, "text", -1) < 0)
+        return NULL;
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *lines = PyList_New(0), *gaps = PyList_New(0), *result = NULL;
+    /* a line's characters, in the text's own width (collapsing spaces adds none wider) */
+    void *buf = PyMem_Malloc((n ? n : 1) * kind);
+    if (!lines || !gaps || !buf) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int failed;
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        failed = split_kind(PyUnicode_1BYTE_KIND, data, n, buf, lines, gaps);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        failed = split_kind(PyUnicode_2BYTE_KIND, data, n, buf, lines, gaps);
+        break;
+    default:
+        failed = split_kind(PyUnicode_4BYTE_KIND, data, n, buf, lines, gaps);
+    }
+    if (!failed)
+        result = PyTuple_Pack(2, lines, gaps);
 done:
     PyMem_Free(buf);
     Py_XDECREF(lines);
