@@ -133,7 +133,7 @@ def _literal_starts(pattern: str) -> set[str]:
                 tails = _literal_starts(rest[1:]) | {
                     t for a in inner for t in _literal_starts(a + rest[1:])
                 }
-            elif rest[:1] in ("", ")") or rest[:1] not in "?*+{":
+            elif not rest or rest[0] not in "?*+{":  # a group taken once
                 tails = {t for a in inner for t in _literal_starts(a + rest)}
             else:
                 return {start}
