@@ -247,21 +247,13 @@ split_kind(const int kind, const void *data, Py_ssize_t n, void *buf, PyObject *
         Py_UCS4 c = 0;
         for (; i < n; i++) {
             c = PyUnicode_READ(kind, data, i);
-            if (c - 0x21u < 0x5Eu) { /* '!' to '~': neither a space nor a line break */
-                if (pending_space) {
-                    PyUnicode_WRITE(kind, buf, len, ' ');
-                    len++;
-                    pending_space = 0;
+            if (c - 0x21u >= 0x5Eu) { /* not '!' to '~': maybe a space or a line break */
+                if (is_line_break(c))
+                    break;
+                if (Py_UNICODE_ISSPACE(c)) {
+                    pending_space = len > 0;
+                    continue;
                 }
-                PyUnicode_WRITE(kind, buf, len, c);
-                len++;
-                continue;
-            }
-            if (is_line_break(c))
-                break;
-            if (Py_UNICODE_ISSPACE(c)) {
-                pending_space = len > 0;
-                continue;
             }
             if (pending_space) {
                 PyUnicode_WRITE(kind, buf, len, ' ');
