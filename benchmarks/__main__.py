@@ -41,6 +41,7 @@ from benchmarks.speed import (
     memory_probe,
     scaling,
     speed_summary,
+    throughput,
 )
 from benchmarks.systems import PageInput, System, build_systems, page_lang, run_one
 
@@ -70,6 +71,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--timeout", type=float, help="seconds per call, 0: none (60; quick 20)")
     ap.add_argument("--memory-pages", type=int, help="pages in the memory probe (default 20)")
     ap.add_argument("--scaling-max", type=int, help="largest scaling page in bytes (10 MB)")
+    ap.add_argument("--throughput-pages", type=int, metavar="N",
+                    help="pages each system cleans back to back, per input kind "
+                    "(default html 200, text 1000; quick 40), 0: skip")  # fmt: skip
+    ap.add_argument("--throughput-rounds", type=int, default=3)
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--no-memory", action="store_true")
     return ap.parse_args(argv)
@@ -214,6 +219,30 @@ def run_dataset(
     return runs, [row for t in tallies.values() for row in t.per_page]
 
 
+def run_throughput(
+    datasets: list[Dataset],
+    systems: list[System],
+    inputs: list[str],
+    args: argparse.Namespace,
+    timeout: float,
+) -> dict[str, Any]:
+    """Back-to-back pages/s of each system on a sample spread over the datasets."""
+    if args.throughput_pages:
+        counts = {"html": args.throughput_pages, "text": args.throughput_pages}
+    else:
+        counts = {"html": 40, "text": 40} if args.quick else {"html": 200, "text": 1000}
+    loaded = [page_inputs(p, inputs) for p in sample_pages(datasets, max(counts.values()))]
+    samples: dict[str, list[PageInput]] = {"html": [h for h, _ in loaded[: counts["html"]]]}
+    if "text" in inputs:
+        samples["text"] = [t for _, t in loaded[: counts["text"]] if t is not None]
+    log(
+        "throughput: "
+        + ", ".join(f"{len(v)} {k} pages" for k, v in samples.items())
+        + f", {args.throughput_rounds} rounds"
+    )
+    return throughput(systems, samples, args.throughput_rounds, timeout)
+
+
 def warm_up(systems: list[System], sample: tuple[PageInput, PageInput | None]) -> None:
     """One untimed call per system (imports, model loading, caches)."""
     for s in systems:
@@ -299,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "runs": [],
         "memory": {},
+        "throughput": {},
         "scaling": None,
     }
     per_page: list[dict[str, Any]] = []
@@ -317,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
             results["memory"] = memory_probe(
                 systems, [page_inputs(p, inputs) for p in sample], timeout
             )
+        if args.throughput_pages != 0 and systems:
+            results["throughput"] = run_throughput(datasets, systems, inputs, args, timeout)
         scale_systems = [s for s in systems if s.input == "html" and s.name in SCALING_SYSTEMS]
         if not args.no_scaling and scale_systems:
             max_size = args.scaling_max or (1_000_000 if args.quick else 10_000_000)

@@ -2,7 +2,8 @@
 
 The results dict that :func:`write_report` takes has ``meta``, ``notes``, ``datasets``, ``runs``
 (one per dataset and input kind, each with per-system ``quality``, ``by_type``, ``snippets``,
-``speed``, ``errors``), ``memory`` and ``scaling``; ``summary`` is added here when missing.
+``speed``, ``errors``), ``throughput``, ``memory`` and ``scaling``; ``summary`` is added here
+when missing.
 """
 
 from __future__ import annotations
@@ -143,6 +144,31 @@ def type_table(run: dict[str, Any]) -> list[str]:
     return _table(header, rows)
 
 
+def throughput_table(throughput: dict[str, Any]) -> list[str]:
+    """Back-to-back pages/s per system (fastest first), with trafilatura's ratio for HTML."""
+    if not throughput:
+        return []
+    trf = (throughput.get("html:trafilatura") or {}).get("pages_per_s")
+    rows = []
+    for key, v in sorted(throughput.items(), key=lambda kv: -kv[1]["pages_per_s"]):
+        kind, name = key.split(":", 1)
+        ratio = v["pages_per_s"] / trf if trf and kind == "html" else None
+        rounds = ", ".join(_fmt_speed(x) for x in v["rounds"])
+        label = {"html": "HTML", "text": "text"}.get(kind, kind)
+        speed = _fmt_speed(v["pages_per_s"])
+        rows.append([name, label, str(v["pages"]), speed, _fmt(ratio, 2), rounds])
+    return [
+        "## Throughput (each system alone, pages back to back)",
+        "",
+        "Each system cleans the same sample pages one after another (median of rounds; the "
+        "rounds rotate the order of systems). The tables below time the same systems "
+        "interleaved page by page, where each call starts on caches another system filled.",
+        "",
+        *_table(["system", "input", "pages", "pages/s", "× trafilatura", "rounds"], rows),
+        "",
+    ]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The whole report as markdown."""
     meta = results.get("meta", {})
@@ -194,6 +220,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             ],
         )
         lines.append("")
+    lines += throughput_table(results.get("throughput") or {})
     for run in results.get("runs") or []:
         title = INPUT_TITLES.get(run["input"], run["input"])
         lines.append(f"## {run['dataset']}, {title} ({run['pages']} pages)")

@@ -25,8 +25,14 @@ from benchmarks.metrics import (
     shingles,
     words,
 )
-from benchmarks.report import pareto_front, summarize, write_report
-from benchmarks.speed import fit_exponent, percentile, speed_summary, synthetic_page
+from benchmarks.report import pareto_front, summarize, throughput_table, write_report
+from benchmarks.speed import (
+    fit_exponent,
+    percentile,
+    speed_summary,
+    synthetic_page,
+    throughput,
+)
 from benchmarks.systems import PageInput, System, build_systems, c4_lines, run_one
 
 # -- metrics -----------------------------------------------------------------------------------
@@ -256,6 +262,40 @@ def test_speed_helpers() -> None:
     assert 9_000 < len(page) <= 10_000 and page.endswith(b"</body></html>")
 
 
+def test_throughput_runs_each_system_alone_in_rotated_order() -> None:
+    calls: list[tuple[str, str]] = []
+
+    def recorder(name: str, pause: float):  # type: ignore[no-untyped-def]
+        def run(inp: PageInput) -> str:
+            calls.append((name, inp.text))
+            time.sleep(pause)
+            if inp.text == "bad":
+                raise ValueError("a failing page still counts")
+            return inp.text
+
+        return run
+
+    systems = [
+        System("fast", "text", recorder("fast", 0.001)),
+        System("slow", "text", recorder("slow", 0.01)),
+        System("other", "html", recorder("other", 0.001)),
+    ]
+    texts = [PageInput(raw=b"", text=t) for t in ("a", "bad", "c", "d")]
+    result = throughput(systems, {"text": texts, "html": texts[:2]}, rounds=3)
+    assert set(result) == {"text:fast", "text:slow", "html:other"}
+    assert result["text:fast"]["pages"] == 4 and result["html:other"]["pages"] == 2
+    assert len(result["text:slow"]["rounds"]) == 3
+    assert result["text:fast"]["pages_per_s"] > result["text:slow"]["pages_per_s"]
+    assert result["text:slow"]["pages_per_s"] <= 100  # 4 pages of at least 10 ms each
+    # each system cleans all its pages back to back; the first system changes every round
+    firsts = [calls[0][0], calls[10][0], calls[20][0]]
+    assert firsts == ["fast", "slow", "other"]
+    assert [t for n, t in calls[:4]] == ["a", "bad", "c", "d"] and len(calls) == 30
+    table = "\n".join(throughput_table(result))
+    assert table.index("| fast |") < table.index("| slow |")
+    assert throughput_table({}) == []
+
+
 def test_trafilatura_peer_runs() -> None:
     pytest.importorskip("trafilatura")
     systems, _ = build_systems(["html"], ["trafilatura"])
@@ -361,6 +401,9 @@ def test_main_end_to_end_on_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert data["datasets"][0]["name"] == "demo"
     keep = next(s for s in data["runs"][0]["systems"] if s["name"] == "keep-all")
     assert keep["quality"]["recall"] == 1.0 and keep["errors"] == 0
+    assert set(data["throughput"]) == {"text:keep-all", "text:c4-rules"}
+    assert data["throughput"]["text:c4-rules"]["pages"] == data["datasets"][0]["pages"]
+    assert "## Throughput (each system alone" in (out / "results.md").read_text()
 
 
 def _common_dataset(folder: Path, types: list[str]) -> None:
@@ -385,9 +428,10 @@ def test_quick_mode_picks_fixed_subsets(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("BOILERX_DATA", str(tmp_path / "data"))
     out = tmp_path / "res"
     argv = ["--quick", "--systems", "c4-rules,nosuch", "--input", "text", "--out", str(out)]
-    assert main([*argv, "--no-scaling", "--no-memory"]) == 0
+    assert main([*argv, "--no-scaling", "--no-memory", "--throughput-pages", "0"]) == 0
     data = json.loads((out / "results.json").read_text())
     assert [(d["name"], d["pages"]) for d in data["datasets"]] == [("wcxb-dev", 2)]
+    assert data["throughput"] == {}
     assert any("nosuch" in n for n in data["notes"])
     rows = [json.loads(ln) for ln in (out / "per_page.jsonl").read_text().splitlines()]
     assert [(r["id"], r["system"], r["precision"]) for r in rows] == [
