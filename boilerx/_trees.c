@@ -38,13 +38,16 @@ check_buffer(Py_buffer *view, Py_ssize_t itemsize, const char *name)
 #define ALWAYS_INLINE static inline
 #endif
 
-/* A node as the walk reads it: one 16-byte load brings the split and both children.
- * ``feat`` holds the feature index in its low 31 bits and, in its top bit, whether a NaN
- * goes left; ``child[went_left]`` is the next node (a leaf's children are itself). */
+/* A node as the walk reads it (16 bytes). ``feat`` holds the feature index in its low 31
+ * bits and, in its top bit, whether a NaN goes left. A split's two children sit side by side,
+ * so the next node is ``first + went_left``: the walk need not wait for a load that depends on
+ * the comparison. A leaf has threshold +inf and sends NaN left, so it always "goes left", and
+ * ``first`` is its own index - 1: it leads back to itself. */
 typedef struct {
     float thr;
     uint32_t feat;
-    int32_t child[2];
+    int32_t first; /* children sit side by side: first (x > thr) and first + 1 (went left) */
+    int32_t unused;
 } Node;
 
 #define MISSING_LEFT 0x80000000u
@@ -92,7 +95,7 @@ walk_block(const float *const *rows, const Ensemble *e, double *acc, const int n
                 int left = v <= p->thr;
                 if (nan_aware)
                     left |= (v != v) & (p->feat >> 31); /* v != v: NaN */
-                node[k] = p->child[left];
+                node[k] = p->first + left;
             }
         }
         for (int k = 0; k < BLOCK; k++)
@@ -102,7 +105,8 @@ walk_block(const float *const *rows, const Ensemble *e, double *acc, const int n
 
 /* pack(feature, threshold, missing_left, children, value, roots, depth) -> Ensemble
  * feature, children, roots: int32; threshold: float32; missing_left: uint8; value: float64 per
- * node; children[2 * node + went_left]. Raises ValueError for an index out of range. */
+ * node; children[2 * node + went_left]. Nodes are laid out anew, tree by tree, breadth first.
+ * Raises ValueError for an index out of range or a node reached twice (trees, not graphs). */
 static PyObject *
 pack(PyObject *self, PyObject *args)
 {
@@ -146,21 +150,57 @@ pack(PyObject *self, PyObject *args)
     if (!e)
         goto nomem;
     e->nodes = PyMem_Malloc((n_nodes ? n_nodes : 1) * sizeof(Node));
-    e->val = PyMem_Malloc((n_nodes ? n_nodes : 1) * sizeof(double));
+    e->val = PyMem_Calloc((n_nodes ? n_nodes : 1), sizeof(double));
     e->root = PyMem_Malloc((n_trees ? n_trees : 1) * sizeof(int32_t));
-    if (!e->nodes || !e->val || !e->root)
+    int32_t *order = PyMem_Malloc((n_nodes ? n_nodes : 1) * sizeof(int32_t)); /* new -> old */
+    uint8_t *seen = PyMem_Calloc((n_nodes ? n_nodes : 1), 1);
+    if (!e->nodes || !e->val || !e->root || !order || !seen) {
+        PyMem_Free(order);
+        PyMem_Free(seen);
         goto nomem;
+    }
     const float *thr = (const float *)threshold.buf;
     const uint8_t *miss = (const uint8_t *)missing.buf;
-    for (Py_ssize_t i = 0; i < n_nodes; i++) {
-        e->nodes[i].thr = thr[i];
-        e->nodes[i].feat = (uint32_t)feat[i] | (miss[i] ? MISSING_LEFT : 0u);
-        e->nodes[i].child[0] = child[2 * i];
-        e->nodes[i].child[1] = child[2 * i + 1];
+    const double *val = (const double *)value.buf;
+    /* lay each tree out breadth first, the two children of a split side by side; a leaf
+     * (both children itself) goes "left" from first = itself - 1 to itself: its threshold is
+     * +inf and it sends NaN left */
+    Py_ssize_t used = 0, head = 0;
+    int twice = 0;
+    for (Py_ssize_t t = 0; t < n_trees && !twice; t++) {
+        if ((twice = seen[root[t]]))
+            break;
+        seen[root[t]] = 1;
+        e->root[t] = (int32_t)used;
+        order[used++] = root[t];
+        for (; head < used; head++) {
+            int32_t old = order[head];
+            Node *p = e->nodes + head;
+            int32_t right = child[2 * old], left = child[2 * old + 1];
+            if (right == old && left == old) {
+                p->thr = INFINITY;
+                p->feat = MISSING_LEFT;
+                p->first = (int32_t)head - 1;
+                e->val[head] = val[old];
+                continue;
+            }
+            if ((twice = seen[right] | seen[left] | (right == left)))
+                break; /* each node is placed once: used never passes n_nodes */
+            seen[right] = seen[left] = 1;
+            p->thr = thr[old];
+            p->feat = (uint32_t)feat[old] | (miss[old] ? MISSING_LEFT : 0u);
+            p->first = (int32_t)used;
+            order[used++] = right;
+            order[used++] = left;
+        }
     }
-    memcpy(e->val, value.buf, n_nodes * sizeof(double));
-    memcpy(e->root, root, n_trees * sizeof(int32_t));
-    e->n_nodes = n_nodes;
+    PyMem_Free(order);
+    PyMem_Free(seen);
+    if (twice) {
+        PyErr_SetString(PyExc_ValueError, "malformed tree arrays: a node is reached twice");
+        goto done;
+    }
+    e->n_nodes = used;
     e->n_trees = n_trees;
     e->depth = depth;
     e->min_width = min_width;

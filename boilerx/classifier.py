@@ -280,4 +280,4 @@ class LineScorer:
         if self.step_two is None:
             return first
         Z = page_features(first, [_small_labels(g) for g in groups])
-        return self.step_two.probability(np.hstack([X, Z]))
+        return self.step_two.probability(np.concatenate([X, Z], axis=1))

@@ -796,8 +796,9 @@ def line_features(page: Page) -> np.ndarray:
             ]
         )
     else:
-        gaps = np.minimum(np.array(page.gaps, dtype=np.float32), 2.0)
-        markup = np.stack([gaps, np.append(gaps[1:], np.float32(1.0))], axis=1)
+        markup = np.ones((n, 2), dtype=np.float32)  # the gap before and after each line
+        np.minimum(page.gaps, 2.0, out=markup[:, 0])
+        markup[:-1, 1] = markup[1:, 0]
 
     position = _position(
         prose,
@@ -811,7 +812,7 @@ def line_features(page: Page) -> np.ndarray:
     if page.is_html:
         base.append(link_density)
     context = _context(np.stack(base, axis=1))
-    return np.hstack([shape, markup, position, context]).astype(np.float32, copy=False)
+    return np.concatenate([shape, markup, position, context], axis=1, dtype=np.float32)
 
 
 def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:

@@ -187,6 +187,18 @@ def test_compiled_scorer_walks_as_numpy_does() -> None:
             _trees.pack(*broken, trees.depth)
     with pytest.raises(ValueError, match="sizes"):
         _trees.pack(*arrays[:3], arrays[3][:-2], *arrays[4:], trees.depth)
+    # nodes are laid out anew, tree by tree: a node with two parents is refused
+    split = int(np.flatnonzero(arrays[3][0::2] != np.arange(n_nodes))[0])
+    for shared in (arrays[3][2 * split], int(trees.roots[0])):
+        broken = list(arrays)
+        broken[3] = broken[3].copy()
+        broken[3][2 * split + 1] = shared
+        with pytest.raises(ValueError, match="reached twice"):
+            _trees.pack(*broken, trees.depth)
+    # infinities go where the NumPy walk sends them (leaves hold +inf thresholds inside)
+    extreme = rng.choice(np.array([np.inf, -np.inf, 0.0, 3e38], np.float32), size=(25, 7))
+    expected = trees._raw_score_numpy(extreme)
+    assert np.allclose(trees.raw_score(extreme), expected, rtol=0, atol=1e-12)
     packed = _trees.pack(*arrays, trees.depth)
     out = np.empty(13)
     _trees.score(X32, 7, packed, out)
