@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import compress
 from typing import Any, Literal
 
 import numpy as np
@@ -128,12 +129,12 @@ def decide(
     # a dateline is short and holds a digit (ASCII, as the features count them, or any other)
     dateline = features[:, SHAPE_COLUMNS["log_chars"]] < _DATELINE_LOG_CHARS
     with_digit = (features[:, SHAPE_COLUMNS["digit_frac"]] > 0).tolist()
-    for i in np.flatnonzero(keep & dateline).tolist():
+    for i in (keep & dateline).nonzero()[0].tolist():
         text = texts[i]
         if (with_digit[i] or not text.isascii()) and is_metadata(text, None):
             keep[i] = False
     if page.title and page.title in texts:
-        for i in np.flatnonzero(keep).tolist():
+        for i in keep.nonzero()[0].tolist():
             if texts[i] == page.title:
                 keep[i] = False
     keep[_story_list_start(texts, scores, more_stories) :] = False
@@ -174,9 +175,9 @@ def _story_list_start(texts: list[str], scores: np.ndarray, more_stories: np.nda
     ("Explore", "Recommended", "Most read" …) when no line after it is prose or confidently
     body; else at the end of the page."""
     n = len(texts)
-    confident = np.flatnonzero(scores >= CONFIDENT)
+    confident = (scores >= CONFIDENT).nonzero()[0]
     after = int(confident[-1]) + 1 if len(confident) else 0  # no list runs over these
-    markers = np.flatnonzero(more_stories[after:])
+    markers = more_stories[after:].nonzero()[0]
     if not len(markers):
         return n
     last = after + int(markers[-1])
@@ -216,7 +217,7 @@ def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None =
 
 def body_text(page: Page, keep: np.ndarray) -> str:
     """Stage 6, the body alone: the kept lines, in order, one paragraph a line."""
-    return "\n".join([page.texts[i] for i in np.flatnonzero(keep)])
+    return "\n".join(compress(page.texts, keep.tolist()))
 
 
 def assemble(page: Page, scores: np.ndarray, keep: np.ndarray) -> Document:

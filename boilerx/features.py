@@ -292,6 +292,7 @@ _CONTEXT_BASE = [
     "date",
 ]
 _CONTEXT_BASE_HTML = ["link_density"]
+_CONTEXT_COLUMNS = [SHAPE_NAMES.index(name) for name in _CONTEXT_BASE]
 
 
 def _context_names(base: list[str]) -> list[str]:
@@ -485,7 +486,7 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
         tried = _holding(short, probes, at_start=True)
         if digit:
             maybe = ((first_codes >= 48) & (first_codes <= 57)) | (first_codes >= 128)
-            tried += [i for i in np.flatnonzero(maybe).tolist() if short[i][:1].isdecimal()]
+            tried += [i for i in maybe.nonzero()[0].tolist() if short[i][:1].isdecimal()]
     hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
     for i, groups in _probe_groups(short, _FLOATING_PROBES, _FLOATING_GROUPS):
         for group, name in enumerate(_FLOATING):
@@ -499,7 +500,7 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
 def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -> np.ndarray:
     """Share of the headline's words among the words of each line of up to 40 words."""
     overlap = np.zeros(len(heads))
-    near = np.flatnonzero(words <= 40)
+    near = (words <= 40).nonzero()[0]
     if not title_words or not len(near):
         return overlap
     lines = [heads[i] for i in near.tolist()]
@@ -551,7 +552,7 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     rows[:, -1] = arithmetic[:, 11]  # prose
     heads, short_heads, head_chars = _lowered_heads(texts)
     is_short = head_chars <= _SHORT
-    with_digits = np.flatnonzero(digits * is_short).tolist()
+    with_digits = (digits * is_short).nonzero()[0].tolist()
     rows[:, 12] = _matching(short_heads, with_digits, _DATE)
     # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
     read_time = [
@@ -563,7 +564,8 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
-        rows[:, 15] = list(map(title_norm.__eq__, heads))
+        same_length = (head_chars == len(title_norm)).nonzero()[0].tolist()
+        rows[[i for i in same_length if heads[i] == title_norm], 15] = 1.0
         rows[:, 16] = _title_overlap(heads, words, title_words)
     counts = Counter(texts)
     if len(counts) < n:  # some line comes again
@@ -808,10 +810,10 @@ def line_features(page: Page) -> np.ndarray:
         shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
     )
 
-    base = [shape[:, col[name]] for name in _CONTEXT_BASE]
+    base = shape[:, _CONTEXT_COLUMNS]
     if page.is_html:
-        base.append(link_density)
-    context = _context(np.stack(base, axis=1))
+        base = np.concatenate([base, link_density[:, None]], axis=1)
+    context = _context(base)
     return np.concatenate([shape, markup, position, context], axis=1, dtype=np.float32)
 
 

@@ -248,3 +248,22 @@ def test_scorer_rejects_features_of_another_version() -> None:
         assert "features" in str(exc)
     else:
         raise AssertionError("a feature matrix of the wrong width was scored")
+
+
+def test_shipped_models_have_the_sizes_training_declares() -> None:
+    """The model files in models/ were made with the settings ``boilerx.train`` ships (a
+    changed setting without a retrained file, or the reverse, fails here)."""
+    from boilerx.model import get_model
+    from boilerx.train import MODEL_PARAMS
+
+    for mode in ("html", "text"):
+        params = {**LineClassifier().get_params(), **MODEL_PARAMS[mode]}
+        scorer = get_model(mode)
+        for step, trees in ((scorer.step_one, params["max_iter"]),
+                            (scorer.step_two, max(params["max_iter"] // 2, 1))):  # fmt: skip
+            assert isinstance(step, TreeEnsemble) and len(step.roots) == trees
+            children = step.children.reshape(-1, 2)
+            leaves = children[:, 0] == np.arange(len(children))
+            roots = np.append(step.roots, len(children))  # a tree's nodes run root to next root
+            per_tree = np.add.reduceat(leaves, roots[:-1])
+            assert per_tree.max() <= params["max_leaf_nodes"] and step.depth <= params["max_depth"]
