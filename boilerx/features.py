@@ -196,6 +196,11 @@ def _floating_probes() -> tuple[tuple[str, ...], tuple[int, ...]]:
 # Every floating match begins with one of these: a fast substring search for them (telling
 # which marker each belongs to) finds the few lines worth a regex search.
 _FLOATING_PROBES, _FLOATING_GROUPS = _floating_probes()
+# For each set of group bits a line can have: the (marker, search) pairs to try on it.
+_FLOATING_SEARCHES = [
+    [(name, _FLOATING_RX[name].search) for g, name in enumerate(_FLOATING) if bits >> g & 1]
+    for bits in range(1 << len(_FLOATING))
+]
 _SEPARATORS = (" | ", " • ", " · ")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
@@ -489,9 +494,8 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
             tried += [i for i in maybe.nonzero()[0].tolist() if short[i][:1].isdecimal()]
     hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
     for i, groups in _probe_groups(short, _FLOATING_PROBES, _FLOATING_GROUPS):
-        for group, name in enumerate(_FLOATING):
-            if groups >> group & 1 and _FLOATING_RX[name].search(short[i]):
-                hits.append((i, name))
+        line = short[i]
+        hits += [(i, name) for name, search in _FLOATING_SEARCHES[groups] if search(line)]
     if hits:
         hit_lines, names = zip(*hits)
         rows[list(hit_lines), [first + _MARKER_COLUMN[g] for g in names]] = 1.0  # type: ignore[index]
