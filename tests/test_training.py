@@ -213,6 +213,29 @@ def test_compiled_scorer_walks_as_numpy_does() -> None:
 
 
 @pytest.mark.skipif(_trees is None, reason="compiled tree scorer not built (no C compiler)")
+def test_compiled_scorer_handles_single_leaf_trees() -> None:
+    # tree 0 is a lone leaf (at index 0 when packed), tree 1 splits on feature 1 at 0.5 with
+    # NaN sent right; leaves ignore every value, NaN and infinities included
+    trees = TreeEnsemble(
+        feature=np.array([0, 1, 0, 0]),
+        threshold=np.array([0.0, 0.5, 0.0, 0.0]),
+        missing_left=np.zeros(4, dtype=bool),
+        children=np.array([0, 0, 3, 2, 2, 2, 3, 3]),  # children[2 * node + went_left]
+        value=np.array([0.25, 0.0, 1.0, -1.0]),
+        roots=np.array([0, 1]),
+        baseline=0.5,
+        depth=3,
+    )
+    X = np.array(
+        [[0.0, 0.4], [0.0, 0.6], [np.nan, np.nan], [np.inf, -np.inf], [0.0, np.inf]],
+        dtype=np.float32,
+    )
+    expected = np.array([1.75, -0.25, -0.25, 1.75, -0.25])
+    assert np.array_equal(trees.raw_score(X), expected)
+    assert np.array_equal(trees._raw_score_numpy(X), expected)
+
+
+@pytest.mark.skipif(_trees is None, reason="compiled tree scorer not built (no C compiler)")
 def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
     import boilerx.classifier
 
