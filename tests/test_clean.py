@@ -179,32 +179,6 @@ def test_decide_drops_lone_markers_and_a_closing_story_list() -> None:
     assert list(keep) == [True, False, True, False, True, True]
 
 
-def test_decide_drops_a_lone_unconfident_line_far_from_the_body() -> None:
-    import numpy as np
-
-    from boilerx.core import decide
-    from boilerx.lines import Page
-
-    para = "The harbour reopened on Monday after six months of repairs to the old stone pier."
-    blurb = "Our newsletter brings the week's best stories to your inbox every Friday morning."
-    menu = [f"Section {name}" for name in "ABCDEFGH"]
-    texts = [para, para, para, *menu[:6], blurb, *menu[6:]]  # the blurb: 7 lines after the body
-    scores = np.array([0.9, 0.9, 0.9] + [0.05] * 6 + [0.5] + [0.05] * 2)
-    page = Page(texts=texts)
-    assert list(decide(page, scores, 0.35).nonzero()[0]) == [0, 1, 2]
-    # confident, it stays
-    assert list(decide(page, np.where(scores == 0.5, 0.7, scores), 0.35).nonzero()[0]) == [
-        0, 1, 2, 9,
-    ]  # fmt: skip
-    # five lines from the body is near enough
-    near = texts[:3] + menu[:4] + [blurb] + menu[4:]
-    near_scores = np.array([0.9, 0.9, 0.9] + [0.05] * 4 + [0.5] + [0.05] * 4)
-    assert list(decide(Page(texts=near), near_scores, 0.35).nonzero()[0]) == [0, 1, 2, 7]
-    # when no kept line is confident, the lone ones are all there is: nothing is dropped
-    weak = np.where(scores == 0.9, 0.55, scores)
-    assert list(decide(page, weak, 0.35).nonzero()[0]) == [0, 1, 2, 9]
-
-
 def test_decide_drops_reader_comments_under_an_article_but_not_forum_replies() -> None:
     import numpy as np
 
