@@ -138,28 +138,7 @@ def decide(
             if texts[i] == page.title:
                 keep[i] = False
     keep[_story_list_start(texts, scores, more_stories) :] = False
-    return _without_lone_lines(_without_comments(page, keep), scores)
-
-
-# The article is one stretch of text: a line kept on its own, with no other kept line within
-# LONE_GAP lines either side, is dropped unless it scores CONFIDENT_LONE (a sidebar blurb, a
-# teaser's excerpt), when some other kept line does. Chosen on site-disjoint scores and checked
-# on two halves of the sites apart: dragnet +0.001 / +0.002, trafilatura-dev snippets -0.001.
-LONE_GAP = 5
-CONFIDENT_LONE = 0.6
-
-
-def _without_lone_lines(keep: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """``keep`` less the lone, unconfident lines (see ``LONE_GAP``)."""
-    kept = keep.nonzero()[0]
-    if len(kept) < 2 or not (scores[kept] >= CONFIDENT_LONE).any():
-        return keep
-    gap_before = np.diff(kept, prepend=-LONE_GAP - 1)
-    gap_after = np.diff(kept, append=len(keep) + LONE_GAP)
-    lone = (gap_before > LONE_GAP) & (gap_after > LONE_GAP) & (scores[kept] < CONFIDENT_LONE)
-    keep = keep.copy()
-    keep[kept[lone]] = False
-    return keep
+    return _without_comments(page, keep)
 
 
 # Reader comments under an article are chrome; on a forum page, where the replies are the
