@@ -154,7 +154,7 @@ def throughput_table(throughput: dict[str, Any]) -> list[str]:
         kind, name = key.split(":", 1)
         ratio = v["pages_per_s"] / trf if trf and kind == "html" else None
         rounds = ", ".join(_fmt_speed(x) for x in v["rounds"])
-        label = {"html": "HTML", "text": "text"}.get(kind, kind)
+        label = INPUT_TITLES.get(kind, kind).removesuffix(" input")
         speed = _fmt_speed(v["pages_per_s"])
         rows.append([name, label, str(v["pages"]), speed, _fmt(ratio, 2), rounds])
     return [

@@ -297,7 +297,7 @@ _CONTEXT_BASE = [
     "date",
 ]
 _CONTEXT_BASE_HTML = ["link_density"]
-_CONTEXT_COLUMNS = [SHAPE_NAMES.index(name) for name in _CONTEXT_BASE]
+_CONTEXT_COLUMNS = [SHAPE_COLUMNS[name] for name in _CONTEXT_BASE]
 
 
 def _context_names(base: list[str]) -> list[str]:

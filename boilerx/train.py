@@ -524,11 +524,7 @@ SIZE_DESIGNS: dict[str, dict[str, Any]] = {
         "learning_rate": 0.15,
         "max_leaf_nodes": 48,
     },
-    "trees 80+40, lr 0.2, 64 leaves, depth 8 (shipped for text)": {
-        "max_iter": 80,
-        "learning_rate": 0.2,
-        "max_leaf_nodes": 64,
-    },
+    "trees 80+40, lr 0.2, 64 leaves, depth 8 (shipped for text)": MODEL_PARAMS["text"],
     "trees 60+30, lr 0.25, 64 leaves, depth 8": {
         "max_iter": 60,
         "learning_rate": 0.25,

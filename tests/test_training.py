@@ -287,6 +287,5 @@ def test_shipped_models_have_the_sizes_training_declares() -> None:
             assert isinstance(step, TreeEnsemble) and len(step.roots) == trees
             children = step.children.reshape(-1, 2)
             leaves = children[:, 0] == np.arange(len(children))
-            roots = np.append(step.roots, len(children))  # a tree's nodes run root to next root
-            per_tree = np.add.reduceat(leaves, roots[:-1])
+            per_tree = np.add.reduceat(leaves, step.roots)  # a tree runs root to next root
             assert per_tree.max() <= params["max_leaf_nodes"] and step.depth <= params["max_depth"]
