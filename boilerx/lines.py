@@ -349,6 +349,7 @@ class Page:
     link_chars: list[int] = field(default_factory=list)  # characters of text inside links
     n_links: list[int] = field(default_factory=list)
     bits: list[int] = field(default_factory=list)  # context bits of all ancestors
+    outer_bits: list[int] = field(default_factory=list)  # … of block-level ancestors only
     near_bits: list[int] = field(default_factory=list)  # context bits of the block and parent
     depths: list[int] = field(default_factory=list)
     containers: list[tuple[int, ...]] = field(default_factory=list)  # enclosing block ids
@@ -415,6 +416,7 @@ def html_lines(html: str) -> Page:
 
     texts, kinds, link_chars, n_links = page.texts, page.kinds, page.link_chars, page.n_links
     bits_out, near_out, depths = page.bits, page.near_bits, page.depths
+    outer_out = page.outer_bits
     containers_out, sigs = page.containers, page.signatures
 
     pieces: list[str] = []
@@ -430,12 +432,13 @@ def html_lines(html: str) -> Page:
             return
         text = " ".join("".join(pieces).split())
         if text and line_ctx is not None:
-            bits, near, _, depth, conts, sig, kind, _ = line_ctx
+            bits, near, _, depth, conts, sig, kind, _, outer = line_ctx
             texts.append(text)
             kinds.append(kind)
             link_chars.append(min(piece_link, len(text)))
             n_links.append(piece_nlinks_now)
             bits_out.append(bits)
+            outer_out.append(outer)
             near_out.append(near)
             depths.append(depth)
             containers_out.append(conts)
@@ -444,9 +447,10 @@ def html_lines(html: str) -> Page:
         piece_link = 0
         line_ctx = None
 
-    # ctx: (bits, near_bits, block_bits, depth, containers, signature, kind, in_link);
-    # near_bits = bits of the enclosing block and of the block around it.
-    base_ctx: tuple = (0, 0, 0, 0, (), "", 0, False)
+    # ctx: (bits, near_bits, block_bits, depth, containers, signature, kind, in_link,
+    # outer_bits); near_bits = bits of the enclosing block and of the block around it,
+    # outer_bits = bits of the block-level ancestors (a code block's "comment" token is not one).
+    base_ctx: tuple = (0, 0, 0, 0, (), "", 0, False, 0)
     end_of_block = None  # stack marker: the block above it is finished
     stack: list = [(root, base_ctx)]
     while stack:
@@ -486,7 +490,7 @@ def html_lines(html: str) -> Page:
                 own |= _ROLE_BITS.get(role, 0)
             if attrs.get("itemprop") == "articleBody":
                 own |= _BIT["content"]
-        bits, near, block_bits, depth, conts, sig, kind, in_link = ctx
+        bits, near, block_bits, depth, conts, sig, kind, in_link, outer = ctx
         if tag == "a":
             in_link = True
             piece_nlinks += 1
@@ -506,6 +510,7 @@ def html_lines(html: str) -> Page:
                 sig[sig.rfind(">", 0, sig.rfind(">")) + 1 :] + ">" + tag + "." + first_cls,
                 _KIND_OF_TAG.get(tag, kind),
                 in_link,
+                outer | own,
             )
             stack.append(end_of_block)
         else:
@@ -518,6 +523,7 @@ def html_lines(html: str) -> Page:
                 sig,
                 kind,
                 in_link,
+                outer,
             )
         child = node.last_child
         while child is not None:

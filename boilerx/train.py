@@ -205,10 +205,19 @@ class Sample:
     groups: tuple[np.ndarray, np.ndarray]
     title: str | None = None
     bits: list[int] = field(default_factory=list)  # HTML: the lines' context bits
+    outer_bits: list[int] = field(default_factory=list)  # HTML: … of block-level ancestors
+    signatures: list[str] = field(default_factory=list)  # HTML: the lines' block signatures
 
     def output(self, scores: np.ndarray, threshold: float) -> str:
         """What :func:`boilerx.clean` would return for this rendering, given its scores."""
-        page = Page(texts=self.texts, title=self.title, bits=self.bits, is_html=bool(self.bits))
+        page = Page(
+            texts=self.texts,
+            title=self.title,
+            bits=self.bits,
+            outer_bits=self.outer_bits,
+            signatures=self.signatures,
+            is_html=bool(self.bits),
+        )
         keep = decide(page, scores, threshold, self.X)
         return "\n".join(t for t, k in zip(self.texts, keep) if k)
 
@@ -237,6 +246,8 @@ def build_samples(record: Record, mode: str, headlines: list[str]) -> list[Sampl
                     line_groups(pg),
                     pg.title,
                     pg.bits if pg.is_html else [],
+                    pg.outer_bits if pg.is_html else [],
+                    pg.signatures if pg.is_html else [],
                 )
             )
     return samples
@@ -353,6 +364,8 @@ def _with_lines(
         src = min(max(i, 0), n - 1)
         new.kinds.append(page.kinds[src])
         new.bits.append(page.bits[src])
+        if page.outer_bits:
+            new.outer_bits.append(page.outer_bits[src])
         new.near_bits.append(page.near_bits[src])
         new.depths.append(page.depths[src])
         if text is None:  # the page's own line

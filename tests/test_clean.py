@@ -200,3 +200,33 @@ def test_decide_drops_reader_comments_under_an_article_but_not_forum_replies() -
     # scraped text has no markup: nothing to go by, nothing dropped
     texts = [para * 2] * 4 + [reply] * 3
     assert decide(Page(texts=texts, is_html=False), np.full(7, 0.9), 0.5).all()
+
+
+def test_decide_tells_a_short_article_with_a_long_thread_from_a_forum() -> None:
+    import numpy as np
+
+    from boilerx.core import decide
+    from boilerx.lines import BITS, Page
+
+    comment = 1 << BITS.index("comment")
+    para = "The harbour reopened on Monday after six months of repairs to the old stone pier. "
+    reply = "I walked there yesterday and the new railings look much better than the old ones. "
+    # one confident paragraph of article, then a thread five times as long
+    texts = [para * 3] + [reply * 3] * 5
+    bits = [0] + [comment] * 5
+    scores = np.array([0.9] + [0.6] * 5)
+
+    def page(signatures: list[str]) -> Page:
+        return Page(texts=texts, bits=bits, outer_bits=bits, signatures=signatures)
+
+    # the comments are built unlike the article: an article with reader comments
+    unlike = ["div.entry>p."] + ["dl.comments>dd.comment"] * 5
+    assert list(decide(page(unlike), scores, 0.5)) == [True] + [False] * 5
+    # the replies are built like the opening post: a forum thread, all kept
+    alike = ["article.message>div.body"] * 6
+    assert decide(page(alike), scores, 0.5).all()
+    # an opening paragraph that is not confidently body decides nothing
+    assert decide(page(unlike), np.full(6, 0.6), 0.5).all()
+    # comment words on an inline element only (a code block's "comment" token) are no thread
+    only_inline = Page(texts=texts, bits=bits, outer_bits=[0] * 6, signatures=unlike)
+    assert decide(only_inline, scores, 0.5).all()

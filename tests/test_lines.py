@@ -100,6 +100,17 @@ def test_features_mark_markers_and_prose() -> None:
     assert np.isfinite(X).all()
 
 
+def test_comment_words_inside_a_line_are_not_its_block_context() -> None:
+    page = html_lines(
+        "<body><pre><span class='token comment'># set up</span> git init</pre>"
+        "<div class='comments'><p>Nice post</p></div></body>"
+    )
+    code, remark = (_bits(b) for b in page.outer_bits)
+    assert "comment" in _bits(page.bits[0])  # the features still see the token's word
+    assert "comment" not in code
+    assert "comment" in remark
+
+
 def test_features_see_a_comment_section() -> None:
     page = text_lines(
         "The council voted on Tuesday to expand the ferry service to three new routes.\n"
