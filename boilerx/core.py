@@ -113,10 +113,11 @@ def decide(
     """Stage 5: which lines are body: those scoring ``threshold`` or more, on a page where at
     least one line reaches ``max(threshold, PAGE_GATE)``, less the headline, bare datelines,
     lines that are only a marker ("Recommended", "Advertisement"), reader comments under an
-    article and a closing list of other stories (``threshold=0`` keeps every line). The rest
-    of the page context is already in the scores (the classifier's second step). ``features``:
-    the page's :func:`~boilerx.features.line_features`, when they are at hand (else the
-    text-shape columns are computed here)."""
+    article, a closing list of other stories and second copies of a line (``threshold=0``
+    keeps every line). The rest of the page context is already in the scores (the
+    classifier's second step). ``features``: the page's
+    :func:`~boilerx.features.line_features`, when they are at hand (else the text-shape
+    columns are computed here)."""
     if threshold <= 0:
         return np.ones(len(scores), dtype=bool)
     if len(scores) == 0 or scores.max() < max(threshold, PAGE_GATE):
@@ -138,7 +139,7 @@ def decide(
             if texts[i] == page.title:
                 keep[i] = False
     keep[_story_list_start(texts, scores, more_stories) :] = False
-    return _without_comments(page, keep, scores)
+    return _without_repeats(page, _without_comments(page, keep, scores))
 
 
 # Reader comments under an article are chrome; on a forum page, where the replies are the
@@ -182,6 +183,29 @@ def _without_comments(page: Page, keep: np.ndarray, scores: np.ndarray) -> np.nd
     alike = sum(len(page.texts[i]) for i in thread if page.signatures[i] in article_signatures)
     if alike < BUILT_ALIKE * lengths[thread].sum():
         return keep & ~in_comments
+    return keep
+
+
+# An article says each paragraph once. A kept line repeating an earlier kept line word for
+# word is a second copy (a hidden mobile version, a print summary, a caption shown twice) when
+# it is built differently (another block signature) or stands far from the first; a repeat
+# close by in the same markup (a refrain, a repeated list item) stays. Chosen on site-disjoint
+# scores: wcxb-dev articles +0.003 (HTML) / +0.002 (text), forum pages +0.009, the rest level.
+REPEAT_CHARS = 40
+REPEAT_GAP = 20  # lines
+
+
+def _without_repeats(page: Page, keep: np.ndarray) -> np.ndarray:
+    """``keep`` less second copies of kept lines (see ``REPEAT_CHARS``)."""
+    signatures = page.signatures if len(page.signatures) == len(keep) else None
+    first: dict[str, int] = {}
+    for i in keep.nonzero()[0].tolist():
+        text = page.texts[i]
+        if len(text) < REPEAT_CHARS:
+            continue
+        j = first.setdefault(text, i)
+        if j != i and (i - j > REPEAT_GAP or (signatures and signatures[i] != signatures[j])):
+            keep[i] = False
     return keep
 
 

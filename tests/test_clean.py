@@ -230,3 +230,29 @@ def test_decide_tells_a_short_article_with_a_long_thread_from_a_forum() -> None:
     # comment words on an inline element only (a code block's "comment" token) are no thread
     only_inline = Page(texts=texts, bits=bits, outer_bits=[0] * 6, signatures=unlike)
     assert decide(only_inline, scores, 0.5).all()
+
+
+def test_decide_drops_second_copies_of_a_line_but_not_nearby_repeats() -> None:
+    import numpy as np
+
+    from boilerx.core import decide
+    from boilerx.lines import Page
+
+    para = "The harbour reopened on Monday after six months of repairs to the old stone pier."
+    other = "Crews will start work on the north quay in March, officials said on Friday."
+    filler = [
+        f"Paragraph {i} of the story goes on about the harbour and its boats." for i in range(30)
+    ]
+    # the article, then the same two paragraphs again far below (a hidden mobile copy)
+    texts = [para, other, *filler, para, other]
+    keep = decide(Page(texts=texts, is_html=False), np.full(len(texts), 0.9), 0.5)
+    assert keep[:32].all() and not keep[32:].any()
+    # close by but built differently (another block signature): a second copy too
+    texts = [para, other, para]
+    page = Page(texts=texts, signatures=["div.story>p."] * 2 + ["div.mobile>p."])
+    assert list(decide(page, np.full(3, 0.9), 0.5)) == [True, True, False]
+    # close by in the same markup (a refrain), or short (a repeated list item): kept
+    page = Page(texts=texts, signatures=["div.story>p."] * 3)
+    assert decide(page, np.full(3, 0.9), 0.5).all()
+    texts = ["Yes", "No", "Yes"] + filler + ["Yes"]
+    assert decide(Page(texts=texts, is_html=False), np.full(len(texts), 0.9), 0.5).all()
