@@ -188,23 +188,33 @@ def _without_comments(page: Page, keep: np.ndarray, scores: np.ndarray) -> np.nd
 
 # An article says each paragraph once. A kept line repeating an earlier kept line word for
 # word is a second copy (a hidden mobile version, a print summary, a caption shown twice) when
-# it is built differently (another block signature) or stands far from the first; a repeat
-# close by in the same markup (a refrain, a repeated list item) stays. Chosen on site-disjoint
-# scores: wcxb-dev articles +0.003 (HTML) / +0.002 (text), forum pages +0.009, the rest level.
+# it is built differently (another block signature) or stands far from the copy before it; a
+# repeat close by in the same markup (a refrain, a repeated list item) stays. Chosen on
+# site-disjoint scores, checked on two halves of the sites apart: wcxb-dev articles +0.004
+# (HTML; +0.006 / +0.001 on the halves) and +0.002 (text), forum pages +0.009, the rest level.
 REPEAT_CHARS = 40
 REPEAT_GAP = 20  # lines
 
 
 def _without_repeats(page: Page, keep: np.ndarray) -> np.ndarray:
-    """``keep`` less second copies of kept lines (see ``REPEAT_CHARS``)."""
+    """``keep`` less second copies of kept lines (see ``REPEAT_CHARS``). Of a linked copy (a
+    table of contents, a teaser) and one that is not, the linked one goes."""
     signatures = page.signatures if len(page.signatures) == len(keep) else None
-    first: dict[str, int] = {}
+    link_chars = page.link_chars if len(page.link_chars) == len(keep) else None
+    last: dict[str, int] = {}  # text -> the line of its latest kept copy
     for i in keep.nonzero()[0].tolist():
         text = page.texts[i]
         if len(text) < REPEAT_CHARS:
             continue
-        j = first.setdefault(text, i)
-        if j != i and (i - j > REPEAT_GAP or (signatures and signatures[i] != signatures[j])):
+        j = last.setdefault(text, i)
+        if j == i:
+            continue
+        if i - j <= REPEAT_GAP and (not signatures or signatures[i] == signatures[j]):
+            last[text] = i  # a repeat close by in the same markup: the next is measured from it
+        elif link_chars and 2 * link_chars[j] >= len(text) > 2 * link_chars[i]:
+            keep[j] = False  # the earlier copy is a link to this one
+            last[text] = i
+        else:
             keep[i] = False
     return keep
 

@@ -207,6 +207,7 @@ class Sample:
     bits: list[int] = field(default_factory=list)  # HTML: the lines' context bits
     outer_bits: list[int] = field(default_factory=list)  # HTML: … of block-level ancestors
     signatures: list[str] = field(default_factory=list)  # HTML: the lines' block signatures
+    link_chars: list[int] = field(default_factory=list)  # HTML: characters inside links
 
     def output(self, scores: np.ndarray, threshold: float) -> str:
         """What :func:`boilerx.clean` would return for this rendering, given its scores."""
@@ -216,6 +217,7 @@ class Sample:
             bits=self.bits,
             outer_bits=self.outer_bits,
             signatures=self.signatures,
+            link_chars=self.link_chars,
             is_html=bool(self.bits),
         )
         keep = decide(page, scores, threshold, self.X)
@@ -248,6 +250,7 @@ def build_samples(record: Record, mode: str, headlines: list[str]) -> list[Sampl
                     pg.bits if pg.is_html else [],
                     pg.outer_bits if pg.is_html else [],
                     pg.signatures if pg.is_html else [],
+                    pg.link_chars if pg.is_html else [],
                 )
             )
     return samples

@@ -256,3 +256,12 @@ def test_decide_drops_second_copies_of_a_line_but_not_nearby_repeats() -> None:
     assert decide(page, np.full(3, 0.9), 0.5).all()
     texts = ["Yes", "No", "Yes"] + filler + ["Yes"]
     assert decide(Page(texts=texts, is_html=False), np.full(len(texts), 0.9), 0.5).all()
+    # a table of contents links to the heading it repeats: the link goes, the heading stays
+    heading = "How the old stone pier was rebuilt in six months"
+    texts = [heading, para, other, heading, para + " More."]
+    page = Page(
+        texts=texts,
+        signatures=["ol.toc>li.", "div.story>p.", "div.story>p.", "div.story>h2.", "div.story>p."],
+        link_chars=[len(heading), 0, 0, 0, 0],
+    )
+    assert list(decide(page, np.full(5, 0.9), 0.5)) == [False, True, True, True, True]
