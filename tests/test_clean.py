@@ -228,8 +228,10 @@ def test_decide_tells_a_short_article_with_a_long_thread_from_a_forum() -> None:
     # an opening paragraph that is not confidently body decides nothing
     assert decide(page(unlike), np.full(6, 0.6), 0.5).all()
     # comment words on an inline element only (a code block's "comment" token) are no thread
+    # (the replies confident here, so that no other rule has a say)
     only_inline = Page(texts=texts, bits=bits, outer_bits=[0] * 6, signatures=unlike)
-    assert decide(only_inline, scores, 0.5).all()
+    assert decide(only_inline, np.full(6, 0.9), 0.5).all()
+    assert not decide(page(unlike), np.full(6, 0.9), 0.5)[1:].any()
 
 
 def test_decide_drops_second_copies_of_a_line_but_not_nearby_repeats() -> None:
@@ -265,3 +267,27 @@ def test_decide_drops_second_copies_of_a_line_but_not_nearby_repeats() -> None:
         link_chars=[len(heading), 0, 0, 0, 0],
     )
     assert list(decide(page, np.full(5, 0.9), 0.5)) == [False, True, True, True, True]
+
+
+def test_decide_drops_cards_after_the_article_but_not_its_own_paragraphs() -> None:
+    import numpy as np
+
+    from boilerx.core import decide
+    from boilerx.lines import Page
+
+    para = "The harbour reopened on Monday after six months of repairs to the old stone pier."
+    teaser = "Storm damage closes the coastal road for a week, the county council said today."
+    # three confident paragraphs, a fourth less sure one, then three teaser cards
+    texts = [para + f" Part {i}." for i in range(4)] + [teaser + f" ({i})" for i in range(3)]
+    signatures = ["div.story>p."] * 4 + ["li.card>div.summary"] * 3
+    scores = np.array([0.9, 0.9, 0.9, 0.6, 0.6, 0.6, 0.6])
+    page = Page(texts=texts, signatures=signatures)
+    assert list(decide(page, scores, 0.5)) == [True] * 4 + [False] * 3
+    # built like the article (the same signature), the lines after it stay
+    page = Page(texts=texts, signatures=["div.story>p."] * 7)
+    assert decide(page, scores, 0.5).all()
+    # a structure seen only twice is no repeated card
+    page = Page(texts=texts[:6], signatures=signatures[:6])
+    assert decide(page, scores[:6], 0.5).all()
+    # scraped text has no markup to go by
+    assert decide(Page(texts=texts, is_html=False), scores, 0.5).all()
