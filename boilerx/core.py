@@ -63,6 +63,9 @@ def score_lines(page: Page, model: Any) -> tuple[np.ndarray, np.ndarray]:
 # A page whose best line scores below this has no article (a page of links, a menu): keeping
 # its best-of-a-bad-lot lines would be noise. Measured site-disjoint, it costs no dataset F1.
 PAGE_GATE = 0.5
+# A line scoring this much is body beyond doubt: no list of other stories runs over it, and
+# the comment, repeat and card rules of ``decide`` take it as the article.
+CONFIDENT = 0.75
 
 
 _DATE_WORDS = re.compile(  # matched against lower-cased text (faster than ignoring case)
@@ -248,10 +251,6 @@ def _without_cards(page: Page, keep: np.ndarray, scores: np.ndarray) -> np.ndarr
         if signatures[i] not in article and repeats[signatures[i]] >= CARD_REPEATS:
             keep[i] = False
     return keep
-
-
-# A line scoring this much is body beyond doubt: no list of other stories runs over it.
-CONFIDENT = 0.75
 
 
 def _story_list_start(texts: list[str], scores: np.ndarray, more_stories: np.ndarray) -> int:

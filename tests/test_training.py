@@ -289,3 +289,37 @@ def test_shipped_models_have_the_sizes_training_declares() -> None:
             leaves = children[:, 0] == np.arange(len(children))
             per_tree = np.add.reduceat(leaves, step.roots)  # a tree runs root to next root
             assert per_tree.max() <= params["max_leaf_nodes"] and step.depth <= params["max_depth"]
+
+
+def test_threshold_is_tuned_on_article_pages() -> None:
+    from dataclasses import replace
+
+    from boilerx.train import Sample, tune_threshold
+
+    short = "The mayor opened the new bridge over the river on a cold Monday morning."
+    long_body = " ".join(
+        f"Engineers spent {n} months on the steel arches and the deck above the water."
+        for n in range(8)
+    )
+    promo = " ".join(
+        f"Shop our autumn range of {n} coats, boots and scarves today." for n in range(8)
+    )
+
+    def sample(dataset: str, kind: str, texts: list[str], body: str, scores: list[float]) -> tuple:
+        record = replace(_record(body), dataset=dataset, type=kind)
+        n = len(texts)
+        groups = (np.arange(n), np.arange(n))
+        return Sample(record, "html", texts, None, np.zeros(n), np.ones(n), groups), np.array(
+            scores
+        )  # type: ignore[arg-type]
+
+    # an article whose short first paragraph scores low: a low threshold keeps it
+    article = sample("news", "article", [short, long_body], f"{short}\n{long_body}", [0.3, 0.9])
+    # a shop page whose long promotion scores 0.42: only a high threshold leaves it out
+    shop = sample("shop", "product", [promo, long_body], long_body, [0.42, 0.9])
+    samples, scores = zip(article, shop)
+    assert tune_threshold(list(samples), list(scores)) <= 0.3
+    # were the shop page an article, it would pull the threshold above its promotion
+    as_article = sample("shop", "article", [promo, long_body], long_body, [0.42, 0.9])
+    samples, scores = zip(article, as_article)
+    assert tune_threshold(list(samples), list(scores)) > 0.42
