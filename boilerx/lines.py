@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 try:
     from boilerx import _shape as _compiled_shape  # optional compiled text splitting
@@ -404,6 +404,53 @@ def _title_of(tree: LexborHTMLParser) -> str | None:
     return None
 
 
+# React's streamed server rendering sends a page's late parts at the end of the body, in
+# hidden <div id="S:N"> elements, with a script that moves each into the place held by
+# <template id="B:N"> (a Suspense boundary, whose fallback - "Loading..." - it removes) or
+# <template id="P:N">. Without a browser to run the script, the article would stay hidden.
+_STREAMED_MARKS = ('id="S:', "id='S:", "id=S:")
+_BOUNDARY_OPEN = frozenset(["$", "$?", "$!"])
+_BOUNDARY_CLOSE = "/$"
+
+
+def _streamed_parts(tree: LexborHTMLParser, html: str) -> tuple[dict[str, LexborNode], set[int]]:
+    """The hidden streamed parts of the page by the id of the template they replace ("B:3" →
+    <div hidden id="S:3">), and the nodes of the fallbacks they remove (by ``mem_id``). The
+    tree is not changed; each node is looked at once."""
+    parts: dict[str, LexborNode] = {}
+    fallback: set[int] = set()
+    if all(mark not in html for mark in _STREAMED_MARKS):
+        return parts, fallback
+    hidden = {}
+    for node in tree.css("div[hidden]"):
+        node_id = node.attributes.get("id") or ""
+        if node_id.startswith("S:"):
+            hidden[node_id[2:]] = node
+    for template in tree.css("template"):
+        template_id = template.attributes.get("id") or ""
+        if template_id[:2] not in ("B:", "P:") or template_id in parts:
+            continue
+        part = hidden.get(template_id[2:])
+        if part is None or template.mem_id in fallback:
+            continue
+        parts[template_id] = part
+        if template_id[0] == "B":  # the fallback runs from the template to the boundary's end
+            depth = 0
+            sibling = template.next
+            while sibling is not None and sibling.mem_id not in fallback:
+                fallback.add(sibling.mem_id)
+                if sibling.tag == "-comment":
+                    mark = (sibling.comment_content or "").strip()
+                    if mark == _BOUNDARY_CLOSE:
+                        if depth == 0:
+                            break
+                        depth -= 1
+                    elif mark in _BOUNDARY_OPEN:
+                        depth += 1
+                sibling = sibling.next
+    return parts, fallback
+
+
 def html_lines(html: str) -> Page:
     """Cut an HTML page into block-level lines with their markup context."""
     if html.count("<") > 20000:
@@ -413,6 +460,7 @@ def html_lines(html: str) -> Page:
     root = tree.body or tree.root
     if root is None:
         return page
+    streamed, fallback = _streamed_parts(tree, html)
 
     texts, kinds, link_chars, n_links = page.texts, page.kinds, page.link_chars, page.n_links
     bits_out, near_out, depths = page.bits, page.near_bits, page.depths
@@ -459,6 +507,8 @@ def html_lines(html: str) -> Page:
             flush()
             continue
         node, ctx = item
+        if fallback and node.mem_id in fallback:
+            continue
         tag = node.tag
         if tag == "-text":
             value = node.text_content
@@ -472,6 +522,15 @@ def html_lines(html: str) -> Page:
                     piece_link += len(value.strip())
             continue
         if tag is None or tag[0] == "-" or tag in _SKIP:
+            if tag == "template" and streamed:  # a streamed part goes here (each once)
+                part = streamed.pop(node.attributes.get("id") or "", None)
+                if part is not None:
+                    flush()
+                    stack.append(end_of_block)
+                    child = part.last_child
+                    while child is not None:
+                        stack.append((child, ctx))
+                        child = child.prev
             continue
         attrs = node.attributes
         own = _TAG_BITS.get(tag, 0)

@@ -49,6 +49,28 @@ def test_blocks_make_lines_and_inline_stays_inside() -> None:
     ]
 
 
+def test_streamed_parts_take_the_place_of_their_template() -> None:
+    # React streams late parts of the page at the end of the body, hidden, with a script that
+    # moves each into its template's place and removes the fallback ("Loading ...")
+    page = html_lines(
+        "<body><h1>Title</h1><main><!--$?--><template id='B:0'></template>"
+        "<div class='skeleton'>Loading the story</div><!--/$--></main>"
+        "<footer><p>Footer</p></footer>"
+        "<div hidden id='S:0'><p>First paragraph.</p><!--$?--><template id='B:1'></template>"
+        "<p>Wait</p><!--/$--><p>Last paragraph.</p></div>"
+        "<div hidden id='S:1'><p>Middle paragraph.</p><template id='B:1'></template></div>"
+        "<div hidden id='S:9'><p>Never placed</p></div>"
+        "<script>$RC('B:0','S:0')</script></body>"
+    )
+    assert page.texts == [
+        "Title",
+        "First paragraph.",
+        "Middle paragraph.",
+        "Last paragraph.",
+        "Footer",
+    ]
+
+
 def test_context_bits_from_landmarks_and_class_words() -> None:
     page = html_lines(
         "<body><nav class='main-menu'><a href='/'>Home</a></nav>"
