@@ -30,7 +30,8 @@ def split_page(text: str, mode: Mode = "auto") -> Page:
     """Stages 1–2: decide HTML or text and cut the page into lines."""
     if mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, not {mode!r}")
-    text = text.replace("\x00", "")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
     if is_html:
         return html_lines(text)
@@ -138,13 +139,22 @@ def decide(
         text = texts[i]
         if (with_digit[i] or not text.isascii()) and is_metadata(text, None):
             keep[i] = False
-    if page.title and page.title in texts:
-        for i in keep.nonzero()[0].tolist():
-            if texts[i] == page.title:
-                keep[i] = False
+    if page.title:
+        _drop_copies(keep, texts, page.title)
     keep[_story_list_start(texts, scores, more_stories) :] = False
     keep = _without_repeats(page, _without_comments(page, keep, scores))
     return _without_cards(page, keep, scores)
+
+
+def _drop_copies(keep: np.ndarray, texts: list[str], text: str) -> None:
+    """Set ``keep`` to False on every line that is ``text``."""
+    try:
+        i = texts.index(text)
+        while True:
+            keep[i] = False
+            i = texts.index(text, i + 1)
+    except ValueError:
+        return
 
 
 # Reader comments under an article are chrome; on a forum page, where the replies are the
