@@ -408,19 +408,16 @@ def _title_of(tree: LexborHTMLParser) -> str | None:
 # hidden <div id="S:N"> elements, with a script that moves each into the place held by
 # <template id="B:N"> (a Suspense boundary, whose fallback - "Loading..." - it removes) or
 # <template id="P:N">. Without a browser to run the script, the article would stay hidden.
-_STREAMED_MARKS = ('id="S:', "id='S:", "id=S:")
 _BOUNDARY_OPEN = frozenset(["$", "$?", "$!"])
 _BOUNDARY_CLOSE = "/$"
 
 
-def _streamed_parts(tree: LexborHTMLParser, html: str) -> tuple[dict[str, LexborNode], set[int]]:
+def _streamed_parts(tree: LexborHTMLParser) -> tuple[dict[str, LexborNode], set[int]]:
     """The hidden streamed parts of the page by the id of the template they replace ("B:3" →
     <div hidden id="S:3">), and the nodes of the fallbacks they remove (by ``mem_id``). The
     tree is not changed; each node is looked at once."""
     parts: dict[str, LexborNode] = {}
     fallback: set[int] = set()
-    if all(mark not in html for mark in _STREAMED_MARKS):
-        return parts, fallback
     hidden = {}
     for node in tree.css("div[hidden]"):
         node_id = node.attributes.get("id") or ""
@@ -456,12 +453,65 @@ def html_lines(html: str) -> Page:
     if html.count("<") > 20000:
         html = _flatten_deep(html)
     tree = LexborHTMLParser(html)
-    page = Page(title=_title_of(tree))
+    title = _title_of(tree)
     root = tree.body or tree.root
     if root is None:
-        return page
-    streamed, fallback = _streamed_parts(tree, html)
+        return Page(title=title)
+    found = _Skipped()
+    page = _walk(root, _SKIP, found=found)
+    if found.streaming:  # the walk met a template of React's streaming: walk it as shown
+        streamed, fallback = _streamed_parts(tree)
+        if streamed:
+            page = _walk(root, _SKIP, streamed, fallback)
+    else:
+        streamed, fallback = {}, set()
+    if found.noscripts and _is_app_shell(found.noscripts, page):
+        page = _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
+    page.title = title
+    return page
 
+
+@dataclass
+class _Skipped:
+    """What a walk passed over that may change how the page is read."""
+
+    noscripts: list[LexborNode] = field(default_factory=list)
+    streaming: bool = False  # a <template id="B:N"> or "P:N"
+
+
+# A page built by scripts (a forum app, a single-page site) may carry the whole page for
+# browsers without JavaScript in <noscript>. When that holds more text than everything else,
+# it is the page, and its lines are read; elsewhere <noscript> is left out (an "enable
+# JavaScript" note, a tracking pixel).
+_SKIP_IN_APP_SHELL = _SKIP - {"noscript"}
+
+
+def _is_app_shell(noscripts: list[LexborNode], page: Page) -> bool:
+    """Whether the lines in the ``noscripts`` hold more text than the ``page``'s lines."""
+    shown = sum(map(len, page.texts))
+    if sum(len(node.html or "") for node in noscripts) <= shown:  # their markup is shorter
+        return False
+    hidden = 0
+    for node in noscripts:
+        hidden += sum(map(len, _walk(node, _SKIP_IN_APP_SHELL).texts))
+        if hidden > shown:
+            return True
+    return False
+
+
+def _walk(
+    root: LexborNode,
+    skip: frozenset[str],
+    streamed: dict[str, LexborNode] | None = None,
+    fallback: set[int] | None = None,
+    found: _Skipped | None = None,
+) -> Page:
+    """Lines of the tree under ``root``: one iterative walk, cut at block elements. Tags in
+    ``skip`` are not entered, nor the ``fallback`` nodes; a template of ``streamed`` is
+    replaced by its part (once); ``found`` notes the skipped <noscript> and streaming
+    templates."""
+    page = Page()
+    streamed = dict(streamed or {})
     texts, kinds, link_chars, n_links = page.texts, page.kinds, page.link_chars, page.n_links
     bits_out, near_out, depths = page.bits, page.near_bits, page.depths
     outer_out = page.outer_bits
@@ -521,16 +571,21 @@ def html_lines(html: str) -> Page:
                 if ctx[7]:
                     piece_link += len(value.strip())
             continue
-        if tag is None or tag[0] == "-" or tag in _SKIP:
-            if tag == "template" and streamed:  # a streamed part goes here (each once)
-                part = streamed.pop(node.attributes.get("id") or "", None)
-                if part is not None:
+        if tag is None or tag[0] == "-" or tag in skip:
+            if tag == "template":
+                template_id = node.attributes.get("id") or ""
+                part = streamed.pop(template_id, None)
+                if part is not None:  # a streamed part goes here (each once)
                     flush()
                     stack.append(end_of_block)
                     child = part.last_child
                     while child is not None:
                         stack.append((child, ctx))
                         child = child.prev
+                elif found is not None and template_id[:2] in ("B:", "P:"):
+                    found.streaming = True
+            elif tag == "noscript" and found is not None:
+                found.noscripts.append(node)
             continue
         attrs = node.attributes
         own = _TAG_BITS.get(tag, 0)

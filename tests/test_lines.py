@@ -71,6 +71,23 @@ def test_streamed_parts_take_the_place_of_their_template() -> None:
     ]
 
 
+def test_noscript_is_read_when_it_holds_the_page() -> None:
+    # a forum app ships its whole thread for browsers without JavaScript in <noscript>
+    post = "The opening post of the thread, long enough to be the page."
+    app = html_lines(
+        "<body><div id='splash'>Loading</div><noscript><style>p{}</style><h1>Thread</h1>"
+        f"<div class='post'><p>{post}</p></div></noscript></body>"
+    )
+    assert app.texts == ["Loading", "Thread", post]
+    # elsewhere it is left out: a note to turn JavaScript on, a tracking pixel, a style
+    page = html_lines(
+        f"<body><p>{post}</p><noscript><p>Please enable JavaScript.</p>"
+        "<img src='/pixel.gif'><style>.menu{display:none}.nav{color:red}</style></noscript>"
+        "</body>"
+    )
+    assert page.texts == [post]
+
+
 def test_context_bits_from_landmarks_and_class_words() -> None:
     page = html_lines(
         "<body><nav class='main-menu'><a href='/'>Home</a></nav>"
