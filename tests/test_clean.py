@@ -291,3 +291,9 @@ def test_decide_drops_cards_after_the_article_but_not_its_own_paragraphs() -> No
     assert decide(page, scores[:6], 0.5).all()
     # scraped text has no markup to go by
     assert decide(Page(texts=texts, is_html=False), scores, 0.5).all()
+    # when the "cards" would be most of what is kept, the confident lines did not reach the
+    # article's end: one confident line, then the article's paragraphs in other markup
+    texts = [para] + [teaser + f" ({i})" for i in range(4)]
+    signatures = ["div.lead>p."] + ["div.body>p."] * 4
+    scores = np.array([0.9, 0.6, 0.6, 0.6, 0.6])
+    assert decide(Page(texts=texts, signatures=signatures), scores, 0.5).all()
