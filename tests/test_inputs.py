@@ -56,6 +56,23 @@ def test_page_nested_50000_deep() -> None:
     assert any(BODY[0][:40] in line.text for line in doc.lines)  # the text was not lost
 
 
+def test_streamed_parts_that_loop_or_never_close() -> None:
+    # a streamed part holding its own template is placed once, not forever
+    looped = (
+        "<body><template id='B:1'></template>"
+        f"<div hidden id='S:1'><p>{BODY[0]}</p><template id='B:1'></template></div></body>"
+    )
+    doc = boilerx.extract(looped)
+    assert sum(BODY[0][:40] in line.text for line in doc.lines) == 1
+    # 20,000 boundaries that never close: the first fallback runs to the end, once
+    waits = "".join(
+        f"<!--$?--><template id='B:{i}'></template><p>wait {i}</p>" for i in range(20_000)
+    )
+    parts = "".join(f"<div hidden id='S:{i}'><p>part {i}</p></div>" for i in range(20_000))
+    doc = boilerx.extract(f"<body><div>{waits}</div>{parts}</body>")
+    assert [line.text for line in doc.lines] == ["part 0"]
+
+
 def test_page_of_5000_links() -> None:
     links = "".join(f'<a href="/p/{i}">Link {i}</a> ' for i in range(5000))
     doc = boilerx.extract(f"<html><body><div>{links}</div></body></html>")
