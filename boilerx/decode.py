@@ -29,7 +29,9 @@ _ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>]{0,300})?/?>")
 
 def decode(data: bytes) -> str:
     """Decode page bytes: BOM first, then the charset the page declares, then UTF-8, then a
-    single-byte fallback (Windows-1252 with undecodable bytes replaced), which never raises."""
+    single-byte fallback (Windows-1252 with undecodable bytes replaced), which never raises.
+    A few broken bytes do not change the charset: a page declared (or found to be) UTF-8
+    gets replacement characters for them, as a browser shows it."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
@@ -54,11 +56,27 @@ def decode(data: bytes) -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:
-                pass  # the declaration lies: fall through to UTF-8
+                pass
+            try:  # the declaration lies, or a byte is broken: UTF-8 if it fits every byte
+                return data.decode("utf-8")
+            except UnicodeDecodeError:  # else the declared charset, as a browser reads it
+                return data.decode(codec, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    sound = len(text) - len(text.encode("ascii", errors="ignore")) - broken
+    if sound >= _SOUND_PER_BROKEN * broken:  # UTF-8 with a few broken bytes
+        return text
+    return data.decode("cp1252", errors="replace")
+
+
+# Without a declaration, a page is read as UTF-8 with replacement characters when it has at
+# least this many well-formed non-ASCII characters for each broken sequence (a text cut inside
+# a character); text in a single-byte charset is almost never well-formed UTF-8.
+_SOUND_PER_BROKEN = 2
 
 
 def looks_like_html(text: str) -> bool:

@@ -44,6 +44,8 @@ _SKIP = frozenset(
         "audio",
         "map",
         "dialog",
+        "rt",  # ruby annotations: the reading printed over the text (furigana), not the text
+        "rp",
     ]
 )
 _BLOCK = frozenset(

@@ -109,6 +109,16 @@ def test_declared_charset_that_lies_falls_back_to_utf8() -> None:
     assert "Grüße" in decode(page)
 
 
+def test_a_few_broken_bytes_do_not_change_the_charset() -> None:
+    # a page cut inside a character keeps its charset: the broken bytes become U+FFFD
+    text = "Watchdog wytoczył sprawę – papieros"
+    declared = f'<meta charset="utf-8"><p>{text}'.encode() + b"\xc3...</p>"
+    assert text in decode(declared) and "\ufffd" in decode(declared)
+    assert decode(text.encode() + b"\xc3").startswith(text)  # no declaration: still UTF-8
+    # a single-byte page breaks UTF-8 at nearly every non-ASCII byte: Windows-1252
+    assert decode("Grüße aus Köln, schöne Grüße".encode("cp1252")) == "Grüße aus Köln, schöne Grüße"
+
+
 def test_html_detection() -> None:
     assert looks_like_html("<html><body><p>x</p></body></html>")
     assert looks_like_html("<div><p>One</p><p>Two</p></div>")

@@ -88,6 +88,13 @@ def test_noscript_is_read_when_it_holds_the_page() -> None:
     assert page.texts == [post]
 
 
+def test_ruby_readings_are_not_part_of_the_text() -> None:
+    page = html_lines(
+        "<body><p><ruby>法律<rp>(</rp><rt>ほうりつ</rt><rp>)</rp></ruby>では</p></body>"
+    )
+    assert page.texts == ["法律では"]
+
+
 def test_context_bits_from_landmarks_and_class_words() -> None:
     page = html_lines(
         "<body><nav class='main-menu'><a href='/'>Home</a></nav>"
