@@ -410,6 +410,7 @@ def _title_of(tree: LexborHTMLParser) -> str | None:
 # hidden <div id="S:N"> elements, with a script that moves each into the place held by
 # <template id="B:N"> (a Suspense boundary, whose fallback - "Loading..." - it removes) or
 # <template id="P:N">. Without a browser to run the script, the article would stay hidden.
+_STREAMED_TEMPLATES = ("B:", "P:")  # id prefixes of the templates a streamed part replaces
 _BOUNDARY_OPEN = frozenset(["$", "$?", "$!"])
 _BOUNDARY_CLOSE = "/$"
 
@@ -427,7 +428,7 @@ def _streamed_parts(tree: LexborHTMLParser) -> tuple[dict[str, LexborNode], set[
             hidden[node_id[2:]] = node
     for template in tree.css("template"):
         template_id = template.attributes.get("id") or ""
-        if template_id[:2] not in ("B:", "P:") or template_id in parts:
+        if template_id[:2] not in _STREAMED_TEMPLATES or template_id in parts:
             continue
         part = hidden.get(template_id[2:])
         if part is None or template.mem_id in fallback:
@@ -461,12 +462,10 @@ def html_lines(html: str) -> Page:
         return Page(title=title)
     found = _Skipped()
     page = _walk(root, _SKIP, found=found)
-    if found.streaming:  # the walk met a template of React's streaming: walk it as shown
-        streamed, fallback = _streamed_parts(tree)
-        if streamed:
-            page = _walk(root, _SKIP, streamed, fallback)
-    else:
-        streamed, fallback = {}, set()
+    # the walk met a template of React's streaming: walk the page as the script shows it
+    streamed, fallback = _streamed_parts(tree) if found.streaming else ({}, set())
+    if streamed:
+        page = _walk(root, _SKIP, streamed, fallback)
     if found.noscripts and _is_app_shell(found.noscripts, page):
         page = _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
     page.title = title
@@ -584,7 +583,7 @@ def _walk(
                     while child is not None:
                         stack.append((child, ctx))
                         child = child.prev
-                elif found is not None and template_id[:2] in ("B:", "P:"):
+                elif found is not None and template_id[:2] in _STREAMED_TEMPLATES:
                     found.streaming = True
             elif tag == "noscript" and found is not None:
                 found.noscripts.append(node)
