@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from boilerx.decode import decode
+from boilerx.decode import decode, undo_utf16_as_bytes
 
 LAYOUT_FILES = {"common": "pages.jsonl", "aeb": "ground-truth.json", "trafilatura": "evaldata.json"}
 
@@ -119,7 +119,7 @@ def _read_common(folder: Path, name: str) -> list[Page]:
                     id=pid,
                     dataset=name,
                     url=rec.get("url"),
-                    body=rec.get("body"),
+                    body=undo_utf16_as_bytes(rec["body"]) if rec.get("body") else rec.get("body"),
                     title=rec.get("title"),
                     with_snippets=list(rec.get("with") or []),
                     without_snippets=list(rec.get("without") or []),

@@ -79,6 +79,35 @@ def decode(data: bytes) -> str:
 _SOUND_PER_BROKEN = 2
 
 
+# UTF-16's byte-order mark read as two Latin-1 characters (little- and big-endian).
+_UTF16_MARKS_AS_BYTES = ("\xff\xfe", "\xfe\xff")
+
+
+def undo_utf16_as_bytes(text: str) -> str:
+    """``text`` as written when it is UTF-16 that was read one byte a character (as Latin-1):
+    it begins with the byte-order mark read that way ("ÿþ" or "þÿ") and NUL is at least every
+    third character. Read as UTF-16 when the NULs keep to one side of the character pairs;
+    when a copy shifted them (line ends rewritten on the way), the NULs are dropped, which
+    gives back text in Latin script. Any other ``text`` is returned as it is."""
+    if not text.startswith(_UTF16_MARKS_AS_BYTES):
+        return text
+    body = text[2:]
+    head = body[:4000]
+    nuls = head.count("\x00")
+    if nuls * 3 < len(head):
+        return text
+    try:
+        raw = body.encode("latin-1")
+    except UnicodeEncodeError:  # not bytes read one to a character
+        return text
+    even = raw[0::2].count(0)
+    odd = raw[1::2].count(0)
+    if len(raw) % 2 == 0 and min(even, odd) == 0:
+        little = text.startswith(_UTF16_MARKS_AS_BYTES[0])
+        return raw.decode("utf-16-le" if little else "utf-16-be", errors="replace")
+    return body.replace("\x00", "")
+
+
 def looks_like_html(text: str) -> bool:
     """True when ``text`` is markup: a document-level tag, or many tags for its size.
 
@@ -91,8 +120,11 @@ def looks_like_html(text: str) -> bool:
 
 
 def to_text(page: str | bytes) -> str:
-    """Check the input type and return it as ``str``."""
+    """Check the input type and return it as ``str`` (a ``str`` that is UTF-16 read one byte
+    a character is read again: see :func:`undo_utf16_as_bytes`)."""
     if isinstance(page, str):
+        if page.startswith(_UTF16_MARKS_AS_BYTES):
+            return undo_utf16_as_bytes(page)
         return page
     if isinstance(page, (bytes, bytearray, memoryview)):
         return decode(bytes(page))

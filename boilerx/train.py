@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from boilerx.core import decide, guess_title
-from boilerx.decode import decode
+from boilerx.decode import decode, undo_utf16_as_bytes
 from boilerx.estimator import LineClassifier
 from boilerx.features import line_features, line_groups
 from boilerx.lines import KINDS, Page, html_lines, text_lines
@@ -98,7 +98,7 @@ def read_records(root: Path, limit: int | None = None) -> list[Record]:
                     else _site_of(row, html),
                     html_path=html_path,
                     text_path=folder / "text" / f"{row['id']}.txt",
-                    body=row.get("body"),
+                    body=_reference(row.get("body")),
                     title=row.get("title"),
                     with_=row.get("with") or [],
                     without=row.get("without") or [],
@@ -106,6 +106,11 @@ def read_records(root: Path, limit: int | None = None) -> list[Record]:
                 )
             )
     return records
+
+
+def _reference(body: str | None) -> str | None:
+    """The reference body as written: five of dragnet's are UTF-16 read one byte a character."""
+    return undo_utf16_as_bytes(body) if body else body
 
 
 # ---------------------------------------------------------------- labelling lines

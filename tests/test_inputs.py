@@ -13,7 +13,7 @@ from conftest import BODY, news_html
 
 import boilerx
 from boilerx import model as model_module
-from boilerx.decode import decode, looks_like_html
+from boilerx.decode import decode, looks_like_html, undo_utf16_as_bytes
 
 
 @pytest.mark.parametrize("page", ["", "   \n\t\n", b"", b"\n\n"])
@@ -117,6 +117,19 @@ def test_a_few_broken_bytes_do_not_change_the_charset() -> None:
     assert decode(text.encode() + b"\xc3").startswith(text)  # no declaration: still UTF-8
     # a single-byte page breaks UTF-8 at nearly every non-ASCII byte: Windows-1252
     assert decode("Grüße aus Köln, schöne Grüße".encode("cp1252")) == "Grüße aus Köln, schöne Grüße"
+
+
+def test_utf16_read_one_byte_a_character_is_read_again() -> None:
+    # a scraper (or a dataset) that read UTF-16 as Latin-1: "ÿþ" and a NUL after each letter
+    text = "Grüße aus Köln, 東京\nand a second line"
+    for codec, mark in (("utf-16-le", "\xff\xfe"), ("utf-16-be", "\xfe\xff")):
+        assert undo_utf16_as_bytes(mark + text.encode(codec).decode("latin-1")) == text
+    # line ends rewritten on the way shift the NULs: they are dropped (Latin script survives)
+    shifted = "\xff\xfe" + "Hello".encode("utf-16-le").decode("latin-1") + "\n\x00\x00\nWorld"
+    assert undo_utf16_as_bytes(shifted) == "Hello\n\nWorld"
+    assert undo_utf16_as_bytes("ÿþ is how it looks") == "ÿþ is how it looks"  # no NULs: as is
+    page = "\xff\xfe" + news_html().encode("utf-16-le").decode("latin-1")
+    assert boilerx.clean(page) == boilerx.clean(news_html())
 
 
 def test_html_detection() -> None:
