@@ -281,3 +281,27 @@ class LineScorer:
             return first
         Z = page_features(first, [_small_labels(g) for g in groups])
         return self.step_two.probability(np.concatenate([X, Z], axis=1))
+
+
+class AveragedScorer:
+    """Several :class:`LineScorer` fitted alike, each on its own sample of the chrome lines
+    (one seed each): a line's body probability is the mean of their log-odds. One fit's
+    scores move with the sample it drew; their mean moves less."""
+
+    def __init__(self, members: list[LineScorer], threshold: float) -> None:
+        self.members = members
+        self.threshold = threshold
+        self.n_features = members[0].n_features
+
+    def predict_page(self, X: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Body probability of every line of one page (rows of ``X`` in page order)."""
+        if len(X) == 0:
+            return np.zeros(0)
+        log_odds = np.zeros(len(X))
+        for member in self.members:
+            p = np.clip(member.predict_page(X, groups), _CLIP, 1.0 - _CLIP)
+            log_odds += np.log(p / (1.0 - p))
+        return 1.0 / (1.0 + np.exp(-log_odds / len(self.members)))
+
+
+_CLIP = 1e-12  # probabilities of exactly 0 or 1 have no finite log-odds

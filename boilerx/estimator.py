@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from boilerx.classifier import (
     N_PAGE_FEATURES,
+    AveragedScorer,
     LineScorer,
     TreeEnsemble,
     dense_labels,
@@ -29,7 +30,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     contiguous and in order), ``groups`` a pair of per-row integer labels (signature, container)
     used by the page step. Step one's scores for the page step are out-of-fold, so that step
     two learns from scores like those it will see on new pages. Trees are at most ``max_depth``
-    deep: scoring time grows with the number of trees times their depth.
+    deep: scoring time grows with the number of trees times their depth. With ``n_runs`` > 1
+    the whole two-step fit is repeated with seeds ``random_state``, ``random_state + 1`` … (each
+    draws its own sample of the chrome lines) and the runs' log-odds are averaged.
     """
 
     def __init__(
@@ -42,6 +45,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         l2_regularization: float = 1.0,
         max_features: float = 1.0,
         n_bags: int = 1,
+        n_runs: int = 1,
         n_folds: int = 3,
         chrome_sample: float = 0.35,
         threshold: float = 0.5,
@@ -57,6 +61,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.l2_regularization = l2_regularization
         self.max_features = max_features
         self.n_bags = n_bags
+        self.n_runs = n_runs
         self.n_folds = n_folds
         self.chrome_sample = chrome_sample
         self.threshold = threshold
@@ -102,9 +107,22 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(1):
-            return self._fit(X, y, sample_weight, pages, groups, sites)
+            if self.n_runs <= 1:
+                return self._fit(X, y, sample_weight, pages, groups, sites)
+            # independent two-step fits, seeds random_state, random_state + 1, ...
+            self.runs_: list[LineClassifier] = [
+                clone(self)
+                .set_params(n_runs=1, random_state=self.random_state + k)
+                ._fit(X, y, sample_weight, pages, groups, sites)
+                for k in range(self.n_runs)
+            ]
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = X.shape[1]
+        self.scorer_ = self.to_scorer()
+        return self
 
     def _fit(self, X, y, sample_weight, pages, groups, sites) -> LineClassifier:  # type: ignore[no-untyped-def]
+        self.runs_ = []  # one fit: no runs to average
         y = np.asarray(y)
         w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         # Chrome lines far outnumber body lines: fit on a seeded sample of them, weighted up
@@ -152,10 +170,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             Z[lo:hi] = page_features(scores[lo:hi], [dense_labels(g[lo:hi]) for g in groups])
         return Z
 
-    def to_scorer(self) -> LineScorer:
-        """The fitted steps as the run-time :class:`LineScorer`. For the trees (what is
-        shipped) the steps are :class:`TreeEnsemble` arrays; other families keep their
-        scikit-learn model (for comparing designs only)."""
+    def to_scorer(self) -> LineScorer | AveragedScorer:
+        """The fitted steps as the run-time :class:`LineScorer` (with ``n_runs`` > 1, an
+        :class:`AveragedScorer` of one a run). For the trees (what is shipped) the steps are
+        :class:`TreeEnsemble` arrays; other families keep their scikit-learn model (for
+        comparing designs only)."""
+        if self.runs_:
+            members = [run.to_scorer() for run in self.runs_]
+            return AveragedScorer(members, threshold=float(self.threshold))  # type: ignore[arg-type]
         return LineScorer(
             step_one=_step(self.step_one_),
             step_two=None if self.step_two_ is None else _step(self.step_two_),
@@ -172,7 +194,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return model.predict_proba(X)[:, 1]
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Step one only (no page context): probabilities of chrome and body."""
+        """Step one only (no page context): probabilities of chrome and body (the mean over
+        the runs, when there are several)."""
+        if self.runs_:
+            return np.mean([run.predict_proba(X) for run in self.runs_], axis=0)
         body = self._probability(self.step_one_, X)
         return np.column_stack([1.0 - body, body])
 

@@ -11,7 +11,7 @@ import joblib
 import numpy as np
 import pytest
 
-from boilerx.classifier import LineScorer, TreeEnsemble, _trees, page_features
+from boilerx.classifier import AveragedScorer, LineScorer, TreeEnsemble, _trees, page_features
 from boilerx.estimator import LineClassifier
 from boilerx.train import Record, label_lines
 
@@ -108,6 +108,26 @@ def test_bags_average_models_fitted_on_different_samples() -> None:
     assert len(model.scorer_.step_two.roots) == 2 * (15 // 2)  # step two bagged too
     single = LineClassifier(max_iter=15).fit(X, y, pages=pages, groups=groups)
     assert len(single.scorer_.step_one.roots) == 15
+
+
+def test_runs_average_the_log_odds_of_fits_with_successive_seeds() -> None:
+    X, y, pages, groups = _toy(2)
+    fit = {"max_iter": 15, "random_state": 5}
+    model = LineClassifier(n_runs=2, **fit).fit(X, y, pages=pages, groups=groups)  # type: ignore[arg-type]
+    singles = [
+        LineClassifier(**{**fit, "random_state": seed}).fit(X, y, pages=pages, groups=groups)  # type: ignore[arg-type]
+        for seed in (5, 6)
+    ]
+    page = pages == 0
+    page_groups = (groups[0][page], groups[1][page])
+    first, second = (m.predict_page(X[page], page_groups) for m in singles)
+    assert not np.allclose(first, second)  # each run drew its own sample of chrome lines
+    mean_log_odds = (np.log(first / (1 - first)) + np.log(second / (1 - second))) / 2
+    expected = 1 / (1 + np.exp(-mean_log_odds))
+    assert np.allclose(model.predict_page(X[page], page_groups), expected, rtol=0, atol=1e-9)
+    scorer = model.set_params(threshold=0.3).to_scorer()
+    assert isinstance(scorer, AveragedScorer) and scorer.threshold == 0.3
+    assert len(scorer.members) == 2
 
 
 def test_same_data_and_seed_give_same_bytes() -> None:
@@ -282,13 +302,18 @@ def test_shipped_models_have_the_sizes_training_declares() -> None:
     for mode in ("html", "text"):
         params = {**LineClassifier().get_params(), **MODEL_PARAMS[mode]}
         scorer = get_model(mode)
-        for step, trees in ((scorer.step_one, params["max_iter"]),
-                            (scorer.step_two, max(params["max_iter"] // 2, 1))):  # fmt: skip
-            assert isinstance(step, TreeEnsemble) and len(step.roots) == trees
-            children = step.children.reshape(-1, 2)
-            leaves = children[:, 0] == np.arange(len(children))
-            per_tree = np.add.reduceat(leaves, step.roots)  # a tree runs root to next root
-            assert per_tree.max() <= params["max_leaf_nodes"] and step.depth <= params["max_depth"]
+        members = scorer.members if params["n_runs"] > 1 else [scorer]
+        assert len(members) == params["n_runs"]
+        for member in members:
+            assert isinstance(member, LineScorer)
+            for step, trees in ((member.step_one, params["max_iter"]),
+                                (member.step_two, max(params["max_iter"] // 2, 1))):  # fmt: skip
+                assert isinstance(step, TreeEnsemble) and len(step.roots) == trees
+                children = step.children.reshape(-1, 2)
+                leaves = children[:, 0] == np.arange(len(children))
+                per_tree = np.add.reduceat(leaves, step.roots)  # a tree runs root to next root
+                assert per_tree.max() <= params["max_leaf_nodes"]
+                assert step.depth <= params["max_depth"]
 
 
 def test_threshold_is_tuned_on_article_pages() -> None:
