@@ -123,9 +123,7 @@ def to_text(page: str | bytes) -> str:
     """Check the input type and return it as ``str`` (a ``str`` that is UTF-16 read one byte
     a character is read again: see :func:`undo_utf16_as_bytes`)."""
     if isinstance(page, str):
-        if page.startswith(_UTF16_MARKS_AS_BYTES):
-            return undo_utf16_as_bytes(page)
-        return page
+        return undo_utf16_as_bytes(page)
     if isinstance(page, (bytes, bytearray, memoryview)):
         return decode(bytes(page))
     raise TypeError(f"boilerx expects a page as str or bytes, not {type(page).__name__}")
