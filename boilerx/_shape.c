@@ -63,48 +63,64 @@ check_str(PyObject *obj, const char *what, Py_ssize_t i)
     return 0;
 }
 
-/* stats_of for a line of one kind (a constant at each call: plain loads in the loop) */
+/* Character classes the statistics count. */
+enum { C_UPPER = 1, C_LETTER = 2, C_SPACE = 4, C_DIGIT = 8 };
+
+/* The classes of a code point: upper case is what lower-casing changes; a letter is upper
+ * case, from U+0590 on (scripts without case) or a lower-case letter of Latin-1 and the
+ * scripts before U+0590; spaces as str.split finds them; ASCII digits. */
+static unsigned
+char_class(Py_UCS4 c)
+{
+    int up, letter, space;
+    if (c < 128) {
+        up = c >= 'A' && c <= 'Z';
+        letter = up || (c >= 'a' && c <= 'z');
+        space = c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
+    } else {
+        Py_UCS4 low = Py_UNICODE_TOLOWER(c);
+        up = c != low;
+        letter = up || low >= 0x0590 || (low >= 0xDF && low != 0xF7);
+        space = Py_UNICODE_ISSPACE(c);
+    }
+    return (up ? C_UPPER : 0) | (letter ? C_LETTER : 0) | (space ? C_SPACE : 0) |
+           (c >= '0' && c <= '9' ? C_DIGIT : 0);
+}
+
+/* char_class of the code points below 256 (most of any text), filled when the module loads */
+static uint8_t latin1_class[256];
+
+/* stats_of for a line of one kind (a constant at each call: plain loads in the loop). Pairs
+ * and triples of code points are counted where they end: ". " at its space, " | " (and
+ * " • ", " · ") at its second space, without overlaps, as str.count counts. */
 ALWAYS_INLINE void
 stats_kind(const int kind, const void *data, Py_ssize_t n, float *row)
 {
     Py_ssize_t words = 0, letters = 0, upper = 0, digits = 0, titled = 0, commas = 0, stops = 0;
     Py_ssize_t separators = 0, next_free[3] = {0, 0, 0};
-    Py_UCS4 prev = '\n';
-    int in_word = 0;
+    Py_UCS4 prev = '\n', before = 0;
+    unsigned in_word = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        int up, space;
-        if (c < 128) {  /* ASCII, most of the text: no table lookups */
-            up = c >= 'A' && c <= 'Z';
-            letters += up || (c >= 'a' && c <= 'z');
-            space = c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
-        } else {
-            Py_UCS4 low = Py_UNICODE_TOLOWER(c);
-            up = c != low;
-            letters += up || low >= 0x0590 || (low >= 0xDF && low != 0xF7);
-            space = Py_UNICODE_ISSPACE(c);
-        }
+        unsigned f = c < 256 ? latin1_class[c] : char_class(c);
+        unsigned up = f & C_UPPER, space = (f & C_SPACE) != 0;
         upper += up;
-        digits += c >= '0' && c <= '9';
-        titled += up && (prev == ' ' || prev == '\n');
+        letters += (f & C_LETTER) != 0;
+        digits += (f & C_DIGIT) != 0;
+        /* no branch on spaces (they come at random): & instead of && */
+        titled += up & ((prev == ' ') | (prev == '\n'));
         commas += c == ',';
-        if (space) {
-            in_word = 0;
-        } else if (!in_word) {
-            in_word = 1;
-            words++;
-        }
-        if (i + 1 < n) {
-            Py_UCS4 next = PyUnicode_READ(kind, data, i + 1);
-            stops += c == '.' && next == ' ';
-            if (c == ' ' && i + 2 < n && PyUnicode_READ(kind, data, i + 2) == ' ') {
-                int k = next == '|' ? 0 : next == 0x2022 ? 1 : next == 0xB7 ? 2 : -1;
-                if (k >= 0 && i >= next_free[k]) {  /* non-overlapping, as str.count */
-                    separators++;
-                    next_free[k] = i + 3;
-                }
+        words += !space & !in_word;
+        in_word = !space;
+        stops += (c == ' ') & (prev == '.');
+        if ((c == ' ') & (before == ' ')) {
+            int k = prev == '|' ? 0 : prev == 0x2022 ? 1 : prev == 0xB7 ? 2 : -1;
+            if (k >= 0 && i - 2 >= next_free[k]) {
+                separators++;
+                next_free[k] = i + 1;
             }
         }
+        before = prev;
         prev = c;
     }
     Py_UCS4 first = n ? PyUnicode_READ(kind, data, 0) : 0;
@@ -630,10 +646,13 @@ words_found(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "at most 64 words");
         return NULL;
     }
+    uint64_t word_lengths = 0; /* bit k: some word has k code points (bit 63: 63 or more) */
     for (Py_ssize_t w = 0; w < n_words; w++) {
         PyObject *word = PyTuple_GET_ITEM(words, w);
         if (check_str(word, "word", w) < 0)
             return NULL;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        word_lengths |= (uint64_t)1 << (len < 63 ? len : 63);
     }
     Py_ssize_t n = PyList_GET_SIZE(texts);
     PyObject *counts = PyList_New(n);
@@ -657,6 +676,9 @@ words_found(PyObject *self, PyObject *args)
                 at++;
             if (at == start)
                 break;
+            Py_ssize_t token_len = at - start;
+            if (!(word_lengths >> (token_len < 63 ? token_len : 63) & 1))
+                continue; /* no word this long */
             for (Py_ssize_t w = 0; w < n_words; w++)
                 if (token_is(kind, data, start, at, PyTuple_GET_ITEM(words, w)))
                     seen |= (uint64_t)1 << w;
@@ -885,5 +907,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__shape(void)
 {
+    for (Py_UCS4 c = 0; c < 256; c++)
+        latin1_class[c] = (uint8_t)char_class(c);
     return PyModule_Create(&module);
 }

@@ -251,9 +251,14 @@ score(PyObject *self, PyObject *args)
     const float *x = (const float *)X.buf;
     double *sums = (double *)out.buf;
     Py_BEGIN_ALLOW_THREADS
-    int has_nan = 0; /* feature rows rarely hold NaN: then the walk skips the test */
-    for (Py_ssize_t i = 0; i < n_rows * width; i++)
-        has_nan |= x[i] != x[i];
+    /* feature rows rarely hold NaN: then the walk skips the test. A NaN's bits, sign aside,
+     * exceed those of infinity; tested on the bits, the scan compiles to vector code. */
+    uint32_t has_nan = 0;
+    for (Py_ssize_t i = 0; i < n_rows * width; i++) {
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        has_nan |= (bits & 0x7FFFFFFFu) > 0x7F800000u;
+    }
     for (Py_ssize_t r0 = 0; r0 < n_rows; r0 += BLOCK) {
         Py_ssize_t k_end = n_rows - r0 < BLOCK ? n_rows - r0 : BLOCK;
         const float *rows[BLOCK];

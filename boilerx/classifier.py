@@ -36,15 +36,16 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
         return out
     s = scores.astype(np.float64)
     if _trees is not None and len(groups) >= 2:
-        ascending = np.sort(s)
-        top = ascending[::-1]
+        order = np.argsort(-s, kind="stable")
+        top = s[order]  # the scores from the highest down (what np.sort gives, reversed)
+        best = max(1, n // 10)
         _trees.page_context(
             s,
-            np.argsort(-s, kind="stable").astype(np.int64, copy=False),
+            order.astype(np.int64, copy=False),
             np.ascontiguousarray(groups[0], dtype=np.int64),
             np.ascontiguousarray(groups[1], dtype=np.int64),
-            float(top[: max(1, n // 10)].mean()),
-            float((ascending[(n - 1) // 2] + ascending[n // 2]) / 2),
+            float(top[:best].sum() / best),  # as .mean() sums and divides
+            float((top[n - 1 - (n - 1) // 2] + top[n - 1 - n // 2]) / 2),
             float(max(top[0], 1e-6)),
             out,
         )

@@ -45,7 +45,7 @@ def guess_title(texts: list[str]) -> str | None:
     headline (4–30 words, no closing full stop); a line that comes again is preferred."""
     head = texts[:15]
     candidates = [
-        t for t in head if 4 <= len(t.split()) <= 30 and not t.endswith((".", ":", "!", "…"))
+        t for t in head if not t.endswith((".", ":", "!", "…")) and 4 <= len(t.split()) <= 30
     ]
     if not candidates:
         return None
@@ -135,14 +135,19 @@ def decide(
     # a dateline is short and holds a digit (ASCII, as the features count them, or any other)
     dateline = features[:, SHAPE_COLUMNS["log_chars"]] < _DATELINE_LOG_CHARS
     with_digit = (features[:, SHAPE_COLUMNS["digit_frac"]] > 0).tolist()
-    for i in (keep & dateline).nonzero()[0].tolist():
-        text = texts[i]
-        if (with_digit[i] or not text.isascii()) and is_metadata(text, None):
-            keep[i] = False
+    keep[
+        [
+            i
+            for i in (keep & dateline).nonzero()[0].tolist()
+            if (with_digit[i] or not texts[i].isascii()) and is_metadata(texts[i], None)
+        ]
+    ] = False
     if page.title:
         _drop_copies(keep, texts, page.title)
-    keep[_story_list_start(texts, scores, more_stories) :] = False
-    keep = _without_repeats(page, _without_comments(page, keep, scores))
+    ends_sentence = features[:, SHAPE_COLUMNS["terminal"]] > 0
+    keep[_story_list_start(texts, scores, more_stories, ends_sentence) :] = False
+    repeated = features[:, SHAPE_COLUMNS["repeats"]] > 0
+    keep = _without_repeats(page, _without_comments(page, keep, scores), repeated)
     return _without_cards(page, keep, scores)
 
 
@@ -211,13 +216,14 @@ REPEAT_CHARS = 40
 REPEAT_GAP = 20  # lines
 
 
-def _without_repeats(page: Page, keep: np.ndarray) -> np.ndarray:
+def _without_repeats(page: Page, keep: np.ndarray, repeated: np.ndarray) -> np.ndarray:
     """``keep`` less second copies of kept lines (see ``REPEAT_CHARS``). Of a linked copy (a
-    table of contents, a teaser) and one that is not, the linked one goes."""
+    table of contents, a teaser) and one that is not, the linked one goes. ``repeated``: the
+    lines whose text comes more than once on the page (the others have no copy to look at)."""
     signatures = page.signatures if len(page.signatures) == len(keep) else None
     link_chars = page.link_chars if len(page.link_chars) == len(keep) else None
     last: dict[str, int] = {}  # text -> the line of its latest kept copy
-    for i in keep.nonzero()[0].tolist():
+    for i in (keep & repeated).nonzero()[0].tolist():
         text = page.texts[i]
         if len(text) < REPEAT_CHARS:
             continue
@@ -275,10 +281,13 @@ def _without_cards(page: Page, keep: np.ndarray, scores: np.ndarray) -> np.ndarr
     return keep
 
 
-def _story_list_start(texts: list[str], scores: np.ndarray, more_stories: np.ndarray) -> int:
+def _story_list_start(
+    texts: list[str], scores: np.ndarray, more_stories: np.ndarray, ends_sentence: np.ndarray
+) -> int:
     """Where a closing list of other stories begins: at the last "more stories" marker line
     ("Explore", "Recommended", "Most read" …) when no line after it is prose or confidently
-    body; else at the end of the page."""
+    body; else at the end of the page. ``ends_sentence``: the lines ending as a sentence
+    does (only they can be prose)."""
     n = len(texts)
     confident = (scores >= CONFIDENT).nonzero()[0]
     after = int(confident[-1]) + 1 if len(confident) else 0  # no list runs over these
@@ -286,7 +295,7 @@ def _story_list_start(texts: list[str], scores: np.ndarray, more_stories: np.nda
     if not len(markers):
         return n
     last = after + int(markers[-1])
-    if any(is_prose(texts[i]) for i in range(last, n)):
+    if any(is_prose(texts[i]) for i in (ends_sentence[last:].nonzero()[0] + last).tolist()):
         return n
     return last
 

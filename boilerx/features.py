@@ -507,7 +507,7 @@ def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -
     near = (words <= 40).nonzero()[0]
     if not title_words or not len(near):
         return overlap
-    lines = [heads[i] for i in near.tolist()]
+    lines = list(map(heads.__getitem__, near.tolist()))
     if _compiled_shape is not None and len(title_words) <= 64:
         found = _compiled_shape.words_found(lines, tuple(title_words))
     else:
@@ -544,12 +544,10 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     lines and their :func:`line_stats` (lines are non-empty, as :mod:`boilerx.lines` makes
     them)."""
     n = len(texts)
-    chars = stats[:, _S["chars"]]
     words = stats[:, _S["words"]]
     digits = stats[:, _S["digits"]]
     rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
-    rows[:, 0] = np.log1p(chars)
-    rows[:, 1] = np.log1p(words)
+    np.log1p(stats[:, :2], out=rows[:, :2])  # characters and words: STATS begins with them
     arithmetic = _arithmetic_columns(stats)
     rows[:, 2:12] = arithmetic[:, :10]
     rows[:, 14] = arithmetic[:, 10]
@@ -831,9 +829,8 @@ def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:
         alike = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures])
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
-    gaps = np.array(page.gaps) > 0
-    blocks = np.cumsum(gaps)
-    lengths = np.fromiter(map(len, page.texts), dtype=np.int64, count=n)
-    long = lengths >= 80
-    runs = np.cumsum(np.concatenate([[0], long[1:] != long[:-1]])) if n else np.zeros(0, int)
-    return blocks.astype(np.int64), runs.astype(np.int64)
+    blocks = np.cumsum(np.array(page.gaps) > 0, dtype=np.int64)
+    long = np.fromiter(map(len, page.texts), dtype=np.int64, count=n) >= 80
+    runs = np.zeros(n, dtype=np.int64)
+    np.cumsum(long[1:] != long[:-1], out=runs[1:])
+    return blocks, runs

@@ -228,6 +228,7 @@ _TRICKY_LINES = [
     "😀 emoji and \udc80 lone surrogate.",
     "ǅungla ǈ titled · letters",
     "Zażółć gęślą jaźń, powiedział. Potem wyszedł.",
+    "Latin-1 only: ª º µ ß ÿ Þ × ÷ ¿Qué?\x85Ñ\xa0end.",
 ]
 
 
@@ -402,10 +403,12 @@ def test_compiled_position_columns_equal_the_numpy_path(monkeypatch: pytest.Monk
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_word_count_equals_set_intersection() -> None:
-    words = ("the", "mayor", "é", "the", "x\u3000y")
+    long = "l" * 70  # tokens of 63 code points or more share one length class
+    words = ("the", "mayor", "é", "the", "x\u3000y", long)
     lines = ["", "the mayor said the", "themayor", "é\u3000the\tmayor", "x y", "Mayor"]
+    lines += [f"{long} the", f"{long[:64]} {long}l {long[:63]}"]
     expected = [len(set(words).intersection(line.split())) for line in lines]
-    assert expected == [0, 2, 0, 3, 0, 0]
+    assert expected == [0, 2, 0, 3, 0, 0, 2, 0]
     assert _compiled_shape.words_found(lines, words) == expected
     with pytest.raises(ValueError):
         _compiled_shape.words_found(lines, tuple(str(i) for i in range(65)))
