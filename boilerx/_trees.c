@@ -285,7 +285,8 @@ done:
  * step's context columns as classifier.page_features computes them with NumPy, written into
  * out (n x 14 float32) for the n float64 scores. Computed there and passed in: order (int64,
  * the stable argsort of -scores), the mean of the top tenth, the median and the best score
- * (at least 1e-6). labels0/1: int64 labels >= 0 whose mean score each line gets. */
+ * (at least 1e-6). labels0/1: int64 labels whose mean score each line gets. Returns True, or
+ * False (out untouched) when a label is negative or above 2n: the caller renumbers them. */
 static PyObject *
 page_context(PyObject *self, PyObject *args)
 {
@@ -308,16 +309,21 @@ page_context(PyObject *self, PyObject *args)
     const int64_t *labels[2] = {(const int64_t *)L0.buf, (const int64_t *)L1.buf};
     float *o = (float *)out.buf;
     int64_t most = 0;
-    uint64_t bad = 0;
+    uint64_t bad = 0, negative = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         bad |= (uint64_t)order[i] >= (uint64_t)n;
         for (int j = 0; j < 2; j++) {
-            bad |= labels[j][i] < 0;
+            negative |= labels[j][i] < 0;
             most = labels[j][i] > most ? labels[j][i] : most;
         }
     }
     if (bad) {
-        PyErr_SetString(PyExc_ValueError, "page_context: an order index or label is out of range");
+        PyErr_SetString(PyExc_ValueError, "page_context: an order index is out of range");
+        goto done;
+    }
+    if (negative || most > 2 * (int64_t)n) { /* the sums per label would not be small */
+        Py_INCREF(Py_False);
+        result = Py_False;
         goto done;
     }
     cum = PyMem_Malloc((n + 1) * sizeof(double));
@@ -372,8 +378,8 @@ page_context(PyObject *self, PyObject *args)
         for (Py_ssize_t i = 0; i < n; i++)
             o[i * 14 + 12 + j] = (float)(sums[labels[j][i]] / (double)counts[labels[j][i]]);
     }
-    Py_INCREF(Py_None);
-    result = Py_None;
+    Py_INCREF(Py_True);
+    result = Py_True;
 done:
     PyMem_Free(cum);
     PyMem_Free(sums);
@@ -394,8 +400,9 @@ static PyMethodDef methods[] = {
      "score(X, width, ensemble, out): sum of the leaf values each float32 row of X reaches in "
      "the packed ensemble, written into out (float64)."},
     {"page_context", page_context, METH_VARARGS,
-     "page_context(scores, order, labels0, labels1, top_mean, median, best, out): the page "
-     "step's context columns of one page, written into out (n x 14 float32)."},
+     "page_context(scores, order, labels0, labels1, top_mean, median, best, out) -> bool: the "
+     "page step's context columns of one page, written into out (n x 14 float32); False when "
+     "a label is negative or above 2n."},
     {NULL, NULL, 0, NULL},
 };
 

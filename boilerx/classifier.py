@@ -27,9 +27,9 @@ N_PAGE_FEATURES = 14
 
 
 def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
-    """Context of step-one ``scores`` on one page. ``groups`` are integer labels per line
-    (same signature, same container) whose mean score each line gets. The compiled scorer
-    module fills in the same numbers when it is built (sorting stays with NumPy)."""
+    """Context of step-one ``scores`` on one page. ``groups`` are labels per line (same
+    signature, same container) whose mean score each line gets. The compiled scorer module
+    fills in the same numbers when it is built (sorting stays with NumPy)."""
     n = len(scores)
     out = np.zeros((n, N_PAGE_FEATURES), dtype=np.float32)
     if n == 0:
@@ -39,17 +39,23 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
         order = np.argsort(-s, kind="stable")
         top = s[order]  # the scores from the highest down (what np.sort gives, reversed)
         best = max(1, n // 10)
-        _trees.page_context(
-            s,
-            order.astype(np.int64, copy=False),
-            np.ascontiguousarray(groups[0], dtype=np.int64),
-            np.ascontiguousarray(groups[1], dtype=np.int64),
-            float(top[:best].sum() / best),  # as .mean() sums and divides
-            float((top[n - 1 - (n - 1) // 2] + top[n - 1 - n // 2]) / 2),
-            float(max(top[0], 1e-6)),
-            out,
+        top_mean = float(top[:best].sum() / best)  # as .mean() sums and divides
+        median = float((top[n - 1 - (n - 1) // 2] + top[n - 1 - n // 2]) / 2)
+        highest = float(max(top[0], 1e-6))
+        order = order.astype(np.int64, copy=False)
+        first, second = (
+            np.ascontiguousarray(
+                g if np.asarray(g).dtype.kind in "iu" else dense_labels(g), dtype=np.int64
+            )
+            for g in groups[:2]
         )
+        context = (top_mean, median, highest, out)
+        if not _trees.page_context(s, order, first, second, *context):
+            # labels negative or above 2n are declined: renumbered 0, 1, 2 ...
+            first, second = (dense_labels(g).astype(np.int64, copy=False) for g in (first, second))
+            _trees.page_context(s, order, first, second, *context)
         return out
+    groups = [_small_labels(g) for g in groups]
     padded = np.concatenate([np.zeros(3), s, np.zeros(3)])
     cum = np.concatenate([[0.0], np.cumsum(s)])
     pos = np.arange(n)
@@ -280,7 +286,7 @@ class LineScorer:
         first = self.step_one.probability(X)
         if self.step_two is None:
             return first
-        Z = page_features(first, [_small_labels(g) for g in groups])
+        Z = page_features(first, list(groups))
         return self.step_two.probability(np.concatenate([X, Z], axis=1))
 
 

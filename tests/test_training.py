@@ -271,11 +271,22 @@ def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyP
         assert np.array_equal(compiled, expected)
     low = page_features(np.full(4, 0.2), [np.zeros(4, int), np.arange(4)])
     assert (low[:, 10] == 0).all() and (low[:, 11] == 1).all()  # no high-scoring span
+    # labels that are negative, far apart or not integers: renumbered, same group means
+    scores = rng.random(40)
+    small = [rng.integers(0, 5, 40), np.cumsum(rng.random(40) < 0.2)]
+    odd = [small[0] * 10**12 - 7, small[1] - 3.5]
+    assert np.array_equal(page_features(scores, odd), page_features(scores, small))
+    # the compiled module declines such labels (out untouched) and rejects a bad order
     out = np.zeros((3, 14), dtype=np.float32)
     s, order = np.array([0.1, 0.9, 0.5]), np.array([1, 2, 0])
     zeros = np.zeros(3, np.int64)
+    assert _trees.page_context(s, order, zeros, zeros, 0, 0, 1, out) is True and out.any()
+    out[:] = 0
+    assert _trees.page_context(s, order, np.array([0, -1, 0]), zeros, 0, 0, 1, out) is False
+    assert _trees.page_context(s, order, np.array([0, 7, 0]), zeros, 0, 0, 1, out) is False
+    assert not out.any()
     with pytest.raises(ValueError, match="out of range"):
-        _trees.page_context(s, order, np.array([0, -1, 0]), zeros, 0, 0, 1, out)
+        _trees.page_context(s, np.array([1, 3, 0]), zeros, zeros, 0, 0, 1, out)
     with pytest.raises(ValueError, match="sizes"):
         _trees.page_context(s, order[:2], zeros, zeros, 0, 0, 1, out)
 
