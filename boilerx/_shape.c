@@ -247,9 +247,10 @@ is_line_break(Py_UCS4 c)
            c == 0x1E || c == 0x85 || c == 0x2028 || c == 0x2029;
 }
 
-/* split_lines(text) -> (lines, gaps): the non-blank lines of text (line boundaries as
- * str.splitlines), each with its whitespace runs collapsed to one space and stripped, as
- * " ".join(line.split()) does; gaps[i] counts the blank lines before lines[i]. */
+/* split_lines(text) -> (lines, gaps): the non-blank lines of text without its NUL characters
+ * (line boundaries as str.splitlines), each with its whitespace runs collapsed to one space
+ * and stripped, as " ".join(line.split()) does; gaps[i] counts the blank lines before
+ * lines[i]. */
 /* split_lines for text of one kind (a constant at each call, so that the reads and writes
  * compile to plain loads and stores). Printable ASCII, most of any text, takes one test. */
 ALWAYS_INLINE int
@@ -264,6 +265,8 @@ split_kind(const int kind, const void *data, Py_ssize_t n, void *buf, PyObject *
         for (; i < n; i++) {
             c = PyUnicode_READ(kind, data, i);
             if (c - 0x21u >= 0x5Eu) { /* not '!' to '~': maybe a space or a line break */
+                if (c == 0)
+                    continue; /* NUL characters are dropped */
                 if (is_line_break(c))
                     break;
                 if (Py_UNICODE_ISSPACE(c)) {
@@ -617,6 +620,89 @@ done:
     return result;
 }
 
+/* repeats(texts, cap, out) -> bool or None: out (float32, one a line) receives, for each str
+ * of the list texts, min(the number of lines equal to it, cap) - 1, as collections.Counter
+ * counts them (str hash and equality); returns whether any line comes more than once, or None
+ * when texts holds anything but exact strs (their hash and == may run Python code: the caller
+ * counts those). Lines are grouped in an open-addressing table of at least 2n slots. */
+static PyObject *
+repeats(PyObject *self, PyObject *args)
+{
+    PyObject *texts;
+    Py_ssize_t cap;
+    Py_buffer out;
+    if (!PyArg_ParseTuple(args, "O!nw*", &PyList_Type, &texts, &cap, &out))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject *result = NULL;
+    Py_ssize_t *first = NULL, *count = NULL, *group = NULL;
+    Py_hash_t *hashes = NULL;
+    if (cap < 1 || out.len != n * (Py_ssize_t)sizeof(float)) {
+        PyErr_SetString(PyExc_ValueError, "repeats: cap must be >= 1 and out hold one float32 "
+                                          "a line");
+        goto done;
+    }
+    Py_ssize_t size = 8;
+    while (size < 2 * n)
+        size *= 2;
+    first = PyMem_Malloc(size * sizeof(Py_ssize_t)); /* slot -> its first line, -1: empty */
+    count = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    group = PyMem_Malloc((n ? n : 1) * sizeof(Py_ssize_t)); /* line -> its slot */
+    hashes = PyMem_Malloc((n ? n : 1) * sizeof(Py_hash_t));
+    if (!first || !count || !group || !hashes) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < size; k++)
+        first[k] = -1;
+    int any = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_CheckExact(text)) {
+            Py_INCREF(Py_None);
+            result = Py_None;
+            goto done;
+        }
+        if (check_str(text, "line", i) < 0)
+            goto done;
+        Py_hash_t h = PyObject_Hash(text);
+        if (h == -1)
+            goto done;
+        hashes[i] = h;
+        size_t slot = (size_t)h & (size_t)(size - 1);
+        while (first[slot] >= 0) {
+            Py_ssize_t j = first[slot];
+            if (hashes[j] == h) {
+                int equal = PyObject_RichCompareBool(text, PyList_GET_ITEM(texts, j), Py_EQ);
+                if (equal < 0)
+                    goto done;
+                if (equal)
+                    break;
+            }
+            slot = (slot + 1) & (size_t)(size - 1);
+        }
+        if (first[slot] < 0)
+            first[slot] = i;
+        else
+            any = 1;
+        count[slot]++;
+        group[i] = (Py_ssize_t)slot;
+    }
+    float *o = (float *)out.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t c = count[group[i]];
+        o[i] = (float)((c < cap ? c : cap) - 1);
+    }
+    result = PyBool_FromLong(any);
+done:
+    PyMem_Free(first);
+    PyMem_Free(count);
+    PyMem_Free(group);
+    PyMem_Free(hashes);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 /* Is the token text[start:end] equal to word? */
 static int
 token_is(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, PyObject *word)
@@ -887,6 +973,9 @@ static PyMethodDef methods[] = {
      "lowered_heads(texts, limit, short, lengths) -> (heads, short_heads): each text[:limit] "
      "lower-cased, and the same with \"\" for those longer than short; lengths gets their "
      "lengths."},
+    {"repeats", repeats, METH_VARARGS,
+     "repeats(texts, cap, out) -> bool: min(copies of each line on the page, cap) - 1 into out "
+     "(float32); whether any line comes again."},
     {"words_found", words_found, METH_VARARGS,
      "words_found(texts, words) -> for each text, how many distinct words are its tokens."},
     {"split_lines", split_lines, METH_O,

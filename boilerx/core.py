@@ -30,7 +30,7 @@ def split_page(text: str, mode: Mode = "auto") -> Page:
     """Stages 1–2: decide HTML or text and cut the page into lines."""
     if mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, not {mode!r}")
-    if "\x00" in text:
+    if mode != "text" and "\x00" in text:  # text_lines drops NUL characters itself
         text = text.replace("\x00", "")
     is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
     if is_html:

@@ -516,6 +516,24 @@ def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -
     return overlap
 
 
+_REPEATS_CAP = 6  # copies of a line counted up to this many
+
+
+def _repeats(texts: list[str]) -> np.ndarray | None:
+    """For each line, how many other lines of the page are the same text (at most
+    ``_REPEATS_CAP`` - 1); None when every line is unique. The compiled ``_shape`` module
+    counts when it is built, else :class:`collections.Counter` (the same numbers)."""
+    if _compiled_shape is not None:
+        out = np.empty(len(texts), dtype=np.float32)
+        again = _compiled_shape.repeats(texts, _REPEATS_CAP, out)
+        if again is not None:
+            return out if again else None
+    counts = Counter(texts)
+    if len(counts) == len(texts):
+        return None
+    return np.minimum(list(map(counts.__getitem__, texts)), _REPEATS_CAP) - 1
+
+
 def shape_features(texts: list[str], title: str | None = None) -> np.ndarray:
     """The text-shape columns alone (the first ``len(SHAPE_NAMES)`` columns of
     :func:`line_features`, before link density is taken into account)."""
@@ -569,9 +587,9 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
         same_length = (head_chars == len(title_norm)).nonzero()[0].tolist()
         rows[[i for i in same_length if heads[i] == title_norm], 15] = 1.0
         rows[:, 16] = _title_overlap(heads, words, title_words)
-    counts = Counter(texts)
-    if len(counts) < n:  # some line comes again
-        rows[:, 17] = np.minimum(list(map(counts.__getitem__, texts)), 6) - 1
+    repeated = _repeats(texts)
+    if repeated is not None:
+        rows[:, 17] = repeated
     first = 18
     _markers(short_heads, stats[:, _S["first"]], rows, first)
     rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (

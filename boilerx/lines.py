@@ -650,12 +650,14 @@ def _walk(
 
 # ---------------------------------------------------------------- text
 def text_lines(text: str) -> Page:
-    """Cut scraped text into its non-blank lines (whitespace runs collapsed to one space),
-    remembering blank-line gaps. The compiled ``_shape`` module does it when built."""
+    """Cut scraped text into its non-blank lines (whitespace runs collapsed to one space, NUL
+    characters dropped), remembering blank-line gaps. The compiled ``_shape`` module does it
+    when built."""
     page = Page(is_html=False)
     if _compiled_shape is not None:
         page.texts, page.gaps = _compiled_shape.split_lines(text)
     else:
+        text = text.replace("\x00", "")
         normalised = [" ".join(raw.split()) for raw in text.splitlines()]
         kept = [i for i, line in enumerate(normalised) if line]
         page.texts = [normalised[i] for i in kept]

@@ -253,6 +253,36 @@ def test_compiled_text_splitting_equals_python() -> None:
     wide = "中文  的\u3000句子\n\n😀  emoji \t line\nascii   only"
     expected = (["中文 的 句子", "😀 emoji line", "ascii only"], [0, 1, 0])
     assert _compiled_shape.split_lines(wide) == expected
+    # NUL characters are dropped, as if removed before splitting
+    for nul in ("a\x00b\n\x00\n c \x00 d\x00\n", "\x00é\x00 \x00\u3000x\n\x00"):
+        clean = nul.replace("\x00", "")
+        lines = [" ".join(raw.split()) for raw in clean.splitlines()]
+        texts, gaps = _compiled_shape.split_lines(nul)
+        assert texts == [line for line in lines if line] and texts == text_lines(clean).texts
+    assert _compiled_shape.split_lines("a\x00b\n\x00\n c \x00 d") == (["ab", "c d"], [0, 1])
+
+
+@pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
+def test_compiled_repeat_counts_equal_counter() -> None:
+    from collections import Counter
+
+    lines = ["a", "b", "a", "é", "e\u0301", "a", "b", "a", "a", "a", "a", "x" * 300, "x" * 300]
+    out = np.full(len(lines), -9.0, dtype=np.float32)
+    assert _compiled_shape.repeats(lines, 6, out) is True
+    counts = Counter(lines)
+    assert out.tolist() == [min(counts[t], 6) - 1 for t in lines]
+    assert out[0] == 5 and out[1] == 1 and out[3] == out[4] == 0  # capped; é is not e + accent
+    unique = [f"line {i}" for i in range(1000)]
+    out = np.full(1000, -9.0, dtype=np.float32)
+    assert _compiled_shape.repeats(unique, 6, out) is False and not out.any()
+    assert _compiled_shape.repeats([], 6, np.empty(0, dtype=np.float32)) is False
+
+    class Loud(str):  # a str subclass: its own == and hash are left to Python
+        pass
+
+    assert _compiled_shape.repeats(["a", Loud("a")], 6, np.empty(2, dtype=np.float32)) is None
+    with pytest.raises(ValueError):
+        _compiled_shape.repeats(["a"], 0, np.empty(1, dtype=np.float32))
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
