@@ -718,76 +718,112 @@ token_is(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, PyObject 
     return 1;
 }
 
+/* How many of the n_words distinct strs of the tuple words are among the whitespace-separated
+ * tokens of text. word_lengths: bit k set when a word has k code points (bit 63: 63 or more). */
+static int
+found_in(PyObject *text, PyObject *words, Py_ssize_t n_words, uint64_t word_lengths)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), at = 0;
+    uint64_t seen = 0;
+    while (at < len) {
+        while (at < len && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at)))
+            at++;
+        Py_ssize_t start = at;
+        while (at < len && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at)))
+            at++;
+        if (at == start)
+            break;
+        Py_ssize_t token_len = at - start;
+        if (!(word_lengths >> (token_len < 63 ? token_len : 63) & 1))
+            continue; /* no word this long */
+        for (Py_ssize_t w = 0; w < n_words; w++)
+            if (token_is(kind, data, start, at, PyTuple_GET_ITEM(words, w)))
+                seen |= (uint64_t)1 << w;
+    }
+    /* duplicates in words count once: a word equal to an earlier one adds nothing */
+    int found = 0;
+    for (Py_ssize_t w = 0; w < n_words; w++) {
+        if (!(seen >> w & 1))
+            continue;
+        int repeated = 0;
+        for (Py_ssize_t v = 0; v < w && !repeated; v++)
+            repeated = (seen >> v & 1) &&
+                       PyUnicode_Compare(PyTuple_GET_ITEM(words, v), PyTuple_GET_ITEM(words, w)) == 0;
+        found += !repeated;
+    }
+    return found;
+}
+
 /* words_found(texts, words) -> list: for each str of the list texts, how many of the
  * distinct strs of the tuple words (at most 64) are among its whitespace-separated tokens,
- * as len(set(words).intersection(text.split())) counts. */
+ * as len(set(words).intersection(text.split())) counts.
+ * words_found(texts, words, counts, at_most, out) -> None: the same numbers written into out
+ * (float64, one a line), 0 for the lines whose count (float32, one a line) is above at_most. */
 static PyObject *
 words_found(PyObject *self, PyObject *args)
 {
     PyObject *texts, *words;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &texts, &PyTuple_Type, &words))
+    Py_buffer counts = {0}, out = {0};
+    double at_most = 0.0;
+    if (!PyArg_ParseTuple(args, "O!O!|y*dw*", &PyList_Type, &texts, &PyTuple_Type, &words,
+                          &counts, &at_most, &out))
         return NULL;
-    Py_ssize_t n_words = PyTuple_GET_SIZE(words);
+    PyObject *result = NULL;
+    int into_out = counts.buf != NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts), n_words = PyTuple_GET_SIZE(words);
     if (n_words > 64) {
         PyErr_SetString(PyExc_ValueError, "at most 64 words");
-        return NULL;
+        goto done;
     }
-    uint64_t word_lengths = 0; /* bit k: some word has k code points (bit 63: 63 or more) */
+    if (into_out && (out.buf == NULL || counts.len != n * (Py_ssize_t)sizeof(float) ||
+                     out.len != n * (Py_ssize_t)sizeof(double))) {
+        PyErr_SetString(PyExc_ValueError, "words_found: counts must hold one float32 a line "
+                                          "and out one float64");
+        goto done;
+    }
+    uint64_t word_lengths = 0;
     for (Py_ssize_t w = 0; w < n_words; w++) {
         PyObject *word = PyTuple_GET_ITEM(words, w);
         if (check_str(word, "word", w) < 0)
-            return NULL;
+            goto done;
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
         word_lengths |= (uint64_t)1 << (len < 63 ? len : 63);
     }
-    Py_ssize_t n = PyList_GET_SIZE(texts);
-    PyObject *counts = PyList_New(n);
-    if (!counts)
-        return NULL;
+    PyObject *found_list = into_out ? NULL : PyList_New(n);
+    if (!into_out && !found_list)
+        goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
         if (check_str(text, "line", i) < 0) {
-            Py_DECREF(counts);
-            return NULL;
+            Py_XDECREF(found_list);
+            goto done;
         }
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        Py_ssize_t len = PyUnicode_GET_LENGTH(text), at = 0;
-        uint64_t seen = 0;
-        while (at < len) {
-            while (at < len && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at)))
-                at++;
-            Py_ssize_t start = at;
-            while (at < len && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at)))
-                at++;
-            if (at == start)
-                break;
-            Py_ssize_t token_len = at - start;
-            if (!(word_lengths >> (token_len < 63 ? token_len : 63) & 1))
-                continue; /* no word this long */
-            for (Py_ssize_t w = 0; w < n_words; w++)
-                if (token_is(kind, data, start, at, PyTuple_GET_ITEM(words, w)))
-                    seen |= (uint64_t)1 << w;
+        if (into_out) {
+            int near = ((const float *)counts.buf)[i] <= at_most;
+            ((double *)out.buf)[i] = near ? found_in(text, words, n_words, word_lengths) : 0;
+            continue;
         }
-        /* duplicates in words count once: a word equal to an earlier one adds nothing */
-        int found = 0;
-        for (Py_ssize_t w = 0; w < n_words; w++) {
-            if (!(seen >> w & 1))
-                continue;
-            int repeated = 0;
-            for (Py_ssize_t v = 0; v < w && !repeated; v++)
-                repeated = (seen >> v & 1) &&
-                           PyUnicode_Compare(PyTuple_GET_ITEM(words, v), PyTuple_GET_ITEM(words, w)) == 0;
-            found += !repeated;
-        }
-        PyObject *count = PyLong_FromLong(found);
+        PyObject *count = PyLong_FromLong(found_in(text, words, n_words, word_lengths));
         if (!count) {
-            Py_DECREF(counts);
-            return NULL;
+            Py_DECREF(found_list);
+            goto done;
         }
-        PyList_SET_ITEM(counts, i, count);
+        PyList_SET_ITEM(found_list, i, count);
     }
-    return counts;
+    if (into_out) {
+        Py_INCREF(Py_None);
+        result = Py_None;
+    } else {
+        result = found_list;
+    }
+done:
+    if (counts.buf)
+        PyBuffer_Release(&counts);
+    if (out.buf)
+        PyBuffer_Release(&out);
+    return result;
 }
 
 /* context(columns, n, k, out): for each of the k float32 columns of the n x k C-ordered
@@ -977,7 +1013,8 @@ static PyMethodDef methods[] = {
      "repeats(texts, cap, out) -> bool: min(copies of each line on the page, cap) - 1 into out "
      "(float32); whether any line comes again."},
     {"words_found", words_found, METH_VARARGS,
-     "words_found(texts, words) -> for each text, how many distinct words are its tokens."},
+     "words_found(texts, words[, counts, at_most, out]) -> for each text, how many distinct words "
+     "are its tokens (into out, 0 where counts is above at_most, when given)."},
     {"split_lines", split_lines, METH_O,
      "split_lines(text) -> (lines, gaps): the non-blank lines of text, whitespace collapsed, "
      "and the number of blank lines before each."},

@@ -504,14 +504,16 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
 def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -> np.ndarray:
     """Share of the headline's words among the words of each line of up to 40 words."""
     overlap = np.zeros(len(heads))
-    near = (words <= 40).nonzero()[0]
-    if not title_words or not len(near):
+    if not title_words:
         return overlap
-    lines = list(map(heads.__getitem__, near.tolist()))
     if _compiled_shape is not None and len(title_words) <= 64:
-        found = _compiled_shape.words_found(lines, tuple(title_words))
-    else:
-        found = [len(title_words.intersection(h.split())) for h in lines]
+        counts = np.ascontiguousarray(words, dtype=np.float32)
+        _compiled_shape.words_found(heads, tuple(title_words), counts, 40.0, overlap)
+        overlap /= len(title_words)
+        return overlap
+    near = (words <= 40).nonzero()[0]
+    lines = list(map(heads.__getitem__, near.tolist()))
+    found = [len(title_words.intersection(h.split())) for h in lines]
     overlap[near] = np.array(found, dtype=np.float64) / len(title_words)
     return overlap
 
