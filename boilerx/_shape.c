@@ -63,10 +63,19 @@ check_str(PyObject *obj, const char *what, Py_ssize_t i)
     return 0;
 }
 
-/* Character classes the statistics count. */
-enum { C_UPPER = 1, C_LETTER = 2, C_SPACE = 4, C_DIGIT = 8 };
+/* Character classes the statistics count, one bit each in a class byte. */
+enum {
+    C_UPPER = 1,        /* upper case: what lower-casing changes */
+    C_BREAK = 2,        /* ' ' or '\n': a word after it that starts upper case is title-cased */
+    C_BLANK = 4,        /* ' ' */
+    C_DOT = 8,          /* '.' */
+    C_SPACE = 16,       /* a space as str.split finds them */
+    C_LETTER = 32,      /* upper case, a lower-case letter, or from U+0590 on */
+    C_DIGIT = 64,       /* an ASCII digit */
+    C_COMMA = 128,      /* ',' */
+};
 
-/* The classes of a code point: upper case is what lower-casing changes; a letter is upper
+/* The class byte of a code point: upper case is what lower-casing changes; a letter is upper
  * case, from U+0590 on (scripts without case) or a lower-case letter of Latin-1 and the
  * scripts before U+0590; spaces as str.split finds them; ASCII digits. */
 static unsigned
@@ -83,45 +92,63 @@ char_class(Py_UCS4 c)
         letter = up || low >= 0x0590 || (low >= 0xDF && low != 0xF7);
         space = Py_UNICODE_ISSPACE(c);
     }
-    return (up ? C_UPPER : 0) | (letter ? C_LETTER : 0) | (space ? C_SPACE : 0) |
-           (c >= '0' && c <= '9' ? C_DIGIT : 0);
+    return (up ? C_UPPER : 0) | (c == ' ' || c == '\n' ? C_BREAK : 0) | (c == ' ' ? C_BLANK : 0) |
+           (c == '.' ? C_DOT : 0) | (space ? C_SPACE : 0) | (letter ? C_LETTER : 0) |
+           (c >= '0' && c <= '9' ? C_DIGIT : 0) | (c == ',' ? C_COMMA : 0);
 }
 
-/* char_class of the code points below 256 (most of any text), filled when the module loads */
+/* class bytes of the code points below 256 (most of any text), filled when the module loads */
 static uint8_t latin1_class[256];
+/* for each class byte, its counts packed in 16-bit fields: upper, letter, digit, comma */
+static uint64_t class_counts[256];
 
-/* stats_of for a line of one kind (a constant at each call: plain loads in the loop). Pairs
- * and triples of code points are counted where they end: ". " at its space, " | " (and
- * " • ", " · ") at its second space, without overlaps, as str.count counts. */
+static void
+fill_class_tables(void)
+{
+    for (Py_UCS4 c = 0; c < 256; c++)
+        latin1_class[c] = (uint8_t)char_class(c);
+    for (unsigned f = 0; f < 256; f++)
+        class_counts[f] = (uint64_t)((f & C_UPPER) != 0) | (uint64_t)((f & C_LETTER) != 0) << 16 |
+                          (uint64_t)((f & C_DIGIT) != 0) << 32 | (uint64_t)((f & C_COMMA) != 0) << 48;
+}
+
+/* stats_of for a line of one kind (a constant at each call: plain loads in the loop). Counts
+ * that depend on the code point before are read from the two class bytes; pairs and triples
+ * are counted where they end: ". " at its space, " | " (and " • ", " · ") at its second
+ * space, without overlaps, as str.count counts. Four counts add up in 16-bit fields of one
+ * word, emptied every 65,535 code points. */
 ALWAYS_INLINE void
 stats_kind(const int kind, const void *data, Py_ssize_t n, float *row)
 {
     Py_ssize_t words = 0, letters = 0, upper = 0, digits = 0, titled = 0, commas = 0, stops = 0;
     Py_ssize_t separators = 0, next_free[3] = {0, 0, 0};
-    Py_UCS4 prev = '\n', before = 0;
-    unsigned in_word = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        unsigned f = c < 256 ? latin1_class[c] : char_class(c);
-        unsigned up = f & C_UPPER, space = (f & C_SPACE) != 0;
-        upper += up;
-        letters += (f & C_LETTER) != 0;
-        digits += (f & C_DIGIT) != 0;
-        /* no branch on spaces (they come at random): & instead of && */
-        titled += up & ((prev == ' ') | (prev == '\n'));
-        commas += c == ',';
-        words += !space & !in_word;
-        in_word = !space;
-        stops += (c == ' ') & (prev == '.');
-        if ((c == ' ') & (before == ' ')) {
-            int k = prev == '|' ? 0 : prev == 0x2022 ? 1 : prev == 0xB7 ? 2 : -1;
-            if (k >= 0 && i - 2 >= next_free[k]) {
-                separators++;
-                next_free[k] = i + 1;
+    unsigned prev_class = C_BREAK | C_SPACE, before_class = 0; /* the line starts as after '\n' */
+    Py_UCS4 prev = '\n';
+    for (Py_ssize_t chunk = 0; chunk < n; chunk += 65535) {
+        Py_ssize_t end = n - chunk < 65535 ? n : chunk + 65535;
+        uint64_t packed = 0;
+        for (Py_ssize_t i = chunk; i < end; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            unsigned f = c < 256 ? latin1_class[c] : char_class(c);
+            packed += class_counts[f];
+            titled += f & (prev_class >> 1) & 1;           /* upper case after ' ' or '\n' */
+            stops += (f >> 2) & (prev_class >> 3) & 1;     /* ' ' after '.' */
+            words += (prev_class >> 4) & ~(f >> 4) & 1;    /* a non-space after a space */
+            if (f & before_class & C_BLANK) {              /* ' ', something, ' ' */
+                int k = prev == '|' ? 0 : prev == 0x2022 ? 1 : prev == 0xB7 ? 2 : -1;
+                if (k >= 0 && i - 2 >= next_free[k]) {
+                    separators++;
+                    next_free[k] = i + 1;
+                }
             }
+            before_class = prev_class;
+            prev_class = f;
+            prev = c;
         }
-        before = prev;
-        prev = c;
+        upper += (Py_ssize_t)(packed & 0xFFFF);
+        letters += (Py_ssize_t)(packed >> 16 & 0xFFFF);
+        digits += (Py_ssize_t)(packed >> 32 & 0xFFFF);
+        commas += (Py_ssize_t)(packed >> 48);
     }
     Py_UCS4 first = n ? PyUnicode_READ(kind, data, 0) : 0;
     Py_UCS4 last = n ? PyUnicode_READ(kind, data, n - 1) : 0;
@@ -1033,7 +1060,6 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__shape(void)
 {
-    for (Py_UCS4 c = 0; c < 256; c++)
-        latin1_class[c] = (uint8_t)char_class(c);
+    fill_class_tables();
     return PyModule_Create(&module);
 }

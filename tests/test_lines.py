@@ -229,6 +229,7 @@ _TRICKY_LINES = [
     "ǅungla ǈ titled · letters",
     "Zażółć gęślą jaźń, powiedział. Potem wyszedł.",
     "Latin-1 only: ª º µ ß ÿ Þ × ÷ ¿Qué?\x85Ñ\xa0end.",
+    "Ab, 1. | Xy · z " * 5000,  # 80,000 code points: counts past 16 bits
 ]
 
 
