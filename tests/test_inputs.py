@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BODY, news_html
+from conftest import BODY, news_html, news_text
 
 import boilerx
 from boilerx import model as model_module
@@ -46,6 +46,9 @@ def test_nul_characters_are_dropped_not_fatal() -> None:
     out = boilerx.clean(page)
     assert "\x00" not in out
     assert "harbour ferry service" in out
+    for mode in ("text", "auto"):  # scraped text: the splitter drops them itself
+        out = boilerx.clean(news_text().replace("harbour", "har\x00bour\x00"), mode=mode)
+        assert "\x00" not in out and "harbour ferry service" in out
 
 
 def test_page_nested_50000_deep() -> None:
