@@ -783,29 +783,26 @@ found_in(PyObject *text, PyObject *words, Py_ssize_t n_words, uint64_t word_leng
     return found;
 }
 
-/* words_found(texts, words) -> list: for each str of the list texts, how many of the
- * distinct strs of the tuple words (at most 64) are among its whitespace-separated tokens,
- * as len(set(words).intersection(text.split())) counts.
- * words_found(texts, words, counts, at_most, out) -> None: the same numbers written into out
- * (float64, one a line), 0 for the lines whose count (float32, one a line) is above at_most. */
+/* words_found(texts, words, counts, at_most, out): for each str of the list texts, how many
+ * of the distinct strs of the tuple words (at most 64) are among its whitespace-separated
+ * tokens, as len(set(words).intersection(text.split())) counts, written into out (float64, one
+ * a line); 0 for the lines whose count (float32, one a line) is above at_most. */
 static PyObject *
 words_found(PyObject *self, PyObject *args)
 {
     PyObject *texts, *words;
-    Py_buffer counts = {0}, out = {0};
-    double at_most = 0.0;
-    if (!PyArg_ParseTuple(args, "O!O!|y*dw*", &PyList_Type, &texts, &PyTuple_Type, &words,
+    Py_buffer counts, out;
+    double at_most;
+    if (!PyArg_ParseTuple(args, "O!O!y*dw*", &PyList_Type, &texts, &PyTuple_Type, &words,
                           &counts, &at_most, &out))
         return NULL;
     PyObject *result = NULL;
-    int into_out = counts.buf != NULL;
     Py_ssize_t n = PyList_GET_SIZE(texts), n_words = PyTuple_GET_SIZE(words);
     if (n_words > 64) {
         PyErr_SetString(PyExc_ValueError, "at most 64 words");
         goto done;
     }
-    if (into_out && (out.buf == NULL || counts.len != n * (Py_ssize_t)sizeof(float) ||
-                     out.len != n * (Py_ssize_t)sizeof(double))) {
+    if (counts.len != n * (Py_ssize_t)sizeof(float) || out.len != n * (Py_ssize_t)sizeof(double)) {
         PyErr_SetString(PyExc_ValueError, "words_found: counts must hold one float32 a line "
                                           "and out one float64");
         goto done;
@@ -818,38 +815,19 @@ words_found(PyObject *self, PyObject *args)
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
         word_lengths |= (uint64_t)1 << (len < 63 ? len : 63);
     }
-    PyObject *found_list = into_out ? NULL : PyList_New(n);
-    if (!into_out && !found_list)
-        goto done;
+    const float *count = (const float *)counts.buf;
+    double *found = (double *)out.buf;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
-        if (check_str(text, "line", i) < 0) {
-            Py_XDECREF(found_list);
+        if (check_str(text, "line", i) < 0)
             goto done;
-        }
-        if (into_out) {
-            int near = ((const float *)counts.buf)[i] <= at_most;
-            ((double *)out.buf)[i] = near ? found_in(text, words, n_words, word_lengths) : 0;
-            continue;
-        }
-        PyObject *count = PyLong_FromLong(found_in(text, words, n_words, word_lengths));
-        if (!count) {
-            Py_DECREF(found_list);
-            goto done;
-        }
-        PyList_SET_ITEM(found_list, i, count);
+        found[i] = count[i] <= at_most ? found_in(text, words, n_words, word_lengths) : 0;
     }
-    if (into_out) {
-        Py_INCREF(Py_None);
-        result = Py_None;
-    } else {
-        result = found_list;
-    }
+    Py_INCREF(Py_None);
+    result = Py_None;
 done:
-    if (counts.buf)
-        PyBuffer_Release(&counts);
-    if (out.buf)
-        PyBuffer_Release(&out);
+    PyBuffer_Release(&counts);
+    PyBuffer_Release(&out);
     return result;
 }
 
@@ -1040,8 +1018,8 @@ static PyMethodDef methods[] = {
      "repeats(texts, cap, out) -> bool: min(copies of each line on the page, cap) - 1 into out "
      "(float32); whether any line comes again."},
     {"words_found", words_found, METH_VARARGS,
-     "words_found(texts, words[, counts, at_most, out]) -> for each text, how many distinct words "
-     "are its tokens (into out, 0 where counts is above at_most, when given)."},
+     "words_found(texts, words, counts, at_most, out): for each text, how many distinct words "
+     "are its tokens, into out (0 where counts is above at_most)."},
     {"split_lines", split_lines, METH_O,
      "split_lines(text) -> (lines, gaps): the non-blank lines of text, whitespace collapsed, "
      "and the number of blank lines before each."},

@@ -1,7 +1,5 @@
 """Type stub of the optional compiled line statistics (``boilerx/_shape.c``)."""
 
-from typing import overload
-
 import numpy as np
 
 def line_stats(texts: list[str], out: np.ndarray) -> None: ...
@@ -17,9 +15,6 @@ def lowered_heads(
     texts: list[str], limit: int, short: int, lengths: np.ndarray
 ) -> tuple[list[str], list[str]]: ...
 def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
-@overload
-def words_found(texts: list[str], words: tuple[str, ...]) -> list[int]: ...
-@overload
 def words_found(
     texts: list[str], words: tuple[str, ...], counts: np.ndarray, at_most: float, out: np.ndarray
 ) -> None: ...
