@@ -8,9 +8,7 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension(
-            name, [f"boilerx/{name.split('.')[1]}.c"], optional=True, extra_compile_args=["-O3"]
-        )
-        for name in ("boilerx._trees", "boilerx._shape")
+        Extension(name, [name.replace(".", "/") + ".c"], optional=True, extra_compile_args=["-O3"])
+        for name in ("boilerx.pipeline._trees", "boilerx.pipeline._shape")
     ]
 )

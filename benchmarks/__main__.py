@@ -33,7 +33,6 @@ from benchmarks.datasets import (
     load_dataset,
 )
 from benchmarks.demo import demo_dataset
-from benchmarks.metrics import PageScore, SnippetCounts, aggregate, bootstrap_f1_ci, score_page
 from benchmarks.report import write_report
 from benchmarks.speed import (
     body_content,
@@ -44,6 +43,13 @@ from benchmarks.speed import (
     throughput,
 )
 from benchmarks.systems import PageInput, System, build_systems, page_lang, run_one
+from boilerx.training.metrics import (
+    PageScore,
+    SnippetCounts,
+    aggregate,
+    bootstrap_f1_ci,
+    score_page,
+)
 
 QUICK_SETS = (("wcxb-dev", "article"), ("dragnet", None), ("trafilatura-dev", None))
 QUICK_LIMIT = 40

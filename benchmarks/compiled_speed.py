@@ -17,8 +17,8 @@ from typing import Any
 
 import boilerx
 from benchmarks.datasets import data_root, default_dataset_paths, load_dataset
-from boilerx import classifier, features, lines
-from boilerx.core import Mode
+from boilerx.api import Mode
+from boilerx.pipeline import classify, features, lines
 
 
 def _rate(pages: list[Any], mode: Mode) -> float:
@@ -30,7 +30,7 @@ def _rate(pages: list[Any], mode: Mode) -> float:
 
 def _use(trees: Any, shape: Any) -> None:
     """Switch the compiled modules in or out (None: the NumPy/Python path)."""
-    classifier._trees = trees
+    classify._trees = trees
     features._compiled_shape = shape
     lines._compiled_shape = shape
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
-    trees, shape = classifier._trees, features._compiled_shape
+    trees, shape = classify._trees, features._compiled_shape
     if trees is None or shape is None:
         print("the compiled modules are not built (no C compiler at install): nothing to compare")
         return 0

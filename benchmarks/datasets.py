@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from boilerx.decode import decode, undo_utf16_as_bytes
+from boilerx.pipeline.decode import decode, undo_utf16_as_bytes
 
 LAYOUT_FILES = {"common": "pages.jsonl", "aeb": "ground-truth.json", "trafilatura": "evaldata.json"}
 

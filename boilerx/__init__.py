@@ -10,9 +10,9 @@ Public API: :func:`clean`, :func:`extract`, :func:`clean_many`, :class:`Document
 
 from __future__ import annotations
 
-from boilerx._types import Document, Line
-from boilerx.core import clean, extract
-from boilerx.model import ModelIntegrityError
+from boilerx.api import clean, extract
+from boilerx.document import Document, Line
+from boilerx.pipeline.model import ModelIntegrityError
 
 __all__ = ["Document", "Line", "ModelIntegrityError", "clean", "clean_many", "extract"]
 __version__ = "0.1.0"
@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):  # lazy: batch machinery is only imported when asked for
     if name == "clean_many":
-        from boilerx.batch import clean_many
+        from boilerx.batch.pool import clean_many
 
         return clean_many
     raise AttributeError(f"module 'boilerx' has no attribute {name!r}")

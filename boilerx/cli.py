@@ -21,8 +21,8 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-from boilerx._records import INPUT_KINDS, Record, RecordReader
-from boilerx.batch import MODES, BatchResult, _clean_items
+from boilerx.batch.pool import MODES, BatchResult, _clean_items
+from boilerx.batch.records import INPUT_KINDS, Record, RecordReader
 
 FORMATS = ("text", "json", "jsonl")
 DEFAULT_MAX_BYTES = 50_000_000
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--strict", action="store_true", help="exit 1 if any record failed")
     clean.add_argument("--quiet", "-q", action="store_true", help="no progress bar nor summary")
-    for name, target in (("train", "boilerx.train"), ("bench", "benchmarks")):
+    for name, target in (("train", "boilerx.training.train"), ("bench", "benchmarks")):
         commands.add_parser(
             name,
             add_help=False,
@@ -333,12 +333,14 @@ def _forward(command: str, argv: list[str]) -> int:
     """Run ``boilerx.train.main(argv)`` or ``benchmarks.__main__.main(argv)``."""
     try:
         if command == "train":
-            from boilerx.train import main as target
+            from boilerx.training.train import main as target
         else:
             target = _benchmarks_main()
     except ImportError as exc:
         where = (
-            "boilerx.train" if command == "train" else "benchmarks (run from the repository root)"
+            "boilerx.training.train"
+            if command == "train"
+            else "benchmarks (run from the repository root)"
         )
         print(f"boilerx {command}: cannot import {where}: {exc}", file=sys.stderr)
         return 2

@@ -97,8 +97,8 @@ def seeds_dir() -> Path:
 @pytest.fixture(autouse=True)
 def fresh_workers() -> Iterator[None]:
     """Worker processes are forked and keep the state of the moment they were forked (a
-    patched ``boilerx.core.extract`` included): every test starts with none."""
+    patched ``boilerx.api.extract`` included): every test starts with none."""
     yield
-    from boilerx.batch import _shutdown_workers
+    from boilerx.batch.pool import _shutdown_workers
 
     _shutdown_workers()

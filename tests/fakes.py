@@ -1,4 +1,4 @@
-"""A stand-in for boilerx.core.extract, for testing the batch machinery apart from the model.
+"""A stand-in for boilerx.api.extract, for testing the batch machinery apart from the model.
 
 It lives in its own module so that worker processes can import it by name."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from boilerx._types import Document, Line
+from boilerx.document import Document, Line
 
 
 def fake_extract(

@@ -1,6 +1,6 @@
 """Tests of boilerx.batch.clean_many.
 
-Tests named ``*_fake_*`` swap boilerx.core.extract for a simple module-level function (workers
+Tests named ``*_fake_*`` swap boilerx.api.extract for a simple module-level function (workers
 receive it by reference), so they test the batch machinery alone. The others use the real
 model and compare the batch output with :func:`boilerx.clean`.
 """
@@ -15,9 +15,9 @@ import pytest
 from fakes import fake_extract  # noqa: E402
 
 import boilerx
-import boilerx.core
-from boilerx._types import Document
-from boilerx.batch import BatchResult, clean_many
+import boilerx.api
+from boilerx.batch.pool import BatchResult, clean_many
+from boilerx.document import Document
 
 
 def pid_extract(
@@ -30,7 +30,7 @@ def pid_extract(
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(boilerx.core, "extract", fake_extract)
+    monkeypatch.setattr(boilerx.api, "extract", fake_extract)
 
 
 def pages(n: int) -> list[str]:
@@ -76,7 +76,7 @@ def test_fake_two_jobs_equals_one_job(fake: None) -> None:
 
 
 def test_fake_two_jobs_run_in_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(boilerx.core, "extract", pid_extract)
+    monkeypatch.setattr(boilerx.api, "extract", pid_extract)
     items = [f"p{i}" for i in range(160)]
     results = list(clean_many(items, n_jobs=2, chunk_size=4))
     assert [r.text for r in results] == items  # order kept

@@ -16,15 +16,6 @@ from benchmarks.datasets import (
     load_dataset,
 )
 from benchmarks.demo import demo_dataset
-from benchmarks.metrics import (
-    PageScore,
-    SnippetCounts,
-    aggregate,
-    bootstrap_f1_ci,
-    score_page,
-    shingles,
-    words,
-)
 from benchmarks.report import pareto_front, summarize, throughput_table, write_report
 from benchmarks.speed import (
     fit_exponent,
@@ -34,6 +25,15 @@ from benchmarks.speed import (
     throughput,
 )
 from benchmarks.systems import PageInput, System, build_systems, c4_lines, run_one
+from boilerx.training.metrics import (
+    PageScore,
+    SnippetCounts,
+    aggregate,
+    bootstrap_f1_ci,
+    score_page,
+    shingles,
+    words,
+)
 
 # -- metrics -----------------------------------------------------------------------------------
 

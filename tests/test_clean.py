@@ -115,8 +115,8 @@ def test_seed_lines(seeds_dir, name: str) -> None:
 def test_decide_gates_pages_without_a_confident_line_and_drops_metadata() -> None:
     import numpy as np
 
-    from boilerx.core import decide, is_metadata
-    from boilerx.lines import text_lines
+    from boilerx.pipeline.decide import decide, is_metadata
+    from boilerx.pipeline.lines import text_lines
 
     page = text_lines("Headline here\nJune 2, 2025\nA body line.\nAnother body line.")
     page.title = "Headline here"
@@ -130,8 +130,8 @@ def test_decide_gates_pages_without_a_confident_line_and_drops_metadata() -> Non
 
 def test_dateline_check_agrees_with_its_substitution_form(monkeypatch: pytest.MonkeyPatch) -> None:
     """The atomic full match (Python 3.11+) and the substitution used before 3.11 agree."""
-    import boilerx.core
-    from boilerx.core import is_metadata
+    import boilerx.pipeline.decide
+    from boilerx.pipeline.decide import is_metadata
 
     lines = [
         "Sun Jun 01 2025", "12. März 2024, 14:30 Uhr", "Updated 4:36 p.m. ET", "June 2, 2025",
@@ -140,7 +140,7 @@ def test_dateline_check_agrees_with_its_substitution_form(monkeypatch: pytest.Mo
         "12 · 3 – 4 (5)", "lundi 3 février 2025 à 10h", "3 junio", "5 stycznia 2024", "x1",
     ]  # fmt: skip
     atomic = [is_metadata(line, None) for line in lines]
-    monkeypatch.setattr(boilerx.core, "_ONLY_DATE_WORDS", None)
+    monkeypatch.setattr(boilerx.pipeline.decide, "_ONLY_DATE_WORDS", None)
     assert [is_metadata(line, None) for line in lines] == atomic
     assert sum(atomic) >= 8 and not all(atomic)
 
@@ -164,8 +164,8 @@ def test_cleaning_needs_no_scikit_learn() -> None:
 def test_decide_drops_lone_markers_and_a_closing_story_list() -> None:
     import numpy as np
 
-    from boilerx.core import decide
-    from boilerx.lines import Page
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import Page
 
     body = "The council voted on Tuesday to expand the ferry service to three new routes."
     texts = [body, "Advertisement", body, "Most read", "Storm hits the coast", "Why ferries?"]
@@ -182,8 +182,8 @@ def test_decide_drops_lone_markers_and_a_closing_story_list() -> None:
 def test_decide_drops_reader_comments_under_an_article_but_not_forum_replies() -> None:
     import numpy as np
 
-    from boilerx.core import decide
-    from boilerx.lines import BITS, Page
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import BITS, Page
 
     comment = 1 << BITS.index("comment")
     para = "The harbour reopened on Monday after six months of repairs to the old stone pier. "
@@ -205,8 +205,8 @@ def test_decide_drops_reader_comments_under_an_article_but_not_forum_replies() -
 def test_decide_tells_a_short_article_with_a_long_thread_from_a_forum() -> None:
     import numpy as np
 
-    from boilerx.core import decide
-    from boilerx.lines import BITS, Page
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import BITS, Page
 
     comment = 1 << BITS.index("comment")
     para = "The harbour reopened on Monday after six months of repairs to the old stone pier. "
@@ -237,8 +237,8 @@ def test_decide_tells_a_short_article_with_a_long_thread_from_a_forum() -> None:
 def test_decide_drops_second_copies_of_a_line_but_not_nearby_repeats() -> None:
     import numpy as np
 
-    from boilerx.core import decide
-    from boilerx.lines import Page
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import Page
 
     para = "The harbour reopened on Monday after six months of repairs to the old stone pier."
     other = "Crews will start work on the north quay in March, officials said on Friday."
@@ -272,8 +272,8 @@ def test_decide_drops_second_copies_of_a_line_but_not_nearby_repeats() -> None:
 def test_decide_drops_cards_after_the_article_but_not_its_own_paragraphs() -> None:
     import numpy as np
 
-    from boilerx.core import decide
-    from boilerx.lines import Page
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import Page
 
     para = "The harbour reopened on Monday after six months of repairs to the old stone pier."
     teaser = "Storm damage closes the coastal road for a week, the county council said today."

@@ -1,6 +1,6 @@
 """End-to-end tests of ``boilerx clean`` (and the ``train``/``bench`` aliases).
 
-``*_fake_*`` tests swap boilerx.core.extract for a module-level function (worker processes get
+``*_fake_*`` tests swap boilerx.api.extract for a module-level function (worker processes get
 it by reference) to test the CLI's reading, ordering and writing alone; ``*_real_*`` tests run
 the real model and compare with :func:`boilerx.clean`.
 """
@@ -21,7 +21,7 @@ import pytest
 from fakes import fake_extract  # noqa: E402
 
 import boilerx
-import boilerx.core
+import boilerx.api
 from boilerx.cli import main
 
 needs_fastwarc = pytest.mark.skipif(
@@ -36,7 +36,7 @@ def fake_text(page: str | bytes, mode: str = "auto") -> str:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(boilerx.core, "extract", fake_extract)
+    monkeypatch.setattr(boilerx.api, "extract", fake_extract)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -424,12 +424,12 @@ def test_summary_on_stderr_unless_quiet(fake: None, page_dir: Path, capsys) -> N
 
 def test_train_and_bench_forward_their_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[str, list[str]]] = []
-    train = types.ModuleType("boilerx.train")
+    train = types.ModuleType("boilerx.training.train")
     train.main = lambda argv: seen.append(("train", argv)) or 3  # type: ignore[attr-defined]
     bench_pkg = types.ModuleType("benchmarks")
     bench = types.ModuleType("benchmarks.__main__")
     bench.main = lambda argv: seen.append(("bench", argv))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "boilerx.train", train)
+    monkeypatch.setitem(sys.modules, "boilerx.training.train", train)
     monkeypatch.setitem(sys.modules, "benchmarks", bench_pkg)
     monkeypatch.setitem(sys.modules, "benchmarks.__main__", bench)
     assert main(["train", "--out", "m", "--clean"]) == 3

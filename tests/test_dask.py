@@ -1,6 +1,6 @@
-"""Tests of boilerx.dask on a two-process LocalCluster.
+"""Tests of boilerx.batch.dask on a two-process LocalCluster.
 
-``*_fake_*`` tests swap boilerx.core.extract for a module-level function (sent to the workers
+``*_fake_*`` tests swap boilerx.api.extract for a module-level function (sent to the workers
 by reference); the others compare the cluster's output with the real :func:`boilerx.clean`.
 """
 
@@ -18,9 +18,9 @@ import dask.bag as db  # noqa: E402
 from dask.distributed import Client, LocalCluster  # noqa: E402
 
 import boilerx  # noqa: E402
-import boilerx.core  # noqa: E402
-from boilerx._types import Document, Line  # noqa: E402
-from boilerx.dask import clean_bag, clean_dataframe  # noqa: E402
+import boilerx.api  # noqa: E402
+from boilerx.batch.dask import clean_bag, clean_dataframe  # noqa: E402
+from boilerx.document import Document, Line  # noqa: E402
 
 HTML = """<html><head><title>Bridge opens in {city}</title></head><body>
 <nav><a href="/">Home</a> | <a href="/local">Local</a> | <a href="/sport">Sport</a></nav>
@@ -60,7 +60,7 @@ def client() -> Iterator[Client]:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(boilerx.core, "extract", fake_extract)
+    monkeypatch.setattr(boilerx.api, "extract", fake_extract)
 
 
 def test_fake_bag_runs_on_workers_in_order(client: Client, fake: None) -> None:

@@ -12,8 +12,8 @@ import pytest
 from conftest import BODY, news_html, news_text
 
 import boilerx
-from boilerx import model as model_module
-from boilerx.decode import decode, looks_like_html, undo_utf16_as_bytes
+from boilerx.pipeline import model as model_module
+from boilerx.pipeline.decode import decode, looks_like_html, undo_utf16_as_bytes
 
 
 @pytest.mark.parametrize("page", ["", "   \n\t\n", b"", b"\n\n"])
@@ -143,25 +143,60 @@ def test_html_detection() -> None:
 
 
 def test_tampered_model_is_refused(tmp_path: Path, monkeypatch) -> None:
-    for f in model_module.MODEL_DIR.iterdir():
-        shutil.copy(f, tmp_path / f.name)
+    for f in model_module.shipped_model_dir().iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
     manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
     target = tmp_path / manifest["files"]["text"]["file"]
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
-    monkeypatch.setattr(model_module, "MODEL_DIR", tmp_path)
-    monkeypatch.setattr(model_module, "_models", {})
+    monkeypatch.setenv("BOILERX_MODEL_DIR", str(tmp_path))
     with pytest.raises(boilerx.ModelIntegrityError, match="SHA-256"):
         boilerx.clean("A line of text that is long enough to be scored as a sentence.")
 
 
+def _model_copy(tmp_path: Path) -> Path:
+    for f in model_module.shipped_model_dir().iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    return tmp_path
+
+
+def test_model_folder_without_text_model_names_it(tmp_path: Path, monkeypatch) -> None:
+    folder = _model_copy(tmp_path)
+    manifest = json.loads((folder / "MANIFEST.json").read_text())
+    del manifest["files"]["text"]
+    (folder / "MANIFEST.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("BOILERX_MODEL_DIR", str(folder))
+    with pytest.raises(boilerx.ModelIntegrityError, match=r"text\.joblib"):
+        boilerx.clean("A line of text that is long enough to be scored as a sentence.")
+    # the HTML model in the same folder still loads and cleans
+    assert "sentence" in boilerx.clean("<p>A line of text long enough to be a sentence here.</p>")
+
+
+@pytest.mark.parametrize("manifest", ["{not json", '{"files": 3}', '{"files": {"text": {}}}', "[]"])
+def test_malformed_manifest_is_a_model_error(tmp_path: Path, monkeypatch, manifest: str) -> None:
+    folder = _model_copy(tmp_path)
+    (folder / "MANIFEST.json").write_text(manifest)
+    monkeypatch.setenv("BOILERX_MODEL_DIR", str(folder))
+    with pytest.raises(boilerx.ModelIntegrityError, match="manifest"):
+        boilerx.clean("A line of text that is long enough to be scored as a sentence.")
+
+
+def test_missing_manifest_is_a_model_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BOILERX_MODEL_DIR", str(tmp_path))
+    with pytest.raises(boilerx.ModelIntegrityError, match="no model manifest"):
+        boilerx.clean("A line of text that is long enough to be scored as a sentence.")
+
+
 def test_shipped_models_match_manifest() -> None:
-    manifest = json.loads((model_module.MODEL_DIR / "MANIFEST.json").read_text())
+    manifest = json.loads((model_module.shipped_model_dir() / "MANIFEST.json").read_text())
     for entry in manifest["files"].values():
-        path = model_module.MODEL_DIR / entry["file"]
+        path = model_module.shipped_model_dir() / entry["file"]
         assert model_module.sha256_of(path) == entry["sha256"]
     total = sum(
-        os.path.getsize(model_module.MODEL_DIR / e["file"]) for e in manifest["files"].values()
+        os.path.getsize(model_module.shipped_model_dir() / e["file"])
+        for e in manifest["files"].values()
     )
     assert total <= 10_000_000

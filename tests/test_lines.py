@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from boilerx.features import (
+from boilerx.pipeline.features import (
     STATS,
     _compiled_shape,
     _numpy_line_stats,
@@ -13,7 +13,7 @@ from boilerx.features import (
     line_features,
     line_stats,
 )
-from boilerx.lines import BITS, KINDS, class_bits, html_lines, text_lines
+from boilerx.pipeline.lines import BITS, KINDS, class_bits, html_lines, text_lines
 
 
 def _bits(value: int) -> set[str]:
@@ -321,7 +321,7 @@ def test_compiled_probe_at_start_finds_what_startswith_finds() -> None:
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_lowered_heads_equal_str_lower() -> None:
-    from boilerx.features import _SHORT
+    from boilerx.pipeline.features import _SHORT
 
     lines = _TRICKY_LINES + ["İSTANBUL ÇARŞI", "X" * 150, "Mixed Case " * 30, "lower only", "ẞ"]
     lengths = np.empty(len(lines), dtype=np.float32)
@@ -336,8 +336,8 @@ def test_compiled_lowered_heads_equal_str_lower() -> None:
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_arithmetic_columns_equal_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boilerx.features
-    from boilerx.features import _arithmetic_columns
+    import boilerx.pipeline.features
+    from boilerx.pipeline.features import _arithmetic_columns
 
     lines = _TRICKY_LINES + ["Ends with a colon:", "A, b, c, d, e.", "1 2 3 4 5 6 7 8 9 10"]
     stats = line_stats(lines + ["x" * 70 + ".", "Eight words make a sentence of prose here ."])
@@ -345,7 +345,7 @@ def test_compiled_arithmetic_columns_equal_the_numpy_path(monkeypatch: pytest.Mo
     odd = rng.integers(0, 90, size=(40, len(STATS))).astype(np.float32)  # zeros, big ratios
     for rows in (stats, odd, stats[:0]):
         compiled = _arithmetic_columns(rows)
-        monkeypatch.setattr(boilerx.features, "_compiled_shape", None)
+        monkeypatch.setattr(boilerx.pipeline.features, "_compiled_shape", None)
         assert np.array_equal(compiled, _arithmetic_columns(rows))
         monkeypatch.undo()
     assert _arithmetic_columns(stats)[-2:, 11].tolist() == [1.0, 1.0]  # both are prose
@@ -353,13 +353,13 @@ def test_compiled_arithmetic_columns_equal_the_numpy_path(monkeypatch: pytest.Mo
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_probe_groups_equal_substring_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boilerx.features
-    from boilerx.features import _FLOATING_GROUPS, _FLOATING_PROBES, _probe_groups
+    import boilerx.pipeline.features
+    from boilerx.pipeline.features import _FLOATING_GROUPS, _FLOATING_PROBES, _probe_groups
 
     lines = ["share on facebook", "photo: reuters © 2024", "nothing", "", "he wrote:", "a/b"]
     lines += ["reply · share", "śmiech 中文 😀", "getty images/afp"]
     compiled = _probe_groups(lines, _FLOATING_PROBES, _FLOATING_GROUPS)
-    monkeypatch.setattr(boilerx.features, "_compiled_shape", None)
+    monkeypatch.setattr(boilerx.pipeline.features, "_compiled_shape", None)
     assert _probe_groups(lines, _FLOATING_PROBES, _FLOATING_GROUPS) == compiled
     # share 0, credit 1, legal 2, reply 3
     assert compiled == [(0, 1), (1, 6), (4, 8), (5, 2), (6, 9), (8, 2)]
@@ -370,7 +370,7 @@ def test_compiled_probe_groups_equal_substring_search(monkeypatch: pytest.Monkey
 
 
 def test_literal_starts_cover_every_match() -> None:
-    from boilerx.features import _ANCHORED_RX, _ANCHORED_STARTS, _DIGIT, _literal_starts
+    from boilerx.pipeline.features import _ANCHORED_RX, _ANCHORED_STARTS, _DIGIT, _literal_starts
 
     assert _literal_starts("(?:a|b)c?d") == {"acd", "ad", "bcd", "bd"}
     assert _literal_starts(r"\bfoo\b|x[ab]|e-?mail") == {"foo", "x", "e-mail", "email"}
@@ -391,8 +391,8 @@ def test_literal_starts_cover_every_match() -> None:
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_context_columns_equal_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boilerx.features
-    from boilerx.features import _context
+    import boilerx.pipeline.features
+    from boilerx.pipeline.features import _context
 
     rng = np.random.default_rng(7)
     for n in (0, 1, 2, 5, 23, 300):
@@ -400,7 +400,7 @@ def test_compiled_context_columns_equal_the_numpy_path(monkeypatch: pytest.Monke
         columns[rng.random((n, 4)) < 0.3] = 0.0
         compiled = _context(columns)
         with monkeypatch.context() as patched:
-            patched.setattr(boilerx.features, "_compiled_shape", None)
+            patched.setattr(boilerx.pipeline.features, "_compiled_shape", None)
             expected = _context(columns)
         assert compiled.shape == (n, 24)
         assert np.array_equal(compiled, expected)
@@ -410,8 +410,8 @@ def test_compiled_context_columns_equal_the_numpy_path(monkeypatch: pytest.Monke
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_compiled_position_columns_equal_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boilerx.features
-    from boilerx.features import _position
+    import boilerx.pipeline.features
+    from boilerx.pipeline.features import _position
 
     rng = np.random.default_rng(5)
     cases = []
@@ -426,7 +426,7 @@ def test_compiled_position_columns_equal_the_numpy_path(monkeypatch: pytest.Monk
     for case in cases:
         compiled = _position(*case)
         with monkeypatch.context() as patched:
-            patched.setattr(boilerx.features, "_compiled_shape", None)
+            patched.setattr(boilerx.pipeline.features, "_compiled_shape", None)
             expected = _position(*case)
         assert np.array_equal(compiled, expected)
     assert _position(*cases[-1])[0, 3] == 1 and _position(*cases[-1])[6, 3] == 0  # first run wins
@@ -456,13 +456,13 @@ def test_compiled_word_count_equals_set_intersection() -> None:
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
 def test_features_are_the_same_without_the_compiled_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boilerx.features
-    import boilerx.lines
+    import boilerx.pipeline.features
+    import boilerx.pipeline.lines
 
     text = "\n".join(
         [*_TRICKY_LINES, "", "Share this: icon-facebook", "5 min read", "Photo: Reuters", "Explore"]
     )
     compiled = line_features(text_lines(text))
-    monkeypatch.setattr(boilerx.features, "_compiled_shape", None)
-    monkeypatch.setattr(boilerx.lines, "_compiled_shape", None)
+    monkeypatch.setattr(boilerx.pipeline.features, "_compiled_shape", None)
+    monkeypatch.setattr(boilerx.pipeline.lines, "_compiled_shape", None)
     assert np.array_equal(line_features(text_lines(text)), compiled)

@@ -11,13 +11,19 @@ import joblib
 import numpy as np
 import pytest
 
-from boilerx.classifier import AveragedScorer, LineScorer, TreeEnsemble, _trees, page_features
-from boilerx.estimator import LineClassifier
-from boilerx.train import Record, label_lines
+from boilerx.pipeline.classify import (
+    AveragedScorer,
+    LineScorer,
+    TreeEnsemble,
+    _trees,
+    page_features,
+)
+from boilerx.training.estimator import LineClassifier
+from boilerx.training.train import LabelledPage, label_lines
 
 
-def _record(body: str | None, title: str | None = None, with_=(), without=()) -> Record:
-    return Record(
+def _record(body: str | None, title: str | None = None, with_=(), without=()) -> LabelledPage:
+    return LabelledPage(
         "test",
         "1",
         "site",
@@ -257,7 +263,7 @@ def test_compiled_scorer_handles_single_leaf_trees() -> None:
 
 @pytest.mark.skipif(_trees is None, reason="compiled tree scorer not built (no C compiler)")
 def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import boilerx.classifier
+    import boilerx.pipeline.classify
 
     rng = np.random.default_rng(11)
     for n in (1, 2, 7, 50, 301):
@@ -266,7 +272,7 @@ def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyP
         groups = [rng.integers(0, max(n // 3, 1), n), np.cumsum(rng.random(n) < 0.2)]
         compiled = page_features(scores, groups)
         with monkeypatch.context() as patched:
-            patched.setattr(boilerx.classifier, "_trees", None)
+            patched.setattr(boilerx.pipeline.classify, "_trees", None)
             expected = page_features(scores, groups)
         assert np.array_equal(compiled, expected)
     low = page_features(np.full(4, 0.2), [np.zeros(4, int), np.arange(4)])
@@ -307,8 +313,8 @@ def test_scorer_rejects_features_of_another_version() -> None:
 def test_shipped_models_have_the_sizes_training_declares() -> None:
     """The model files in models/ were made with the settings ``boilerx.train`` ships (a
     changed setting without a retrained file, or the reverse, fails here)."""
-    from boilerx.model import get_model
-    from boilerx.train import MODEL_PARAMS
+    from boilerx.pipeline.model import get_model
+    from boilerx.training.train import MODEL_PARAMS
 
     for mode in ("html", "text"):
         params = {**LineClassifier().get_params(), **MODEL_PARAMS[mode]}
@@ -330,7 +336,7 @@ def test_shipped_models_have_the_sizes_training_declares() -> None:
 def test_threshold_is_tuned_on_article_pages() -> None:
     from dataclasses import replace
 
-    from boilerx.train import Sample, tune_threshold
+    from boilerx.training.train import Sample, tune_threshold
 
     short = "The mayor opened the new bridge over the river on a cold Monday morning."
     long_body = " ".join(

@@ -1,6 +1,6 @@
 """Clean many pages, in order, in-process or on worker processes.
 
->>> from boilerx.batch import clean_many
+>>> from boilerx.batch.pool import clean_many
 >>> for result in clean_many(pages, n_jobs=4):  # doctest: +SKIP
 ...     print(result.error or result.text)
 
@@ -23,15 +23,16 @@ from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from boilerx import core
-from boilerx._types import Document
-from boilerx.model import get_model
+from boilerx import api
+from boilerx.api import MODES
+from boilerx.document import Document
+from boilerx.pipeline.model import get_model
 
 __all__ = ["BatchResult", "clean_many", "clean_one", "resolve_jobs"]
 
 #: Chunks in flight per worker process: enough to keep workers busy, few enough to bound memory.
 CHUNKS_PER_WORKER = 4
-MODES = ("auto", "html", "text")
+
 
 Extractor = Callable[..., Document]
 
@@ -107,7 +108,7 @@ def clean_one(
     if max_bytes is not None and page_size_exceeds(page, max_bytes):
         return BatchResult("", error=f"TooLarge: page is larger than {max_bytes} bytes")
     try:
-        extractor: Extractor = extract or core.extract
+        extractor: Extractor = extract or api.extract
         doc = extractor(page, mode=mode, threshold=threshold)
     except Exception as exc:  # a bad page must not take the batch down
         return BatchResult("", error=_error_text(exc))
@@ -244,7 +245,7 @@ def _clean_items(
         raise ValueError(f"threshold must be in [0, 1], not {threshold!r}")
     jobs = resolve_jobs(n_jobs)
     # Resolve the extractor here, in the parent, and send it to workers by reference.
-    options = _Options(mode=mode, threshold=threshold, max_bytes=max_bytes, extract=core.extract)
+    options = _Options(mode=mode, threshold=threshold, max_bytes=max_bytes, extract=api.extract)
     return _generate(_chunked(items, chunk_size), options, jobs)
 
 

@@ -1,7 +1,7 @@
 """Training stage 4: the line classifier as a scikit-learn estimator.
 
 ``LineClassifier.fit`` trains the two steps with histogram gradient boosting;
-``to_scorer()`` gives the :class:`~boilerx.classifier.LineScorer` that is shipped and used at
+``to_scorer()`` gives the :class:`~boilerx.pipeline.classify.LineScorer` that is shipped and used at
 run time (the same trees, as flat NumPy arrays). Only training imports scikit-learn.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from boilerx.classifier import (
+from boilerx.pipeline.classify import (
     N_PAGE_FEATURES,
     AveragedScorer,
     LineScorer,

@@ -17,7 +17,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 try:
-    from boilerx import _shape as _compiled_shape  # optional compiled text splitting
+    from boilerx.pipeline import _shape as _compiled_shape  # optional compiled text splitting
 except ImportError:  # not built: split with Python
     _compiled_shape = None  # type: ignore[assignment]
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
-from boilerx.batch import page_size_exceeds
+from boilerx.batch.pool import page_size_exceeds
 
 InputKind = Literal["auto", "files", "jsonl", "warc", "wet"]
 INPUT_KINDS: tuple[str, ...] = ("auto", "files", "jsonl", "warc", "wet")

@@ -5,7 +5,7 @@ page through step one's eyes: for every line it adds the scores of its neighbour
 built like it (same block signature), of its container and the page's own score distribution,
 so that a teaser list or a comment thread is judged as a whole and thresholds follow the page.
 
-The trees are trained with scikit-learn (:mod:`boilerx.estimator`) and shipped as the flat
+The trees are trained with scikit-learn (:mod:`boilerx.training.estimator`) and shipped as the flat
 arrays of :class:`TreeEnsemble`, evaluated here with NumPy: scoring needs no scikit-learn, so
 importing boilerx and starting a worker process stay fast. A small compiled scorer
 (``boilerx/_trees.c``, built at install when a C compiler is present) walks the same arrays
@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 try:
-    from boilerx import _trees  # the optional compiled scorer
+    from boilerx.pipeline import _trees  # the optional compiled scorer
 except ImportError:  # not built: score with NumPy
     _trees = None  # type: ignore[assignment]
 

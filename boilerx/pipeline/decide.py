@@ -1,43 +1,16 @@
-"""The pipeline, top to bottom: decode → lines → features → classify → decide → assemble."""
+"""Stages 5–6: decide which scored lines are the article's body, and assemble them."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from itertools import compress
-from typing import Any, Literal
 
 import numpy as np
 
-from boilerx._types import Document, Line
-from boilerx.decode import looks_like_html, to_text
-from boilerx.features import (
-    SHAPE_COLUMNS,
-    is_prose,
-    line_features,
-    line_groups,
-    marker_lines,
-    shape_features,
-)
-from boilerx.lines import BITS, KINDS, Page, html_lines, text_lines
-from boilerx.model import get_model
-
-Mode = Literal["auto", "html", "text"]
-_MODES = ("auto", "html", "text")
-
-
-def split_page(text: str, mode: Mode = "auto") -> Page:
-    """Stages 1–2: decide HTML or text and cut the page into lines."""
-    if mode not in _MODES:
-        raise ValueError(f"mode must be one of {_MODES}, not {mode!r}")
-    if mode != "text" and "\x00" in text:  # text_lines drops NUL characters itself
-        text = text.replace("\x00", "")
-    is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
-    if is_html:
-        return html_lines(text)
-    page = text_lines(text)
-    page.title = guess_title(page.texts)
-    return page
+from boilerx.document import Document, Line
+from boilerx.pipeline.features import SHAPE_COLUMNS, is_prose, marker_lines, shape_features
+from boilerx.pipeline.lines import BITS, KINDS, Page
 
 
 def guess_title(texts: list[str]) -> str | None:
@@ -51,14 +24,6 @@ def guess_title(texts: list[str]) -> str | None:
         return None
     repeated = [t for t in candidates if head.count(t) > 1]
     return repeated[0] if repeated else candidates[0]
-
-
-def score_lines(page: Page, model: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Stages 3–4: the feature matrix, and the classifier's body probability for every line."""
-    features = line_features(page)
-    if not page.texts:
-        return features, np.zeros(0)
-    return features, model.predict_page(features, line_groups(page))
 
 
 # A page whose best line scores below this has no article (a page of links, a menu): keeping
@@ -121,7 +86,7 @@ def decide(
     article, a closing list of other stories, second copies of a line and cards after the
     article (``threshold=0`` keeps every line). The rest of the page context is already in
     the scores (the classifier's second step). ``features``: the page's
-    :func:`~boilerx.features.line_features`, when they are at hand (else the text-shape
+    :func:`~boilerx.pipeline.features.line_features`, when they are at hand (else the text-shape
     columns are computed here)."""
     if threshold <= 0:
         return np.ones(len(scores), dtype=bool)
@@ -300,35 +265,6 @@ def _story_list_start(
     return last
 
 
-def _find_body(
-    page: str | bytes, mode: Mode, threshold: float | None
-) -> tuple[Page, np.ndarray, np.ndarray]:
-    """Stages 1–5 for one page: its lines, their scores and which are body."""
-    text = to_text(page)
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
-    lines = split_page(text, mode)
-    if not lines.texts:
-        return lines, np.zeros(0), np.zeros(0, dtype=bool)
-    model = get_model("html" if lines.is_html else "text")
-    features, scores = score_lines(lines, model)
-    keep = decide(lines, scores, model.threshold if threshold is None else threshold, features)
-    return lines, scores, keep
-
-
-def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> Document:
-    """Find the article in ``page`` (HTML or scraped text, ``str`` or ``bytes``).
-
-    ``mode`` forces HTML or text handling; ``"auto"`` detects it. ``threshold`` is the
-    precision/recall knob: the body probability a line needs to be kept, in [0, 1] — lower
-    keeps more (recall), higher keeps less (precision); ``None`` uses the model's tuned value.
-    Raises :class:`TypeError` for anything but ``str``/``bytes``, :class:`ValueError` for an
-    unknown ``mode`` or a ``threshold`` outside [0, 1], and :class:`ModelIntegrityError` when the
-    shipped model file fails its checksum.
-    """
-    return assemble(*_find_body(page, mode, threshold))
-
-
 def body_text(page: Page, keep: np.ndarray) -> str:
     """Stage 6, the body alone: the kept lines, in order, one paragraph a line."""
     return "\n".join(compress(page.texts, keep.tolist()))
@@ -341,11 +277,3 @@ def assemble(page: Page, scores: np.ndarray, keep: np.ndarray) -> Document:
         for t, k, s, kind in zip(page.texts, keep.tolist(), scores.tolist(), page.kinds)
     ]
     return Document(text=body_text(page, keep), title=page.title, lines=lines)
-
-
-def clean(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> str:
-    """Return the article body of ``page``: one paragraph a line, without the headline.
-
-    Same arguments and errors as :func:`extract`. Empty or blank input gives ``""``."""
-    lines, _, keep = _find_body(page, mode, threshold)
-    return body_text(lines, keep)

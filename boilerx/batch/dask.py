@@ -1,7 +1,7 @@
 """Clean pages on a Dask cluster (``pip install 'boilerx[dask]'``).
 
 >>> import dask.bag as db
->>> from boilerx.dask import clean_bag, clean_dataframe
+>>> from boilerx.batch.dask import clean_bag, clean_dataframe
 >>> texts = clean_bag(db.from_sequence(pages, npartitions=64)).compute()  # doctest: +SKIP
 >>> df = clean_dataframe(dd.read_parquet("pages/"), column="html")  # doctest: +SKIP
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from boilerx import core
-from boilerx.batch import MODES, Extractor, clean_one
+from boilerx import api
+from boilerx.batch.pool import MODES, Extractor, clean_one
 
 if TYPE_CHECKING:
     import dask.bag
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["clean_bag", "clean_dataframe"]
 
-_INSTALL = "boilerx.dask needs Dask: pip install 'boilerx[dask]'"
+_INSTALL = "boilerx.batch.dask needs Dask: pip install 'boilerx[dask]'"
 
 
 def _require(module: str) -> Any:
@@ -85,7 +85,7 @@ def clean_bag(
         threshold=threshold,
         max_bytes=max_bytes,
         errors=errors,
-        extract=core.extract,
+        extract=api.extract,
     )
 
 
@@ -129,13 +129,13 @@ def clean_dataframe(
     _check(mode, threshold)
     if column not in df.columns:
         raise KeyError(f"no column {column!r} in the DataFrame")
-    meta = _clean_frame(df._meta, column, mode, threshold, max_bytes, core.extract)
+    meta = _clean_frame(df._meta, column, mode, threshold, max_bytes, api.extract)
     return df.map_partitions(
         _clean_frame,
         column,
         mode,
         threshold,
         max_bytes,
-        core.extract,
+        api.extract,
         meta=meta,
     )

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from boilerx.lines import BITS, KINDS, Page
+from boilerx.pipeline.lines import BITS, KINDS, Page
 
 try:
-    from boilerx import _shape as _compiled_shape  # the optional compiled line statistics
+    from boilerx.pipeline import _shape as _compiled_shape  # the optional compiled line statistics
 except ImportError:  # not built: count with NumPy
     _compiled_shape = None  # type: ignore[assignment]
 
@@ -561,7 +561,7 @@ def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
 
 def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray:
     """Text-shape and marker features, one row a line, computed a page at a time from the
-    lines and their :func:`line_stats` (lines are non-empty, as :mod:`boilerx.lines` makes
+    lines and their :func:`line_stats` (lines are non-empty, as :mod:`boilerx.pipeline.lines` makes
     them)."""
     n = len(texts)
     words = stats[:, _S["words"]]

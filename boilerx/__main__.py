@@ -1,0 +1,7 @@
+"""``python -m boilerx``: the command line (see :mod:`boilerx.cli`)."""
+
+import sys
+
+from boilerx.cli import main
+
+sys.exit(main())
