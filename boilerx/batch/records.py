@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Literal
 
 from boilerx.batch.pool import page_size_exceeds
+from boilerx.pipeline.decode import binary_kind
 
 InputKind = Literal["auto", "files", "jsonl", "warc", "wet"]
 INPUT_KINDS: tuple[str, ...] = ("auto", "files", "jsonl", "warc", "wet")
@@ -202,6 +203,17 @@ def read_page(path: str, max_bytes: int, stream: IO[bytes] | None = None) -> Rec
         return record
     if len(data) > max_bytes:
         record.error = _too_large(max_bytes)
+        return record
+    kind = binary_kind(data)
+    if kind == "gzip":  # gzipped but not named .gz: judge what is inside
+        try:
+            data = _inflate(data, 31, max_bytes)
+        except (ValueError, zlib.error) as exc:
+            record.error = _error(exc)
+            return record
+        kind = binary_kind(data)
+    if kind is not None:
+        record.error = f"NotText: not HTML or text: looks like {kind}"
     else:
         record.page = data
     return record

@@ -127,3 +127,79 @@ def to_text(page: str | bytes) -> str:
     if isinstance(page, (bytes, bytearray, memoryview)):
         return decode(bytes(page))
     raise TypeError(f"boilerx expects a page as str or bytes, not {type(page).__name__}")
+
+
+# File signatures of formats that are not pages: (magic at offset 0, name).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"PK\x05\x06", "ZIP"),
+    (b"PK\x07\x08", "ZIP"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x7fELF", "ELF"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "RAR"),
+    (b"\xca\xfe\xba\xbe", "Java class or Mach-O"),
+    (b"\xcf\xfa\xed\xfe", "Mach-O"),
+    (b"\x00asm", "WebAssembly"),
+    (b"SQLite format 3\x00", "SQLite"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"OggS", "Ogg"),
+    (b"fLaC", "FLAC"),
+    (b"ID3", "MP3"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF font"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office"),
+)
+# Bytes that text does not hold: C0 controls but tab, line feed, vertical tab, form feed,
+# carriage return and escape (ISO-2022-JP pages use escape sequences), and DEL.
+_CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_SNIFF = 8192
+_CONTROL_SHARE = 0.05  # random bytes have ~11% such bytes; text pages well under 1%
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What ``data`` is when it is not an HTML or text page: ``"PDF"``, ``"PNG"``, ``"JPEG"``,
+    ``"GIF"``, ``"WebP"``, ``"ZIP"``, ``"gzip"`` (decompress first, then ask again), ``"ELF"``
+    and other file signatures, or ``"binary"`` when over 5% of its first 8 KB are control
+    bytes (NUL and the like). ``None`` for text in any charset, UTF-16 and UTF-32 included
+    (by byte-order mark, or for BOM-less UTF-16 by NULs on one side of the byte pairs)."""
+    head = bytes(data[:_SNIFF])
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None  # UTF-32 marks begin with UTF-16's
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return {b"WEBP": "WebP", b"WAVE": "WAV", b"AVI ": "AVI"}[head[8:12]]
+    if head[4:8] == b"ftyp":
+        return "MP4 or other ISO media"
+    if len(head) >= 11 and head[:3] == b"BZh" and head[4:10] == b"1AY&SY":
+        return "bzip2"
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    if not head or controls <= _CONTROL_SHARE * len(head):
+        return None
+    if _utf16_without_mark(head):
+        return None
+    return "binary"
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """True when ``head`` reads as UTF-16 of mostly Latin text: NUL fills one side of nearly
+    every byte pair, and the other side is nearly free of control bytes."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return False
+    even, odd = head[0 : 2 * pairs : 2], head[1 : 2 * pairs : 2]
+    for nul_side, text_side in ((odd, even), (even, odd)):
+        if nul_side.count(0) >= 0.9 * pairs:
+            controls = pairs - len(text_side.translate(None, _CONTROL))
+            return controls <= _CONTROL_SHARE * pairs
+    return False
