@@ -3,16 +3,20 @@
     boilerx clean PAGE.html DIR/ -            # bodies to stdout, one paragraph a line
     boilerx clean crawl.warc.gz --out clean/  # JSONL with id, url, date, title, text, ...
     boilerx clean pages.jsonl --field html    # the same records, with text and title added
-    boilerx train [ARGS]                      # = python -m boilerx.train ARGS
-    boilerx bench [ARGS]                      # = python -m benchmarks ARGS
+    boilerx train [ARGS]                      # = python -m boilerx.train ARGS ([train] extra)
+    boilerx bench [ARGS]                      # = python -m benchmarks ARGS (source checkout)
+    boilerx --version
 
-Exit status: 0; 2 for wrong arguments; 1 with ``--strict`` when a record failed.
+Exit status: 0; 2 for wrong arguments or a missing input; 1 when every record failed, when the
+model cannot be loaded, when no JSONL record has the ``--field``, or (``--strict``) when any
+record failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import os
 import sys
@@ -21,10 +25,25 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from boilerx import __version__
 from boilerx.batch.pool import MODES, BatchResult, _clean_items
-from boilerx.batch.records import INPUT_KINDS, Record, RecordReader
+from boilerx.batch.records import INPUT_KINDS, Record, RecordReader, detect_input, expand_paths
 
 FORMATS = ("text", "json", "jsonl")
+TRAIN_MISSING = "training needs scikit-learn: pip install 'boilerx[train]'"
+BENCH_MISSING = (
+    "the benchmark suite runs from a source checkout, not an installed boilerx: "
+    "git clone the boilerx repository, then in it: pip install -e '.[bench]'; python -m benchmarks"
+)
+CLEAN_EPILOG = """\
+text output: each page's body, paragraphs one a line, pages separated by a blank line. With
+more than one input file, each file's output starts with a header line ==> PATH <== (as tail
+does), so that the pages can be told apart; use --format jsonl for output a program reads.
+
+exit status: 0 done (failed records are reported, not fatal); 1 every record failed, the model
+could not be loaded, no JSONL record has the --field, or (--strict) any record failed;
+2 wrong arguments or a missing input file.
+"""
 DEFAULT_MAX_BYTES = 50_000_000
 _UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "KI": 2**10, "MI": 2**20, "GI": 2**30}
 
@@ -72,17 +91,31 @@ def _positive(value: str) -> int:
     return number
 
 
+def _timeout(value: str) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= number < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more seconds: {value!r}")
+    return number or None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``boilerx``."""
     parser = argparse.ArgumentParser(
         prog="boilerx", description="Remove boilerplate from news pages (HTML or scraped text)."
     )
+    parser.add_argument("--version", action="version", version=f"boilerx {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     clean = commands.add_parser(
         "clean",
         help="clean pages, JSONL, WARC or WET files",
         description="Clean pages and write their article body. Failed records are written "
-        "with an error (empty text in text output, reported on stderr), never dropped.",
+        "with an error (empty text in text output, reported on stderr), never dropped; a "
+        "binary file (image, PDF, archive) fails with 'not HTML or text'.",
+        epilog=CLEAN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     clean.add_argument("paths", nargs="+", metavar="PATH", help="file, directory or - for stdin")
     clean.add_argument(
@@ -127,9 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--chunk-size", type=_positive, default=8, help="pages per task sent to a worker"
     )
+    clean.add_argument(
+        "--timeout",
+        type=_timeout,
+        default=60.0,
+        help="seconds a page may take before it fails and its worker is replaced; 0: no limit "
+        "(default: 60)",
+    )
     clean.add_argument("--strict", action="store_true", help="exit 1 if any record failed")
     clean.add_argument("--quiet", "-q", action="store_true", help="no progress bar nor summary")
-    for name, target in (("train", "boilerx.training.train"), ("bench", "benchmarks")):
+    for name, target in (
+        ("train", "boilerx.training.train; needs boilerx[train]"),
+        ("bench", "benchmarks, from a source checkout"),
+    ):
         commands.add_parser(
             name,
             add_help=False,
@@ -181,9 +224,10 @@ class _Output:
         self.owned = owned  # a file of ours, to close
         self.count = 0
 
-    def write(self, fields: dict[str, Any]) -> None:
+    def write(self, fields: dict[str, Any], header: str | None = None) -> None:
         if self.fmt == "text":
-            self.stream.write(("\n" if self.count else "") + fields["text"] + "\n")
+            head = f"==> {header} <==\n" if header is not None else ""
+            self.stream.write(("\n" if self.count else "") + head + fields["text"] + "\n")
         elif self.fmt == "jsonl":
             self.stream.write(json.dumps(fields, ensure_ascii=False) + "\n")
         else:
@@ -202,12 +246,16 @@ class _Writer:
     """Writes results to stdout, or with ``out_dir`` one file per input: a page file gives one
     output file; a JSONL, WARC or WET input gives one output file with all its records."""
 
-    def __init__(self, fmt: str | None, out_dir: str | None, stdout: IO[str]) -> None:
+    def __init__(
+        self, fmt: str | None, out_dir: str | None, stdout: IO[str], headers: bool = False
+    ) -> None:
         self.fmt = fmt
         self.out_dir = out_dir
         self.stdout = stdout
+        self.headers = headers  # text to stdout from several inputs: "==> PATH <==" before each
         self._output: _Output | None = None
         self._source: str | None = None
+        self._headed: str | None = None
         self._used: set[str] = set()
 
     def format_for(self, record: Record) -> str:
@@ -217,13 +265,17 @@ class _Writer:
     def write(self, record: Record, result: BatchResult) -> None:
         """Write one record's result, opening the right output first."""
         fmt = self.format_for(record)
+        header = None
         if self.out_dir is None:
             if self._output is None:
                 self._output = _Output(self.stdout, fmt, single=False, owned=False)
+            if self.headers and fmt == "text" and record.source != self._headed:
+                self._headed = record.source
+                header = "standard input" if record.source == "-" else record.source
         elif self._output is None or record.kind == "file" or record.source != self._source:
             self.close()
             self._output = self._open(record, fmt)
-        self._output.write(_output_fields(record, result))
+        self._output.write(_output_fields(record, result), header)
 
     def _open(self, record: Record, fmt: str) -> _Output:
         assert self.out_dir is not None
@@ -255,14 +307,74 @@ class _NoBar:
         pass
 
 
-def _progress(quiet: bool) -> Any:
-    """A tqdm counter on stderr, shown only on a terminal and only once a run takes a while."""
+def _progress(quiet: bool, total: int | None = None) -> Any:
+    """A tqdm bar on stderr, shown only on a terminal and only once a run takes a while; with
+    ``total`` (the number of page files, when known) it shows how far along it is and an ETA."""
     try:
         from tqdm import tqdm
     except ImportError:  # tqdm is optional (boilerx[batch]): no bar then
         return contextlib.nullcontext(_NoBar())
     disable = quiet or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
-    return tqdm(unit=" pages", file=sys.stderr, disable=disable, delay=1.0, dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        unit=" pages",
+        file=sys.stderr,
+        disable=disable,
+        delay=1.0,
+        dynamic_ncols=True,
+    )
+
+
+def _count_pages(inputs: list[tuple[str, str]], input_kind: str) -> int | None:
+    """The number of pages ``inputs`` hold when each is one page file; ``None`` (unknown)
+    when any is stdin or a JSONL, WARC or WET stream of records."""
+    for path, _ in inputs:
+        if path == "-" or input_kind not in ("auto", "files"):
+            return None
+        if input_kind == "auto" and detect_input(path) != "files":
+            return None
+    return len(inputs)
+
+
+class _Tally:
+    """What the run's exit status and closing messages depend on."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.records = 0
+        self.failed = 0
+        self.first_error: str | None = None
+        self.model_error: str | None = None
+        self.jsonl_keys: set[str] = set()
+        self.jsonl_with_field = 0
+
+    def add(self, record: Record, result: BatchResult) -> None:
+        self.records += 1
+        if record.kind == "jsonl" and record.fields:
+            if self.field in record.fields:
+                self.jsonl_with_field += 1
+            elif len(self.jsonl_keys) < 1000:
+                self.jsonl_keys.update(map(str, record.fields))
+        if result.error:
+            self.failed += 1
+            self.first_error = self.first_error or result.error
+            if result.error.startswith("ModelIntegrityError") and self.model_error is None:
+                self.model_error = result.error
+
+    def problems(self) -> list[str]:
+        """Why the run as a whole failed (exit 1), in a line each; empty when it did not."""
+        if self.model_error:
+            return [f"cannot load the model: {self.model_error}"]
+        found: list[str] = []
+        if self.jsonl_keys and not self.jsonl_with_field:
+            keys = ", ".join(sorted(self.jsonl_keys)[:20])
+            found.append(
+                f"no JSONL record has the field {self.field!r} (--field {self.field}); "
+                f"fields found: {keys}"
+            )
+        if self.records and self.failed == self.records:
+            found.append(f"every record failed ({self.records}); the first: {self.first_error}")
+        return found
 
 
 def _cleaned(
@@ -285,6 +397,7 @@ def _cleaned(
         threshold=args.threshold,
         max_bytes=args.max_bytes,
         chunk_size=args.chunk_size,
+        timeout=args.timeout,
     )
     for result in results:
         record = waiting.popleft()
@@ -295,26 +408,23 @@ def _cleaned(
 
 def clean_command(args: argparse.Namespace, stdout: IO[str]) -> int:
     """Run ``boilerx clean``; returns the exit status."""
+    inputs = list(expand_paths(args.paths))
     reader = RecordReader(args.paths, input=args.input, field=args.field, max_bytes=args.max_bytes)
-    writer = _Writer(args.format, args.out, stdout)
-    n_records = n_failed = 0
+    writer = _Writer(args.format, args.out, stdout, headers=len(inputs) > 1)
+    tally = _Tally(args.field)
     started = time.perf_counter()
-    with _progress(args.quiet) as bar:
+    with _progress(args.quiet, _count_pages(inputs, args.input)) as bar:
         try:
             for record, result in _cleaned(iter(reader), args):
                 writer.write(record, result)
-                n_records += 1
-                if result.error:
-                    n_failed += 1
-                    if not args.quiet and writer.format_for(record) == "text":
-                        print(
-                            f"boilerx: {record.id or record.source}: {result.error}",
-                            file=sys.stderr,
-                        )
+                tally.add(record, result)
+                if result.error and not args.quiet and writer.format_for(record) == "text":
+                    print(f"boilerx: {record.id or record.source}: {result.error}", file=sys.stderr)
                 bar.update()
         finally:
             writer.close()
     stdout.flush()
+    n_records, n_failed = tally.records, tally.failed
     if not args.quiet:
         elapsed = time.perf_counter() - started
         skipped = f", {reader.skipped} non-HTML skipped" if reader.skipped else ""
@@ -323,26 +433,39 @@ def clean_command(args: argparse.Namespace, stdout: IO[str]) -> int:
             f"{n_records / elapsed if elapsed > 0 else 0.0:.1f} pages/s in {elapsed:.1f} s",
             file=sys.stderr,
         )
-    return 1 if args.strict and n_failed else 0
+    problems = tally.problems()
+    for problem in problems:  # said even with --quiet: they make the exit status 1
+        print(f"boilerx: {problem}", file=sys.stderr)
+    return 1 if problems or (args.strict and n_failed) else 0
 
 
 # ---------------------------------------------------------------- train, bench
 
 
+_TRAIN_MODULES = ("sklearn", "threadpoolctl")
+
+
 def _forward(command: str, argv: list[str]) -> int:
-    """Run ``boilerx.train.main(argv)`` or ``benchmarks.__main__.main(argv)``."""
+    """Run ``boilerx.training.train.main(argv)`` or ``benchmarks.__main__.main(argv)``; when
+    what they need is not installed, say in one line what to install and return 2."""
     try:
         if command == "train":
+            if any(importlib.util.find_spec(name) is None for name in _TRAIN_MODULES):
+                print(f"boilerx train: {TRAIN_MISSING}", file=sys.stderr)
+                return 2
             from boilerx.training.train import main as target
         else:
             target = _benchmarks_main()
     except ImportError as exc:
-        where = (
-            "boilerx.training.train"
-            if command == "train"
-            else "benchmarks (run from the repository root)"
-        )
-        print(f"boilerx {command}: cannot import {where}: {exc}", file=sys.stderr)
+        missing = getattr(exc, "name", None) or ""
+        if command == "train" and missing.split(".")[0] in _TRAIN_MODULES:
+            message = TRAIN_MISSING
+        elif command == "bench" and missing.split(".")[0] == "benchmarks":
+            message = BENCH_MISSING
+        else:
+            extra = "train" if command == "train" else "bench"
+            message = f"cannot import {exc.name or exc}: pip install 'boilerx[{extra}]'"
+        print(f"boilerx {command}: {message}", file=sys.stderr)
         return 2
     status = target(argv)
     return status if isinstance(status, int) else 0
@@ -372,8 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
-    if missing:
-        parser.error(f"no such file or directory: {', '.join(missing)}")
+    if missing:  # one line naming them, no usage: the arguments were right, the files are not
+        print(f"boilerx: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return 2
     if args.paths.count("-") > 1:
         parser.error("stdin (-) can be read only once")
     if args.out is not None:

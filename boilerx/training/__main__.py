@@ -2,6 +2,6 @@
 
 import sys
 
-from boilerx.training.train import main
+from boilerx.cli import main
 
-sys.exit(main())
+sys.exit(main(["train", *sys.argv[1:]]))
