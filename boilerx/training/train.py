@@ -27,11 +27,13 @@ from boilerx.pipeline.decide import decide, guess_title
 from boilerx.pipeline.decode import decode, undo_utf16_as_bytes
 from boilerx.pipeline.features import line_features, line_groups
 from boilerx.pipeline.lines import KINDS, Page, html_lines, text_lines
-from boilerx.pipeline.model import sha256_of, write_manifest
+from boilerx.pipeline.model import MODEL_DIR_VARIABLE, sha256_of, write_manifest
 from boilerx.training.estimator import LineClassifier
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models"
+# Relative to the current folder, never to where boilerx is installed: from a checkout's root,
+# ../shared/datasets is the datasets beside it and ./models the shipped models' folder.
+DEFAULT_DATA = Path("..") / "shared" / "datasets"
+DEFAULT_OUT = Path("models")
 _WORDS = re.compile(r"\w+")
 _THIRD_PARTY = re.compile(
     r"w3\.org|facebook|twitter|google|doubleclick|addthis|schema\.org|gravatar"
@@ -610,8 +612,19 @@ def compare_designs(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="boilerx train", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="datasets folder")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where model files go")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help=f"the datasets folder (default: {DEFAULT_DATA}, from the current folder)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"folder for the model files and their manifest (default: ./{DEFAULT_OUT}); "
+        f"clean with them by setting {MODEL_DIR_VARIABLE} to it",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=3, help="site-disjoint validation folds")
     parser.add_argument("--limit", type=int, default=None, help="pages per dataset (quick runs)")
@@ -641,12 +654,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
-        print(f"no datasets at {args.data}", file=sys.stderr)
+        print(
+            f"boilerx train: no datasets folder at {args.data.absolute()}: "
+            "give the folder holding the datasets with --data DIR",
+            file=sys.stderr,
+        )
+        return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"boilerx train: --out {args.out} is not a folder", file=sys.stderr)
         return 2
     from joblib import Parallel, delayed
 
     records = read_records(args.data, args.limit)
     print(f"{len(records)} pages from {args.data}", flush=True)
+    written: list[Path] = []
     for mode in args.modes.split(","):
         started = time.time()
         headlines = sorted(
@@ -693,13 +714,25 @@ def main(argv: list[str] | None = None) -> int:
         import joblib
 
         joblib.dump(model.to_scorer(), path, compress=3)
+        written.append(path)
         print(
             f"[{mode}] wrote {path} ({path.stat().st_size / 1e6:.1f} MB, "
             f"sha256 {sha256_of(path)}) in {time.time() - started:.0f}s",
             flush=True,
         )
-    write_manifest(args.out)
+    if written:  # not after --compare, which writes no model
+        write_manifest(args.out)
+        print(written_note(args.out), flush=True)
     return 0
+
+
+def written_note(out: Path) -> str:
+    """How to use the models just written to ``out``."""
+    folder = out.resolve()
+    return (
+        f"models and their manifest are in {folder}; clean with them by setting "
+        f"{MODEL_DIR_VARIABLE}={folder} (e.g. {MODEL_DIR_VARIABLE}={folder} boilerx clean PAGE)"
+    )
 
 
 if __name__ == "__main__":
