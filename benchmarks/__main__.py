@@ -33,7 +33,7 @@ from benchmarks.datasets import (
     load_dataset,
 )
 from benchmarks.demo import demo_dataset
-from benchmarks.report import write_report
+from benchmarks.report import have_matplotlib, write_report
 from benchmarks.speed import (
     body_content,
     interleaved_run,
@@ -371,9 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     markdown = write_report(results, args.out)
     with open(Path(args.out) / "per_page.jsonl", "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in per_page)
-    log(
-        f"wrote {args.out}/: results.json, results.md, per_page.jsonl, f1_vs_speed.png, scaling.png"
-    )
+    plots = ", f1_vs_speed.png, scaling.png" if have_matplotlib() else " (no plots)"
+    log(f"wrote {args.out}/: results.json, results.md, per_page.jsonl{plots}")
     log(f"total time {results['meta']['elapsed_s']:.0f} s")
     print(markdown)
     return 0

@@ -361,7 +361,8 @@ def plot_scaling(scaling: dict[str, Any] | None, path: Path) -> None:
 
 
 def write_report(results: dict[str, Any], out_dir: str | Path) -> str:
-    """Write results.json, results.md, f1_vs_speed.png and scaling.png; return the markdown."""
+    """Write results.json, results.md, f1_vs_speed.png and scaling.png (the plots only when
+    matplotlib is installed: else a note on stderr); return the markdown."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if "summary" not in results:
@@ -371,6 +372,23 @@ def write_report(results: dict[str, Any], out_dir: str | Path) -> str:
     )
     markdown = render_markdown(results)
     (out / "results.md").write_text(markdown + "\n", encoding="utf-8")
-    plot_f1_vs_speed(results["summary"], out / "f1_vs_speed.png")
-    plot_scaling(results.get("scaling"), out / "scaling.png")
+    if have_matplotlib():
+        plot_f1_vs_speed(results["summary"], out / "f1_vs_speed.png")
+        plot_scaling(results.get("scaling"), out / "scaling.png")
+    else:
+        import sys  # (not at the top: "sys" names a system in the loops above)
+
+        print(f"note: {PLOTS_SKIPPED}", file=sys.stderr)
     return markdown
+
+
+PLOTS_SKIPPED = "matplotlib is not installed: plots skipped (pip install matplotlib)"
+
+
+def have_matplotlib() -> bool:
+    """True when matplotlib can be imported (the plots need it; the tables do not)."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
