@@ -5,6 +5,7 @@ Each stage is a module of :mod:`boilerx.pipeline`; this module runs them for one
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any, Literal
 
 import numpy as np
@@ -42,13 +43,27 @@ def score_lines(page: Page, model: Any) -> tuple[np.ndarray, np.ndarray]:
     return features, model.predict_page(features, line_groups(page))
 
 
+def check_threshold(threshold: object) -> None:
+    """Raise unless ``threshold`` is ``None`` or a real number in [0, 1]: :class:`TypeError`
+    for a string, a bool or anything else that is not a number, :class:`ValueError` for a
+    number outside [0, 1] (NaN included)."""
+    if threshold is None:
+        return
+    if isinstance(threshold, bool) or not isinstance(threshold, Real):
+        raise TypeError(
+            f"threshold must be a number in [0, 1] or None, not {type(threshold).__name__} "
+            f"{threshold!r}"
+        )
+    if not 0.0 <= float(threshold) <= 1.0:  # NaN too
+        raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
+
+
 def _find_body(
     page: str | bytes, mode: Mode, threshold: float | None
 ) -> tuple[Page, np.ndarray, np.ndarray]:
     """Stages 1–5 for one page: its lines, their scores and which are body."""
+    check_threshold(threshold)
     text = to_text(page)
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
     lines = split_page(text, mode)
     if not lines.texts:
         return lines, np.zeros(0), np.zeros(0, dtype=bool)
@@ -59,13 +74,17 @@ def _find_body(
 
 
 def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> Document:
-    """Find the article in ``page`` (HTML or scraped text, ``str`` or ``bytes``).
+    """Find the article in ``page`` (HTML or scraped text, ``str`` or ``bytes``; a
+    ``bytearray`` or ``memoryview`` is read as the bytes it holds).
 
     ``mode`` forces HTML or text handling; ``"auto"`` detects it. ``threshold`` is the
     precision/recall knob: the body probability a line needs to be kept, in [0, 1] — lower
     keeps more (recall), higher keeps less (precision); ``None`` uses the model's tuned value.
-    Raises :class:`TypeError` for anything but ``str``/``bytes``, :class:`ValueError` for an
-    unknown ``mode`` or a ``threshold`` outside [0, 1], and :class:`ModelIntegrityError` when the
+    The text and title are always valid Unicode: lone surrogates in a ``str`` page (or made by
+    decoding its bytes) are replaced by U+FFFD before anything else.
+    Raises :class:`TypeError` for a page that is not text or bytes and for a ``threshold`` that
+    is not a number (a string, a bool), :class:`ValueError` for an unknown ``mode`` or a
+    ``threshold`` outside [0, 1], and :class:`ModelIntegrityError` when the
     shipped model file fails its checksum.
     """
     return assemble(*_find_body(page, mode, threshold))

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,9 +79,11 @@ def resolve_jobs(n_jobs: int | None) -> int:
     return n_jobs
 
 
-def page_size_exceeds(page: str | bytes, max_bytes: int) -> bool:
+def page_size_exceeds(page: str | bytes | bytearray | memoryview, max_bytes: int) -> bool:
     """True when ``page`` is larger than ``max_bytes`` (UTF-8 bytes for ``str``)."""
-    if isinstance(page, bytes):
+    if isinstance(page, memoryview):
+        return page.nbytes > max_bytes
+    if isinstance(page, (bytes, bytearray)):
         return len(page) > max_bytes
     if len(page) > max_bytes:  # every character is at least one byte
         return True
@@ -101,7 +106,7 @@ def clean_one(
     extract: Extractor | None = None,
 ) -> BatchResult:
     """Clean one page, catching every failure into :attr:`BatchResult.error`."""
-    if not isinstance(page, (str, bytes)):
+    if not isinstance(page, (str, bytes, bytearray, memoryview)):
         return BatchResult(
             "", error=f"TypeError: page must be str or bytes, not {type(page).__name__}"
         )
@@ -142,87 +147,298 @@ def _chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-_forked_executors: dict[int, Any] = {}
+# ---------------------------------------------------------------- worker processes
 
 
-def _executor(n_jobs: int) -> Any:
-    """Worker processes that survive between calls (and keep the models they loaded).
+def _worker_main(conn: Any, slot: Any) -> None:
+    """A worker process: clean the chunks ``conn`` brings until it closes (or brings None).
 
-    On Linux, workers are forked from this process once it holds the models,
-    so they start at once and share the model's memory; starting fresh interpreters (joblib's
-    loky, used elsewhere) costs each worker its imports and its own copy of the models. A pool
-    that a dead worker broke is replaced (see :func:`_forget_if_broken`)."""
-    if not sys.platform.startswith("linux"):  # fork is unsafe on macOS, absent on Windows
-        from joblib.externals.loky import get_reusable_executor
+    Before each page the worker writes its index in the chunk and the time it started into
+    ``slot`` (shared memory), so that the parent knows which page a worker was on when it
+    died or ran over the time budget."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        items, options = message
+        results = []
+        for index, (page, mode) in enumerate(items):
+            slot[1] = time.monotonic()
+            slot[0] = index
+            results.append(
+                clean_one(
+                    page,
+                    mode=mode or options.mode,
+                    threshold=options.threshold,
+                    max_bytes=options.max_bytes,
+                    extract=options.extract,
+                )
+            )
+        slot[0] = -1
+        conn.send(results)
 
-        return get_reusable_executor(max_workers=n_jobs)
-    executor = _forked_executors.get(n_jobs)
-    if executor is None:
-        for mode in ("html", "text"):
-            with contextlib.suppress(Exception):  # a page then reports the error itself
-                get_model(mode)
-        executor = ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"))
-        _forked_executors[n_jobs] = executor
-    return executor
+
+@dataclass
+class _Task:
+    """Pages ``items`` of chunk ``seq``, starting at position ``offset`` in it."""
+
+    seq: int
+    offset: int
+    items: list[tuple[object, str | None]]
+    deaths: int = 0  # workers that died on it while on no page (before the first, after the last)
+
+
+class _Worker:
+    """One worker process, its end of the pipe, its progress slot and the task it is on."""
+
+    def __init__(self, context: Any) -> None:
+        self.slot = context.RawArray("d", 2)
+        self.slot[0] = -1
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, self.slot), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: _Task | None = None
+
+    def page(self) -> int:
+        """The index in its task of the page the worker is cleaning, -1 when none."""
+        return int(self.slot[0])
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+        self.process.join(timeout=None if kill else 5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+    def death_note(self) -> str:
+        """Why the worker is gone, in words (its exit status or signal)."""
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return f"killed by {signal.Signals(-code).name}"
+            return f"killed by signal {-code}"
+        return f"exit status {code}"
+
+
+class _Pool:
+    """``n_jobs`` worker processes that survive between runs (and keep the models they loaded).
+
+    On Linux, workers are forked from this process once it holds the models, so they start at
+    once and share the model's memory; elsewhere they are started fresh (spawn). A worker that
+    dies, or that is stopped because a page ran over the time budget, is replaced by a new one;
+    the others go on."""
+
+    def __init__(self, n_jobs: int) -> None:
+        fork = sys.platform.startswith("linux")  # fork is unsafe on macOS, absent on Windows
+        self.context = multiprocessing.get_context("fork" if fork else "spawn")
+        if fork:
+            for mode in ("html", "text"):
+                with contextlib.suppress(Exception):  # a page then reports the error itself
+                    get_model(mode)
+        self.workers = [_Worker(self.context) for _ in range(n_jobs)]
+
+    def replace(self, worker: _Worker, kill: bool = False) -> _Worker:
+        worker.stop(kill=kill)
+        fresh = _Worker(self.context)
+        self.workers[self.workers.index(worker)] = fresh
+        return fresh
+
+    def shutdown(self) -> None:
+        for worker in self.workers:
+            worker.stop(kill=worker.task is not None)  # one still busy is not waited for
+        self.workers = []
+
+
+_pools: dict[int, _Pool] = {}
+
+
+def _pool(n_jobs: int) -> _Pool:
+    pool = _pools.get(n_jobs)
+    if pool is None:
+        pool = _pools[n_jobs] = _Pool(n_jobs)
+    return pool
 
 
 def _shutdown_workers() -> None:
-    """Stop the forked worker pools (the next parallel run forks fresh ones). Forked workers
-    keep the state this process had when they were forked: tests that patch boilerx call this
-    when they are done."""
-    while _forked_executors:
-        _, executor = _forked_executors.popitem()
-        executor.shutdown(wait=True, cancel_futures=True)
+    """Stop the worker pools (the next parallel run starts fresh ones). Forked workers keep
+    the state this process had when they were forked: tests that patch boilerx call this when
+    they are done."""
+    while _pools:
+        _, pool = _pools.popitem()
+        pool.shutdown()
+
+
+#: A chunk is given up (every page an error) after this many workers died on it while on no
+#: page of it: something kills workers whatever they do.
+_MAX_UNATTRIBUTED_DEATHS = 3
+
+
+class _Run:
+    """One parallel run: hands tasks to idle workers, collects results, and turns a dead or
+    overdue worker into an error for the one page it was on (the rest of its task goes back
+    to the queue, to a fresh worker)."""
+
+    def __init__(self, pool: _Pool, options: _Options, timeout: float | None) -> None:
+        self.pool = pool
+        self.options = options
+        self.timeout = timeout
+        self.queue: deque[_Task] = deque()
+        self.slots: dict[int, list[BatchResult | None]] = {}
+        self.missing: dict[int, int] = {}
+
+    def add(self, seq: int, chunk: list[tuple[object, str | None]]) -> None:
+        self.slots[seq] = [None] * len(chunk)
+        self.missing[seq] = len(chunk)
+        self.queue.append(_Task(seq, 0, chunk))
+
+    def done(self, seq: int) -> bool:
+        return seq in self.missing and self.missing[seq] == 0
+
+    def take(self, seq: int) -> list[BatchResult]:
+        del self.missing[seq]
+        return self.slots.pop(seq)  # type: ignore[return-value]
+
+    def _fill(self, task: _Task, index: int, result: BatchResult) -> None:
+        self.slots[task.seq][task.offset + index] = result
+        self.missing[task.seq] -= 1
+
+    def assign(self) -> None:
+        """Give queued tasks to idle workers (replacing any that died while idle)."""
+        for worker in list(self.pool.workers):
+            if not self.queue:
+                return
+            if worker.task is not None:
+                continue
+            task = self.queue.popleft()
+            for _ in range(2):
+                try:
+                    worker.slot[0] = -1
+                    worker.conn.send((task.items, self.options))
+                    worker.task = task
+                    break
+                except OSError:  # died while idle: replace it, nobody's page was lost
+                    worker = self.pool.replace(worker, kill=True)
+            else:
+                self.queue.appendleft(task)
+                raise RuntimeError("boilerx: cannot start worker processes")
+
+    def wait(self) -> None:
+        """Wait for a worker to finish, die or run over the budget, and handle it."""
+        busy = [w for w in self.pool.workers if w.task is not None]
+        if not busy:
+            return
+        wait_for = None
+        if self.timeout is not None:
+            now = time.monotonic()
+            wait_for = self.timeout
+            for worker in busy:
+                if worker.page() >= 0:
+                    wait_for = min(wait_for, max(0.0, worker.slot[1] + self.timeout - now))
+            wait_for += 0.01
+        handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        multiprocessing.connection.wait(handles, timeout=wait_for)
+        for worker in busy:
+            self._check(worker)
+
+    def _check(self, worker: _Worker) -> None:
+        task = worker.task
+        assert task is not None
+        if worker.conn.poll():
+            try:
+                results = worker.conn.recv()
+            except (EOFError, OSError):  # died while sending: its task is done again
+                pass
+            else:
+                worker.task = None
+                for index, result in enumerate(results):
+                    self._fill(task, index, result)
+                return
+        if not worker.process.is_alive():
+            self._lost(worker, f"WorkerError: worker died ({worker.death_note()})", kill=False)
+        elif self._overdue(worker):
+            self._lost(worker, f"Timeout: page took more than {self.timeout:g} s", kill=True)
+
+    def _overdue(self, worker: _Worker) -> bool:
+        """Whether the worker has been on one page for longer than the time budget."""
+        if self.timeout is None or worker.page() < 0:
+            return False
+        return time.monotonic() - worker.slot[1] > self.timeout
+
+    def _lost(self, worker: _Worker, error: str, kill: bool) -> None:
+        """The worker is gone (or is to be stopped): its page fails, the rest of its task is
+        queued again, first, and a fresh worker takes its place."""
+        task = worker.task
+        assert task is not None
+        index = worker.page()
+        worker.task = None
+        self.pool.replace(worker, kill=kill)
+        again: list[_Task] = []
+        if 0 <= index < len(task.items):
+            self._fill(task, index, BatchResult("", error=error))
+            before = _Task(task.seq, task.offset, task.items[:index])
+            after = _Task(task.seq, task.offset + index + 1, task.items[index + 1 :])
+            again = [t for t in (before, after) if t.items]
+        elif task.deaths + 1 >= _MAX_UNATTRIBUTED_DEATHS:
+            for position in range(len(task.items)):
+                self._fill(task, position, BatchResult("", error=error))
+        else:
+            task.deaths += 1
+            again = [task]
+        self.queue.extendleft(reversed(again))
 
 
 def _run_parallel(
-    chunks: Iterator[list[tuple[object, str | None]]], options: _Options, n_jobs: int
-) -> Iterator[list[BatchResult]]:
-    """Submit chunks to worker processes, at most ``n_jobs * CHUNKS_PER_WORKER`` at a time,
-    and yield their results in submission order."""
-    executor = _executor(n_jobs)
-    in_flight: deque[tuple[list[tuple[object, str | None]], Future[list[BatchResult]]]] = deque()
-    limit = n_jobs * CHUNKS_PER_WORKER
-    try:
-        for chunk in chunks:
-            in_flight.append((chunk, executor.submit(_clean_chunk, chunk, options)))
-            if len(in_flight) >= limit:
-                yield _collect(*in_flight.popleft(), options, n_jobs)
-        while in_flight:
-            yield _collect(*in_flight.popleft(), options, n_jobs)
-    finally:  # consumer stopped early or failed: do not leave queued work behind
-        for _, future in in_flight:
-            future.cancel()
-
-
-def _collect(
-    chunk: list[tuple[object, str | None]],
-    future: Future[list[BatchResult]],
+    chunks: Iterator[list[tuple[object, str | None]]],
     options: _Options,
     n_jobs: int,
-) -> list[BatchResult]:
-    """The chunk's results; if its worker died (crash, out of memory), retry page by page so
-    that only the page that kills a worker is marked failed."""
+    timeout: float | None = None,
+) -> Iterator[list[BatchResult]]:
+    """Clean chunks on worker processes, at most ``n_jobs * CHUNKS_PER_WORKER`` of them taken
+    from the input and not yet given back, and yield their results in input order."""
+    run = _Run(_pool(n_jobs), options, timeout)
+    limit = n_jobs * CHUNKS_PER_WORKER
+    taken = given = 0
+    exhausted = False
     try:
-        return future.result()
-    except Exception as exc:
-        _forget_if_broken(exc, n_jobs)
-    results = []
-    for item in chunk:
-        try:  # a broken executor is replaced by a fresh one here
-            results.extend(_executor(n_jobs).submit(_clean_chunk, [item], options).result())
-        except Exception as exc:
-            _forget_if_broken(exc, n_jobs)
-            first_line = _error_text(exc).splitlines()[0]
-            results.append(BatchResult("", error=f"WorkerError: {first_line}"))
-    return results
+        while True:
+            while not exhausted and taken - given < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                else:
+                    run.add(taken, chunk)
+                    taken += 1
+            while run.done(given):
+                yield run.take(given)
+                given += 1
+            if exhausted and given == taken:
+                return
+            run.assign()
+            run.wait()
+    finally:  # stopped early or failed: workers still busy are stopped, not waited for
+        for worker in run.pool.workers:
+            if worker.task is not None:
+                worker.task = None
+                run.pool.replace(worker, kill=True)
 
 
-def _forget_if_broken(exc: BaseException, n_jobs: int) -> None:
-    """Drop a forked pool that a dead worker broke, so that the next task gets a new one
-    (loky's reusable executor replaces itself)."""
-    if isinstance(exc, BrokenExecutor):
-        _forked_executors.pop(n_jobs, None)
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds or None, not {timeout!r}")
+    if not timeout > 0 or math.isinf(timeout):
+        raise ValueError(f"timeout must be a positive, finite number of seconds, not {timeout!r}")
 
 
 def _clean_items(
@@ -233,6 +449,7 @@ def _clean_items(
     threshold: float | None = None,
     max_bytes: int | None = None,
     chunk_size: int = 8,
+    timeout: float | None = None,
 ) -> Iterator[BatchResult]:
     """:func:`clean_many` for ``(page, mode)`` pairs, so one run can mix HTML and text records.
 
@@ -241,28 +458,31 @@ def _clean_items(
         raise ValueError(f"chunk_size must be a positive int, not {chunk_size!r}")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be in [0, 1], not {threshold!r}")
+    api.check_threshold(threshold)
+    _check_timeout(timeout)
     jobs = resolve_jobs(n_jobs)
     # Resolve the extractor here, in the parent, and send it to workers by reference.
     options = _Options(mode=mode, threshold=threshold, max_bytes=max_bytes, extract=api.extract)
-    return _generate(_chunked(items, chunk_size), options, jobs)
+    return _generate(_chunked(items, chunk_size), options, jobs, timeout)
 
 
 def _generate(
-    chunks: Iterator[list[tuple[object, str | None]]], options: _Options, jobs: int
+    chunks: Iterator[list[tuple[object, str | None]]],
+    options: _Options,
+    jobs: int,
+    timeout: float | None = None,
 ) -> Iterator[BatchResult]:
-    if jobs > 1:
+    if jobs > 1 and timeout is None:
         # Starting worker processes (and a model in each) only pays off beyond one chunk.
         head = list(itertools.islice(chunks, 2))
         chunks = itertools.chain(head, chunks)
         if len(head) < 2:
             jobs = 1
-    if jobs == 1:
+    if jobs == 1 and timeout is None:
         for chunk in chunks:
             yield from _clean_chunk(chunk, options)
-    else:
-        for results in _run_parallel(chunks, options, jobs):
+    else:  # a time budget needs a worker process to stop, even for one job
+        for results in _run_parallel(chunks, options, jobs, timeout):
             yield from results
 
 
@@ -274,6 +494,7 @@ def clean_many(
     threshold: float | None = None,
     chunk_size: int = 8,
     max_bytes: int | None = None,
+    timeout: float | None = None,
 ) -> Iterator[BatchResult]:
     """Clean every page of ``pages``, yielding one :class:`BatchResult` per page in input order.
 
@@ -281,6 +502,12 @@ def clean_many(
     worker processes, each loading the model once. Pages are sent in chunks of ``chunk_size``;
     ``mode`` and ``threshold`` are those of :func:`boilerx.clean`. Pages larger than
     ``max_bytes`` are not cleaned but reported as failures, like anything that raises.
+
+    ``timeout`` (seconds, ``None``: no limit) bounds the time one page may take: a page over it
+    is reported as a ``Timeout`` failure and its worker process is replaced (with a timeout,
+    even ``n_jobs=1`` cleans in a worker process, which can be stopped). A worker that dies
+    (killed, out of memory, a crash in a parser) costs only the page it was on a
+    ``WorkerError`` failure; the run goes on with a fresh worker. Nothing is dropped.
     """
     return _clean_items(
         ((page, None) for page in pages),
@@ -289,4 +516,5 @@ def clean_many(
         threshold=threshold,
         max_bytes=max_bytes,
         chunk_size=chunk_size,
+        timeout=timeout,
     )

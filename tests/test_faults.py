@@ -1,0 +1,150 @@
+"""Fault injection: workers killed at random, pages over the time budget, lone surrogates,
+broken WARC framing, hostile page shapes.
+
+The long versions run with ``BOILERX_LONG_TESTS=1`` in the environment (a run of 10,000
+records with a worker killed at random several times; bigger pages of each hostile shape).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import time
+
+import pytest
+from fakes import fake_extract  # noqa: E402
+
+import boilerx.api
+from boilerx.batch.pool import clean_many
+from boilerx.document import Document
+
+LONG = os.environ.get("BOILERX_LONG_TESTS") == "1"
+long_only = pytest.mark.skipif(not LONG, reason="long fault test: set BOILERX_LONG_TESTS=1")
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(boilerx.api, "extract", fake_extract)
+
+
+def slow_extract(
+    page: str | bytes, *, mode: str = "auto", threshold: float | None = None
+) -> Document:
+    """The fake extractor, but a page saying SLEEP takes a minute, and every page a little
+    time, so that a kill lands while a worker is busy."""
+    text = page.decode("utf-8") if isinstance(page, bytes) else page
+    if text.startswith("SLEEP"):
+        time.sleep(60)
+    return fake_extract(page, mode=mode, threshold=threshold)
+
+
+def records(n: int) -> list[str]:
+    return [f"record number {i} has words\nnav {i}" for i in range(n)]
+
+
+def _kill_at_random(n: int, kills: int, seed: int, n_jobs: int = 2) -> None:
+    """Clean ``n`` records on ``n_jobs`` workers, SIGKILL a random worker ``kills`` times at
+    random moments, and check that every record comes back, in order, each either cleaned
+    or failed as ``WorkerError: worker died``."""
+    rng = random.Random(seed)
+    items = records(n)
+    kill_at = sorted(rng.sample(range(10, n - 10), kills))
+    results = []
+    killed = 0
+    for i, result in enumerate(clean_many(items, n_jobs=n_jobs, chunk_size=8)):
+        results.append(result)
+        if killed < kills and i == kill_at[killed]:
+            workers = multiprocessing.active_children()
+            assert workers, "no worker process to kill"
+            os.kill(rng.choice(workers).pid, signal.SIGKILL)
+            killed += 1
+    assert killed == kills
+    assert len(results) == n
+    failed = 0
+    for item, result in zip(items, results, strict=True):
+        if result.ok:
+            assert result.text == fake_extract(item).text  # in order, nothing shifted
+        else:
+            failed += 1
+            assert result.text == ""
+            assert (result.error or "").startswith("WorkerError: worker died (killed by SIGKILL)")
+    assert failed <= kills  # only the page a worker was on, if it was on one
+
+
+def test_fake_random_worker_kills_cost_at_most_their_page(fake: None) -> None:
+    _kill_at_random(3000, kills=4, seed=21)
+
+
+@long_only
+def test_fake_random_worker_kills_in_a_long_run(fake: None) -> None:
+    for seed in range(3):
+        _kill_at_random(10_000, kills=12, seed=seed)
+
+
+def test_fake_kill_while_busy_fails_that_page_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(boilerx.api, "extract", slow_extract)
+    items = records(30) + ["SLEEP here"] + records(30)
+    results = []
+    for i, result in enumerate(clean_many(items, n_jobs=2, chunk_size=4)):
+        results.append(result)
+        if i == 20:  # the SLEEP page is in flight by now: kill whoever holds it, soon
+            time.sleep(0.3)
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+    assert len(results) == 61
+    assert "worker died" in (results[30].error or "")
+    assert all(r.ok for i, r in enumerate(results) if i != 30)
+    assert [r.text for r in results[31:]] == [fake_extract(p).text for p in items[31:]]
+
+
+def test_fake_timeout_fails_the_page_and_replaces_the_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(boilerx.api, "extract", slow_extract)
+    items = records(12) + ["SLEEP forever"] + records(12)
+    started = time.monotonic()
+    results = list(clean_many(items, n_jobs=2, chunk_size=3, timeout=0.5))
+    assert time.monotonic() - started < 10
+    assert len(results) == 25
+    assert results[12].error == "Timeout: page took more than 0.5 s"
+    assert [r.text for i, r in enumerate(results) if i != 12] == [
+        fake_extract(p).text for i, p in enumerate(items) if i != 12
+    ]
+
+
+def test_fake_timeout_with_one_job_uses_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(boilerx.api, "extract", slow_extract)
+    results = list(clean_many(["SLEEP", "a page of words"], n_jobs=1, timeout=0.3))
+    assert results[0].error == "Timeout: page took more than 0.3 s"
+    assert results[1].text == "A PAGE OF WORDS"
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), "5", True])
+def test_bad_timeout_is_refused(timeout: object) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        clean_many(["x"], timeout=timeout)  # type: ignore[arg-type]
+
+
+def test_fake_crashing_page_fails_alone_each_time(fake: None) -> None:
+    items = []
+    for i in range(40):
+        items += records(5) if i % 4 else ["CRASH"]
+    results = list(clean_many(items, n_jobs=2, chunk_size=6))
+    assert len(results) == len(items)
+    for item, result in zip(items, results, strict=True):
+        if item == "CRASH":
+            assert result.error == "WorkerError: worker died (exit status 3)"
+        else:
+            assert result.text == fake_extract(item).text
+
+
+def test_fake_stopping_early_leaves_no_busy_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(boilerx.api, "extract", slow_extract)
+    results = clean_many(records(3) + ["SLEEP"] * 4 + records(40), n_jobs=2, chunk_size=1)
+    assert next(results).ok
+    results.close()  # abandoned with workers asleep: they are stopped, not waited for
+    started = time.monotonic()
+    assert [r.ok for r in clean_many(records(20), n_jobs=2, chunk_size=2)] == [True] * 20
+    assert time.monotonic() - started < 10
