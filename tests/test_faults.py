@@ -7,15 +7,18 @@ records with a worker killed at random several times; bigger pages of each hosti
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
 import signal
 import time
+from pathlib import Path
 
 import pytest
 from fakes import fake_extract  # noqa: E402
 
+import boilerx
 import boilerx.api
 from boilerx.batch.pool import clean_many
 from boilerx.document import Document
@@ -148,3 +151,55 @@ def test_fake_stopping_early_leaves_no_busy_worker(monkeypatch: pytest.MonkeyPat
     started = time.monotonic()
     assert [r.ok for r in clean_many(records(20), n_jobs=2, chunk_size=2)] == [True] * 20
     assert time.monotonic() - started < 10
+
+
+# ---------------------------------------------------------------- lone surrogates
+
+SURROGATE_ROWS = [
+    {"id": "a\ud800", "html": "A line of words here \ud800 and more words\nnav", "x": ["\udfff"]},
+    {"id": "b", "html": "The next record is cleaned as well, with words\nmenu"},
+]
+
+
+def _valid_utf8(data: bytes) -> str:
+    text = data.decode("utf-8")  # strict: raises on anything that is not UTF-8
+    assert not any("\ud800" <= c <= "\udfff" for c in text)
+    return text
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "text"])
+def test_fake_jsonl_with_lone_surrogates_gives_utf8_for_every_record(
+    fake: None, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], fmt: str
+) -> None:
+    from boilerx.cli import main
+
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in SURROGATE_ROWS) + "\n")
+    assert "\\ud800" in path.read_text()  # valid JSON, escaped
+    assert main(["clean", str(path), "--format", fmt, "--jobs", "1", "-q"]) == 0
+    out = _valid_utf8(capsysbinary.readouterr().out)
+    assert "A LINE OF WORDS HERE \ufffd AND MORE WORDS" in out
+    assert "THE NEXT RECORD IS CLEANED AS WELL, WITH WORDS" in out
+    out_dir = tmp_path / "out"
+    assert main(["clean", str(path), "--format", fmt, "--out", str(out_dir), "-q"]) == 0
+    for written in out_dir.rglob("*"):
+        if written.is_file():
+            assert "NEXT RECORD" in _valid_utf8(written.read_bytes())
+
+
+@pytest.mark.parametrize("mode", ["text", "html", "auto"])
+def test_lone_surrogates_in_a_page_are_replaced(mode: str) -> None:
+    from boilerx.pipeline.decode import to_text
+
+    page = "<p>Words \ud800 around a lone surrogate \udc00 and its mate.</p>"
+    assert to_text(page) == page.replace("\ud800", "\ufffd").replace("\udc00", "\ufffd")
+    doc = boilerx.extract(page, mode=mode)  # type: ignore[arg-type]
+    for value in (doc.text, doc.title or "", boilerx.clean(page, mode=mode)):  # type: ignore[arg-type]
+        value.encode("utf-8")
+    assert to_text("pair \U0001f600 kept") == "pair \U0001f600 kept"
+
+
+def test_utf7_declared_page_gives_utf8() -> None:
+    page = b"<meta charset=utf-7><p>+2AA- a paragraph of words about the +2ADcAA- storm.</p>"
+    boilerx.extract(page).text.encode("utf-8")
+    boilerx.clean(page).encode("utf-8")

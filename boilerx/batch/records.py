@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Literal
 
 from boilerx.batch.pool import page_size_exceeds
-from boilerx.pipeline.decode import binary_kind
+from boilerx.pipeline.decode import binary_kind, replace_surrogates
 
 InputKind = Literal["auto", "files", "jsonl", "warc", "wet"]
 INPUT_KINDS: tuple[str, ...] = ("auto", "files", "jsonl", "warc", "wet")
@@ -234,6 +234,18 @@ def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes, bool]]:
         yield b"", False
 
 
+def _without_surrogates(value: Any) -> Any:
+    """``value`` (parsed JSON) with lone surrogates in its strings replaced by U+FFFD: valid
+    JSON may escape them (``"\\ud800"``), but no UTF-8 output can hold them."""
+    if isinstance(value, str):
+        return replace_surrogates(value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {replace_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def read_jsonl(stream: IO[bytes], source: str, field: str, max_bytes: int) -> Iterator[Record]:
     """Yield one record per JSON object line; the page is ``obj[field]``, which must be a string.
 
@@ -251,6 +263,8 @@ def read_jsonl(stream: IO[bytes], source: str, field: str, max_bytes: int) -> It
             continue
         try:
             obj = json.loads(line)
+            if b"\\ud" in line or b"\\uD" in line:  # perhaps a lone surrogate, as \ud800
+                obj = _without_surrogates(obj)
         except ValueError as exc:
             record.error = f"{type(exc).__name__}: line {lineno}: {exc}"
             yield record

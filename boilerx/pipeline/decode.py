@@ -119,13 +119,26 @@ def looks_like_html(text: str) -> bool:
     return tags >= 3 and tags * 40 >= len(head.split("\n"))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate (U+D800–U+DFFF, which no UTF-8 can hold) replaced by
+    U+FFFD. Text without them, the usual case, is returned as it is after one scan."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def to_text(page: str | bytes) -> str:
     """Check the input type and return it as ``str`` (a ``str`` that is UTF-16 read one byte
-    a character is read again: see :func:`undo_utf16_as_bytes`)."""
+    a character is read again: see :func:`undo_utf16_as_bytes`). ``bytearray`` and
+    ``memoryview`` are read as the bytes they hold. The result holds no lone surrogates, so
+    that everything made from it encodes as UTF-8 (see :func:`replace_surrogates`)."""
     if isinstance(page, str):
-        return undo_utf16_as_bytes(page)
+        return replace_surrogates(undo_utf16_as_bytes(page))
     if isinstance(page, (bytes, bytearray, memoryview)):
-        return decode(bytes(page))
+        return replace_surrogates(decode(bytes(page)))
     raise TypeError(f"boilerx expects a page as str or bytes, not {type(page).__name__}")
 
 
