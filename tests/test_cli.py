@@ -12,6 +12,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import types
@@ -179,7 +180,10 @@ def make_wet() -> bytes:
 def test_fake_directory_recursive_gz_to_stdout(fake: None, page_dir: Path, capsys) -> None:
     status, out, err = run(capsys, str(page_dir), "--jobs", "1", "--quiet")
     assert status == 0 and err == ""
-    assert out == fake_text(PAGE_A) + "\n\n" + fake_text(PAGE_B) + "\n"
+    a, b = page_dir / "a.html", page_dir / "sub" / "b.txt.gz"  # two files: a header each
+    assert out == f"==> {a} <==\n{fake_text(PAGE_A)}\n\n==> {b} <==\n{fake_text(PAGE_B)}\n"
+    status, out, _ = run(capsys, str(a), "--quiet")  # one file: its text alone
+    assert (status, out) == (0, fake_text(PAGE_A) + "\n")
 
 
 def test_fake_stdin_page(fake: None, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
@@ -399,7 +403,6 @@ def test_subprocess_warc_through_a_pipe_keeps_every_record() -> None:
     "args",
     [
         [],
-        ["MISSING.html"],
         ["{page}", "--threshold", "1.5"],
         ["{page}", "--jobs", "0"],
         ["{page}", "--format", "xml"],
@@ -441,7 +444,9 @@ def test_bench_without_benchmarks_exits_2(monkeypatch: pytest.MonkeyPatch, capsy
     monkeypatch.setitem(sys.modules, "benchmarks", None)
     monkeypatch.setitem(sys.modules, "benchmarks.__main__", None)
     assert main(["bench"]) == 2
-    assert "cannot import benchmarks" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "source checkout" in err
+    assert "pip install -e '.[bench]'" in err and "python -m benchmarks" in err
 
 
 # ---------------------------------------------------------------- the real model
@@ -516,3 +521,337 @@ def test_real_warc(tmp_path: Path, capsys) -> None:
     assert records[0]["text"] == boilerx.clean(HTML_1, mode="html")
     assert records[1]["text"] == boilerx.clean(HTML_2.decode("latin-1"), mode="html")
     assert [r["error"] is None for r in records] == [True, True, False, True]
+
+
+# ---------------------------------------------------------------- bad input (issue 17, part 4)
+
+ASCII_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nthree words here\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (ASCII_PDF, "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "JPEG"),
+        (b"GIF89a\x01\x00\x01\x00", "GIF"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "WebP"),
+        (b"PK\x03\x04\x14\x00\x00\x00", "ZIP"),
+        (gzip.compress(b"<p>inside</p>"), "gzip"),
+        (b"\x7fELF\x02\x01\x01\x00", "ELF"),
+        (bytes(range(256)) * 20, "binary"),  # control bytes all through
+        (b"<p>" + b"\x00\x01\x02\x03" * 200 + b"</p>", "binary"),
+    ],
+)
+def test_binary_kind_names_binary_data(data: bytes, kind: str) -> None:
+    from boilerx.pipeline.decode import binary_kind
+
+    assert binary_kind(data) == kind
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"<!doctype html><html><body><p>A page.</p></body></html>",
+        b"Scraped text\r\n\tindented\x0cform feed\n",
+        "caf\xe9 \xe0 la cr\xe8me, l'\xe9t\xe9".encode("cp1252") * 50,
+        "日本語のニュース記事です。".encode("shift_jis") * 50,
+        "日本語のニュース".encode("iso2022_jp") * 50,  # escape sequences are text
+        "Новости дня".encode("koi8-r") * 50,
+        "<p>utf-16 with a mark</p>".encode("utf-16"),
+        "<p>utf-32 with a mark</p>".encode("utf-32"),
+        ("<p>utf-16 without a mark</p>\n" * 30).encode("utf-16-le"),
+        ("<p>utf-16 without a mark</p>\n" * 30).encode("utf-16-be"),
+        b"<p>a stray \x00 NUL in a long page of text</p>\n" * 40,
+    ],
+)
+def test_binary_kind_leaves_text_alone(data: bytes) -> None:
+    from boilerx.pipeline.decode import binary_kind
+
+    assert binary_kind(data) is None
+
+
+def test_fake_binary_files_get_an_error_record_and_no_text(
+    fake: None, tmp_path: Path, capsys
+) -> None:
+    root = tmp_path / "mixed"
+    root.mkdir()
+    (root / "a.html").write_text(PAGE_A)
+    (root / "b.pdf").write_bytes(ASCII_PDF)  # "cleaned", its lines would come out as text
+    (root / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (root / "d.bin").write_bytes(bytes(range(256)) * 8)
+    (root / "e.html.gz").write_bytes(gzip.compress(ASCII_PDF))  # a PDF, gzipped
+    (root / "f.html").write_bytes(gzip.compress(PAGE_B.encode()))  # gzipped, not named so
+    status, out, err = run(capsys, str(root), "--format", "jsonl", "--jobs", "1")
+    records = jsonl(out)
+    assert [Path(r["id"]).name for r in records] == [
+        "a.html",
+        "b.pdf",
+        "c.png",
+        "d.bin",
+        "e.html.gz",
+        "f.html",
+    ]
+    assert [r["error"] for r in records] == [
+        None,
+        "NotText: not HTML or text: looks like PDF",
+        "NotText: not HTML or text: looks like PNG",
+        "NotText: not HTML or text: looks like binary",
+        "NotText: not HTML or text: looks like PDF",
+        None,
+    ]
+    assert [r["text"] for r in records] == [
+        fake_text(PAGE_A),
+        "",
+        "",
+        "",
+        "",
+        fake_text(PAGE_B),
+    ]
+    assert status == 0 and "6 records, 4 failed" in err
+
+
+def test_fake_binary_page_on_stdin(fake: None, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ASCII_PDF)))
+    status, out, err = run(capsys, "-", "--format", "jsonl", "-q")
+    [record] = jsonl(out)
+    assert record["error"] == "NotText: not HTML or text: looks like PDF" and record["text"] == ""
+    assert status == 1 and "every record failed" in err  # the only record failed
+
+
+def test_missing_input_is_one_line_and_exit_2(page_dir: Path, tmp_path: Path, capsys) -> None:
+    missing = str(tmp_path / "MISSING.html")
+    status = main(["clean", str(page_dir / "a.html"), missing])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert err == f"boilerx: no such file or directory: {missing}\n"  # no usage dump
+
+
+def test_fake_jsonl_field_that_no_record_has(fake: None, tmp_path: Path, capsys) -> None:
+    rows = [{"id": i, "body": f"record {i} body text", "url": "u"} for i in range(6)]
+    path = write_jsonl(tmp_path / "in.jsonl", rows)
+    status, out, err = run(capsys, str(path), "--field", "content", "-q", "--jobs", "1")
+    assert status == 1
+    assert len(jsonl(out)) == 6  # the records are still written, each with its error
+    assert "no JSONL record has the field 'content' (--field content)" in err
+    assert "fields found: body, id, url" in err
+    # One record with the field: the others are record errors, the run is fine.
+    rows[3]["content"] = "record three body text"
+    path = write_jsonl(tmp_path / "in.jsonl", rows)
+    status, _, err = run(capsys, str(path), "--field", "content", "-q", "--jobs", "1")
+    assert status == 0 and err == ""
+
+
+def test_fake_every_record_failing_exits_1(fake: None, tmp_path: Path, capsys) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", [{"html": "RAISE one"}, {"html": "RAISE two"}])
+    status, _, err = run(capsys, str(path), "-q", "--jobs", "1")
+    assert status == 1
+    assert err == "boilerx: every record failed (2); the first: ValueError: fake failure\n"
+    path = write_jsonl(tmp_path / "in.jsonl", [{"html": "RAISE one"}, {"html": "a fine body"}])
+    assert run(capsys, str(path), "-q", "--jobs", "1")[0] == 0
+    assert run(capsys, str(path), "-q", "--jobs", "1", "--strict")[0] == 1
+
+
+def test_model_that_cannot_load_exits_1(
+    page_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("BOILERX_MODEL_DIR", str(tmp_path / "no-models"))
+    status, out, err = run(capsys, str(page_dir), "--jobs", "1", "-q", "--format", "jsonl")
+    assert status == 1
+    assert {r["error"].split(":")[0] for r in jsonl(out)} == {"ModelIntegrityError"}
+    [line] = err.splitlines()
+    assert line.startswith("boilerx: cannot load the model: ModelIntegrityError: no model manifest")
+    assert str(tmp_path / "no-models") in line
+
+
+def test_fake_text_output_headers(fake: None, tmp_path: Path, capsys) -> None:
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    a.write_text(PAGE_A)
+    b.write_text("RAISE in the second page")
+    status, out, err = run(capsys, str(a), str(b), "--jobs", "1")
+    assert status == 0
+    assert out == f"==> {a} <==\n{fake_text(PAGE_A)}\n\n==> {b} <==\n\n"  # failed: empty body
+    assert f"boilerx: {b}: ValueError: fake failure" in err
+    # Into --out, one file per input: no headers.
+    run(capsys, str(a), str(b), "--out", str(tmp_path / "out"), "-q")
+    assert (tmp_path / "out" / "a.txt").read_text() == fake_text(PAGE_A) + "\n"
+    # JSON output never has them.
+    _, out, _ = run(capsys, str(a), str(b), "--format", "jsonl", "-q")
+    assert "==>" not in out
+    # The help says so.
+    with pytest.raises(SystemExit):
+        main(["clean", "--help"])
+    assert "==> PATH <==" in capsys.readouterr().out
+
+
+def test_progress_total_is_the_number_of_page_files(
+    fake: None, page_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import boilerx.cli as cli
+
+    totals: list[int | None] = []
+    real_progress = cli._progress
+
+    def progress(quiet: bool, total: int | None = None) -> object:
+        totals.append(total)
+        return real_progress(True, total)
+
+    monkeypatch.setattr(cli, "_progress", progress)
+    jsonl_path = write_jsonl(tmp_path / "in.jsonl", [{"html": "a jsonl body here"}])
+    run(capsys, str(page_dir), "-q")  # a directory of two page files
+    run(capsys, str(page_dir / "a.html"), "-q")
+    run(capsys, str(jsonl_path), "-q")  # records in a stream: unknown
+    run(capsys, str(page_dir), str(jsonl_path), "-q")
+    run(capsys, str(page_dir / "a.html"), "--input", "jsonl", "-q")
+    assert totals == [2, 1, None, None, None]
+
+
+def test_progress_bar_has_a_total_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("tqdm")
+    import boilerx.cli as cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli._progress(False, 7) as bar:
+        assert bar.total == 7 and not bar.disable
+        bar.update(3)
+        shown = str(bar)  # what the bar shows: done/total [elapsed<remaining (the ETA)]
+        assert "3/7 [" in shown and "<" in shown
+    with cli._progress(False, None) as bar:
+        assert bar.total is None
+
+
+def test_version(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out == f"boilerx {boilerx.__version__}\n"
+    assert re.fullmatch(r"boilerx \d+\.\d+\.\d+\n", out)
+
+
+# ---------------------------------------------------------------- packaging (issue 17, part 1)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pyproject() -> dict:
+    tomllib = pytest.importorskip("tomllib")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_version_is_written_once() -> None:
+    project = pyproject()
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    setuptools = project["tool"]["setuptools"]
+    assert setuptools["dynamic"]["version"] == {"attr": "boilerx.__version__"}
+
+
+def test_run_time_dependencies_are_what_clean_needs() -> None:
+    project = pyproject()["project"]
+    names = {re.split(r"[<>=!~\[ ]", d)[0].lower() for d in project["dependencies"]}
+    assert names == {"selectolax", "regex", "numpy", "joblib"}
+    extras = project["optional-dependencies"]
+    assert "scikit-learn>=1.9,<1.10" in extras["train"]
+    assert any(d.startswith("threadpoolctl") for d in extras["train"])
+    assert "boilerx[train]" in extras["dev"]  # the tests train small models
+    for need in ("pytest", "ruff", "mypy", "hypothesis"):
+        assert any(d.startswith(need) for d in extras["dev"]), need
+    assert {"batch", "dask", "bench"} <= set(extras)
+
+
+def test_clean_and_models_load_without_scikit_learn() -> None:
+    """The shipped models are pickles of boilerx's own classes: they load, and clean() works,
+    with scikit-learn (and threadpoolctl, SciPy) unimportable."""
+    code = """
+import sys
+for name in ("sklearn", "threadpoolctl", "scipy"):
+    sys.modules[name] = None
+import boilerx
+from boilerx.example import PAGE
+from boilerx.pipeline.model import get_model
+assert type(get_model("html")).__module__ == "boilerx.pipeline.classify"
+assert type(get_model("text")).__module__ == "boilerx.pipeline.classify"
+text = boilerx.clean(PAGE)
+assert text.strip(), "empty"
+print(len(text))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+
+
+# ---------------------------------------------------------------- train and bench (parts 1, 2)
+
+
+def test_train_without_scikit_learn_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # find_spec: None, import: fails
+    assert main(["train", "--help"]) == 2
+    assert capsys.readouterr().err == (
+        "boilerx train: training needs scikit-learn: pip install 'boilerx[train]'\n"
+    )
+
+
+def test_python_m_boilerx_train_without_scikit_learn() -> None:
+    code = (
+        "import sys, runpy; sys.modules['sklearn'] = None; sys.argv[1:] = ['--limit', '1']; "
+        "runpy.run_module('boilerx.train', run_name='__main__')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "boilerx train: training needs scikit-learn: pip install 'boilerx[train]'\n"
+    )
+
+
+def test_train_missing_data_folder_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    pytest.importorskip("sklearn")
+    monkeypatch.chdir(tmp_path)  # the defaults are relative to the current folder
+    assert main(["train"]) == 2
+    expected = (tmp_path / ".." / "shared" / "datasets").absolute()
+    assert capsys.readouterr().err == (
+        f"boilerx train: no datasets folder at {expected}: "
+        "give the folder holding the datasets with --data DIR\n"
+    )
+    assert main(["train", "--data", str(tmp_path / "nowhere")]) == 2
+    assert str(tmp_path / "nowhere") in capsys.readouterr().err
+    (tmp_path / "file").write_text("")
+    assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "file")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert not (tmp_path / "models").exists()
+
+
+def test_train_writes_to_models_in_the_current_folder() -> None:
+    pytest.importorskip("sklearn")
+    from boilerx.training import train
+
+    assert Path("models") == train.DEFAULT_OUT  # relative: ./models, never site-packages
+    assert not train.DEFAULT_DATA.is_absolute()
+    note = train.written_note(Path("models"))
+    folder = Path("models").resolve()
+    assert f"BOILERX_MODEL_DIR={folder}" in note and str(folder) in note
+
+
+def test_report_without_matplotlib_skips_the_plots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from test_benchmarks import _fake_results
+
+    from benchmarks.report import write_report
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    markdown = write_report(_fake_results(), tmp_path / "out")
+    assert (tmp_path / "out" / "results.md").read_text().strip() == markdown.strip()
+    assert (tmp_path / "out" / "results.json").is_file()
+    assert not list((tmp_path / "out").glob("*.png"))
+    err = capsys.readouterr().err
+    assert "matplotlib is not installed: plots skipped" in err
