@@ -22,8 +22,25 @@ class Line:
 
 @dataclass(frozen=True)
 class Document:
-    """The article found in a page: its body ``text``, its ``title`` and every ``line`` scored."""
+    """The article found in a page: its body ``text``, its ``title`` and every ``line`` scored,
+    with what the page says about the article (``None``, or no ``authors``, where it says
+    nothing).
+
+    ``date`` (published) and ``date_modified`` are ISO 8601: the date, plus the time and its
+    UTC offset when the page gives them (``2024-05-03``, ``2024-05-03T15:47:42+00:00``).
+    ``site_name`` is the publication, ``description`` its summary of the article,
+    ``language`` a language tag (``de``, ``en-GB``), ``url`` the canonical URL and ``image``
+    the article's lead image (``og:image``).
+    """
 
     text: str
     title: str | None
     lines: list[Line] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    date_modified: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    language: str | None = None
+    url: str | None = None
+    image: str | None = None
