@@ -235,6 +235,7 @@ def test_parse_date(written: str, iso: str | None) -> None:
         (["https://www.facebook.com/dailypost"], []),
         (["Anna Berg 05. November 2024 15:36 Uhr"], ["Anna Berg"]),
         (["Michelle de Oliveira"], ["Michelle de Oliveira"]),
+        (["Cazzy Magennis Last updated: August 1"], ["Cazzy Magennis"]),
     ],
 )
 def test_clean_authors(values: list[str], names: list[str]) -> None:

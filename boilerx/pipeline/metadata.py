@@ -356,7 +356,10 @@ def clean_authors(values: Iterable[str], *, split: bool = True, byline: bool = F
         value = _BRACKETS.sub(" ", value)
         # a date or time written after the name ends it
         cut = re.search(
-            r"\s(?:[-–—|]\s|\d)|\s(?:updated|published|aktualisiert)\b", value, re.IGNORECASE
+            r"\s(?:[-–—|]\s|\d)|\s(?:last\s+)?(?:updated|published|posted|aktualisiert|"
+            r"veröffentlicht|actualizado|publicado|mis à jour|publié)\b",
+            value,
+            re.IGNORECASE,
         )
         if cut:
             value = value[: cut.start()]
