@@ -7,6 +7,8 @@ records with a worker killed at random several times; bigger pages of each hosti
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import multiprocessing
 import os
@@ -203,3 +205,111 @@ def test_utf7_declared_page_gives_utf8() -> None:
     page = b"<meta charset=utf-7><p>+2AA- a paragraph of words about the +2ADcAA- storm.</p>"
     boilerx.extract(page).text.encode("utf-8")
     boilerx.clean(page).encode("utf-8")
+
+
+# ---------------------------------------------------------------- WARC framing
+
+HTTP = "application/http; msgtype=response"
+
+
+def warc(
+    i: int,
+    *,
+    length: int | str | None = None,
+    warc_type: str = "response",
+    content_type: str = "text/html",
+) -> bytes:
+    """One WARC record of a small HTML page (``length``: a Content-Length to lie with)."""
+    body = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n"
+        f"<html><body><p>page {i} has some words</p></body></html>"
+    ).encode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: {warc_type}\r\nWARC-Record-ID: <urn:uuid:{i}>\r\n"
+        f"WARC-Target-URI: http://x.test/{i}\r\nWARC-Date: 2024-05-06T07:08:09Z\r\n"
+        f"Content-Type: {HTTP}\r\nContent-Length: {len(body) if length is None else length}\r\n\r\n"
+    )
+    return head.encode() + body + b"\r\n\r\n"
+
+
+def read_warc(data: bytes, max_bytes: int = 1_000_000) -> tuple[list, int]:
+    pytest.importorskip("fastwarc")
+    from boilerx.batch.records import WarcReader
+
+    reader = WarcReader()
+    found = list(reader.read(io.BytesIO(data), "crawl.warc", max_bytes))
+    return found, reader.skipped
+
+
+def urls(found: list) -> list[str | None]:
+    return [r.url for r in found]
+
+
+def test_warc_good_records_all_read() -> None:
+    found, skipped = read_warc(b"".join(warc(i) for i in range(5)))
+    assert urls(found) == [f"http://x.test/{i}" for i in range(5)]
+    assert all(r.error is None and b"has some words" in r.page for r in found)
+    assert skipped == 0
+
+
+@pytest.mark.parametrize("lie", ["long", "short", "abc", "-5", ""])
+def test_warc_wrong_content_length_fails_that_record_only(lie: str) -> None:
+    records = [warc(i) for i in range(50)]
+    true_length = len(records[1].split(b"\r\n\r\n", 1)[1]) - 4
+    length = {"long": true_length + 48 * 300, "short": true_length - 30}.get(lie, lie)
+    records[1] = warc(1, length=length)
+    found, _ = read_warc(b"".join(records))
+    assert len(found) == 50  # no page swallowed, none merged into another
+    assert urls(found) == [f"http://x.test/{i}" for i in range(50)]
+    bad = found[1]
+    assert bad.page is None and (bad.error or "").startswith("WarcFramingError")
+    assert f"(record at byte {len(records[0])})" in (bad.error or "")
+    assert all(r.error is None for i, r in enumerate(found) if i != 1)
+
+
+def test_warc_truncated_last_record_is_an_error() -> None:
+    data = b"".join(warc(i) for i in range(3))
+    found, _ = read_warc(data[:-40])
+    assert urls(found) == [f"http://x.test/{i}" for i in range(3)]
+    assert found[2].page is None and "truncated" in (found[2].error or "")
+    assert found[0].error is None and found[1].error is None
+
+
+def test_warc_garbage_between_records_is_reported_and_skipped() -> None:
+    data = warc(0) + b"this is not a record\r\n" * 3 + warc(1)
+    found, _ = read_warc(data)
+    assert [r.error is None for r in found] == [True, False, True]
+    assert "no WARC record starts here" in (found[1].error or "")
+    assert found[2].url == "http://x.test/1"
+
+
+def test_warc_revisit_and_non_html_are_counted_as_skipped() -> None:
+    data = (
+        warc(0)
+        + warc(1, warc_type="revisit")
+        + warc(2, content_type="image/png")
+        + warc(3, warc_type="request")
+        + warc(4)
+    )
+    found, skipped = read_warc(data)
+    assert urls(found) == ["http://x.test/0", "http://x.test/4"]
+    assert skipped == 2  # the revisit and the image; a request record is no page at all
+
+
+def test_warc_gzip_members_with_a_lie_resync() -> None:
+    records = [warc(i) for i in range(6)]
+    records[2] = warc(2, length=5000)
+    found, _ = read_warc(b"".join(gzip.compress(r) for r in records))
+    assert urls(found) == [f"http://x.test/{i}" for i in range(6)]
+    assert [r.error is None for r in found] == [True, True, False, True, True, True]
+
+
+def test_warc_record_over_max_bytes_is_passed_over() -> None:
+    big = warc(1).replace(b"<p>page 1", b"<p>" + b"x" * 200_000 + b" page 1")
+    body = big.split(b"\r\n\r\n", 1)[1][:-4]
+    head = big.split(b"\r\n\r\n", 1)[0].rsplit(b"Content-Length: ", 1)[0]
+    big = head + b"Content-Length: %d\r\n\r\n" % len(body) + body + b"\r\n\r\n"
+    found, _ = read_warc(warc(0) + big + warc(2), max_bytes=1000)
+    assert urls(found) == ["http://x.test/0", "http://x.test/1", "http://x.test/2"]
+    assert "TooLarge" in (found[1].error or "")
+    assert found[0].error is None and found[2].error is None

@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -378,11 +379,172 @@ def _charset_decode(body: bytes, charset: str | None) -> str | bytes:
         return body
 
 
-class WarcReader:
-    """Yields records from a WARC or WET stream (gzip, zstd, lz4 or plain) via fastwarc.
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_LZ4_MAGIC = b"\x04\x22\x4d\x18"
+_WARC_START = b"WARC/"
+_RESYNC = re.compile(rb"(?:^|\n)WARC/1\.[0-9]\r?\n")  # a record's first line
+_CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*([^\r\n]*?)[ \t]*\r?$")
+_HEADER_FIELD = re.compile(
+    rb"(?im)^(WARC-Target-URI|WARC-Record-ID|WARC-Date|WARC-Type):[ \t]*([^\r\n]*?)[ \t]*\r?$"
+)
+_MAX_HEADER = 1 << 16  # a WARC header block longer than this is not one
+_READ = 1 << 16
 
-    ``response`` records with an HTML payload become HTML pages (other payload types are skipped
-    and counted in :attr:`skipped`); ``conversion`` records (WET) become text pages.
+
+class _Framing(Exception):
+    """A record whose framing cannot be trusted: where it starts, why, what its header says."""
+
+    def __init__(self, offset: int, reason: str, fields: dict[bytes, bytes] | None = None) -> None:
+        super().__init__(reason)
+        self.offset = offset
+        self.reason = reason
+        self.fields = fields or {}
+
+
+class _Framer:
+    """Cuts an uncompressed WARC stream into records by their Content-Length, checking that
+    each record ends where the next begins (``\r\n\r\n`` and then ``WARC/`` or the end).
+
+    :meth:`next` returns ``(offset, header, block, whole)`` (``whole`` False: a block too large
+    to hold, of which only the first 64 KB are kept), or None at the end; it raises
+    :class:`_Framing` for a record that cannot be read, after which :meth:`resync` moves to the
+    next ``WARC/1.`` line. Offsets count bytes of the uncompressed stream."""
+
+    def __init__(self, stream: Any, max_bytes: int) -> None:
+        self.stream = stream
+        self.max_bytes = max_bytes
+        self.buffer = bytearray()
+        self.start = 0  # stream offset of buffer[0]
+        self.eof = False
+        self.resume = 0  # where resync searches from (after the bad record's first line)
+
+    def _fill(self, size: int) -> bool:
+        """Read until the buffer holds ``size`` bytes; False at the end of the stream."""
+        while len(self.buffer) < size and not self.eof:
+            data = self.stream.read(max(_READ, size - len(self.buffer)))
+            if not data:
+                self.eof = True
+            else:
+                self.buffer += data
+        return len(self.buffer) >= size
+
+    def _drop(self, n: int) -> None:
+        del self.buffer[:n]
+        self.start += n
+
+    def next(self) -> tuple[int, bytes, bytes, bool] | None:
+        while self._fill(1) and self.buffer[:1] in (b"\r", b"\n"):  # blank lines between records
+            self._drop(1)
+        if not self.buffer:
+            return None
+        offset = self.start
+        self.resume = offset + 1
+        self._fill(len(_WARC_START))
+        if not self.buffer.startswith(_WARC_START):
+            raise _Framing(offset, "no WARC record starts here")
+        end = self.buffer.find(b"\r\n\r\n")
+        while end < 0 and len(self.buffer) < _MAX_HEADER and self._fill(len(self.buffer) + 1):
+            end = self.buffer.find(b"\r\n\r\n", max(0, len(self.buffer) - _READ - 3))
+        if end < 0 or end > _MAX_HEADER:
+            raise _Framing(offset, "the record header does not end")
+        header = bytes(self.buffer[: end + 4])
+        fields = {m.group(1).lower(): m.group(2) for m in _HEADER_FIELD.finditer(header)}
+        length_field = _CONTENT_LENGTH.search(header)
+        if length_field is None or not length_field.group(1).isdigit():
+            found = "no" if length_field is None else f"a bad ({length_field.group(1)[:20]!r})"
+            raise _Framing(offset, f"{found} Content-Length", fields)
+        length = int(length_field.group(1))
+        size = len(header) + length
+        if length <= self.max_bytes + _MAX_HEADER:  # the payload may be up to max_bytes
+            if not self._fill(size):  # kept in the buffer: resync may look inside
+                got = len(self.buffer) - len(header)
+                raise _Framing(offset, f"truncated: {got} of {length} bytes", fields)
+            if not self._ends_at(size):
+                raise _Framing(offset, f"Content-Length {length} does not end the record", fields)
+            block = bytes(self.buffer[len(header) : size])
+            self._drop(size)
+            return offset, header, block, True
+        # too large to hold: keep its head (HTTP headers), pass over the rest
+        self._fill(len(header) + _MAX_HEADER)
+        block = bytes(self.buffer[len(header) : len(header) + _MAX_HEADER])
+        left = size
+        while left:
+            if not self._fill(1):
+                raise _Framing(offset, f"truncated: {length - left} of {length} bytes", fields)
+            n = min(left, len(self.buffer))
+            self._drop(n)
+            left -= n
+        if not self._ends_at(0):
+            raise _Framing(offset, f"Content-Length {length} does not end the record", fields)
+        return offset, header, block, False
+
+    def _ends_at(self, position: int) -> bool:
+        """Whether a record may end at ``position`` of the buffer: the ``\r\n\r\n`` that ends a
+        record, or blank lines and then ``WARC/`` or the end of the stream."""
+        if self._fill(position + 4) and self.buffer[position : position + 4] == b"\r\n\r\n":
+            return True
+        n = position
+        while self._fill(n + 1) and self.buffer[n : n + 1] in (b"\r", b"\n"):
+            n += 1
+        if not self._fill(n + 1):
+            return True
+        return (
+            n > position
+            and self._fill(n + len(_WARC_START))
+            and self.buffer[n:].startswith(_WARC_START)
+        )
+
+    def resync(self) -> bool:
+        """Move to the next line ``WARC/1.x`` after the bad record's start; False if none."""
+        if self.start < self.resume:
+            self._drop(min(len(self.buffer), self.resume - self.start))
+        searched = 0
+        while True:
+            found = _RESYNC.search(self.buffer, max(0, searched - 16)) if self.buffer else None
+            if found:
+                self._drop(
+                    found.start() + (self.buffer[found.start() : found.start() + 1] == b"\n")
+                )
+                return True
+            searched = len(self.buffer)
+            if self.eof or not self._fill(len(self.buffer) + 1):
+                self._drop(len(self.buffer))
+                return False
+            if searched > _READ:  # keep the buffer small while searching
+                keep = 16
+                self._drop(searched - keep)
+                searched = keep
+
+
+def _open_warc(stream: IO[bytes] | str) -> tuple[Any, Any]:
+    """An uncompressed reader of a WARC stream or path (gzip, zstd and lz4 by their magic,
+    decompressed by fastwarc's readers) and the file to close."""
+    from fastwarc.stream_io import GzipReader, Lz4Reader, ZstdReader
+
+    raw: Any = _open_binary(stream) if isinstance(stream, str) else stream
+    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
+    magic = buffered.peek(4)[:4]
+    for prefix, reader in (
+        (GZIP_MAGIC, GzipReader),
+        (_ZSTD_MAGIC, ZstdReader),
+        (_LZ4_MAGIC, Lz4Reader),
+    ):
+        if magic.startswith(prefix):
+            return reader(_Telling(buffered)), raw
+    return buffered, raw
+
+
+class WarcReader:
+    """Yields records from a WARC or WET stream (gzip, zstd, lz4 or plain).
+
+    Records are cut by their Content-Length, and each must end where the next begins; fastwarc
+    then parses each record (headers and HTTP). A record that cannot be read (a wrong or
+    non-numeric Content-Length, a truncated end, garbage between records) becomes an error
+    record naming its offset in the uncompressed stream, and reading goes on at the next line
+    ``WARC/1.x``. ``response`` records with an HTML payload become HTML pages; other payload
+    types and ``revisit`` records are skipped and counted in :attr:`skipped`; ``conversion``
+    records (WET) become text pages; other record types (warcinfo, request, metadata) are not
+    pages and are passed over.
     """
 
     def __init__(self, responses: bool = True, conversions: bool = True) -> None:
@@ -391,59 +553,93 @@ class WarcReader:
         self.skipped = 0
 
     def read(self, stream: IO[bytes] | str, source: str, max_bytes: int) -> Iterator[Record]:
-        """Yield the records of ``stream``; a broken archive ends with an error record."""
+        """Yield the records of ``stream``; each unreadable record as an error record."""
         try:
-            from fastwarc.warc import ArchiveIterator, WarcRecordType
+            from fastwarc.warc import WarcRecord  # noqa: F401 - checked here, used below
         except ImportError as exc:
             raise ImportError(
                 f"reading WARC and WET needs fastwarc: pip install 'boilerx[batch]' ({exc})"
             ) from exc
-
-        types = WarcRecordType.no_type
-        if self.responses:
-            types |= WarcRecordType.response
-        if self.conversions:
-            types |= WarcRecordType.conversion
-        if not isinstance(stream, str):
-            stream = _Telling(stream)  # type: ignore[assignment]
         try:
-            archive = ArchiveIterator(
-                stream, record_types=types, parse_http=True, auto_decode="none"
-            )
-            for warc_record in archive:
-                record = self._record(warc_record, source, max_bytes)
-                if record is None:
-                    self.skipped += 1
-                else:
+            reader, raw = _open_warc(stream)
+        except OSError as exc:
+            yield self._error(source, 0, _error(exc))
+            return
+        try:
+            framer = _Framer(reader, max_bytes)
+            while True:
+                try:
+                    framed = framer.next()
+                except _Framing as bad:
+                    yield self._error(
+                        source, bad.offset, f"WarcFramingError: {bad.reason}", bad.fields
+                    )
+                    if framer.resync():
+                        continue
+                    return
+                if framed is None:
+                    return
+                record = self._record(*framed, source=source, max_bytes=max_bytes)
+                if record is not None:
                     yield record
         except (KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        except BaseException as exc:  # OSError on a corrupt archive; pyo3 panics are BaseException
-            yield Record(id=None, page=None, source=source, kind="warc", error=_error(exc))
+        except BaseException as exc:  # corrupt compression (OSError); pyo3 panics are BaseException
+            yield self._error(source, framer.start, _error(exc))
+        finally:
+            if isinstance(stream, str):
+                raw.close()
 
-    def _record(self, warc_record: Any, source: str, max_bytes: int) -> Record | None:
-        from fastwarc.warc import WarcRecordType
+    @staticmethod
+    def _error(
+        source: str, offset: int, message: str, fields: dict[bytes, bytes] | None = None
+    ) -> Record:
+        fields = fields or {}
 
-        headers = warc_record.headers
-        record = Record(
-            id=warc_record.record_id,
+        def field(name: bytes) -> str | None:
+            value = fields.get(name)
+            return None if value is None else replace_surrogates(value.decode("utf-8", "replace"))
+
+        return Record(
+            id=field(b"warc-record-id"),
             page=None,
             source=source,
             kind="warc",
-            url=headers.get("WARC-Target-URI"),
-            date=headers.get("WARC-Date"),
+            url=field(b"warc-target-uri"),
+            date=field(b"warc-date"),
+            error=f"{message} (record at byte {offset})",
         )
-        if warc_record.record_type == WarcRecordType.conversion:
-            record.mode = "text"
-            if warc_record.content_length > max_bytes:
+
+    def _record(
+        self, offset: int, header: bytes, block: bytes, whole: bool, *, source: str, max_bytes: int
+    ) -> Record | None:
+        from fastwarc.warc import WarcRecord, WarcRecordType
+
+        if not whole:  # only the head of the block is here: parse that much
+            header = _CONTENT_LENGTH.sub(b"Content-Length: %d\r" % len(block), header, count=1)
+        try:
+            warc_record = WarcRecord.from_bytes(header + block)
+        except OSError as exc:
+            return self._error(source, offset, f"WarcFramingError: {exc}")
+        kind = warc_record.record_type
+        if kind == WarcRecordType.revisit:
+            self.skipped += self.responses
+            return None
+        if kind == WarcRecordType.conversion and self.conversions:
+            record = self._new(warc_record, source, "text")
+            if not whole or len(block) > max_bytes:
                 record.error = _too_large(max_bytes)
             else:
-                record.page = warc_record.reader.read().decode("utf-8", errors="replace")
+                record.page = block.decode("utf-8", errors="replace")
             return record
-        if not warc_record.is_http or not _is_html(warc_record.http_content_type):
+        if kind != WarcRecordType.response or not self.responses:
             return None
-        record.mode = "html"
-        if warc_record.content_length > max_bytes:
+        warc_record.parse_http()
+        if not warc_record.is_http or not _is_html(warc_record.http_content_type):
+            self.skipped += 1
+            return None
+        record = self._new(warc_record, source, "html")
+        if not whole or warc_record.content_length > max_bytes:
             record.error = _too_large(max_bytes)
             return record
         http = warc_record.http_headers
@@ -459,6 +655,19 @@ class WarcReader:
             return record
         record.page = _charset_decode(body, warc_record.http_charset)
         return record
+
+    @staticmethod
+    def _new(warc_record: Any, source: str, mode: str) -> Record:
+        headers = warc_record.headers
+        return Record(
+            id=warc_record.record_id,
+            page=None,
+            source=source,
+            kind="warc",
+            url=headers.get("WARC-Target-URI"),
+            date=headers.get("WARC-Date"),
+            mode=mode,
+        )
 
 
 # ---------------------------------------------------------------- all inputs
