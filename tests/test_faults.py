@@ -313,3 +313,98 @@ def test_warc_record_over_max_bytes_is_passed_over() -> None:
     assert urls(found) == ["http://x.test/0", "http://x.test/1", "http://x.test/2"]
     assert "TooLarge" in (found[1].error or "")
     assert found[0].error is None and found[2].error is None
+
+
+# ---------------------------------------------------------------- hostile page shapes
+
+SHAPES = {
+    "self-closed divs": lambda n: "<html><body>" + "<div/>x" * n,
+    "unclosed divs": lambda n: "<html><body>" + "<div>word " * n,
+    "formatting with ids": lambda n: "<html><body>" + "".join(f"<b id={i}>x" for i in range(n)),
+    "nested then closed": lambda n: "<html><body>" + "<section>a" * n + "</section>" * n,
+    "strays between": lambda n: "<html><body>" + "<div>x</span>" * n,
+    "custom names": lambda n: "<html><body>" + "".join(f"<x-{i}>y</x-{i + 1}>" for i in range(n)),
+}
+
+
+def _best_time(page: str, runs: int = 2) -> float:
+    from boilerx.pipeline.lines import html_lines
+
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        html_lines(page)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_hostile_shape_costs_linear_time(shape: str) -> None:
+    """Four times the tags take about four times as long (quadratic: sixteen; 80,000 of
+    them took 16-72 s before; 40,000 here), and a byte costs no more than 6x a byte of dense, well-formed
+    markup. Ratios, not seconds, so that a slow machine does not fail it."""
+    make = SHAPES[shape]
+    small, big = make(10_000), make(40_000)
+    baseline = "<html><body>" + "<p>word</p>" * 20_000
+    per_byte = _best_time(baseline) / len(baseline)
+    t_small, t_big = _best_time(small), _best_time(big)
+    assert t_big <= 8 * t_small + 0.05, (t_small, t_big)
+    assert t_big / len(big) <= 6 * per_byte + 0.05 / len(big), (t_big, per_byte * len(big))
+
+
+def test_deep_markup_keeps_its_text() -> None:
+    from boilerx.pipeline.lines import _MAX_DEPTH, html_lines
+
+    page = "<html><body>" + "<div>level " * 30_000 + "the end" + "</div>" * 30_000
+    lines = html_lines(page)
+    text = " ".join(lines.texts)
+    assert text.count("level") == 30_000 and text.endswith("the end")
+    assert max(lines.depths) <= _MAX_DEPTH + 1
+
+
+def test_flattening_leaves_svg_and_ordinary_markup_alone() -> None:
+    from boilerx.pipeline.lines import _flatten_deep
+
+    icons = "<svg><g>" + '<path d="M0"/>' * 2000 + "</g></svg>"
+    paragraphs = "<p>unclosed paragraph " * 2000 + "<ul>" + "<li>item" * 2000 + "</ul>"
+    for page in (icons, paragraphs, "<script>if (a<b) x = '<div>'</script>" * 900):
+        assert _flatten_deep("<html><body>" + page) == "<html><body>" + page
+
+
+def test_a_million_lines_are_cut_at_the_line_budget() -> None:
+    from boilerx.pipeline.lines import _MAX_LINES, html_lines, text_lines
+
+    html = html_lines("<html><body>" + "a line<br>" * 300_000)
+    assert len(html.texts) == _MAX_LINES and html.cut
+    text = text_lines("short line\n" * 300_000)
+    assert len(text.texts) == _MAX_LINES and text.cut
+    assert not html_lines("<p>one</p>").cut and not text_lines("one\ntwo").cut
+
+
+@long_only
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "'<html><body>' + '<div/>x' * 150_000",
+        "'<html><body>' + 'a<br>' * 1_000_000",
+        "'short line\\n' * 1_000_000",
+    ],
+)
+def test_hostile_page_of_megabytes_stays_small(shape: str) -> None:
+    """A fresh process cleans the page under 300 MB of peak memory (2 GB for a million
+    lines before) and under a second a megabyte."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, time, boilerx\n"
+        f"page = {shape}\n"
+        "boilerx.clean('<p>warm up the model</p>')\n"
+        "started = time.perf_counter(); boilerx.clean(page)\n"
+        "print(time.perf_counter() - started, len(page),"
+        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, size, peak_kb = out.stdout.split()
+    assert float(seconds) <= float(size) / 1e6 + 0.5
+    assert int(peak_kb) < 300 * 1024

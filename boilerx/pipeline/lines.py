@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 try:
@@ -359,30 +360,325 @@ class Page:
     gaps: list[int] = field(default_factory=list)  # text mode: blank lines before the line
     title: str | None = None
     is_html: bool = True
+    cut: bool = False  # the page had more than _MAX_LINES lines (or _MAX_TAGS tags): cut there
 
 
 # ---------------------------------------------------------------- HTML
+# Hostile markup. Lexbor, as the HTML standard, scans the stack of open elements at every
+# block-level start tag (is a <p> open in button scope?) and the list of active formatting
+# elements at every formatting tag: a page of 20,000 unclosed <div> (or <div/>, whose "/" HTML
+# ignores) costs 20,000 x 10,000 steps. Pages whose markup may nest deeper than _MAX_DEPTH are
+# flattened first: tags deeper than that are dropped, their text kept. A cheap vectorised
+# estimate (an upper bound of the depth, per tag name) decides which pages need it.
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_RAW_TEXT = frozenset(["script", "style", "textarea", "title", "xmp", "iframe", "noembed"])
+_FOREIGN = frozenset(["svg", "math"])
+# HTML start tags that end foreign (SVG, MathML) content.
+_BREAKOUT = frozenset(
+    [
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "listing",
+        "menu",
+        "meta",
+        "nobr",
+        "ol",
+        "p",
+        "pre",
+        "ruby",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "strike",
+        "sub",
+        "sup",
+        "table",
+        "tt",
+        "u",
+        "ul",
+        "var",
+    ]
+)
+# An open element of the key's name is closed by a start tag of these (implied end tags).
+_P_CLOSERS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "ul",
+        "li",
+        "dd",
+        "dt",
+    ]
+)
+_CLOSED_BY: dict[str, frozenset[str]] = {
+    "p": _P_CLOSERS,
+    "li": frozenset(["li"]),
+    "dt": frozenset(["dt", "dd"]),
+    "dd": frozenset(["dt", "dd"]),
+    "td": frozenset(["td", "th", "tr", "tbody", "thead", "tfoot"]),
+    "th": frozenset(["td", "th", "tr", "tbody", "thead", "tfoot"]),
+    "tr": frozenset(["tr", "tbody", "thead", "tfoot"]),
+    "option": frozenset(["option", "optgroup"]),
+    "optgroup": frozenset(["optgroup"]),
+}
+# a tag name runs to a space, "/" or ">", as the tokenizer reads it ("x-1", "my:tag")
+_TAG = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\s/<>]*)[^<>]*?(/?)>)")
+# The slowest nesting measured (<b id=N> unclosed: the list of active formatting elements)
+# costs about 5.5e-9 s x tags squared: a page with tags <= sqrt(0.25 s/MB / 5.5e-9 x bytes/1e6)
+# stays under 0.25 s per MB however it nests, and needs no look at its depth.
+_SAFE_TAGS_SQUARED_PER_BYTE = 0.25 / 5.5e-9 / 1e6
+_MAX_TAGS = 200_000  # markup past this many tags is cut before parsing (memory, see _cut)
+_MAX_LINES = 50_000  # lines kept of a page (memory: the features are a row a line)
+
+
+def _name_keys(names: list[str]) -> np.ndarray:
+    """The keys :func:`_depth_bound` gives these tag names (their first 8 bytes)."""
+    return np.array(
+        [int.from_bytes(n.encode()[:8].ljust(8, b"\0"), "little") for n in names], np.uint64
+    )
+
+
+_VOID_KEYS = _name_keys(sorted(_VOID))
+_FOREIGN_KEYS = _name_keys(sorted(_FOREIGN))
+_BREAKOUT_KEYS = _name_keys(sorted(_BREAKOUT))
+_IN_NAME = np.ones(256, dtype=bool)  # what a tag name goes on with, as the tokenizer reads it
+_IN_NAME[list(b" \t\n\r\f/><\0")] = False
+_LETTER = np.zeros(256, dtype=bool)
+_LETTER[list(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")] = True
+_HASH = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _one_of(keys: np.ndarray, among: np.ndarray) -> np.ndarray:
+    return (keys[:, None] == among[None, :]).any(axis=1)
+
+
+def _depth_bound(data: bytes) -> int:
+    """An upper bound of how deep the markup ``data`` (UTF-8) nests, in a few vectorised
+    passes (no Python step per tag): every start tag but void ones (and, inside <svg>/<math>,
+    self-closed ones) opens an element, and an end tag closes one of its own name only, if one
+    is open. Names are told apart by their first 8 bytes; an end tag of a longer name closes
+    nothing here. Implied end tags (<p>, <li>) are not modelled: the bound is loose on purpose,
+    and pages over it are flattened by :func:`_flatten_deep`, which follows them."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    lt = np.flatnonzero(arr[:-1] == 60)
+    if len(lt) <= _MAX_DEPTH:
+        return len(lt)
+    closing = arr[lt + 1] == 47
+    begin = lt + 1 + closing
+    window = arr[np.minimum(begin[:, None] + np.arange(9), len(arr) - 1)]
+    named = np.logical_and.accumulate(_IN_NAME[window], axis=1)
+    tag = _LETTER[window[:, 0]]
+    lower = np.where(
+        (window[:, :8] >= 65) & (window[:, :8] <= 90), window[:, :8] + 32, window[:, :8]
+    )
+    keys = np.ascontiguousarray(np.where(named[:, :8], lower, 0)).view(np.uint64)[:, 0]
+    keys, closing, lt, long = keys[tag], closing[tag], lt[tag], named[tag, 8]
+    gt = np.flatnonzero(arr == 62)
+    after = np.searchsorted(gt, lt)
+    self_closed = np.zeros(len(lt), dtype=bool)
+    has_end = after < len(gt)
+    self_closed[has_end] = arr[gt[after[has_end]] - 1] == 47
+    foreign = _one_of(keys, _FOREIGN_KEYS)
+    in_foreign = np.cumsum(np.where(foreign, np.where(closing, -1, 1), 0)) > 0
+    void = _one_of(keys, _VOID_KEYS) | (
+        self_closed & in_foreign & ~foreign & ~_one_of(keys, _BREAKOUT_KEYS)
+    )
+    delta = np.where(void | (closing & long), 0, np.where(closing, -1, 1)).astype(np.int64)
+    moves = np.flatnonzero(delta)
+    if len(moves) == 0:
+        return 0
+    # group the tags by name: a stable (radix) sort of a 16-bit hash of the key; a hash shared
+    # by two names makes its end tags close nothing (never a lower bound)
+    hashed = ((keys[moves] * _HASH) >> np.uint64(48)).astype(np.uint16)
+    by_hash = np.argsort(hashed, kind="stable")
+    order = moves[by_hash]
+    sorted_hash, steps = hashed[by_hash], delta[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sorted_hash[1:] != sorted_hash[:-1]
+    group = np.cumsum(first) - 1
+    sorted_keys = keys[order]
+    mixed = np.zeros(len(order), dtype=bool)
+    mixed[1:] = (sorted_keys[1:] != sorted_keys[:-1]) & ~first[1:]
+    if mixed.any():
+        shared = np.zeros(group[-1] + 1, dtype=bool)
+        shared[group[mixed]] = True
+        steps = np.where(shared[group], np.maximum(steps, 0), steps)
+    totals = np.cumsum(steps)
+    running = totals - (totals - steps)[first][group]  # opens minus closes, per name
+    big = 2 * len(order) + 2  # each name's floor restarts: earlier names sit far above
+    floor = np.minimum.accumulate(np.minimum(running, 0) - group * big) + group * big
+    count = running - floor  # open elements of the name (a close of none closes nothing)
+    before = np.empty_like(count)
+    before[0] = 0
+    before[1:] = count[:-1]
+    before[first] = 0
+    change = np.zeros(len(keys), dtype=np.int64)
+    change[order] = count - before
+    return int(np.cumsum(change).max())
+
+
 def _flatten_deep(html: str) -> str:
-    """Drop tags nested deeper than _MAX_DEPTH, so parsing stays linear in size."""
+    """Drop the tags of elements nested deeper than _MAX_DEPTH, keeping their text, so that
+    parsing stays linear. Follows the open elements as a parser does, roughly: void elements,
+    self-closed ones in SVG and MathML, implied end tags (<p>, <li>, table cells), end tags
+    that close the nearest open element of their name (and those inside it), raw text
+    (<script>, <style>, ...) and comments. Markup that does not nest deeper is returned as it
+    is."""
     out: list[str] = []
-    depth = 0
+    names: list[str] = []  # the open elements
+    dropped: list[bool] = []  # ... and whether their tags were dropped
+    where: dict[str, list[int]] = {}  # name -> its places in names
+    foreign = 0  # open <svg>/<math>
     last = 0
-    for m in re.finditer(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>", html):
-        closing, tag, selfclose = m.group(1), m.group(2).lower(), m.group(3)
-        if selfclose or tag in ("br", "img", "hr", "meta", "link", "input", "wbr", "source"):
+    pos = 0
+    search = _TAG.search
+    while (m := search(html, pos)) is not None:
+        pos = m.end()
+        if m.group(1):  # a comment: to its end
+            end = html.find("-->", pos)
+            if end < 0:
+                break
+            pos = end + 3
             continue
+        closing, tag, self_closed = m.group(2), m.group(3).lower(), m.group(4)
         if closing:
-            depth -= 1
-            if depth >= _MAX_DEPTH:
+            places = where.get(tag)
+            if not places:
+                continue  # closes nothing: the parser ignores it
+            drop = dropped[places[-1]]
+            while True:  # pop to the element of that name, and it
+                name = names.pop()
+                where[name].pop()
+                dropped.pop()
+                if name in _FOREIGN:
+                    foreign -= 1
+                if name == tag:
+                    break
+            if drop:
                 out.append(html[last : m.start()])
-                last = m.end()
-        else:
-            depth += 1
-            if depth > _MAX_DEPTH:
-                out.append(html[last : m.start()])
-                last = m.end()
+                last = pos
+            continue
+        if tag in _VOID or (self_closed and foreign and tag not in _BREAKOUT):
+            continue
+        while names and tag in _CLOSED_BY.get(names[-1], ()):
+            name = names.pop()
+            where[name].pop()
+            dropped.pop()
+        if foreign and tag in _BREAKOUT:  # HTML inside SVG ends it
+            while foreign:
+                name = names.pop()
+                where[name].pop()
+                dropped.pop()
+                foreign -= name in _FOREIGN
+        drop = len(names) >= _MAX_DEPTH
+        where.setdefault(tag, []).append(len(names))
+        names.append(tag)
+        dropped.append(drop)
+        foreign += tag in _FOREIGN
+        if drop:
+            out.append(html[last : m.start()])
+            last = pos
+        if tag in _RAW_TEXT:  # its text is not markup
+            raw_end = re.compile(f"</{tag}", re.I).search(html, pos)
+            if raw_end is None:
+                break
+            pos = raw_end.start()
+    if not out:
+        return html
     out.append(html[last:])
     return "".join(out)
+
+
+def _cut(html: str) -> tuple[str, bool]:
+    """``html`` made safe to parse: cut after _MAX_TAGS tags (a page of a million <br> needs
+    gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. Returns the
+    markup and whether it was cut."""
+    tags = html.count("<")
+    if tags <= _MAX_DEPTH or tags * tags <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html):
+        return html, False  # cannot nest deeper, or too few tags to be slow however they nest
+    data = html.encode("utf-8", "surrogatepass")
+    cut = False
+    if html.count("<") > _MAX_TAGS:
+        arr = np.frombuffer(data, dtype=np.uint8)
+        end = int(np.flatnonzero(arr == 60)[_MAX_TAGS])
+        data = data[:end]
+        html = data.decode("utf-8", "replace")  # a character cut in two: replaced
+        cut = True
+    if _depth_bound(data) > _MAX_DEPTH:
+        html = _flatten_deep(html)
+    return html, cut
 
 
 def _title_of(tree: LexborHTMLParser) -> str | None:
@@ -452,9 +748,10 @@ def _streamed_parts(tree: LexborHTMLParser) -> tuple[dict[str, LexborNode], set[
 
 
 def html_lines(html: str) -> Page:
-    """Cut an HTML page into block-level lines with their markup context."""
-    if html.count("<") > 20000:
-        html = _flatten_deep(html)
+    """Cut an HTML page into block-level lines with their markup context. At most
+    _MAX_LINES lines (and _MAX_TAGS tags) of a page are read; ``Page.cut`` says whether it
+    had more."""
+    html, cut = _cut(html)
     tree = LexborHTMLParser(html)
     title = _title_of(tree)
     root = tree.body or tree.root
@@ -469,6 +766,7 @@ def html_lines(html: str) -> Page:
     if found.noscripts and _is_app_shell(found.noscripts, page):
         page = _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
     page.title = title
+    page.cut = cut or len(page.texts) >= _MAX_LINES
     return page
 
 
@@ -556,6 +854,8 @@ def _walk(
         item = stack.pop()
         if item is end_of_block:
             flush()
+            if len(texts) >= _MAX_LINES:  # the line budget: the rest of the page is not read
+                break
             continue
         node, ctx = item
         if fallback and node.mem_id in fallback:
@@ -612,6 +912,8 @@ def _walk(
         if tag in _BLOCK:
             flush()
             if tag == "br" or tag == "hr":
+                if len(texts) >= _MAX_LINES:
+                    break
                 continue
             block_ids += 1
             cls = attrs.get("class") if attrs else None
@@ -645,15 +947,33 @@ def _walk(
             stack.append((child, new_ctx))
             child = child.prev
     flush()
+    if len(texts) > _MAX_LINES:
+        for column in (texts, kinds, link_chars, n_links, bits_out, outer_out, near_out, depths):
+            del column[_MAX_LINES:]
+        del containers_out[_MAX_LINES:], sigs[_MAX_LINES:]
     return page
 
 
 # ---------------------------------------------------------------- text
+def _cut_text(text: str) -> tuple[str, bool]:
+    """``text`` cut after 4 * _MAX_LINES line breaks (of which at most _MAX_LINES lines are
+    kept), so that a page of a million short lines is not split whole; and whether it was."""
+    limit = 4 * _MAX_LINES
+    if text.count("\n") <= limit:
+        return text, False
+    end = -1
+    for _ in range(limit):
+        end = text.find("\n", end + 1)
+    return text[:end], True
+
+
 def text_lines(text: str) -> Page:
     """Cut scraped text into its non-blank lines (whitespace runs collapsed to one space, NUL
-    characters dropped), remembering blank-line gaps. The compiled ``_shape`` module does it
+    characters dropped), remembering blank-line gaps; at most _MAX_LINES of them
+    (``Page.cut`` says whether there were more). The compiled ``_shape`` module does it
     when built."""
     page = Page(is_html=False)
+    text, page.cut = _cut_text(text)
     if _compiled_shape is not None:
         page.texts, page.gaps = _compiled_shape.split_lines(text)
     else:
@@ -662,6 +982,9 @@ def text_lines(text: str) -> Page:
         kept = [i for i, line in enumerate(normalised) if line]
         page.texts = [normalised[i] for i in kept]
         page.gaps = [i - before - 1 for before, i in zip([-1, *kept], kept)]
+    if len(page.texts) > _MAX_LINES:
+        del page.texts[_MAX_LINES:], page.gaps[_MAX_LINES:]
+        page.cut = True
     n = len(page.texts)
     page.kinds = [KINDS.index("text")] * n
     page.link_chars = [0] * n
