@@ -200,3 +200,115 @@ def test_shipped_models_match_manifest() -> None:
         for e in manifest["files"].values()
     )
     assert total <= 10_000_000
+
+
+# ---------------------------------------------------------------- API edges
+
+
+@pytest.mark.parametrize("threshold", ["0.3", True, False, b"0.3", [0.3]])
+def test_threshold_that_is_no_number_raises_type_error(threshold: object) -> None:
+    with pytest.raises(TypeError, match="threshold must be a number"):
+        boilerx.clean("text", threshold=threshold)  # type: ignore[arg-type]
+
+
+def test_threshold_nan_raises_value_error() -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        boilerx.clean("text", threshold=float("nan"))
+
+
+def test_bytearray_and_memoryview_are_read_as_bytes() -> None:
+    page = news_html().encode("utf-8")
+    expected = boilerx.clean(page)
+    assert expected
+    assert boilerx.clean(bytearray(page)) == expected
+    assert boilerx.clean(memoryview(page)) == expected
+
+
+# ---------------------------------------------------------------- charsets without a declaration
+
+NEWS = {
+    "ja": "東京都は火曜日、新しい交通計画を発表した。計画によると、来年の春から港と市内中心部を結ぶ"
+    "三つの新しいフェリー路線が運行を開始する。担当者は、通勤時間が最大で四十分短縮されると述べた。",
+    "zh": "市议会星期二投票决定扩大港口渡轮服务，从明年春天开始增加三条新航线，"
+    "连接北部郊区和老城区。"
+    "官员表示，这项已经讨论了近两年的计划将使一些居民的通勤时间缩短多达四十分钟。",
+    "zh_tw": "市議會星期二投票決定擴大港口渡輪服務，從明年春天開始增加三條新航線，"
+    "連接北部郊區和老城區。"
+    "官員表示，這項已經討論了近兩年的計劃將使一些居民的通勤時間縮短多達四十分鐘。",
+    "ru": "Городской совет во вторник проголосовал за расширение паромного сообщения в гавани: с "
+    "будущей весны откроются три новых маршрута, которые свяжут северные пригороды со старым "
+    "городом. По словам чиновников, план сократит время в пути на сорок минут.",
+    "el": "Το δημοτικό συμβούλιο ψήφισε την Τρίτη την επέκταση της ακτοπλοϊκής σύνδεσης του "
+    "λιμανιού, προσθέτοντας τρία νέα δρομολόγια που θα συνδέουν τα βόρεια προάστια με την παλιά "
+    "πόλη από την επόμενη άνοιξη.",
+    "ko": "시의회는 화요일 항구 페리 서비스를 확대하기로 의결했다. "
+    "내년 봄부터 북부 교외와 구시가지를 잇는 세 개의 새로운 노선이 추가된다. "
+    "관계자들은 통근 시간이 최대 40분 단축될 것이라고 말했다.",
+    "ar": "صوت المجلس البلدي يوم الثلاثاء على توسيع خدمة العبارات في الميناء، بإضافة ثلاثة خطوط "
+    "جديدة تربط الضواحي الشمالية بالمدينة القديمة اعتبارا من الربيع المقبل.",
+    "cs": "Městská rada v úterý odhlasovala rozšíření přístavní trajektové dopravy a od příštího "
+    "jara přidá tři nové linky, které propojí severní předměstí se starým městem. Úředníci "
+    "uvedli, že plán zkrátí některým obyvatelům dobu dojíždění až o čtyřicet minut.",
+    "fr": "Le conseil municipal a voté mardi l'extension du service de ferry, déjà très attendu. "
+    "Élodie, née à Orléans, s'en réjouit : « c'est formidable ». Les travaux débuteront à l'été.",
+}
+
+
+def _undeclared_page(language: str, paragraphs: int = 3) -> str:
+    body = "".join(f"<p>{NEWS[language]}</p>\n" for _ in range(paragraphs))
+    return (
+        "<html><head><title>News</title></head><body><nav><a href='/'>Home</a> | "
+        f"<a href='/world'>World</a></nav><article>{body}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("charset", "language"),
+    [
+        ("shift_jis", "ja"),
+        ("euc_jp", "ja"),
+        ("gb18030", "zh"),
+        ("big5", "zh_tw"),
+        ("cp1251", "ru"),
+        ("koi8_r", "ru"),
+        ("iso8859_7", "el"),
+        ("euc_kr", "ko"),
+        ("cp1256", "ar"),
+        ("cp1252", "fr"),  # Western pages stay Windows-1252 (cp1250 text may too: too alike)
+    ],
+)
+def test_undeclared_charset_is_detected(charset: str, language: str) -> None:
+    pytest.importorskip("charset_normalizer")
+    for paragraphs in (1, 6):
+        page = _undeclared_page(language, paragraphs)
+        assert decode(page.encode(charset)) == page
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("language", ["ru", "zh", "fr"])
+def test_utf16_and_utf32_without_bom_are_recognised(codec: str, language: str) -> None:
+    page = _undeclared_page(language, 4)
+    assert decode(page.encode(codec)) == page
+
+
+def test_page_declaring_utf8_in_cp1251_is_read_as_cp1251() -> None:
+    pytest.importorskip("charset_normalizer")
+    page = _undeclared_page("ru").replace("<head>", '<head><meta charset="utf-8">')
+    assert decode(page.encode("cp1251")) == page
+
+
+def test_utf8_page_with_a_few_broken_bytes_keeps_utf8() -> None:
+    page = _undeclared_page("ru").replace("<head>", '<head><meta charset="utf-8">')
+    data = page.encode("utf-8").replace("сорок".encode(), b"\xff\xfe", 1)
+    assert "Городской совет" in decode(data) and "\ufffd" in decode(data)
+
+
+def test_meta_charset_after_the_first_4_kb_counts() -> None:
+    head = "<html><head>" + '<link rel="preload" href="/assets/app.js">\n' * 150
+    page = head + '<meta charset="windows-1251"><title>x</title></head><body>'
+    page += f"<p>{NEWS['ru']}</p></body></html>"
+    assert len(head) > 4096
+    assert decode(page.encode("cp1251")) == page
+    # in the body it does not: this page is UTF-8
+    body_meta = "<html><head></head><body>" + "<p>x</p>" * 700 + '<meta charset="koi8-r">é'
+    assert decode(body_meta.encode("utf-8")) == body_meta

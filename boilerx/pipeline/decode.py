@@ -27,16 +27,45 @@ _HTML_SIGNS = re.compile(
 _ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>]{0,300})?/?>")
 
 
+def _declared(data: bytes) -> re.Match[bytes] | None:
+    """The charset the page declares: an XML declaration, or a <meta> in the first 4 KB, or
+    further on in the head (before <body>, within 64 KB: crawled pages often have long heads
+    before their meta tags)."""
+    head = data[:4096]
+    found = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    if found is None and len(data) > 4096 and b"<body" not in head and b"<BODY" not in head:
+        body = re.search(rb"<body[\s>]", data[:_LONG_HEAD], re.I)
+        found = _META_CHARSET.search(data, 0, body.start() if body else _LONG_HEAD)
+    return found
+
+
+_LONG_HEAD = 65536
+
+
+def _mostly_broken(text: str, declared: bool = False) -> bool:
+    """Whether ``text`` (decoded with replacement) has more broken sequences than a few: fewer
+    than _SOUND_PER_BROKEN well-formed non-ASCII characters for each. A declared charset is
+    doubted only when it breaks at least 32 sequences and four times as many as it reads
+    (a page of mixed charsets keeps it)."""
+    broken = text.count("\ufffd")
+    sound = len(text) - len(text.encode("ascii", errors="ignore")) - broken
+    if declared:
+        return broken >= 32 and broken >= 4 * sound
+    return sound < _SOUND_PER_BROKEN * broken
+
+
 def decode(data: bytes) -> str:
-    """Decode page bytes: BOM first, then the charset the page declares, then UTF-8, then a
-    single-byte fallback (Windows-1252 with undecodable bytes replaced), which never raises.
-    A few broken bytes do not change the charset: a page declared (or found to be) UTF-8
-    gets replacement characters for them, as a browser shows it."""
+    """Decode page bytes: BOM first, then the charset the page declares, then UTF-16/32
+    without a BOM (by the NULs of its ASCII markup), then UTF-8, then the charset a detector
+    (charset-normalizer, when installed) finds, then a single-byte fallback (Windows-1252
+    with undecodable bytes replaced), which never raises. A few broken bytes do not change
+    the charset: a page declared (or found to be) UTF-8 gets replacement characters for them,
+    as a browser shows it; a page whose declaration does not fit most of its bytes is read
+    with the detected charset."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    head = data[:4096]
-    declared = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    declared = _declared(data)
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()
         try:
@@ -60,23 +89,114 @@ def decode(data: bytes) -> str:
             try:  # the declaration lies, or a byte is broken: UTF-8 if it fits every byte
                 return data.decode("utf-8")
             except UnicodeDecodeError:  # else the declared charset, as a browser reads it
-                return data.decode(codec, errors="replace")
+                text = data.decode(codec, errors="replace")
+            if not _mostly_broken(text, declared=True):
+                return text
+            return _detected(data) or text  # the declaration is wrong: another charset fits
+    wide = _utf16_or_32(data)
+    if wide:
+        return data.decode(wide, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    sound = len(text) - len(text.encode("ascii", errors="ignore")) - broken
-    if sound >= _SOUND_PER_BROKEN * broken:  # UTF-8 with a few broken bytes
+    if not _mostly_broken(text):  # UTF-8 with a few broken bytes
         return text
-    return data.decode("cp1252", errors="replace")
+    return _detected(data) or data.decode("cp1252", errors="replace")
 
 
 # Without a declaration, a page is read as UTF-8 with replacement characters when it has at
 # least this many well-formed non-ASCII characters for each broken sequence (a text cut inside
 # a character); text in a single-byte charset is almost never well-formed UTF-8.
 _SOUND_PER_BROKEN = 2
+# Fewer bytes over 0x7F than this and the detector is not asked: too little to tell a
+# charset by (a name with one accent), and Windows-1252 reads them as browsers do.
+_MIN_DETECT_BYTES = 16
+_DETECT_SAMPLE = 1 << 17  # bytes of a page the detector reads (both ends of a longer one)
+_HIGH = re.compile(rb"[\x80-\xff]")
+_NOT_FOUND = frozenset(["ascii", "utf_8", "latin_1"])
+# Single-byte charsets of Latin script, which charset-normalizer tells apart from
+# Windows-1252 (what browsers assume for Western pages) only by a small margin.
+_LATIN = frozenset(
+    [
+        "cp1250",
+        "cp1254",
+        "cp1257",
+        "cp1258",
+        "iso8859_2",
+        "iso8859_3",
+        "iso8859_4",
+        "iso8859_9",
+        "iso8859_10",
+        "iso8859_13",
+        "iso8859_14",
+        "iso8859_15",
+        "iso8859_16",
+        "mac_latin2",
+        "mac_roman",
+        "mac_iceland",
+        "mac_turkish",
+        "cp437",
+        "cp850",
+        "cp852",
+        "cp858",
+        "hp_roman8",
+    ]
+)
+
+
+def _detected(data: bytes) -> str | None:
+    """``data`` decoded with the charset charset-normalizer finds for it, or None (too few
+    non-ASCII bytes, the library not installed, nothing found, or a charset that does not fit
+    every byte)."""
+    if len(_HIGH.findall(data, 0, _DETECT_SAMPLE)) < _MIN_DETECT_BYTES:
+        return None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # optional: without it, undeclared pages fall back to Windows-1252
+        return None
+    sample = data
+    if len(data) > _DETECT_SAMPLE:  # both ends, cut at line breaks (whole characters)
+        half = _DETECT_SAMPLE // 2
+        start, end = data.rfind(b"\n", 0, half), data.find(b"\n", len(data) - half)
+        sample = data[: max(start, 0)] + b"\n" + data[end + 1 if end >= 0 else len(data) :]
+    found = from_bytes(sample)
+    best = found.best()
+    if best is None or "cp1252" in best.could_be_from_charset or best.encoding in _NOT_FOUND:
+        return None
+    if best.encoding in _LATIN:  # Latin-script charsets look alike: Windows-1252 unless worse
+        for match in found:
+            if "cp1252" in match.could_be_from_charset and (
+                match.chaos <= best.chaos + 0.05 and match.coherence >= best.coherence - 0.02
+            ):
+                return None
+    try:
+        return data.decode(best.encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _utf16_or_32(data: bytes) -> str | None:
+    """The codec of UTF-16 or UTF-32 written without a BOM, told by the NULs its ASCII
+    characters (markup, spaces, digits) leave on one side of each unit; None for anything
+    else. Text in other scripts needs a few ASCII characters (a page's markup has many)."""
+    head = data[:4096]
+    if len(head) < 64 or head.count(0) < len(head) // 40:
+        return None
+    quads = len(head) // 4 * 4
+    units = [head[i:quads:4].count(0) for i in range(4)]
+    if min(units[2], units[3]) >= 0.9 * quads / 4 and max(units[0], units[1]) < quads / 8:
+        return "utf-32-le" if len(data) % 4 == 0 else None
+    if min(units[0], units[1]) >= 0.9 * quads / 4 and max(units[2], units[3]) < quads / 8:
+        return "utf-32-be" if len(data) % 4 == 0 else None
+    pairs = len(head) // 2
+    even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if odd >= 0.05 * pairs and even <= 0.002 * pairs:
+        return "utf-16-le"
+    if even >= 0.05 * pairs and odd <= 0.002 * pairs:
+        return "utf-16-be"
+    return None
 
 
 # UTF-16's byte-order mark read as two Latin-1 characters (little- and big-endian).
