@@ -312,3 +312,16 @@ def test_meta_charset_after_the_first_4_kb_counts() -> None:
     # in the body it does not: this page is UTF-8
     body_meta = "<html><head></head><body>" + "<p>x</p>" * 700 + '<meta charset="koi8-r">é'
     assert decode(body_meta.encode("utf-8")) == body_meta
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("language", ["ru", "ja", "el"])
+def test_utf16_read_as_latin1_is_undone_for_other_scripts(codec: str, language: str) -> None:
+    page = _undeclared_page(language, 2)
+    mark = "\ufeff".encode(codec)
+    as_latin1 = (mark + page.encode(codec)).decode("latin-1")
+    assert undo_utf16_as_bytes(as_latin1) == page
+    assert (
+        undo_utf16_as_bytes("ÿþ plain Latin-1 text, not UTF-16")
+        == "ÿþ plain Latin-1 text, not UTF-16"
+    )

@@ -192,9 +192,9 @@ def _utf16_or_32(data: bytes) -> str | None:
         return "utf-32-be" if len(data) % 4 == 0 else None
     pairs = len(head) // 2
     even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
-    if odd >= 0.05 * pairs and even <= 0.002 * pairs:
+    if odd >= 0.05 * pairs and even <= 0.01 * pairs:  # (CJK may end in a NUL: U+4E00)
         return "utf-16-le"
-    if even >= 0.05 * pairs and odd <= 0.002 * pairs:
+    if even >= 0.05 * pairs and odd <= 0.01 * pairs:
         return "utf-16-be"
     return None
 
@@ -206,7 +206,9 @@ _UTF16_MARKS_AS_BYTES = ("\xff\xfe", "\xfe\xff")
 def undo_utf16_as_bytes(text: str) -> str:
     """``text`` as written when it is UTF-16 that was read one byte a character (as Latin-1):
     it begins with the byte-order mark read that way ("ÿþ" or "þÿ") and NUL is at least every
-    third character. Read as UTF-16 when the NULs keep to one side of the character pairs;
+    third character (or, for other scripts, on the high-byte side of every pair that has one:
+    see :func:`_utf16_of_other_script`). Read as UTF-16 when the NULs keep to one side of the
+    character pairs;
     when a copy shifted them (line ends rewritten on the way), the NULs are dropped, which
     gives back text in Latin script. Any other ``text`` is returned as it is."""
     if not text.startswith(_UTF16_MARKS_AS_BYTES):
@@ -214,8 +216,8 @@ def undo_utf16_as_bytes(text: str) -> str:
     body = text[2:]
     head = body[:4000]
     nuls = head.count("\x00")
-    if nuls * 3 < len(head):
-        return text
+    if nuls * 3 < len(head):  # few NULs: UTF-16 of another script (a NUL for each ASCII
+        return _utf16_of_other_script(text) or text  # character), or no UTF-16 at all
     try:
         raw = body.encode("latin-1")
     except UnicodeEncodeError:  # not bytes read one to a character
@@ -226,6 +228,22 @@ def undo_utf16_as_bytes(text: str) -> str:
         little = text.startswith(_UTF16_MARKS_AS_BYTES[0])
         return raw.decode("utf-16-le" if little else "utf-16-be", errors="replace")
     return body.replace("\x00", "")
+
+
+def _utf16_of_other_script(text: str) -> str | None:
+    """``text`` (that begins with a byte-order mark read as Latin-1) read as UTF-16 when it is
+    UTF-16 of a non-Latin script: the NULs of its ASCII characters (markup, spaces, digits:
+    at least 5% of the pairs) all on the high-byte side of the pairs."""
+    try:
+        raw = text[2:].encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    little = text.startswith(_UTF16_MARKS_AS_BYTES[0])
+    head = raw[:8000]
+    high, low = (head[1::2], head[0::2]) if little else (head[0::2], head[1::2])
+    if len(raw) % 2 or low.count(0) > 0.01 * len(low) or high.count(0) < 0.05 * len(high):
+        return None  # (a CJK character may end in a NUL: U+4E00)
+    return raw.decode("utf-16-le" if little else "utf-16-be", errors="replace")
 
 
 def looks_like_html(text: str) -> bool:
