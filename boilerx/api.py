@@ -5,6 +5,7 @@ Each stage is a module of :mod:`boilerx.pipeline`; this module runs them for one
 
 from __future__ import annotations
 
+from dataclasses import replace
 from numbers import Real
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from boilerx.pipeline.decide import assemble, body_text, decide, guess_title
 from boilerx.pipeline.decode import looks_like_html, to_text
 from boilerx.pipeline.features import line_features, line_groups
 from boilerx.pipeline.lines import Page, html_lines, text_lines
+from boilerx.pipeline.metadata import read_metadata, read_text_metadata
 from boilerx.pipeline.model import get_model
 
 Mode = Literal["auto", "html", "text"]
@@ -87,7 +89,32 @@ def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None =
     ``threshold`` outside [0, 1], and :class:`ModelIntegrityError` when the
     shipped model file fails its checksum.
     """
-    return assemble(*_find_body(page, mode, threshold))
+    lines, scores, keep = _find_body(page, mode, threshold)
+    return with_metadata(assemble(lines, scores, keep), lines)
+
+
+def with_metadata(document: Document, page: Page) -> Document:
+    """``document`` with what its page says about the article: authors, dates, site, … (for
+    HTML, its JSON-LD, meta tags and bylines; for scraped text, its byline and dateline) and
+    the headline read from them."""
+    if page.is_html:
+        if page.tree is None:
+            return document
+        meta = read_metadata("", tree=page.tree)
+    else:
+        meta = read_text_metadata(page.texts)
+    return replace(
+        document,
+        title=meta.title or document.title,
+        authors=meta.authors,
+        date=meta.date,
+        date_modified=meta.date_modified,
+        site_name=meta.site_name,
+        description=meta.description,
+        language=meta.language,
+        url=meta.url,
+        image=meta.image,
+    )
 
 
 def clean(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> str:

@@ -297,3 +297,36 @@ def test_decide_drops_cards_after_the_article_but_not_its_own_paragraphs() -> No
     signatures = ["div.lead>p."] + ["div.body>p."] * 4
     scores = np.array([0.9, 0.6, 0.6, 0.6, 0.6])
     assert decide(Page(texts=texts, signatures=signatures), scores, 0.5).all()
+
+
+def test_extract_carries_the_pages_metadata_and_clean_does_not_need_it() -> None:
+    page = (
+        "<html lang='en'><head><title>Bridge closes | The Courier</title>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Bridge '
+        'closes for a year", "datePublished": "2025-03-04T08:15:00+01:00", "author": '
+        '[{"@type": "Person", "name": "Anna Berg"}, {"@type": "Person", "name": "Li Wei"}]}'
+        "</script></head><body><nav>Home World</nav><h1>Bridge closes for a year</h1>"
+        "<p>The old bridge over the river will close for repairs from Monday, the council "
+        "said, and a ferry will carry people across while the work goes on.</p>"
+        "<p>Engineers found cracks in two of its piers last winter and said the repairs could "
+        "not wait any longer without putting the people who cross it every day at risk.</p>"
+        "</body></html>"
+    )
+    doc = boilerx.extract(page)
+    assert doc.title == "Bridge closes for a year"
+    assert doc.authors == ["Anna Berg", "Li Wei"]
+    assert doc.date is not None and doc.date.startswith("2025-03-04")
+    assert doc.language == "en"
+    assert doc.text == boilerx.clean(page)
+    assert "cracks in two of its piers" in doc.text
+
+
+def test_extract_reads_a_byline_from_scraped_text() -> None:
+    text = (
+        "Bridge closes for a year\nBy Anna Berg\n"
+        "The old bridge over the river will close for repairs from Monday, the council said, "
+        "and a ferry will carry people across while the work goes on.\n"
+    )
+    doc = boilerx.extract(text, mode="text")
+    assert doc.authors == ["Anna Berg"]
+    assert doc.title == "Bridge closes for a year"

@@ -361,6 +361,9 @@ class Page:
     title: str | None = None
     is_html: bool = True
     cut: bool = False  # the page had more than _MAX_LINES lines (or _MAX_TAGS tags): cut there
+    article_body: str = ""  # HTML: the page's JSON-LD articleBody (structured.py)
+    description: str = ""  # HTML: the page's JSON-LD / meta descriptions
+    tree: LexborHTMLParser | None = None  # HTML: the parsed page, for its metadata
 
 
 # ---------------------------------------------------------------- HTML
@@ -766,6 +769,7 @@ def html_lines(html: str) -> Page:
     if found.noscripts and _is_app_shell(found.noscripts, page):
         page = _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
     page.title = title
+    page.tree = tree
     page.cut = cut or len(page.texts) >= _MAX_LINES
     return page
 
