@@ -186,12 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _output_fields(record: Record, result: BatchResult) -> dict[str, Any]:
     """The JSON object written for a record: its input fields (JSONL) or its identity, plus
-    the cleaned text, title, line counts and error."""
+    the cleaned text, title, line counts, metadata and error."""
     found = {
         "title": result.title,
         "text": result.text,
         "n_lines": result.n_lines,
         "n_body_lines": result.n_body_lines,
+        "metadata": result.metadata,
         "error": result.error,
     }
     if record.kind == "jsonl":

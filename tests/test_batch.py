@@ -16,7 +16,7 @@ from fakes import fake_extract  # noqa: E402
 
 import boilerx
 import boilerx.api
-from boilerx.batch.pool import BatchResult, clean_many
+from boilerx.batch.pool import METADATA_FIELDS, BatchResult, clean_many
 from boilerx.document import Document
 
 
@@ -46,7 +46,8 @@ def test_fake_in_process_matches_extract_in_order(fake: None) -> None:
     assert len(results) == 70
     for page, result in zip(items, results, strict=True):
         doc = fake_extract(page, mode="text", threshold=0.25)
-        assert result == BatchResult(doc.text, doc.title, None, 3, 2)
+        metadata = {name: getattr(doc, name) for name in METADATA_FIELDS}
+        assert result == BatchResult(doc.text, doc.title, None, 3, 2, metadata)
 
 
 def test_fake_failures_are_carried_in_place(fake: None) -> None:

@@ -50,6 +50,16 @@ def jsonl(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 
 
+NO_METADATA = {  # what the fake extractor's Document says about its page: nothing
+    "authors": [],
+    "date": None,
+    "date_modified": None,
+    "site_name": None,
+    "description": None,
+    "language": None,
+    "url": None,
+    "image": None,
+}
 PAGE_A = "<p>\nfirst page body line\nnav\n</p>"
 PAGE_B = "second page body text\nmenu\nanother long body line"
 
@@ -256,6 +266,7 @@ def test_fake_jsonl_keeps_fields_and_carries_failures(fake: None, tmp_path: Path
         "text": "JSONL PAGE ONE BODY",
         "n_lines": 1,
         "n_body_lines": 1,
+        "metadata": NO_METADATA,
         "error": None,
     }
     assert records[1]["html"] == 12345 and records[1]["lang"] == "de"
@@ -301,7 +312,7 @@ def test_fake_jsonl_from_stdin_is_detected(
             "title": "auto|None",
             "text": "STDIN JSONL PAGE BODY",
         }
-        | {"n_lines": 1, "n_body_lines": 1, "error": None}
+        | {"n_lines": 1, "n_body_lines": 1, "metadata": NO_METADATA, "error": None}
     ]
 
 
@@ -855,3 +866,25 @@ def test_report_without_matplotlib_skips_the_plots(
     assert not list((tmp_path / "out").glob("*.png"))
     err = capsys.readouterr().err
     assert "matplotlib is not installed: plots skipped" in err
+
+
+def test_jsonl_records_carry_the_pages_metadata(tmp_path: Path, capsys) -> None:
+    page = (
+        '<html lang="de"><head><meta property="og:site_name" content="Der Kurier">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+        '"2024-05-03T10:00:00+02:00", "author": {"@type": "Person", "name": "Anna Berg"}}'
+        "</script></head><body><p>Die alte Brücke über den Fluss wird ab Montag für ein Jahr "
+        "gesperrt, teilte der Stadtrat mit, und eine Fähre bringt die Menschen hinüber.</p>"
+        "<p>Ingenieure hatten im Winter Risse in zwei Pfeilern gefunden und gesagt, die "
+        "Reparatur dürfe nicht länger warten, ohne die Menschen zu gefährden.</p></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--format", "jsonl", "-q", "--jobs", "1")
+    assert status == 0
+    (record,) = jsonl(out)
+    meta = record["metadata"]
+    assert meta["authors"] == ["Anna Berg"]
+    assert meta["date"].startswith("2024-05-03")
+    assert meta["site_name"] == "Der Kurier"
+    assert meta["language"] == "de"

@@ -40,12 +40,27 @@ CHUNKS_PER_WORKER = 4
 Extractor = Callable[..., Document]
 
 
+#: The :class:`~boilerx.Document` fields a :class:`BatchResult` carries in ``metadata``.
+METADATA_FIELDS = (
+    "authors",
+    "date",
+    "date_modified",
+    "site_name",
+    "description",
+    "language",
+    "url",
+    "image",
+)
+
+
 @dataclass(frozen=True)
 class BatchResult:
     """The outcome for one page: its body ``text`` and ``title``, or an ``error``.
 
     ``error`` is ``None`` on success; on failure it is ``"ExceptionType: message"`` and ``text``
     is empty. ``n_lines`` and ``n_body_lines`` count the lines boilerx scored and kept.
+    ``metadata`` holds what the page says about the article (:data:`METADATA_FIELDS` of
+    :class:`~boilerx.Document`: authors, date, site name, …), ``None`` after an error.
     """
 
     text: str
@@ -53,6 +68,7 @@ class BatchResult:
     error: str | None = None
     n_lines: int = 0
     n_body_lines: int = 0
+    metadata: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -122,6 +138,7 @@ def clean_one(
         title=doc.title,
         n_lines=len(doc.lines),
         n_body_lines=sum(1 for line in doc.lines if line.is_body),
+        metadata={name: getattr(doc, name, None) for name in METADATA_FIELDS},
     )
 
 
