@@ -14,8 +14,10 @@ import multiprocessing
 import os
 import random
 import signal
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes import fake_extract  # noqa: E402
@@ -41,6 +43,8 @@ def slow_extract(
     time, so that a kill lands while a worker is busy."""
     text = page.decode("utf-8") if isinstance(page, bytes) else page
     if text.startswith("SLEEP"):
+        if text.startswith("SLEEP "):  # "SLEEP path": say so in a file first
+            Path(text[6:]).touch()
         time.sleep(60)
     return fake_extract(page, mode=mode, threshold=threshold)
 
@@ -88,16 +92,24 @@ def test_fake_random_worker_kills_in_a_long_run(fake: None) -> None:
         _kill_at_random(10_000, kills=12, seed=seed)
 
 
-def test_fake_kill_while_busy_fails_that_page_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fake_kill_while_busy_fails_that_page_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(boilerx.api, "extract", slow_extract)
-    items = records(30) + ["SLEEP here"] + records(30)
-    results = []
-    for i, result in enumerate(clean_many(items, n_jobs=2, chunk_size=4)):
-        results.append(result)
-        if i == 20:  # the SLEEP page is in flight by now: kill whoever holds it, soon
-            time.sleep(0.3)
-            for child in multiprocessing.active_children():
-                os.kill(child.pid, signal.SIGKILL)
+    asleep = tmp_path / "asleep"
+    items = records(30) + [f"SLEEP {asleep}"] + records(30)
+
+    def kill_the_sleeper() -> None:  # once a worker sleeps on the SLEEP page, kill every worker
+        deadline = time.monotonic() + 20
+        while not asleep.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_sleeper)
+    killer.start()
+    results = list(clean_many(items, n_jobs=2, chunk_size=4))
+    killer.join()
     assert len(results) == 61
     assert "worker died" in (results[30].error or "")
     assert all(r.ok for i, r in enumerate(results) if i != 30)
@@ -341,8 +353,8 @@ def _best_time(page: str, runs: int = 2) -> float:
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_hostile_shape_costs_linear_time(shape: str) -> None:
     """Four times the tags take about four times as long (quadratic: sixteen; 80,000 of
-    them took 16-72 s before; 40,000 here), and a byte costs no more than 6x a byte of dense, well-formed
-    markup. Ratios, not seconds, so that a slow machine does not fail it."""
+    them took 16-72 s before; 40,000 here), and a byte costs no more than 6x a byte of dense,
+    well-formed markup. Ratios, not seconds, so that a slow machine does not fail it."""
     make = SHAPES[shape]
     small, big = make(10_000), make(40_000)
     baseline = "<html><body>" + "<p>word</p>" * 20_000
@@ -408,3 +420,88 @@ def test_hostile_page_of_megabytes_stays_small(shape: str) -> None:
     seconds, size, peak_kb = out.stdout.split()
     assert float(seconds) <= float(size) / 1e6 + 0.5
     assert int(peak_kb) < 300 * 1024
+
+
+# ---------------------------------------------------------------- property: any input, a str
+
+# hypothesis is a test dependency (the dev extra); without it these are skipped, not the module
+try:
+    import hypothesis
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - depends on the environment
+    hypothesis = None  # type: ignore[assignment]
+
+
+def test_property_tests_need_hypothesis() -> None:
+    pytest.importorskip("hypothesis")
+
+
+if hypothesis is not None:
+    _TAGS = [
+        "div",
+        "p",
+        "span",
+        "a",
+        "b",
+        "li",
+        "ul",
+        "table",
+        "td",
+        "tr",
+        "svg",
+        "path",
+        "script",
+        "style",
+        "br",
+        "h1",
+        "article",
+        "nav",
+        "x-y",
+        "template",
+        "noscript",
+        "title",
+        "meta",
+    ]
+    _ANY_CHAR = st.characters(blacklist_categories=())  # surrogates and controls included
+
+    @st.composite
+    def html_pages(draw: Any) -> str:
+        parts = []
+        for _ in range(draw(st.integers(0, 60))):
+            kind = draw(st.integers(0, 5))
+            tag = draw(st.sampled_from(_TAGS))
+            if kind == 0:
+                parts.append(f"<{tag}>")
+            elif kind == 1:
+                parts.append(f"</{tag}>")
+            elif kind == 2:
+                parts.append(f"<{tag}/>")
+            elif kind == 3:
+                attr = draw(st.text(_ANY_CHAR, max_size=12)).replace('"', "")
+                parts.append(f'<{tag} class="{attr}" id=x{len(parts)}>')
+            else:
+                parts.append(draw(st.text(_ANY_CHAR, max_size=80)))
+        return "".join(parts)
+
+    def _check_output(page: object, mode: str) -> None:
+        started = time.perf_counter()
+        doc = boilerx.extract(page, mode=mode)  # type: ignore[arg-type]
+        text = boilerx.clean(page, mode=mode)  # type: ignore[arg-type]
+        elapsed = time.perf_counter() - started
+        for value in (doc.text, doc.title or "", text):
+            assert isinstance(value, str)
+            value.encode("utf-8")  # strict: no lone surrogates
+        assert elapsed < 2.0  # both calls on an input far under 1 MB: under a second each
+
+    @hypothesis.settings(max_examples=60, deadline=None)
+    @hypothesis.given(page=html_pages(), mode=st.sampled_from(["auto", "html", "text"]))
+    def test_property_any_html_gives_utf8_text(page: str, mode: str) -> None:
+        _check_output(page, mode)
+
+    @hypothesis.settings(max_examples=60, deadline=None)
+    @hypothesis.given(
+        page=st.one_of(st.text(_ANY_CHAR, max_size=400), st.binary(max_size=400)),
+        mode=st.sampled_from(["auto", "html", "text"]),
+    )
+    def test_property_any_text_or_bytes_gives_utf8_text(page: str | bytes, mode: str) -> None:
+        _check_output(page, mode)
