@@ -330,3 +330,28 @@ def test_extract_reads_a_byline_from_scraped_text() -> None:
     doc = boilerx.extract(text, mode="text")
     assert doc.authors == ["Anna Berg"]
     assert doc.title == "Bridge closes for a year"
+
+
+def test_text_mode_drops_a_story_list_inside_the_article() -> None:
+    """A "Related" marker changes what the lines after it are: the headlines under it are
+    other stories even where the article goes on after them."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import text_lines
+
+    lines = [
+        "The council voted on Monday to close the old bridge for repairs from next month.",
+        "Related",
+        "Rail strike ends after three days",
+        "Ten scenic train journeys to take this winter",
+        "A ferry will carry people across the river while the work goes on, officials said.",
+    ]
+    page = text_lines("\n".join(lines))
+    scores = np.array([0.95, 0.1, 0.6, 0.55, 0.9])
+    kept = [t for t, k in zip(page.texts, decide(page, scores, 0.4)) if k]
+    assert kept == [lines[0], lines[4]]
+    # a confident line under the marker ends the list: it is the article again
+    scores[3] = 0.9
+    kept = [t for t, k in zip(page.texts, decide(page, scores, 0.4)) if k]
+    assert kept == [lines[0], lines[3], lines[4]]

@@ -111,6 +111,8 @@ def decide(
         _drop_copies(keep, texts, page.title)
     ends_sentence = features[:, SHAPE_COLUMNS["terminal"]] > 0
     keep[_story_list_start(texts, scores, more_stories, ends_sentence) :] = False
+    if not page.is_html:
+        keep &= ~_inline_story_lists(scores, more_stories, ends_sentence)
     repeated = features[:, SHAPE_COLUMNS["repeats"]] > 0
     keep = _without_repeats(page, _without_comments(page, keep, scores), repeated)
     return _without_cards(page, keep, scores)
@@ -263,6 +265,27 @@ def _story_list_start(
     if any(is_prose(texts[i]) for i in (ends_sentence[last:].nonzero()[0] + last).tolist()):
         return n
     return last
+
+
+INLINE_LIST_LINES = 8  # a list of other stories inside an article is no longer than this
+
+
+def _inline_story_lists(
+    scores: np.ndarray, more_stories: np.ndarray, ends_sentence: np.ndarray
+) -> np.ndarray:
+    """Scraped text: the lines of a list of other stories inside the article — after a
+    "Related"/"Read more" marker line, the lines that do not end as a sentence, up to the
+    first that does or that is confidently body (at most ``INLINE_LIST_LINES``). From HTML
+    the markup tells such lists apart; from text only the marker does. (Held out, on the four
+    sets with a reference body: F1 level or up by under 0.001.)"""
+    n = len(scores)
+    drop = np.zeros(n, dtype=bool)
+    for marker in more_stories.nonzero()[0].tolist():
+        for i in range(marker + 1, min(marker + 1 + INLINE_LIST_LINES, n)):
+            if ends_sentence[i] or scores[i] >= CONFIDENT:
+                break
+            drop[i] = True
+    return drop
 
 
 def body_text(page: Page, keep: np.ndarray) -> str:
