@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -100,6 +101,7 @@ _BLOCK = frozenset(
     ]
 )
 KINDS = ("other", "heading", "paragraph", "list", "table", "caption", "quote", "pre", "text")
+_PRE = KINDS.index("pre")
 _KIND_OF_TAG = {
     **{h: 1 for h in ("h1", "h2", "h3", "h4", "h5", "h6")},
     "p": 2,
@@ -343,6 +345,57 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACE = re.compile(r"\s+")
 
 
+class Structure(NamedTuple):
+    """Where a line sits in the article's structure (block ids of the nearest enclosing
+    element of each kind; -1 outside one). One object is shared by all lines of a context."""
+
+    table: int = -1  # <table>
+    row: int = -1  # <tr>
+    cell: int = -1  # <td> or <th>
+    header: bool = False  # a <th> or a cell of <thead>
+    list_id: int = -1  # <ul> or <ol>
+    ordered: bool = False  # the list is an <ol>
+    item: int = -1  # <li>
+    list_depth: int = 0  # lists around the line (1 in a list, 2 in a list in a list, ...)
+    level: int = 0  # heading level, 1-6 (<h1>-<h6>); 0 outside headings
+    quote: int = -1  # <blockquote>
+    pre: int = -1  # <pre>
+
+
+NO_STRUCTURE = Structure()
+_new_structure = Structure._make
+_STRUCTURE_TAGS = frozenset(
+    ["table", "thead", "tr", "td", "th", "ul", "ol", "li", "blockquote", "pre"]
+    + ["h1", "h2", "h3", "h4", "h5", "h6"]
+)
+
+
+def _enter(structure: Structure, tag: str, block_id: int) -> Structure:
+    """``structure`` inside the element ``tag`` (one of _STRUCTURE_TAGS) of id ``block_id``."""
+    table, row, cell, header, list_id, ordered, item, depth, level, quote, pre = structure
+    if tag == "li":
+        item = block_id
+    elif tag == "td" or tag == "th":
+        cell, header = block_id, header or tag == "th"
+    elif tag == "tr":
+        row, cell = block_id, -1
+    elif tag == "ul" or tag == "ol":
+        list_id, ordered, item, depth = block_id, tag == "ol", -1, depth + 1
+    elif tag == "table":
+        table, row, cell, header = block_id, -1, -1, False
+    elif tag == "thead":
+        header = True
+    elif tag == "blockquote":
+        quote = block_id
+    elif tag == "pre":
+        pre = block_id
+    else:
+        level = int(tag[1])
+    return _new_structure(
+        (table, row, cell, header, list_id, ordered, item, depth, level, quote, pre)
+    )
+
+
 @dataclass
 class Page:
     """A page cut into lines, as parallel lists (one entry a line)."""
@@ -358,12 +411,38 @@ class Page:
     containers: list[tuple[int, ...]] = field(default_factory=list)  # enclosing block ids
     signatures: list[str] = field(default_factory=list)  # tag.class path of the block
     gaps: list[int] = field(default_factory=list)  # text mode: blank lines before the line
+    # HTML, for Markdown output (the features do not read them): the tag of each block-level
+    # element (block id N at N - 1; see ``structure``), and the text of <pre> lines as laid
+    # out (line breaks and indentation kept), by line
+    block_tags: list[str] = field(default_factory=list)
+    pre_texts: dict[int, str] = field(default_factory=dict)
     title: str | None = None
     is_html: bool = True
     cut: bool = False  # the page had more than _MAX_LINES lines (or _MAX_TAGS tags): cut there
     article_body: str = ""  # HTML: the page's JSON-LD articleBody (structured.py)
     description: str = ""  # HTML: the page's JSON-LD / meta descriptions
     tree: LexborHTMLParser | None = None  # HTML: the parsed page, for its metadata
+
+    def structure(self) -> list[Structure]:
+        """Each line's place in tables, lists, headings, quotes and <pre>, read from the
+        enclosing blocks it remembers (its ``containers``: the innermost _CONTAINERS_KEPT);
+        NO_STRUCTURE for lines outside them and for text."""
+        tags = self.block_tags
+        if not tags or len(self.containers) != len(self.texts):
+            return [NO_STRUCTURE] * len(self.texts)
+        known: dict[tuple[int, ...], Structure] = {}
+        out = []
+        for conts in self.containers:
+            structure = known.get(conts)
+            if structure is None:
+                structure = NO_STRUCTURE
+                for block in conts:
+                    tag = tags[block - 1] if 0 < block <= len(tags) else ""
+                    if tag in _STRUCTURE_TAGS:
+                        structure = _enter(structure, tag, block)
+                known[conts] = structure
+            out.append(structure)
+        return out
 
 
 # ---------------------------------------------------------------- HTML
@@ -819,6 +898,7 @@ def _walk(
     bits_out, near_out, depths = page.bits, page.near_bits, page.depths
     outer_out = page.outer_bits
     containers_out, sigs = page.containers, page.signatures
+    block_tags, pre_texts = page.block_tags, page.pre_texts
 
     pieces: list[str] = []
     piece_link = 0
@@ -834,6 +914,8 @@ def _walk(
         text = " ".join("".join(pieces).split())
         if text and line_ctx is not None:
             bits, near, _, depth, conts, sig, kind, _, outer = line_ctx
+            if kind == _PRE:  # its line breaks and indentation are the code's
+                pre_texts[len(texts)] = "".join(pieces).strip("\n").rstrip()
             texts.append(text)
             kinds.append(kind)
             link_chars.append(min(piece_link, len(text)))
@@ -920,6 +1002,7 @@ def _walk(
                     break
                 continue
             block_ids += 1
+            block_tags.append(tag)
             cls = attrs.get("class") if attrs else None
             first_cls = cls.split(None, 1)[0] if cls and not cls.isspace() else ""
             new_ctx = (
@@ -955,6 +1038,8 @@ def _walk(
         for column in (texts, kinds, link_chars, n_links, bits_out, outer_out, near_out, depths):
             del column[_MAX_LINES:]
         del containers_out[_MAX_LINES:], sigs[_MAX_LINES:]
+        for line in [line for line in pre_texts if line >= _MAX_LINES]:
+            del pre_texts[line]
     return page
 
 
