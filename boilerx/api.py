@@ -12,15 +12,34 @@ from typing import Any, Literal
 import numpy as np
 
 from boilerx.document import Document
-from boilerx.pipeline.decide import assemble, body_text, decide, guess_title
-from boilerx.pipeline.decode import looks_like_html, to_text
+from boilerx.pipeline.decide import (
+    FORMATS,
+    assemble,
+    body_text,
+    comment_text,
+    decide,
+    guess_title,
+    with_captions,
+)
+from boilerx.pipeline.decode import (
+    _CONTROL,
+    _CONTROL_SHARE,
+    _SNIFF,
+    _utf16_or_32,
+    _utf16_without_mark,
+    binary_kind,
+    looks_like_html,
+    to_text,
+)
 from boilerx.pipeline.features import line_features, line_groups
 from boilerx.pipeline.lines import Page, html_lines, text_lines
+from boilerx.pipeline.markdown import whole_blocks
 from boilerx.pipeline.metadata import read_metadata, read_text_metadata
 from boilerx.pipeline.model import get_model
 
 Mode = Literal["auto", "html", "text"]
 MODES = ("auto", "html", "text")
+Format = Literal["text", "markdown"]
 
 
 def split_page(text: str, mode: Mode = "auto") -> Page:
@@ -60,10 +79,56 @@ def check_threshold(threshold: object) -> None:
         raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
 
 
+def check_options(format: object, include_comments: object, include_captions: object) -> None:
+    """Raise unless ``format`` is one of FORMATS (:class:`TypeError` for a non-string,
+    :class:`ValueError` for another string) and the ``include_*`` flags are bools
+    (:class:`TypeError`)."""
+    if not isinstance(format, str):
+        raise TypeError(f"format must be one of {FORMATS}, not {type(format).__name__}")
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
+    for name, value in (
+        ("include_comments", include_comments),
+        ("include_captions", include_captions),
+    ):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, not {type(value).__name__} {value!r}")
+
+
+def skip_reason(page: object, mode: object = "auto", threshold: object = None) -> str | None:
+    """Why ``page`` is not read at all, or ``None`` when it is: for bytes (``bytearray``,
+    ``memoryview``) that are an image, a PDF, an archive or other binary data, by their file
+    signature or their share of control bytes (:func:`~boilerx.pipeline.decode.binary_kind`),
+    ``"not HTML or text: looks like PDF"`` and the like; for a ``str``, only over 5% of
+    control characters makes it ``"... looks like binary"``. ``mode`` and ``threshold`` are
+    checked first, so that a wrong argument raises whatever the page."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    check_threshold(threshold)
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        data = page if not isinstance(page, memoryview) else bytes(page)
+        kind = binary_kind(bytes(data[:_SNIFF]))
+        if kind == "binary" and _utf16_or_32(bytes(data[:_SNIFF])):  # of a non-Latin script
+            kind = None
+    elif isinstance(page, str):  # other characters than Latin-1 are no control characters
+        head = page[:_SNIFF].encode("latin-1", "replace")
+        controls = len(head) - len(head.translate(None, _CONTROL))
+        binary = controls > _CONTROL_SHARE * len(head) and not _utf16_without_mark(head)
+        kind = "binary" if binary else None
+    else:
+        return None  # to_text says what is wrong with it
+    return None if kind is None else f"not HTML or text: looks like {kind}"
+
+
 def _find_body(
-    page: str | bytes, mode: Mode, threshold: float | None
+    page: str | bytes,
+    mode: Mode,
+    threshold: float | None,
+    format: str = "text",
+    include_captions: bool = False,
 ) -> tuple[Page, np.ndarray, np.ndarray]:
-    """Stages 1–5 for one page: its lines, their scores and which are body."""
+    """Stages 1–5 for one page: its lines, their scores and which are body (with the
+    captions inside the article when asked; in Markdown, tables and lists whole)."""
     check_threshold(threshold)
     text = to_text(page)
     lines = split_page(text, mode)
@@ -72,10 +137,22 @@ def _find_body(
     model = get_model("html" if lines.is_html else "text")
     features, scores = score_lines(lines, model)
     keep = decide(lines, scores, model.threshold if threshold is None else threshold, features)
+    if include_captions:
+        keep = with_captions(lines, keep)
+    if format == "markdown":
+        keep = whole_blocks(lines, keep)
     return lines, scores, keep
 
 
-def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> Document:
+def extract(
+    page: str | bytes,
+    *,
+    mode: Mode = "auto",
+    threshold: float | None = None,
+    format: Format = "text",
+    include_comments: bool = False,
+    include_captions: bool = False,
+) -> Document:
     """Find the article in ``page`` (HTML or scraped text, ``str`` or ``bytes``; a
     ``bytearray`` or ``memoryview`` is read as the bytes it holds).
 
@@ -84,13 +161,30 @@ def extract(page: str | bytes, *, mode: Mode = "auto", threshold: float | None =
     keeps more (recall), higher keeps less (precision); ``None`` uses the model's tuned value.
     The text and title are always valid Unicode: lone surrogates in a ``str`` page (or made by
     decoding its bytes) are replaced by U+FFFD before anything else.
-    Raises :class:`TypeError` for a page that is not text or bytes and for a ``threshold`` that
-    is not a number (a string, a bool), :class:`ValueError` for an unknown ``mode`` or a
-    ``threshold`` outside [0, 1], and :class:`ModelIntegrityError` when the
+
+    ``format="text"`` gives the body one paragraph a line (a table row's cells on one line,
+    separated by " | "); ``"markdown"`` gives Markdown: subheadings as ``##``/``###``, list
+    items as ``- ``/``1. ``, block quotes as ``> ``, tables as Markdown tables, <pre> as fenced
+    code, a blank line between blocks; a table or list is kept or dropped as a whole.
+    ``include_captions=True`` keeps the image captions inside the article, in place.
+    ``include_comments=True`` fills ``Document.comments`` with the reader comments under the
+    article (``None`` otherwise); they are never part of ``text``.
+    Raises :class:`TypeError` for a page that is not text or bytes, for a ``threshold`` that
+    is not a number (a string, a bool), a ``format`` that is not a string and ``include_*``
+    flags that are not bools; :class:`ValueError` for an unknown ``mode`` or ``format`` or a
+    ``threshold`` outside [0, 1]; and :class:`ModelIntegrityError` when the
     shipped model file fails its checksum.
+    A page that is not HTML or text (an image, a PDF, an archive, random bytes: see
+    :func:`skip_reason`) is not read: its ``Document`` has ``text`` ``""``, no title nor
+    lines, and ``skipped`` saying why (``"not HTML or text: looks like PDF"``).
     """
-    lines, scores, keep = _find_body(page, mode, threshold)
-    return with_metadata(assemble(lines, scores, keep), lines)
+    check_options(format, include_comments, include_captions)
+    skipped = skip_reason(page, mode, threshold)
+    if skipped is not None:
+        return Document("", None, skipped=skipped)
+    lines, scores, keep = _find_body(page, mode, threshold, format, include_captions)
+    comments = comment_text(lines, keep) if include_comments else None
+    return with_metadata(assemble(lines, scores, keep, format, comments), lines)
 
 
 def with_metadata(document: Document, page: Page) -> Document:
@@ -117,9 +211,37 @@ def with_metadata(document: Document, page: Page) -> Document:
     )
 
 
-def clean(page: str | bytes, *, mode: Mode = "auto", threshold: float | None = None) -> str:
-    """Return the article body of ``page``: one paragraph a line, without the headline.
+def clean(
+    page: str | bytes,
+    *,
+    mode: Mode = "auto",
+    threshold: float | None = None,
+    format: Format = "text",
+    include_comments: bool = False,
+    include_captions: bool = False,
+) -> str:
+    """Return the article body of ``page``: one paragraph a line (or Markdown), without the
+    headline. With ``include_comments=True`` the reader comments follow the body after a
+    blank line (in Markdown, under a ``## Comments`` heading).
 
-    Same arguments and errors as :func:`extract`. Empty or blank input gives ``""``."""
-    lines, _, keep = _find_body(page, mode, threshold)
-    return body_text(lines, keep)
+    Same arguments and errors as :func:`extract`. Empty or blank input gives ``""``, and so
+    does a page that is not HTML or text (an image, a PDF, random bytes; see
+    :func:`skip_reason`)."""
+    check_options(format, include_comments, include_captions)
+    if skip_reason(page, mode, threshold) is not None:
+        return ""
+    lines, _, keep = _find_body(page, mode, threshold, format, include_captions)
+    text = body_text(lines, keep, format)
+    if include_comments:
+        text = with_comments(text, comment_text(lines, keep), format)
+    return text
+
+
+def with_comments(text: str, comments: str | None, format: str = "text") -> str:
+    """``text`` followed by the reader ``comments`` (when there are any) after a blank line;
+    in Markdown under a ``## Comments`` heading, a paragraph each."""
+    if not comments:
+        return text
+    if format == "markdown":
+        comments = "## Comments\n\n" + comments.replace("\n", "\n\n")
+    return f"{text}\n\n{comments}" if text else comments

@@ -31,6 +31,11 @@ class Document:
     ``site_name`` is the publication, ``description`` its summary of the article,
     ``language`` a language tag (``de``, ``en-GB``), ``url`` the canonical URL and ``image``
     the article's lead image (``og:image``).
+    ``comments`` is the reader comments under the article, one a line, when they were asked
+    for (``include_comments=True``; ``""`` when the page has none), else ``None``.
+    ``skipped`` says why the page was not read at all, its ``text`` then ``""``: for an image,
+    a PDF, an archive or other binary data, ``"not HTML or text: looks like PDF"`` and the
+    like; ``None`` for a page that was read.
     """
 
     text: str
@@ -44,3 +49,5 @@ class Document:
     language: str | None = None
     url: str | None = None
     image: str | None = None
+    comments: str | None = None
+    skipped: str | None = None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import compress
 
 import numpy as np
 
 from boilerx.document import Document, Line
 from boilerx.pipeline.features import SHAPE_COLUMNS, is_prose, marker_lines, shape_features
 from boilerx.pipeline.lines import BITS, KINDS, Page
+from boilerx.pipeline.markdown import plain_text, to_markdown
 
 
 def guess_title(texts: list[str]) -> str | None:
@@ -288,15 +288,69 @@ def _inline_story_lists(
     return drop
 
 
-def body_text(page: Page, keep: np.ndarray) -> str:
-    """Stage 6, the body alone: the kept lines, in order, one paragraph a line."""
-    return "\n".join(compress(page.texts, keep.tolist()))
+# ---------------------------------------------------------------- options
+FORMATS = ("text", "markdown")
+_CAPTION_KIND = KINDS.index("caption")
+_IN_FIGURE_BIT = 1 << BITS.index("in_figure")
+COMMENT_CHARS = 20  # a shorter line in comment markup is its chrome: a name, "Reply", a time
 
 
-def assemble(page: Page, scores: np.ndarray, keep: np.ndarray) -> Document:
-    """Stage 6: the body text, and every line with its score and kind."""
+def with_captions(page: Page, keep: np.ndarray) -> np.ndarray:
+    """``keep`` plus the image captions (<figcaption>, or any line of a <figure>) between
+    the first and the last kept line: the captions of the article's own pictures."""
+    kept = keep.nonzero()[0]
+    if not page.is_html or not len(kept) or len(page.bits) != len(keep):
+        return keep
+    keep = keep.copy()
+    kinds, bits = page.kinds, page.bits
+    for i in range(int(kept[0]), int(kept[-1])):
+        if not keep[i] and (kinds[i] == _CAPTION_KIND or bits[i] & _IN_FIGURE_BIT):
+            keep[i] = True
+    return keep
+
+
+def comment_text(page: Page, keep: np.ndarray) -> str:
+    """The reader comments under the article: the lines inside comment markup (as
+    ``_without_comments`` finds it) after the first kept line that are not body, one a
+    line, less their chrome (lines shorter than COMMENT_CHARS, mostly links). On a forum page,
+    where the replies are the body, and for scraped text, there are none."""
+    bits = page.outer_bits or page.bits
+    kept = keep.nonzero()[0]
+    if not page.is_html or not len(kept) or len(bits) != len(keep):
+        return ""
+    texts, link_chars = page.texts, page.link_chars
+    return "\n".join(
+        texts[i]
+        for i in range(int(kept[0]) + 1, len(texts))
+        if bits[i] & _COMMENT_BIT
+        and not keep[i]
+        and len(texts[i]) >= COMMENT_CHARS
+        and 2 * link_chars[i] < len(texts[i])
+    )
+
+
+def body_text(page: Page, keep: np.ndarray, format: str = "text") -> str:
+    """Stage 6, the body alone: the kept lines, in order, one paragraph a line (the kept
+    cells of a table's row on one line, separated by " | "); or, with ``format="markdown"``,
+    as Markdown (:mod:`boilerx.pipeline.markdown`)."""
+    if format == "markdown":
+        return to_markdown(page, keep)
+    return plain_text(page, keep)
+
+
+def assemble(
+    page: Page,
+    scores: np.ndarray,
+    keep: np.ndarray,
+    format: str = "text",
+    comments: str | None = None,
+) -> Document:
+    """Stage 6: the body text (in ``format``), every line with its score and kind, and the
+    reader ``comments`` when they were asked for."""
     lines = [
         Line(text=t, is_body=bool(k), score=float(s), kind=KINDS[kind])
         for t, k, s, kind in zip(page.texts, keep.tolist(), scores.tolist(), page.kinds)
     ]
-    return Document(text=body_text(page, keep), title=page.title, lines=lines)
+    return Document(
+        text=body_text(page, keep, format), title=page.title, lines=lines, comments=comments
+    )
