@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from boilerx import __version__
+from boilerx.api import with_comments
 from boilerx.batch.pool import MODES, BatchResult, _clean_items
 from boilerx.batch.records import INPUT_KINDS, Record, RecordReader, detect_input, expand_paths
 
@@ -167,6 +168,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a page may take before it fails and its worker is replaced; 0: no limit "
         "(default: 60)",
     )
+    clean.add_argument(
+        "--markdown",
+        action="store_true",
+        help="write the text as Markdown (headings, lists, tables, quotes), in every format",
+    )
+    clean.add_argument(
+        "--include-comments",
+        action="store_true",
+        help="add the reader comments: after the text (text output) or as 'comments' (JSON)",
+    )
+    clean.add_argument(
+        "--include-captions",
+        action="store_true",
+        help="keep the image captions inside the article, in place",
+    )
     clean.add_argument("--strict", action="store_true", help="exit 1 if any record failed")
     clean.add_argument("--quiet", "-q", action="store_true", help="no progress bar nor summary")
     for name, target in (
@@ -195,6 +211,8 @@ def _output_fields(record: Record, result: BatchResult) -> dict[str, Any]:
         "metadata": result.metadata,
         "error": result.error,
     }
+    if result.comments is not None:
+        found["comments"] = result.comments
     if record.kind == "jsonl":
         return {**(record.fields or {}), **found}
     head: dict[str, Any] = {"id": record.id, "url": record.url}
@@ -218,8 +236,11 @@ class _Output:
     """One output stream in one format: documents (text) separated by a blank line, a JSON
     array (json; a lone object for a page file in ``--out``), or JSON lines (jsonl)."""
 
-    def __init__(self, stream: IO[str], fmt: str, single: bool, owned: bool) -> None:
+    def __init__(
+        self, stream: IO[str], fmt: str, single: bool, owned: bool, markdown: bool = False
+    ) -> None:
         self.stream = stream
+        self.markdown = "markdown" if markdown else "text"  # how the comments follow the text
         self.fmt = fmt
         self.single = single  # exactly one record goes here: no JSON array around it
         self.owned = owned  # a file of ours, to close
@@ -228,7 +249,8 @@ class _Output:
     def write(self, fields: dict[str, Any], header: str | None = None) -> None:
         if self.fmt == "text":
             head = f"==> {header} <==\n" if header is not None else ""
-            self.stream.write(("\n" if self.count else "") + head + fields["text"] + "\n")
+            text = with_comments(fields["text"], fields.get("comments"), self.markdown)
+            self.stream.write(("\n" if self.count else "") + head + text + "\n")
         elif self.fmt == "jsonl":
             self.stream.write(json.dumps(fields, ensure_ascii=False) + "\n")
         else:
@@ -248,9 +270,15 @@ class _Writer:
     output file; a JSONL, WARC or WET input gives one output file with all its records."""
 
     def __init__(
-        self, fmt: str | None, out_dir: str | None, stdout: IO[str], headers: bool = False
+        self,
+        fmt: str | None,
+        out_dir: str | None,
+        stdout: IO[str],
+        headers: bool = False,
+        markdown: bool = False,
     ) -> None:
         self.fmt = fmt
+        self.markdown = markdown  # the text is Markdown: comments follow under a heading
         self.out_dir = out_dir
         self.stdout = stdout
         self.headers = headers  # text to stdout from several inputs: "==> PATH <==" before each
@@ -269,7 +297,9 @@ class _Writer:
         header = None
         if self.out_dir is None:
             if self._output is None:
-                self._output = _Output(self.stdout, fmt, single=False, owned=False)
+                self._output = _Output(
+                    self.stdout, fmt, single=False, owned=False, markdown=self.markdown
+                )
             if self.headers and fmt == "text" and record.source != self._headed:
                 self._headed = record.source
                 header = "standard input" if record.source == "-" else record.source
@@ -291,7 +321,9 @@ class _Writer:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         self._source = record.source
         stream = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-        return _Output(stream, fmt, single=record.kind == "file", owned=True)
+        return _Output(
+            stream, fmt, single=record.kind == "file", owned=True, markdown=self.markdown
+        )
 
     def close(self) -> None:
         """Finish the current output (closing a JSON array, a file)."""
@@ -399,6 +431,9 @@ def _cleaned(
         max_bytes=args.max_bytes,
         chunk_size=args.chunk_size,
         timeout=args.timeout,
+        format="markdown" if args.markdown else "text",
+        include_comments=args.include_comments,
+        include_captions=args.include_captions,
     )
     for result in results:
         record = waiting.popleft()
@@ -411,7 +446,7 @@ def clean_command(args: argparse.Namespace, stdout: IO[str]) -> int:
     """Run ``boilerx clean``; returns the exit status."""
     inputs = list(expand_paths(args.paths))
     reader = RecordReader(args.paths, input=args.input, field=args.field, max_bytes=args.max_bytes)
-    writer = _Writer(args.format, args.out, stdout, headers=len(inputs) > 1)
+    writer = _Writer(args.format, args.out, stdout, headers=len(inputs) > 1, markdown=args.markdown)
     tally = _Tally(args.field)
     started = time.perf_counter()
     with _progress(args.quiet, _count_pages(inputs, args.input)) as bar:

@@ -61,6 +61,7 @@ class BatchResult:
     is empty. ``n_lines`` and ``n_body_lines`` count the lines boilerx scored and kept.
     ``metadata`` holds what the page says about the article (:data:`METADATA_FIELDS` of
     :class:`~boilerx.Document`: authors, date, site name, …), ``None`` after an error.
+    ``comments``: the reader comments when ``include_comments`` was asked, else ``None``.
     """
 
     text: str
@@ -69,6 +70,7 @@ class BatchResult:
     n_lines: int = 0
     n_body_lines: int = 0
     metadata: dict[str, Any] | None = None
+    comments: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,6 +86,17 @@ class _Options:
     threshold: float | None = None
     max_bytes: int | None = None
     extract: Extractor | None = None  # resolved in the parent, sent by reference
+    format: str = "text"
+    include_comments: bool = False
+    include_captions: bool = False
+
+    def extract_options(self) -> dict[str, Any]:
+        """The output options :func:`clean_one` takes, as keywords."""
+        return {
+            "format": self.format,
+            "include_comments": self.include_comments,
+            "include_captions": self.include_captions,
+        }
 
 
 def resolve_jobs(n_jobs: int | None) -> int:
@@ -120,8 +133,13 @@ def clean_one(
     threshold: float | None = None,
     max_bytes: int | None = None,
     extract: Extractor | None = None,
+    format: str = "text",
+    include_comments: bool = False,
+    include_captions: bool = False,
 ) -> BatchResult:
-    """Clean one page, catching every failure into :attr:`BatchResult.error`."""
+    """Clean one page, catching every failure into :attr:`BatchResult.error`. ``format``,
+    ``include_comments`` and ``include_captions`` are those of :func:`boilerx.extract` (passed
+    to ``extract`` only when not the defaults, so an extractor without them still works)."""
     if not isinstance(page, (str, bytes, bytearray, memoryview)):
         return BatchResult(
             "", error=f"TypeError: page must be str or bytes, not {type(page).__name__}"
@@ -130,7 +148,14 @@ def clean_one(
         return BatchResult("", error=f"TooLarge: page is larger than {max_bytes} bytes")
     try:
         extractor: Extractor = extract or api.extract
-        doc = extractor(page, mode=mode, threshold=threshold)
+        options: dict[str, Any] = {}
+        if format != "text":
+            options["format"] = format
+        if include_comments:
+            options["include_comments"] = True
+        if include_captions:
+            options["include_captions"] = True
+        doc = extractor(page, mode=mode, threshold=threshold, **options)
     except Exception as exc:  # a bad page must not take the batch down
         return BatchResult("", error=_error_text(exc))
     return BatchResult(
@@ -139,6 +164,7 @@ def clean_one(
         n_lines=len(doc.lines),
         n_body_lines=sum(1 for line in doc.lines if line.is_body),
         metadata={name: getattr(doc, name, None) for name in METADATA_FIELDS},
+        comments=getattr(doc, "comments", None),
     )
 
 
@@ -153,6 +179,7 @@ def _clean_chunk(
             threshold=options.threshold,
             max_bytes=options.max_bytes,
             extract=options.extract,
+            **options.extract_options(),
         )
         for page, mode in items
     ]
@@ -193,6 +220,7 @@ def _worker_main(conn: Any, slot: Any) -> None:
                     threshold=options.threshold,
                     max_bytes=options.max_bytes,
                     extract=options.extract,
+                    **options.extract_options(),
                 )
             )
         slot[0] = -1
@@ -467,6 +495,9 @@ def _clean_items(
     max_bytes: int | None = None,
     chunk_size: int = 8,
     timeout: float | None = None,
+    format: str = "text",
+    include_comments: bool = False,
+    include_captions: bool = False,
 ) -> Iterator[BatchResult]:
     """:func:`clean_many` for ``(page, mode)`` pairs, so one run can mix HTML and text records.
 
@@ -476,10 +507,19 @@ def _clean_items(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     api.check_threshold(threshold)
+    api.check_options(format, include_comments, include_captions)
     _check_timeout(timeout)
     jobs = resolve_jobs(n_jobs)
     # Resolve the extractor here, in the parent, and send it to workers by reference.
-    options = _Options(mode=mode, threshold=threshold, max_bytes=max_bytes, extract=api.extract)
+    options = _Options(
+        mode=mode,
+        threshold=threshold,
+        max_bytes=max_bytes,
+        extract=api.extract,
+        format=format,
+        include_comments=include_comments,
+        include_captions=include_captions,
+    )
     return _generate(_chunked(items, chunk_size), options, jobs, timeout)
 
 
@@ -512,12 +552,17 @@ def clean_many(
     chunk_size: int = 8,
     max_bytes: int | None = None,
     timeout: float | None = None,
+    format: str = "text",
+    include_comments: bool = False,
+    include_captions: bool = False,
 ) -> Iterator[BatchResult]:
     """Clean every page of ``pages``, yielding one :class:`BatchResult` per page in input order.
 
     ``n_jobs=1`` runs in this process; ``n_jobs>1`` (``-1`` or ``None``: all cores) uses that many
     worker processes, each loading the model once. Pages are sent in chunks of ``chunk_size``;
-    ``mode`` and ``threshold`` are those of :func:`boilerx.clean`. Pages larger than
+    ``mode``, ``threshold``, ``format``, ``include_comments`` and ``include_captions`` are
+    those of :func:`boilerx.extract` (the comments come in ``BatchResult.comments``). Pages
+    larger than
     ``max_bytes`` are not cleaned but reported as failures, like anything that raises.
 
     ``timeout`` (seconds, ``None``: no limit) bounds the time one page may take: a page over it
@@ -534,4 +579,7 @@ def clean_many(
         max_bytes=max_bytes,
         chunk_size=chunk_size,
         timeout=timeout,
+        format=format,
+        include_comments=include_comments,
+        include_captions=include_captions,
     )
