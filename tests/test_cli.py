@@ -766,7 +766,7 @@ def test_version_is_written_once() -> None:
 def test_run_time_dependencies_are_what_clean_needs() -> None:
     project = pyproject()["project"]
     names = {re.split(r"[<>=!~\[ ]", d)[0].lower() for d in project["dependencies"]}
-    assert names == {"selectolax", "regex", "numpy", "joblib"}
+    assert names == {"selectolax", "regex", "numpy", "joblib", "charset-normalizer"}
     extras = project["optional-dependencies"]
     assert "scikit-learn>=1.9,<1.10" in extras["train"]
     assert any(d.startswith("threadpoolctl") for d in extras["train"])
