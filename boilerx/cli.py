@@ -7,9 +7,9 @@
     boilerx bench [ARGS]                      # = python -m benchmarks ARGS (source checkout)
     boilerx --version
 
-Exit status: 0; 2 for wrong arguments or a missing input; 1 when every record failed, when the
-model cannot be loaded, when no JSONL record has the ``--field``, or (``--strict``) when any
-record failed.
+Exit status: 0; 2 for wrong arguments, a missing input or a closed stdin; 1 when every record
+failed, when the model cannot be loaded, when no JSONL record has the ``--field``, or
+(``--strict``) when any record failed; 143 on SIGTERM (the workers are stopped first).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -27,7 +28,7 @@ from typing import IO, Any
 
 from boilerx import __version__
 from boilerx.api import with_comments
-from boilerx.batch.pool import MODES, BatchResult, _clean_items
+from boilerx.batch.pool import MODES, BatchResult, _clean_items, _shutdown_workers
 from boilerx.batch.records import INPUT_KINDS, Record, RecordReader, detect_input, expand_paths
 
 FORMATS = ("text", "json", "jsonl")
@@ -43,7 +44,7 @@ does), so that the pages can be told apart; use --format jsonl for output a prog
 
 exit status: 0 done (failed records are reported, not fatal); 1 every record failed, the model
 could not be loaded, no JSONL record has the --field, or (--strict) any record failed;
-2 wrong arguments or a missing input file.
+2 wrong arguments, a missing input file or a closed stdin; 143 SIGTERM (workers stopped).
 """
 DEFAULT_MAX_BYTES = 50_000_000
 _UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "KI": 2**10, "MI": 2**20, "GI": 2**30}
@@ -445,7 +446,13 @@ def _cleaned(
 def clean_command(args: argparse.Namespace, stdout: IO[str]) -> int:
     """Run ``boilerx clean``; returns the exit status."""
     inputs = list(expand_paths(args.paths))
-    reader = RecordReader(args.paths, input=args.input, field=args.field, max_bytes=args.max_bytes)
+    reader = RecordReader(
+        args.paths,
+        input=args.input,
+        field=args.field,
+        max_bytes=args.max_bytes,
+        fifo_wait=args.timeout,  # a named pipe nobody writes to fails, as a page that hangs
+    )
     writer = _Writer(args.format, args.out, stdout, headers=len(inputs) > 1, markdown=args.markdown)
     tally = _Tally(args.field)
     started = time.perf_counter()
@@ -523,6 +530,42 @@ def _benchmarks_main() -> Any:
 # ---------------------------------------------------------------- main
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main process so that the run stops its workers on the way out."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """While the block runs, SIGTERM raises :class:`_Terminated` here, and the worker
+    processes are stopped before it goes on up; worker processes forked meanwhile die of
+    SIGTERM as by default. The handler from before is put back after."""
+    parent = os.getpid()
+    fired = False
+
+    def handler(signum: int, frame: Any) -> None:
+        nonlocal fired
+        if os.getpid() != parent:  # a forked worker: die as SIGTERM's default does
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if not fired:  # once: stopping the workers is not interrupted by another
+            fired = True
+            raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: SIGTERM stays as it is
+        yield
+        return
+    try:
+        yield
+    except _Terminated:
+        _shutdown_workers()
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``boilerx`` console script; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -536,6 +579,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.paths.count("-") > 1:
         parser.error("stdin (-) can be read only once")
+    if "-" in args.paths and (sys.stdin is None or sys.stdin.closed):  # boilerx clean - <&-
+        print("boilerx: standard input (-) is closed", file=sys.stderr)
+        return 2
     if args.out is not None:
         if os.path.exists(args.out) and not os.path.isdir(args.out):
             parser.error(f"--out {args.out} is not a directory")
@@ -545,7 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if encoding != "utf8" and hasattr(stdout, "reconfigure"):  # pages are any language
         stdout.reconfigure(encoding="utf-8")
     try:
-        return clean_command(args, stdout)
+        with _stop_on_sigterm():
+            return clean_command(args, stdout)
     except BrokenPipeError:  # e.g. `boilerx clean ... | head`: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -556,6 +603,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("boilerx: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:  # the workers are stopped by now
+        print("boilerx: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
 
 
 if __name__ == "__main__":

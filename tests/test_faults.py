@@ -7,6 +7,7 @@ records with a worker killed at random several times; bigger pages of each hosti
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -420,6 +421,384 @@ def test_hostile_page_of_megabytes_stays_small(shape: str) -> None:
     seconds, size, peak_kb = out.stdout.split()
     assert float(seconds) <= float(size) / 1e6 + 0.5
     assert int(peak_kb) < 300 * 1024
+
+
+# ---------------------------------------------------------------- not HTML nor text (API)
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+@pytest.mark.parametrize(
+    ("page", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n" * 50, "PDF"),
+        (PNG, "PNG"),
+        (bytearray(PNG), "PNG"),
+        (memoryview(PNG), "PNG"),
+        (random.Random(9).randbytes(20_000), "binary"),
+        ("".join(map(chr, random.Random(9).randbytes(20_000))), "binary"),  # str: controls
+    ],
+    ids=["pdf", "png", "bytearray", "memoryview", "random-bytes", "random-str"],
+)
+def test_extract_skips_what_is_not_html_nor_text(page: Any, kind: str) -> None:
+    doc = boilerx.extract(page)
+    assert doc.text == "" and doc.title is None and doc.lines == []
+    assert doc.skipped == f"not HTML or text: looks like {kind}"
+    assert boilerx.clean(page) == ""
+    with pytest.raises(ValueError, match="mode"):  # a wrong argument is still an error
+        boilerx.extract(page, mode="pdf")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="threshold"):
+        boilerx.clean(page, threshold="0.3")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>A paragraph of words about the storm that hit the coast on Monday night.</p>",
+        "<p>Ein Absatz über den Sturm, der die Küste traf.</p>".encode("cp1252"),
+        "<p>Слова о буре, которая обрушилась на побережье.</p>".encode("utf-16-le"),  # no BOM
+        "<p>中文新闻报道说，昨天发生了大风暴，许多房屋受损。</p>\n".encode("utf-16-be") * 20,
+        "%PDF-1.7 is how a PDF file begins, as this sentence about PDF files says.",  # a str
+    ],
+    ids=["str", "cp1252", "utf16-no-bom", "utf16-cjk", "str-with-pdf-magic"],
+)
+def test_extract_reads_text_in_any_charset(page: str | bytes) -> None:
+    doc = boilerx.extract(page)
+    assert doc.skipped is None and doc.lines  # read, whatever the model makes of it
+    assert doc.lines[0].text in boilerx.pipeline.decode.to_text(page)
+
+
+# ---------------------------------------------------------------- inputs that vanish
+
+
+def _unlistable(folder: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``folder`` impossible to list: ``chmod 000``, or (root lists anything) os.scandir
+    raising PermissionError for it, as it would for another user."""
+    if how == "chmod":
+        if os.geteuid() == 0:
+            pytest.skip("root lists a chmod 000 folder; the 'patched' case covers this as root")
+        folder.chmod(0)
+        return
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.path.abspath(os.fspath(path)) == str(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+@pytest.mark.parametrize("how", ["chmod", "patched"])
+def test_unreadable_folder_is_an_error_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    from boilerx.batch.records import RecordReader, expand_paths
+
+    root = tmp_path / "pages"
+    for name in ("a/1.html", "b/2.html", "b/locked/3.html", "c.html"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("<p>words</p>")
+    locked = root / "b" / "locked"
+    _unlistable(locked, how, monkeypatch)
+    try:
+        found = list(RecordReader([str(root)]))
+        names = [name for _, name in expand_paths([str(root)])]
+    finally:
+        locked.chmod(0o755)
+    assert names == ["c.html", "a/1.html", "b/2.html", "b/locked"]  # in walking order
+    assert [r.name for r in found] == names
+    [bad] = [r for r in found if r.error]
+    assert bad.id == str(locked) and bad.page is None
+    assert bad.error is not None
+    assert (
+        bad.error.startswith("PermissionError: cannot read the folder:") and "locked" in bad.error
+    )
+
+
+def test_unreadable_input_folder_itself_is_an_error_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from boilerx.batch.records import RecordReader
+
+    _unlistable(tmp_path, "patched", monkeypatch)
+    [record] = list(RecordReader([str(tmp_path)]))
+    assert record.error and record.error.startswith("PermissionError") and record.name
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+
+
+@needs_fifo
+def test_fifo_in_a_folder_is_an_error_record_not_a_hang(tmp_path: Path) -> None:
+    from boilerx.batch.records import RecordReader
+
+    (tmp_path / "a.html").write_text("<p>words</p>")
+    os.mkfifo(tmp_path / "b.pipe")
+    (tmp_path / "c.html").write_text("<p>more words</p>")
+    started = time.monotonic()
+    found = list(RecordReader([str(tmp_path)]))
+    assert time.monotonic() - started < 5
+    assert [r.name for r in found] == ["a.html", "b.pipe", "c.html"]
+    assert found[1].page is None and found[1].error == "NotAFile: a named pipe (FIFO), not read"
+    assert found[0].page == b"<p>words</p>" and found[2].error is None
+
+
+@needs_fifo
+def test_fifo_given_as_input_is_read_or_fails_in_time(tmp_path: Path) -> None:
+    from boilerx.batch.records import RecordReader
+
+    fifo = tmp_path / "pages.jsonl"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    [record] = list(RecordReader([str(fifo)], fifo_wait=0.3))  # nobody writes to it
+    assert 0.25 < time.monotonic() - started < 5
+    assert record.error == "TimeoutError: nothing was written to the named pipe in 0.3 s"
+
+    def write() -> None:
+        time.sleep(0.2)
+        with open(fifo, "wb") as pipe:  # as `boilerx clean <(zcat pages.jsonl.gz)` would
+            pipe.write(gzip.compress(b'{"html": "one"}\n{"html": "two"}\n'))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    found = list(RecordReader([str(fifo)], fifo_wait=10))
+    writer.join()
+    assert [r.page for r in found] == ["one", "two"]  # gzipped, by its magic
+
+
+@needs_fifo
+def test_cli_on_a_fifo_nobody_writes_to_does_not_hang(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    command = [sys.executable, "-m", "boilerx.cli", "clean", str(fifo), "--timeout", "1"]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "TimeoutError: nothing was written to the named pipe in 1 s" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_closed_stdin_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from boilerx.batch.records import RecordReader
+    from boilerx.cli import main
+
+    monkeypatch.setattr(sys, "stdin", None)  # what Python makes of a closed fd 0
+    assert main(["clean", "-", "--jobs", "1"]) == 2
+    assert capsys.readouterr().err == "boilerx: standard input (-) is closed\n"
+    [record] = list(RecordReader(["-"]))
+    assert record.error == "OSError: standard input is closed"
+
+
+def test_cli_with_stdin_closed_in_a_subprocess() -> None:
+    import subprocess
+    import sys
+
+    command = f'exec "{sys.executable}" -m boilerx.cli clean - <&-'
+    proc = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (2, "boilerx: standard input (-) is closed\n")
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b'{"html": "<p>x</p>"}\n{"html": "y"}\n', "jsonl"),
+        (b'\n  {"html": "' + b"x" * 10_000, "jsonl"),  # a first line longer than the sniff
+        (b'not json\n{"html": "a"}\n{"html": "b"}\n', "jsonl"),  # a bad first line
+        (b'[\n{"html": "' + b"x" * 10_000, "jsonl"),
+        (b"\xef\xbb\xbf" + b'{"html": "bom"}\n', "jsonl"),
+        (b"{{Infobox}} is wiki markup\nand this is text\nof three lines\n", "files"),
+        (b"{ not json at all }\n", "files"),
+        (b'one line of text\n{"a": 1}\nmore text\nand more\n', "files"),
+        (b"<html><p>{}</p>", "files"),
+        (gzip.compress(b'{"html": "z"}\n'), "jsonl"),
+    ],
+)
+def test_stdin_is_jsonl_only_when_its_lines_are_json(head: bytes, kind: str) -> None:
+    from boilerx.batch.records import sniff_stream
+
+    found, stream = sniff_stream(io.BytesIO(head))
+    assert found == kind
+    assert stream.read() == head  # nothing lost to the sniff
+
+
+@pytest.mark.parametrize("given", ["auto", "jsonl"])
+def test_fake_jsonl_on_stdin_with_a_bad_first_line(
+    fake: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    given: str,
+) -> None:
+    import sys
+
+    from boilerx.cli import main
+
+    data = b'a header line\n{"html": "first page of words"}\n[1, 2]\n{"html": "second of words"}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["clean", "-", "--input", given, "--jobs", "1", "-q"]) == 0
+    out = [json.loads(line) for line in _valid_utf8(capsysbinary.readouterr().out).splitlines()]
+    assert [r["text"] for r in out] == ["", "FIRST PAGE OF WORDS", "", "SECOND OF WORDS"]
+    assert out[0]["error"].startswith("JSONDecodeError: line 1:")
+    assert out[2]["error"] == "TypeError: line 3: not a JSON object"
+
+
+# ---------------------------------------------------------------- all faults in one run
+
+
+def test_fake_every_fault_in_one_run_gives_one_record_each(
+    fake: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    """A directory holding good pages, a page that kills its worker, an image, a FIFO, a folder
+    that cannot be listed, JSONL with lone surrogates and a bad line, and (with fastwarc) a
+    WARC with a lying Content-Length and a truncated end: one output record per input record,
+    every failure an error record, and the output valid UTF-8."""
+    import importlib.util
+
+    from boilerx.cli import main
+
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "locked" / "hidden.html").write_text("<p>never read</p>")
+    _unlistable(root / "locked", "patched", monkeypatch)
+    good = {f"p{i}.html": f"page {i} has several words\nnav {i}" for i in range(12)}
+    for name, text in good.items():
+        (root / name).write_text(text)
+    (root / "crash.html").write_text("CRASH")  # the fake extractor's worker exits on it
+    (root / "image.png").write_bytes(PNG)
+    rows = [json.dumps(row) for row in SURROGATE_ROWS] + ["{broken"]
+    (root / "rows.jsonl").write_text("\n".join(rows) + "\n")
+    expected_failures = ["crash.html", "image.png", "locked", "rows.jsonl"]  # one bad JSONL line
+    n_inputs = len(good) + 3 + len(rows)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "pipe")
+        expected_failures.append("pipe")
+        n_inputs += 1
+    if importlib.util.find_spec("fastwarc") is not None:
+        data = b"".join(warc(i) for i in range(6))
+        data = data.replace(warc(2), warc(2, length=150))  # a lie, ending mid-record
+        (root / "crawl.warc").write_bytes(data[:-30])  # and a truncated last record
+        expected_failures += ["http://x.test/2", "http://x.test/5"]
+        n_inputs += 6
+    args = ["clean", str(root), "--format", "jsonl", "--jobs", "2", "--chunk-size", "2", "-q"]
+    assert main(args) == 0
+    records = [json.loads(line) for line in _valid_utf8(capsysbinary.readouterr().out).splitlines()]
+    assert len(records) == n_inputs, [(r.get("id"), r.get("url"), r["error"]) for r in records]
+
+    def source(record: dict) -> str:
+        if "date" in record:  # a WARC record
+            return str(record["url"])
+        if "html" in record or "id" not in record:  # a JSONL line: its fields, or none
+            return "rows.jsonl"
+        return os.path.relpath(record["id"], root)
+
+    failed = []
+    for record in records:
+        if record["error"]:
+            assert record["text"] == "" and record["error"].split(":")[0].isidentifier()
+            failed.append(source(record))
+        else:
+            assert record["text"]
+    assert sorted(failed) == sorted(expected_failures)
+    assert "worker died" in next(
+        r["error"] for r in records if r.get("id", "").endswith("crash.html")
+    )
+
+
+# ---------------------------------------------------------------- SIGTERM stops the workers
+
+_SLEEPY_CLI = """
+import os, sys, time
+sys.path.insert(0, {tests!r})
+import boilerx.api
+from fakes import fake_extract
+
+def sleepy(page, *, mode="auto", threshold=None):
+    if bytes(page).startswith(b"SLEEP"):  # say so, with this worker's pid, then hang
+        open(os.path.join({marks!r}, str(os.getpid())), "w").close()
+        time.sleep(300)
+    return fake_extract(page, mode=mode, threshold=threshold)
+
+boilerx.api.extract = sleepy
+from boilerx.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        import psutil
+    except ImportError:  # psutil comes with dask; /proc where it does not
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        import psutil
+    except ImportError:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return {int(child) for child in children.read().split()}
+    return {child.pid for child in psutil.Process(pid).children(recursive=True)}
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX only")
+def test_sigterm_stops_every_worker(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    marks = tmp_path / "asleep"
+    marks.mkdir()
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(8):
+        (pages / f"{i}.txt").write_text("SLEEP" if i % 4 else f"page {i} has some words")
+    script = tmp_path / "sleepy_cli.py"
+    tests = str(Path(__file__).resolve().parent)
+    script.write_text(_SLEEPY_CLI.format(tests=tests, marks=str(marks)))
+    command = [sys.executable, str(script), "clean", str(pages), "--jobs", "2", "-q"]
+    command += ["--chunk-size", "1", "--timeout", "0"]
+    errors = tmp_path / "stderr"  # a file, not a pipe: workers left running would hold a pipe
+    with open(errors, "wb") as stderr:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
+            assert proc.poll() is None, errors.read_text()
+            time.sleep(0.05)
+        asleep = {int(mark.name) for mark in marks.iterdir()}
+        assert len(asleep) == 2, "both workers should be asleep on a page by now"
+        workers = _children(proc.pid) | asleep
+        proc.send_signal(signal.SIGTERM)
+        status = proc.wait(timeout=20)
+        assert status == 128 + signal.SIGTERM, errors.read_text()
+        assert errors.read_text() == "boilerx: terminated\n"
+        deadline = time.monotonic() + 5
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)], "workers outlived SIGTERM"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for mark in marks.iterdir():  # never leave a sleeper behind, even when the test fails
+            with contextlib.suppress(OSError):
+                os.kill(int(mark.name), signal.SIGKILL)
 
 
 # ---------------------------------------------------------------- property: any input, a str

@@ -13,13 +13,16 @@ import io
 import json
 import os
 import re
+import select
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
+from boilerx.api import skip_reason
 from boilerx.batch.pool import page_size_exceeds
-from boilerx.pipeline.decode import binary_kind, replace_surrogates
+from boilerx.pipeline.decode import replace_surrogates
 
 InputKind = Literal["auto", "files", "jsonl", "warc", "wet"]
 INPUT_KINDS: tuple[str, ...] = ("auto", "files", "jsonl", "warc", "wet")
@@ -61,22 +64,70 @@ def _error(exc: BaseException) -> str:
 # ---------------------------------------------------------------- paths and input detection
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """Yield ``(path, name)`` for ``paths``, directories replaced by their files (recursively,
-    sorted, hidden files and folders left out); ``name`` is the path relative to the directory
-    argument, or the file's base name. ``-`` (stdin) is passed through as ``("-", "stdin")``."""
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(path: str) -> str | None:
+    """What ``path`` is when it is there but is not a regular file (a FIFO, a socket, a
+    device), in words; ``None`` for a regular file or one that cannot be looked at (reading it
+    then says why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((what for test, what in _NOT_REGULAR if test(mode)), "not a regular file")
+
+
+def walk_inputs(paths: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
+    """Yield ``(path, name, error)`` for ``paths``, as :func:`expand_paths` does, and also for
+    what cannot be read in a directory argument, with ``error`` saying why: a folder that
+    cannot be listed (no permission, gone) and an entry that is not a regular file (a FIFO,
+    which would block the reader for ever, a socket, a device). ``error`` is ``None`` for
+    inputs to read."""
     for path in paths:
         if path == "-":
-            yield path, "stdin"
+            yield path, "stdin", None
         elif os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
+            unlisted: list[OSError] = []  # os.walk passes over a folder it cannot list
+            for root, dirs, files in os.walk(path, onerror=unlisted.append):
+                yield from _unlisted(unlisted, path)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
                         full = os.path.join(root, name)
-                        yield full, os.path.relpath(full, path)
+                        what = _not_regular(full)
+                        error = None if what is None else f"NotAFile: {what}, not read"
+                        yield full, os.path.relpath(full, path), error
+            yield from _unlisted(unlisted, path)
         else:
-            yield path, os.path.basename(path)
+            yield path, os.path.basename(path), None
+
+
+def _unlisted(errors: list[OSError], top: str) -> Iterator[tuple[str, str, str | None]]:
+    """The folders os.walk could not list, as inputs with their error; ``errors`` emptied."""
+    for exc in errors:
+        folder = str(exc.filename or top)
+        name = os.path.relpath(folder, top)
+        error = f"{type(exc).__name__}: cannot read the folder: {exc}"
+        yield folder, os.path.basename(folder) if name == "." else name, error
+    errors.clear()
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Yield ``(path, name)`` for ``paths``, directories replaced by their files (recursively,
+    sorted, hidden files and folders left out); ``name`` is the path relative to the directory
+    argument, or the file's base name. ``-`` (stdin) is passed through as ``("-", "stdin")``.
+    A folder that cannot be listed, or a FIFO, socket or device in a directory, is yielded too
+    (reading it gives an error record; see :func:`walk_inputs`)."""
+    for path, name, _ in walk_inputs(paths):
+        yield path, name
 
 
 def detect_input(path: str) -> str:
@@ -131,14 +182,41 @@ def sniff_stream(stream: IO[bytes]) -> tuple[str, IO[bytes]]:
             peek = zlib.decompressobj(wbits=31).decompress(head)
         except zlib.error:
             peek = b""
-    peek = peek.lstrip()
-    if peek.startswith(b"WARC/"):
+    ended = len(head) < _SNIFF_BYTES and not head.startswith(GZIP_MAGIC)
+    if peek.lstrip().startswith(b"WARC/"):
         kind = "warc-any"
-    elif peek.startswith(b"{"):
+    elif _looks_like_jsonl(peek, ended):
         kind = "jsonl"
     else:
         kind = "files"
     return kind, io.BufferedReader(_Prepended(head, stream))
+
+
+_OBJECT_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r]*\{[ \t\r]*(?:\"|\Z)")
+_JSONL_SNIFF_LINES = 20
+
+
+def _looks_like_jsonl(peek: bytes, ended: bool) -> bool:
+    """Whether ``peek``, the head of a stream, is JSON lines: its first non-blank line is a
+    JSON object (or, cut off at the end of the head, begins like one: ``{"``), or at least
+    half of its first lines are (a bad first line is then an error record of its own). Text
+    that merely begins with ``{`` is not JSONL."""
+    *complete, last = peek.split(b"\n")
+    if ended:
+        complete, last = [*complete, last], b""
+    lines = [line for line in complete if line.strip()][:_JSONL_SNIFF_LINES]
+    if lines and _is_json_object(lines[0]):
+        return True
+    cut_off = len(lines) < _JSONL_SNIFF_LINES and bool(_OBJECT_START.match(last))
+    objects = sum(map(_is_json_object, lines)) + cut_off
+    return objects >= 1 and 2 * objects >= len(lines) + cut_off
+
+
+def _is_json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 class _Telling(io.RawIOBase):
@@ -170,13 +248,36 @@ def _open_binary(path: str) -> IO[bytes]:
     return open(path, "rb")  # noqa: SIM115 - closed by the caller
 
 
-def _maybe_gunzip(stream: IO[bytes], path: str) -> IO[bytes]:
-    """Decompress ``stream`` on the fly when it is gzipped (by name, or by magic for stdin)."""
+def _maybe_gunzip(stream: IO[bytes], path: str, piped: bool = False) -> IO[bytes]:
+    """Decompress ``stream`` on the fly when it is gzipped (by name, or by magic for a
+    ``piped`` stream: stdin, a named pipe)."""
     if path.lower().endswith(".gz"):
         return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
-    if path == "-" and isinstance(stream, io.BufferedReader) and stream.peek(2)[:2] == GZIP_MAGIC:
+    if piped and isinstance(stream, io.BufferedReader) and stream.peek(2)[:2] == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=stream)  # type: ignore[return-value]
     return stream
+
+
+#: Seconds :func:`open_fifo` waits for a writer by default.
+FIFO_WAIT = 60.0
+
+
+def open_fifo(path: str, wait: float | None = FIFO_WAIT) -> IO[bytes]:
+    """Open the named pipe ``path`` for reading without blocking for ever on a writer that
+    never comes: wait at most ``wait`` seconds (``None``: no limit) for its first bytes (or a
+    writer that closes it), then read it as a file. Raises :class:`TimeoutError` when nothing
+    came, :class:`OSError` when it cannot be opened."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a plain open waits for a writer
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        if not poller.poll(None if wait is None else max(0, round(wait * 1000))):
+            raise TimeoutError(f"nothing was written to the named pipe in {wait:g} s")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 # ---------------------------------------------------------------- page files
@@ -195,7 +296,7 @@ def read_page(path: str, max_bytes: int, stream: IO[bytes] | None = None) -> Rec
             return record
         raw = stream if stream is not None else _open_binary(path)
         try:
-            data = _maybe_gunzip(raw, path).read(max_bytes + 1)
+            data = _maybe_gunzip(raw, path, piped=stream is not None).read(max_bytes + 1)
         finally:
             if stream is None:
                 raw.close()
@@ -205,16 +306,15 @@ def read_page(path: str, max_bytes: int, stream: IO[bytes] | None = None) -> Rec
     if len(data) > max_bytes:
         record.error = _too_large(max_bytes)
         return record
-    kind = binary_kind(data)
-    if kind == "gzip":  # gzipped but not named .gz: judge what is inside
+    if data.startswith(GZIP_MAGIC):  # gzipped but not named .gz: judge what is inside
         try:
             data = _inflate(data, 31, max_bytes)
         except (ValueError, zlib.error) as exc:
             record.error = _error(exc)
             return record
-        kind = binary_kind(data)
-    if kind is not None:
-        record.error = f"NotText: not HTML or text: looks like {kind}"
+    reason = skip_reason(data)
+    if reason is not None:
+        record.error = f"NotText: {reason}"
     else:
         record.page = data
     return record
@@ -653,6 +753,10 @@ class WarcReader:
         except Exception as exc:  # corrupt gzip, unknown coding, ...
             record.error = f"ContentDecodingError: {_error(exc)}"
             return record
+        reason = skip_reason(body)  # served as HTML, but an image, a PDF, ...
+        if reason is not None:
+            record.error = f"NotText: {reason}"
+            return record
         record.page = _charset_decode(body, warc_record.http_charset)
         return record
 
@@ -676,8 +780,12 @@ class WarcReader:
 class RecordReader:
     """Reads every input path in turn, lazily, as :class:`Record` objects.
 
-    ``input`` is the input kind (``auto`` guesses per path, by name, or by content for stdin);
-    ``field`` is the JSONL field holding the page; ``max_bytes`` caps a page's size.
+    ``input`` is the input kind (``auto`` guesses per path, by name, or by content for stdin
+    and named pipes); ``field`` is the JSONL field holding the page; ``max_bytes`` caps a
+    page's size. A named pipe given as a path is read once something is written to it; after
+    ``fifo_wait`` seconds (``None``: no limit) of nothing it is an error record. A closed
+    stdin, a folder that cannot be listed and a FIFO, socket or device inside a directory
+    are error records too.
     """
 
     def __init__(
@@ -688,8 +796,10 @@ class RecordReader:
         field: str = "html",
         max_bytes: int = 50_000_000,
         stdin: IO[bytes] | None = None,
+        fifo_wait: float | None = FIFO_WAIT,
     ) -> None:
         self.paths = paths
+        self.fifo_wait = fifo_wait
         self.input = input
         self.field = field
         self.max_bytes = max_bytes
@@ -702,23 +812,47 @@ class RecordReader:
         return sum(reader.skipped for reader in self._warc_readers)
 
     def __iter__(self) -> Iterator[Record]:
-        for path, name in expand_paths(self.paths):
-            for record in self._read_path(path):
+        for path, name, error in walk_inputs(self.paths):
+            if error is not None:
+                records: Iterable[Record] = [
+                    Record(id=path, page=None, source=path, kind="file", error=error)
+                ]
+            else:
+                records = self._read_path(path)
+            for record in records:
                 record.name = name
                 yield record
 
     def _read_path(self, path: str) -> Iterator[Record]:
-        stream: IO[bytes] | None = None
         if path == "-":
             import sys
 
-            stream = self.stdin if self.stdin is not None else sys.stdin.buffer
+            stream = self.stdin
+            if stream is None:  # sys.stdin is None when fd 0 was closed (boilerx clean - <&-)
+                stream = getattr(sys.stdin, "buffer", None)
+            if stream is None or stream.closed:
+                error = "OSError: standard input is closed"
+                yield Record(id=None, page=None, source=path, kind="file", error=error)
+                return
+            yield from self._read_stream(path, stream)
+        elif _not_regular(path) == _NOT_REGULAR[0][1]:  # a FIFO: open it without blocking
+            try:
+                fifo = open_fifo(path, self.fifo_wait)
+            except OSError as exc:  # TimeoutError too
+                yield Record(id=path, page=None, source=path, kind="file", error=_error(exc))
+                return
+            with fifo:
+                yield from self._read_stream(path, fifo)
+        else:
+            yield from self._read_stream(path, None)
+
+    def _read_stream(self, path: str, stream: IO[bytes] | None) -> Iterator[Record]:
+        """Read ``path``, or ``stream`` (stdin, a named pipe) when given, as its input kind."""
         kind = self.input
         if kind == "auto":
-            if stream is not None:
+            kind = detect_input(path)
+            if stream is not None and (path == "-" or kind == "files"):
                 kind, stream = sniff_stream(stream)
-            else:
-                kind = detect_input(path)
         if kind == "files":
             yield read_page(path, self.max_bytes, stream)
         elif kind == "jsonl":
@@ -737,7 +871,8 @@ class RecordReader:
             )
             return
         try:
-            yield from read_jsonl(_maybe_gunzip(raw, path), path, self.field, self.max_bytes)
+            lines = _maybe_gunzip(raw, path, piped=stream is not None)
+            yield from read_jsonl(lines, path, self.field, self.max_bytes)
         except (OSError, EOFError, zlib.error) as exc:  # truncated or corrupt gzip
             yield Record(
                 id=None, page=None, source=path, kind="jsonl", fields={}, error=_error(exc)
