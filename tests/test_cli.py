@@ -676,6 +676,39 @@ def test_model_that_cannot_load_exits_1(
     assert str(tmp_path / "no-models") in line
 
 
+def test_tampered_model_fails_every_page_and_exits_1(tmp_path: Path) -> None:
+    """A model file that fails its checksum: every page that needs the model fails (an empty
+    page, which does not, is fine), and the run exits 1 with the reason on stderr."""
+    import shutil
+
+    from boilerx.pipeline import model as model_module
+
+    models = tmp_path / "models"
+    shutil.copytree(model_module.shipped_model_dir(), models)
+    manifest = json.loads((models / "MANIFEST.json").read_text())
+    for entry in manifest["files"].values():
+        target = models / entry["file"]
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        target.write_bytes(bytes(data))
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(6):
+        (pages / f"{i}.html").write_text(f"<p>Page {i} has a paragraph of words to score.</p>")
+    (pages / "empty.html").write_text("")  # needs no model: this one does not fail
+    proc = subprocess.run(
+        [sys.executable, "-m", "boilerx.cli", "clean", str(pages), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BOILERX_MODEL_DIR": str(models)},
+        timeout=300,
+    )
+    assert proc.returncode == 1
+    last = proc.stderr.splitlines()[-1]
+    assert last.startswith("boilerx: cannot load the model: ModelIntegrityError:")
+    assert "SHA-256" in last and "Traceback" not in proc.stderr
+
+
 def test_fake_text_output_headers(fake: None, tmp_path: Path, capsys) -> None:
     a, b = tmp_path / "a.html", tmp_path / "b.html"
     a.write_text(PAGE_A)
