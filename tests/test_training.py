@@ -365,3 +365,54 @@ def test_threshold_is_tuned_on_article_pages() -> None:
     as_article = sample("shop", "article", [promo, long_body], long_body, [0.42, 0.9])
     samples, scores = zip(article, as_article)
     assert tune_threshold(list(samples), list(scores)) > 0.42
+
+
+def test_edge_lines_are_chrome_whatever_the_reference_keeps() -> None:
+    """The labelling convention: a reference that keeps the caption, the byline and the
+    dateline (as readability's and dragnet's do) still teaches that they are not body."""
+    from boilerx.pipeline.features import line_features
+    from boilerx.pipeline.lines import html_lines
+    from boilerx.training.train import edge_lines
+
+    caption = "Crowds gather outside the town hall on Monday as the vote is counted"
+    paragraph = (
+        "The council voted on Monday to close the old bridge for repairs, and a ferry will "
+        "carry people across the river while the work goes on."
+    )
+    html = (
+        f"<body><p>By Anna Berg, News Reporter</p><p>Updated 5:27 am, March 4, 2025</p>"
+        f"<figure><img src=x><figcaption>{caption}</figcaption></figure>"
+        f"<p>{paragraph}</p><p>Photo: Getty Images</p></body>"
+    )
+    page = html_lines(html)
+    reference = "\n".join(page.texts)  # a reference that keeps every line
+    edges = edge_lines(page, line_features(page))
+    y, w = label_lines(page.texts, _record(reference), edges)
+    labels = dict(zip(page.texts, zip(y.tolist(), w.tolist())))
+    assert labels[paragraph] == (1, 1.0)
+    for line in ("By Anna Berg, News Reporter", "Updated 5:27 am, March 4, 2025", caption):
+        assert labels[line] == (0, 1.0), line
+    assert labels["Photo: Getty Images"] == (0, 1.0)
+    # without the edges, the same reference labels the caption body
+    y_plain, w_plain = label_lines(page.texts, _record(reference))
+    assert y_plain[page.texts.index(caption)] == 1
+
+
+def test_inline_story_list_is_added_as_chrome_inside_the_body() -> None:
+    from boilerx.pipeline.lines import text_lines
+    from boilerx.training.train import _LIST_HEADS, augment
+
+    texts = [f"Paragraph {i} of the article says something long enough to count." for i in range(8)]
+    page = text_lines("\n".join(texts))
+    y = np.ones(len(texts), dtype=np.int8)
+    w = np.ones(len(texts), dtype=np.float32)
+    headlines = ["Rail strike ends after three days", "Ten scenic train journeys to take"]
+    found_inline = False
+    for seed in range(40):
+        new, ny, _ = augment(page, y, w, np.random.default_rng(seed), headlines)
+        assert [t for t, label in zip(new.texts, ny) if label == 1] == texts  # body unchanged
+        heads = [i for i, t in enumerate(new.texts) if t in _LIST_HEADS]
+        body_after = [i for i in heads if any(ny[j] == 1 for j in range(i + 1, len(new.texts)))]
+        if any(new.texts[i + 1] in headlines and ny[i + 1] == 0 for i in body_after):
+            found_inline = True
+    assert found_inline
