@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from boilerx.pipeline.lines import BITS, KINDS, Page
+from boilerx.pipeline.structured import overlap
 
 try:
     from boilerx.pipeline import _shape as _compiled_shape  # the optional compiled line statistics
@@ -269,8 +270,14 @@ HTML_NAMES = [
     "with_first_prose_c2",
     "with_first_prose_c3",
     *("page_prose_" + b for b in ("comment", "related", "sidebar", "content", "in_article")),
+    "in_article_body",  # share of the line in the page's JSON-LD articleBody (-1: none)
+    "in_description",  # … in its descriptions (og:description, JSON-LD description)
 ]
 TEXT_NAMES = ["gap_before", "gap_after"]
+EDGE_NAMES = [
+    "credit_tail",  # the line ends with a photo credit: a caption
+    "card_pairs",  # headline + one-sentence summary pairs around the line: teaser cards
+]
 POSITION_NAMES = [
     "rel_index",
     "rel_chars",
@@ -310,7 +317,7 @@ def _context_names(base: list[str]) -> list[str]:
 def feature_names(is_html: bool) -> list[str]:
     """Column names of the matrix :func:`line_features` returns."""
     base = _CONTEXT_BASE + (_CONTEXT_BASE_HTML if is_html else [])
-    own = SHAPE_NAMES + (HTML_NAMES if is_html else TEXT_NAMES) + POSITION_NAMES
+    own = SHAPE_NAMES + (HTML_NAMES if is_html else TEXT_NAMES) + POSITION_NAMES + EDGE_NAMES
     return own + _context_names(base)
 
 
@@ -786,6 +793,82 @@ def _position(
     ).astype(np.float32)
 
 
+# A caption ends with its photo credit: "… in Kyiv. Photo: Getty Images", "(Foto: dpa)",
+# "… Photo by Jane Doe/Reuters". Matched at the end of the line's last 50 characters, on the
+# lines whose end holds one of the probes (found with str.find over the joined line ends).
+_AGENCIES = r"(?:reuters|afp|ap|epa|efe|dpa|xinhua|ansa|anp|aa|pa|keystone|imago|getty)"
+_CREDIT_TAIL = re.compile(
+    r"(?:(?:photos?|fotos?|images?|pictures?|bild|credits?|crédit|fotografía|фото|legende|"
+    r"caption)\s*(?:by|:|/|©|-|–)\s*.{1,45}"
+    rf"|[(/|]\s*{_AGENCIES}\b[^()]{{0,30}}"
+    rf"|{_AGENCIES}\s*/\s*\S.{{0,30}}"
+    r"|(?:getty images|shutterstock|istock|alamy|picture alliance|ap photo).{0,30}"
+    r"|©.{1,45})\)?\.?$"
+)
+_CREDIT_PROBES = (  # the credits most captions end with hold one of these
+    "photo",
+    "foto",
+    "image",
+    "bild",
+    "credit",
+    "getty",
+    "reuters",
+    "afp",
+    "dpa",
+    "©",
+)
+_TAIL_CHARS = 50
+
+
+def credit_tails(texts: list[str]) -> np.ndarray:
+    """1 for each line that ends with a photo credit (see ``_CREDIT_TAIL``), else 0."""
+    out = np.zeros(len(texts), dtype=np.float32)
+    if not texts:
+        return out
+    tails = [t[-_TAIL_CHARS:] for t in texts]
+    joined = "\n".join(tails).lower()
+    if len(joined) != len(tails) - 1 + sum(map(len, tails)):  # lower() lengthened a letter
+        tails = [t.lower() for t in tails]
+        joined = "\n".join(tails)
+    ends = np.cumsum([len(t) + 1 for t in tails]) - 1  # where each line's newline stands
+    found: list[int] = []
+    for probe in _CREDIT_PROBES:
+        at = joined.find(probe)
+        while at >= 0:
+            found.append(at)
+            at = joined.find(probe, at + 1)
+    for i in set(np.searchsorted(ends, found).tolist()):
+        if _CREDIT_TAIL.search(tails[i].lower()):
+            out[i] = 1.0
+    return out
+
+
+_CARD_WINDOW = 8  # lines either side
+_CARD_PAIRS_CAP = 4
+
+
+def card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+    """Teaser cards of other stories, from the rhythm of the lines: a headline (3–16 words, no
+    closing full stop) followed by a one-sentence summary (8–40 words). For each line, the
+    pairs starting within ``_CARD_WINDOW`` lines of it (capped, scaled to [0, 1]); an
+    article's subheadings are followed by paragraphs too, but rarely by a run of one-sentence
+    ones."""
+    n = len(terminal)
+    out = np.zeros(n, dtype=np.float32)
+    if n < 2:
+        return out
+    head = (terminal == 0) & (words >= 3) & (words <= 16)
+    summary = (terminal > 0) & (words >= 8) & (words <= 40) & (sentences <= 1)
+    starts = np.zeros(n, dtype=np.float32)
+    starts[:-1] = head[:-1] & summary[1:]
+    cum = np.concatenate(([0.0], np.cumsum(starts)))
+    positions = np.arange(n)
+    lo = np.maximum(positions - _CARD_WINDOW, 0)
+    hi = np.minimum(positions + _CARD_WINDOW + 1, n)
+    np.minimum((cum[hi] - cum[lo]) / _CARD_PAIRS_CAP, 1.0, out=out)
+    return out
+
+
 def line_features(page: Page) -> np.ndarray:
     """The feature matrix of a page: one row a line, columns as :func:`feature_names`."""
     n = len(page.texts)
@@ -817,6 +900,8 @@ def line_features(page: Page) -> np.ndarray:
                 near.astype(np.float32),
                 _container_features(page, chars * prose),
                 _bit_prose_shares(bits, chars * prose),
+                overlap(page.texts, page.article_body)[:, None],
+                overlap(page.texts, page.description)[:, None],
             ]
         )
     else:
@@ -836,7 +921,15 @@ def line_features(page: Page) -> np.ndarray:
     if page.is_html:
         base = np.concatenate([base, link_density[:, None]], axis=1)
     context = _context(base)
-    return np.concatenate([shape, markup, position, context], axis=1, dtype=np.float32)
+    edge = np.column_stack(
+        [
+            credit_tails(page.texts),
+            card_pairs(
+                shape[:, col["terminal"]], stats[:, _S["words"]], shape[:, col["n_sentences"]]
+            ),
+        ]
+    )
+    return np.concatenate([shape, markup, position, edge, context], axis=1, dtype=np.float32)
 
 
 def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,8 @@ from typing import NamedTuple
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from boilerx.pipeline.structured import structured_text
+
 try:
     from boilerx.pipeline import _shape as _compiled_shape  # optional compiled text splitting
 except ImportError:  # not built: split with Python
@@ -849,6 +851,7 @@ def html_lines(html: str) -> Page:
         page = _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
     page.title = title
     page.tree = tree
+    page.article_body, page.description = structured_text(tree)
     page.cut = cut or len(page.texts) >= _MAX_LINES
     return page
 

@@ -85,8 +85,8 @@ def whole_blocks(page: Page, keep: np.ndarray) -> np.ndarray:
     are (a table of numbers in the article's flow is body though its cells score low one by
     one). Used for Markdown only. On the datasets' HTML (same lines, in-process), word F1 of
     the kept lines: wcxb-dev 0.8367 -> 0.8381, dragnet 0.9392 -> 0.9407, readability
-    0.9502 -> 0.9516, fundus-dev 0.9352 -> 0.9354; snippets wcxb-dev 0.8530 -> 0.8504, trafilatura-dev
-    0.9311 -> 0.9308."""
+    0.9502 -> 0.9516, fundus-dev 0.9352 -> 0.9354; snippets wcxb-dev 0.8530 -> 0.8504,
+    trafilatura-dev 0.9311 -> 0.9308."""
     if not page.is_html or not keep.any():
         return keep
     structure = page.structure()

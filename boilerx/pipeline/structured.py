@@ -1,0 +1,88 @@
+"""The page's own account of its article: the text of JSON-LD ``articleBody`` and the page's
+descriptions (JSON-LD ``description``, ``og:description``, ``<meta name=description>``).
+
+Many news sites publish the article body (or its lead) as structured data for search engines.
+A line whose words occur there is the article's; a line of a teaser card or a caption mostly is
+not. :func:`overlap` gives the line features; when a page carries none, they are ``-1``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import numpy as np
+from selectolax.lexbor import LexborHTMLParser
+
+_WORD = re.compile(r"\w+")
+_MAX_SCRIPT_CHARS = 2_000_000  # a JSON-LD block larger than this is not read
+_DESCRIPTION_META = (
+    'meta[property="og:description"]',
+    'meta[name="description"]',
+    'meta[name="twitter:description"]',
+)
+
+
+def _strings(data: Any, key: str, out: list[str], depth: int = 0) -> None:
+    """Every string value of ``key`` anywhere in parsed JSON (lists, ``@graph`` …)."""
+    if depth > 20:
+        return
+    if isinstance(data, dict):
+        for k, value in data.items():
+            if k == key and isinstance(value, str):
+                out.append(value)
+            elif isinstance(value, (dict, list)):
+                _strings(value, key, out, depth + 1)
+    elif isinstance(data, list):
+        for item in data:
+            _strings(item, key, out, depth + 1)
+
+
+def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
+    """The page's JSON-LD ``articleBody`` text and its descriptions' text (``""`` when none)."""
+    bodies: list[str] = []
+    descriptions: list[str] = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        raw = script.text(deep=True) or ""
+        if "articleBody" not in raw and "description" not in raw:
+            continue
+        if len(raw) > _MAX_SCRIPT_CHARS:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        _strings(data, "articleBody", bodies)
+        _strings(data, "description", descriptions)
+    for selector in _DESCRIPTION_META:
+        for node in tree.css(selector):
+            content = node.attributes.get("content")
+            if content:
+                descriptions.append(content)
+    return " ".join(bodies), " ".join(descriptions)
+
+
+def _grams(tokens: list[str]) -> set[tuple[str, ...]]:
+    return set(zip(tokens, tokens[1:], tokens[2:]))
+
+
+def overlap(texts: list[str], reference: str) -> np.ndarray:
+    """For each line, the share of its word 3-grams (of its words, for a line of fewer than
+    three) found in ``reference``; ``-1`` for every line when there is no reference."""
+    out = np.full(len(texts), -1.0, dtype=np.float32)
+    ref_tokens = _WORD.findall(reference.lower())
+    if len(ref_tokens) < 3:
+        return out
+    grams = _grams(ref_tokens)
+    words = set(ref_tokens)
+    for i, text in enumerate(texts):
+        tokens = _WORD.findall(text.lower())
+        if len(tokens) >= 3:
+            line_grams = list(zip(tokens, tokens[1:], tokens[2:]))
+            out[i] = sum(g in grams for g in line_grams) / len(line_grams)
+        elif tokens:
+            out[i] = sum(t in words for t in tokens) / len(tokens)
+        else:
+            out[i] = 0.0
+    return out

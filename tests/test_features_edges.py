@@ -1,0 +1,91 @@
+"""The features that tell an article's edges from its body: the page's structured data
+(JSON-LD articleBody, descriptions), photo credits at the end of a line, and teaser-card rhythm."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from boilerx.pipeline.features import card_pairs, credit_tails, feature_names, line_features
+from boilerx.pipeline.lines import html_lines, text_lines
+from boilerx.pipeline.structured import overlap, structured_text
+
+BODY = "The council voted on Tuesday to close the old bridge for repairs from next month."
+TEASER = "A different story about the weather that the page links to at its end."
+
+
+def _page(ld: str, meta: str = "") -> str:
+    return (
+        f"<html><head>{meta}<script type='application/ld+json'>{ld}</script></head>"
+        f"<body><p>{BODY}</p><p>{TEASER}</p></body></html>"
+    )
+
+
+def test_structured_text_reads_article_body_in_a_graph_and_descriptions() -> None:
+    ld = (
+        '{"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, '
+        f'{{"@type": "NewsArticle", "articleBody": "{BODY}", "description": "Bridge shuts."}}]}}'
+    )
+    page = html_lines(_page(ld, "<meta property='og:description' content='The bridge closes.'>"))
+    assert BODY in page.article_body
+    assert "Bridge shuts." in page.description and "The bridge closes." in page.description
+
+
+def test_structured_data_columns_mark_the_lines_it_holds() -> None:
+    page = html_lines(_page(f'{{"@type": "NewsArticle", "articleBody": "{BODY}"}}'))
+    names = feature_names(True)
+    X = line_features(page)
+    column = X[:, names.index("in_article_body")]
+    assert column[page.texts.index(BODY)] == 1.0
+    assert column[page.texts.index(TEASER)] < 0.2
+    # a page without structured data says so (-1), not "no overlap" (0)
+    bare = html_lines(f"<p>{BODY}</p><p>{TEASER}</p>")
+    assert (line_features(bare)[:, names.index("in_article_body")] == -1).all()
+
+
+def test_broken_or_huge_json_ld_is_ignored() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(_page('{"articleBody": "unterminated'))
+    assert structured_text(tree) == ("", "")
+    deep = "[" * 5000 + "]" * 5000  # parses, and is not walked past its depth limit
+    assert structured_text(LexborHTMLParser(_page(deep))) == ("", "")
+
+
+def test_overlap_of_short_lines_counts_words() -> None:
+    shares = overlap(["bridge repairs", "weather", ""], BODY)
+    assert shares.tolist() == [1.0, 0.0, 0.0]
+    assert overlap(["anything"], "").tolist() == [-1.0]
+
+
+def test_credit_tails_find_captions_not_sentences_about_agencies() -> None:
+    lines = [
+        "Students take part in a drill in Mumbai on May 7, 2025. Photo by Jane Roe/Getty Images",
+        "Smoke rises over the city on Monday. (AP Photo/John Doe)",
+        "Fire is seen on an airplane after it takes off. REUTERS/Stringer",
+        "Der Minister am Montag in Berlin (Foto: dpa)",
+        "© 2025 The Courier",
+        "The document was seen by Reuters.",
+        "He told AFP on Monday that the talks would go on.",
+        "A sentence about photography and images in the city museum.",
+        "İstanbul'da bir fotoğraf sergisi açıldı ve çok ilgi gördü",
+    ]
+    assert credit_tails(lines).tolist() == [1, 1, 1, 1, 1, 0, 0, 0, 0]
+
+
+def test_card_pairs_count_headline_and_summary_runs() -> None:
+    teaser = [
+        "Rail strike ends after three days",
+        "Unions and the operator agreed on a new pay deal late on Sunday night.",
+    ] * 4
+    article = [
+        "The council voted on Tuesday. It will close the bridge. A ferry will run instead.",
+    ] * 12
+    page = text_lines("\n".join(article + teaser))
+    X = line_features(page)
+    column = X[:, feature_names(False).index("card_pairs")]
+    assert column[-1] == 1.0  # four pairs around the last card
+    assert (column[:3] == 0).all()  # the article's opening is far from any card
+    terminal = np.array([0, 1, 0, 1], dtype=np.float32)
+    words = np.array([5, 12, 5, 12], dtype=np.float32)
+    assert card_pairs(terminal, words, np.ones(4, dtype=np.float32)).max() > 0
+    assert card_pairs(terminal, words, np.full(4, 3, dtype=np.float32)).max() == 0
