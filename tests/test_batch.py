@@ -175,3 +175,12 @@ def test_real_failures_are_carried() -> None:
     results = list(clean_many([real_pages()[0], 3.5, real_pages()[1]], n_jobs=1))  # type: ignore[list-item]
     assert results[0].ok and results[2].ok
     assert results[1].text == "" and "TypeError" in (results[1].error or "")
+
+
+def test_binary_page_is_an_error_not_an_empty_article() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    good = "<p>" + "The council voted on Monday to close the old bridge for repairs. " * 3 + "</p>"
+    results = list(clean_many([png, good], n_jobs=1))
+    assert results[0].error is not None and results[0].error.startswith("NotText")
+    assert results[0].text == ""
+    assert results[1].ok and "old bridge" in results[1].text

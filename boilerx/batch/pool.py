@@ -158,6 +158,9 @@ def clean_one(
         doc = extractor(page, mode=mode, threshold=threshold, **options)
     except Exception as exc:  # a bad page must not take the batch down
         return BatchResult("", error=_error_text(exc))
+    skipped = getattr(doc, "skipped", None)
+    if skipped:  # not HTML or text (a PDF, an image): a failure, not an empty article
+        return BatchResult("", error=f"NotText: {skipped}")
     return BatchResult(
         text=doc.text,
         title=doc.title,
