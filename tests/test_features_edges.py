@@ -53,8 +53,10 @@ def test_broken_or_huge_json_ld_is_ignored() -> None:
 
 def test_overlap_of_short_lines_counts_words() -> None:
     shares = overlap(["bridge repairs", "weather", ""], BODY)
-    assert shares.tolist() == [1.0, 0.0, 0.0]
-    assert overlap(["anything"], "").tolist() == [-1.0]
+    assert shares[:, 0].tolist() == [1.0, 0.0, 0.0]
+    assert overlap(["anything"], "").tolist() == [[-1.0]]
+    both = overlap(["bridge repairs", "weather"], BODY, "the weather today")
+    assert both.tolist() == [[1.0, 0.0], [0.0, 1.0]]
 
 
 def test_credit_tails_find_captions_not_sentences_about_agencies() -> None:

@@ -263,9 +263,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def replace_surrogates(text: str) -> str:
     """``text`` with every lone surrogate (U+D800–U+DFFF, which no UTF-8 can hold) replaced by
     U+FFFD. Text without them, the usual case, is returned as it is after one scan."""
-    if text.isascii() or not _SURROGATE.search(text):
+    if text.isascii():
         return text
-    return _SURROGATE.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # a C loop that stops at the first lone surrogate
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def to_text(page: str | bytes) -> str:

@@ -900,8 +900,7 @@ def line_features(page: Page) -> np.ndarray:
                 near.astype(np.float32),
                 _container_features(page, chars * prose),
                 _bit_prose_shares(bits, chars * prose),
-                overlap(page.texts, page.article_body)[:, None],
-                overlap(page.texts, page.description)[:, None],
+                overlap(page.texts, page.article_body, page.description),
             ]
         )
     else:

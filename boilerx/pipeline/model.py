@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ MANIFEST = "MANIFEST.json"
 MODEL_DIR_VARIABLE = "BOILERX_MODEL_DIR"
 
 
+@lru_cache(maxsize=1)
 def shipped_model_dir() -> Path:
     """The folder of the models shipped with boilerx: the ``boilerx.models`` package data of
     an installed wheel, or ``models/`` beside the package in a source checkout."""

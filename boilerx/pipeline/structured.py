@@ -67,22 +67,28 @@ def _grams(tokens: list[str]) -> set[tuple[str, ...]]:
     return set(zip(tokens, tokens[1:], tokens[2:]))
 
 
-def overlap(texts: list[str], reference: str) -> np.ndarray:
-    """For each line, the share of its word 3-grams (of its words, for a line of fewer than
-    three) found in ``reference``; ``-1`` for every line when there is no reference."""
-    out = np.full(len(texts), -1.0, dtype=np.float32)
-    ref_tokens = _WORD.findall(reference.lower())
-    if len(ref_tokens) < 3:
+def overlap(texts: list[str], *references: str) -> np.ndarray:
+    """For each line and reference (one column each), the share of the line's word 3-grams (of
+    its words, for a line of fewer than three) found in the reference; a column of ``-1`` for a
+    reference of fewer than three words. Each line is cut into words once for all of them."""
+    out = np.full((len(texts), len(references)), -1.0, dtype=np.float32)
+    wanted = []
+    for j, reference in enumerate(references):
+        ref_tokens = _WORD.findall(reference.lower())
+        if len(ref_tokens) >= 3:
+            wanted.append((j, _grams(ref_tokens), set(ref_tokens)))
+    if not wanted:
         return out
-    grams = _grams(ref_tokens)
-    words = set(ref_tokens)
     for i, text in enumerate(texts):
         tokens = _WORD.findall(text.lower())
         if len(tokens) >= 3:
             line_grams = list(zip(tokens, tokens[1:], tokens[2:]))
-            out[i] = sum(g in grams for g in line_grams) / len(line_grams)
+            for j, grams, _ in wanted:
+                out[i, j] = sum(g in grams for g in line_grams) / len(line_grams)
         elif tokens:
-            out[i] = sum(t in words for t in tokens) / len(tokens)
+            for j, _, words in wanted:
+                out[i, j] = sum(t in words for t in tokens) / len(tokens)
         else:
-            out[i] = 0.0
+            for j, _, _ in wanted:
+                out[i, j] = 0.0
     return out
