@@ -79,15 +79,16 @@ def overlap(texts: list[str], *references: str) -> np.ndarray:
             wanted.append((j, _grams(ref_tokens), set(ref_tokens)))
     if not wanted:
         return out
+    findall = _WORD.findall
     for i, text in enumerate(texts):
-        tokens = _WORD.findall(text.lower())
+        tokens = findall(text.lower())
         if len(tokens) >= 3:
             line_grams = list(zip(tokens, tokens[1:], tokens[2:]))
             for j, grams, _ in wanted:
-                out[i, j] = sum(g in grams for g in line_grams) / len(line_grams)
+                out[i, j] = sum(map(grams.__contains__, line_grams)) / len(line_grams)
         elif tokens:
             for j, _, words in wanted:
-                out[i, j] = sum(t in words for t in tokens) / len(tokens)
+                out[i, j] = sum(map(words.__contains__, tokens)) / len(tokens)
         else:
             for j, _, _ in wanted:
                 out[i, j] = 0.0
