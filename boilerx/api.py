@@ -34,7 +34,7 @@ from boilerx.pipeline.decode import (
 from boilerx.pipeline.features import line_features, line_groups
 from boilerx.pipeline.lines import Page, html_lines, text_lines
 from boilerx.pipeline.markdown import whole_blocks
-from boilerx.pipeline.metadata import read_metadata, read_text_metadata
+from boilerx.pipeline.metadata import METADATA_FIELDS, read_metadata, read_text_metadata
 from boilerx.pipeline.model import get_model
 
 Mode = Literal["auto", "html", "text"]
@@ -197,18 +197,8 @@ def with_metadata(document: Document, page: Page) -> Document:
         meta = read_metadata("", tree=page.tree)
     else:
         meta = read_text_metadata(page.texts)
-    return replace(
-        document,
-        title=meta.title or document.title,
-        authors=meta.authors,
-        date=meta.date,
-        date_modified=meta.date_modified,
-        site_name=meta.site_name,
-        description=meta.description,
-        language=meta.language,
-        url=meta.url,
-        image=meta.image,
-    )
+    found = {name: getattr(meta, name) for name in METADATA_FIELDS}
+    return replace(document, title=meta.title or document.title, **found)
 
 
 def clean(

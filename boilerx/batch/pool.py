@@ -29,6 +29,7 @@ from typing import Any
 from boilerx import api
 from boilerx.api import MODES
 from boilerx.document import Document
+from boilerx.pipeline.metadata import METADATA_FIELDS
 from boilerx.pipeline.model import get_model
 
 __all__ = ["BatchResult", "clean_many", "clean_one", "resolve_jobs"]
@@ -38,19 +39,6 @@ CHUNKS_PER_WORKER = 4
 
 
 Extractor = Callable[..., Document]
-
-
-#: The :class:`~boilerx.Document` fields a :class:`BatchResult` carries in ``metadata``.
-METADATA_FIELDS = (
-    "authors",
-    "date",
-    "date_modified",
-    "site_name",
-    "description",
-    "language",
-    "url",
-    "image",
-)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -42,6 +42,10 @@ class Metadata:
     language: str | None = None
     url: str | None = None
     image: str | None = None
+
+
+#: The fields of :class:`Metadata` that :class:`~boilerx.Document` carries besides its title.
+METADATA_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Metadata) if f.name != "title")
 
 
 _SPACE = re.compile(r"\s+")
