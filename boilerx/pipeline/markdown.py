@@ -15,17 +15,34 @@ row of two cells; a table that lays a page out is none of that, and its lines st
 
 From scraped text only lists can be told: lines starting with a bullet (``•``, ``-``, ``*``,
 ``·``, ``▪``) or a number (``1.``, ``1)``) become list items.
+
+Links and images, only when asked (HTML): the page's tree is walked once more, cut into lines
+as the line walk cuts it, and its lines matched to the page's lines in order (same text). A
+kept line's links (``<a href>`` in that line, not in another one with the same words) become
+``[text](href)``; an ``<img src>`` between the first and the last kept line (not a tracking
+pixel, not in nav/aside/header/footer) becomes ``![alt](src)``, a block of its own before the
+first kept line after it. What cannot be matched is left as it is (a link) or out (an image).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import groupby
 
 import numpy as np
+from selectolax.lexbor import LexborNode
 
-from boilerx.pipeline.lines import KINDS, NO_STRUCTURE, Page, Structure
+from boilerx.pipeline.lines import (
+    _BLOCK,
+    _HIDDEN_STYLE,
+    _SKIP,
+    KINDS,
+    NO_STRUCTURE,
+    Page,
+    Structure,
+)
 
 MAX_CELL_LINES = 3  # more lines in one cell: the table lays out the page, it holds no data
 WHOLE_BLOCK_SHARE = 0.5  # a table or list with more of its characters kept is kept whole
@@ -37,6 +54,10 @@ _CELL_TAGS = frozenset(["td", "th"])
 _ROW_END_TAGS = frozenset(["tr", "table", "thead", "tbody", "tfoot"])
 _BULLET = re.compile(r"^[•·▪◦‣*\-–]\s+(?=\S)")
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+_CHROME_TAGS = frozenset(["nav", "aside", "header", "footer"])  # no images from these
+_CHROME_ROLES = frozenset(["navigation", "banner", "contentinfo", "complementary"])
+MAX_DATA_SRC = 256  # a longer data: URI is an image's bytes, not worth a Markdown line
+MATCH_LOOKAHEAD = 64  # walk lines searched for a page line's text before giving it up
 # what a Markdown reader would take for markup at the start of a paragraph
 _MARKUP_START = re.compile(r"^(?:#{1,6}(?:\s|$)|[-+*](?:\s|$)|\d{1,9}[.)](?:\s|$)|>|=+\s*$|```)")
 
@@ -133,12 +154,17 @@ def _row_cells(page: Page, row: int) -> list[int]:
     return cells
 
 
-def _table(page: Page, lines: list[int], structure: list[Structure]) -> str:
-    """A data table's kept ``lines`` as a Markdown table; the first row is the header row."""
+def _table(
+    page: Page, lines: list[int], structure: list[Structure], media: Media | None = None
+) -> str:
+    """A data table's kept ``lines`` as a Markdown table; the first row is the header row
+    (with the links of ``media``)."""
+    links = media.links if media is not None else {}
     rows: dict[int, dict[int, list[str]]] = {}
     for i in lines:
         s = structure[i]
-        rows.setdefault(s.row, {}).setdefault(s.cell, []).append(page.texts[i])
+        cell_text = _linked(page.texts[i], links.get(i), cell=True)
+        rows.setdefault(s.row, {}).setdefault(s.cell, []).append(cell_text)
     table: list[list[str]] = []
     for row, cells in rows.items():
         ids = _row_cells(page, row)
@@ -156,7 +182,12 @@ def _table(page: Page, lines: list[int], structure: list[Structure]) -> str:
 
 
 def _cell_text(texts: list[str]) -> str:
-    return " ".join(texts).replace("\\", "\\\\").replace("|", "\\|")
+    """A cell's lines, each escaped already (:func:`_cell_escape`), as one cell."""
+    return " ".join(texts)
+
+
+def _cell_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def plain_text(page: Page, keep: np.ndarray) -> str:
@@ -178,6 +209,227 @@ def plain_text(page: Page, keep: np.ndarray) -> str:
             out.append(texts[i])
         previous = s
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------- links and images
+
+
+@dataclass
+class Media:
+    """What Markdown shows besides the lines' text, when asked: the links of kept lines (by
+    line: where each starts in the line's text, its text and its href, in order) and the
+    images to put before a kept line (by line, as Markdown)."""
+
+    links: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    images: dict[int, list[str]] = field(default_factory=dict)
+
+
+NO_MEDIA = Media()
+_URL_ESCAPES = str.maketrans(
+    {" ": "%20", "(": "%28", ")": "%29", "|": "%7C", "<": "%3C", ">": "%3E", "\n": "", "\r": ""}
+)
+_LABEL_ESCAPES = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]"})
+
+
+def _url(url: str) -> str:
+    """``url`` as a Markdown link destination: nothing in it ends the link or a table cell."""
+    return url.strip().translate(_URL_ESCAPES)
+
+
+def _label(text: str) -> str:
+    """``text`` as the text of a Markdown link or the alt text of an image."""
+    return text.translate(_LABEL_ESCAPES)
+
+
+def _link_target(href: str | None) -> str | None:
+    """``href`` when it leads somewhere: not empty, not ``#...`` nor ``javascript:``."""
+    href = (href or "").strip()
+    if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+        return None
+    return href
+
+
+def _is_pixel(attrs: dict[str, str | None]) -> bool:
+    """Whether an <img> is a tracking pixel: a width or height attribute of 0 or 1."""
+    for name in ("width", "height"):
+        value = (attrs.get(name) or "").strip().lower().removesuffix("px").strip()
+        if value in ("0", "1"):
+            return True
+    return False
+
+
+def _image(attrs: dict[str, str | None]) -> str | None:
+    """An <img> as Markdown (``![alt](src)``), or None for a pixel or an image without a
+    source (a long ``data:`` URI counts as none; a lazy image's ``data-src`` as one)."""
+    if _is_pixel(attrs):
+        return None
+    src = None
+    for name in ("src", "data-src"):
+        value = (attrs.get(name) or "").strip()
+        if value and (value[:5].lower() != "data:" or len(value) <= MAX_DATA_SRC):
+            src = value
+            break
+    if src is None:
+        return None
+    alt = " ".join((attrs.get("alt") or "").split())
+    return f"![{_label(alt)}]({_url(src)})"
+
+
+@dataclass
+class _Walked:
+    """The tree cut into lines as :func:`boilerx.pipeline.lines._walk` cuts it: each line's
+    text and links (start in the text, text, href), and the images (how many lines start
+    before each, its Markdown)."""
+
+    texts: list[str] = field(default_factory=list)
+    links: list[list[tuple[int, str, str]]] = field(default_factory=list)
+    images: list[tuple[int, str]] = field(default_factory=list)
+
+
+_END_BLOCK = object()
+_END_LINK = object()
+
+
+def _walk_media(root: LexborNode, with_images: bool) -> _Walked:
+    """One walk of the tree under ``root`` (see :class:`_Walked`); the tags the line walk
+    skips, and hidden elements, are skipped too."""
+    out = _Walked()
+    pieces: list[str] = []
+    links: list[tuple[int, str, str]] = []
+    href: str | None = None  # of the link the walk is in
+    link_start = 0  # the piece it starts at, in this line
+
+    def close_link() -> None:
+        raw = "".join(pieces[link_start:])
+        words = " ".join(raw.split())
+        if words and href is not None:
+            start = len(" ".join("".join(pieces).split())) - len(words)
+            links.append((start, words, href))
+
+    def flush() -> None:
+        nonlocal pieces, links, link_start
+        if href is not None:
+            close_link()
+            link_start = 0
+        text = " ".join("".join(pieces).split())
+        if text:
+            out.texts.append(text)
+            out.links.append(links)
+        pieces, links = [], []
+
+    stack: list = [(root, False)]
+    while stack:
+        item = stack.pop()
+        if item is _END_BLOCK:
+            flush()
+            continue
+        if item is _END_LINK:
+            close_link()
+            href = None
+            continue
+        node, in_chrome = item
+        tag = node.tag
+        if tag == "-text":
+            value = node.text_content
+            if value and (pieces or not value.isspace()):
+                pieces.append(value)
+            continue
+        if tag is None or tag[0] == "-" or tag in _SKIP:
+            continue
+        attrs = node.attributes
+        if attrs:
+            if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+                continue
+            style = attrs.get("style")
+            if style and _HIDDEN_STYLE.search(style):
+                continue
+        in_chrome = in_chrome or tag in _CHROME_TAGS or attrs.get("role") in _CHROME_ROLES
+        if tag == "img":
+            markdown = _image(attrs) if with_images and not in_chrome else None
+            if markdown is not None:
+                out.images.append((len(out.texts) + (1 if pieces else 0), markdown))
+            continue
+        if tag in _BLOCK:
+            flush()
+            if tag == "br" or tag == "hr":
+                continue
+            stack.append(_END_BLOCK)
+        elif tag == "a" and href is None:
+            target = _link_target(attrs.get("href"))
+            if target is not None:
+                href, link_start = target, len(pieces)
+                stack.append(_END_LINK)
+        child = node.last_child
+        while child is not None:
+            stack.append((child, in_chrome))
+            child = child.prev
+    flush()
+    return out
+
+
+def _match(texts: list[str], walked: list[str]) -> list[int]:
+    """For each walked line, the page line of the same text (in order), or -1."""
+    line_of = [-1] * len(walked)
+    j = 0
+    for i, text in enumerate(texts):
+        for k in range(j, min(j + MATCH_LOOKAHEAD, len(walked))):
+            if walked[k] == text:
+                line_of[k] = i
+                j = k + 1
+                break
+    return line_of
+
+
+def page_media(page: Page, keep: np.ndarray, links: bool, images: bool) -> Media:
+    """The links of the kept lines (when ``links``) and the images between the first and the
+    last kept line (when ``images``) of an HTML ``page``; see the module docstring."""
+    tree = page.tree
+    root = None if tree is None or not page.is_html else tree.body or tree.root
+    if root is None or not (links or images) or not keep.any():
+        return NO_MEDIA
+    walked = _walk_media(root, images)
+    line_of = _match(page.texts, walked.texts)
+    media = Media()
+    if links:
+        for k, i in enumerate(line_of):
+            if i >= 0 and keep[i] and walked.links[k]:
+                media.links[i] = walked.links[k]
+    if images and walked.images:
+        kept = keep.nonzero()[0]
+        matched = [(k, i) for k, i in enumerate(line_of) if i >= 0]
+        starts = [k for k, _ in matched]
+        seen = set()
+        for position, markdown in walked.images:
+            n = int(np.searchsorted(starts, position))  # matched lines before the image
+            if n == 0 or n == len(matched) or matched[n - 1][1] < kept[0]:
+                continue  # before the first kept line, or after the last
+            at = int(np.searchsorted(kept, matched[n][1]))
+            if at == len(kept) or markdown in seen:
+                continue
+            seen.add(markdown)
+            media.images.setdefault(int(kept[at]), []).append(markdown)
+    return media
+
+
+def _linked(text: str, links: list[tuple[int, str, str]] | None, cell: bool = False) -> str:
+    """``text`` with its ``links`` as ``[text](href)`` (one whose words are not where it
+    says stays text); in a table cell (``cell``), the rest escaped as a cell's text is."""
+    plain = _cell_escape if cell else str
+    if not links:
+        return plain(text)
+    out = []
+    done = 0
+    for start, words, href in links:
+        if start < done or text[start : start + len(words)] != words:
+            continue
+        label = _label(words)
+        if cell:
+            label = label.replace("|", "\\|")
+        out.append(plain(text[done:start]))
+        out.append(f"[{label}]({_url(href)})")
+        done = start + len(words)
+    out.append(plain(text[done:]))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- Markdown
@@ -209,10 +461,20 @@ def _list(items: list[tuple[Structure, str]]) -> str:
 
 
 def _blocks(
-    page: Page, lines: list[int], structure: list[Structure], tables: set[int], top_level: int
+    page: Page,
+    lines: list[int],
+    structure: list[Structure],
+    tables: set[int],
+    top_level: int,
+    media: Media = NO_MEDIA,
 ) -> Iterator[str]:
-    """The Markdown blocks of the kept ``lines`` (none of them in a block quote)."""
+    """The Markdown blocks of the kept ``lines`` (none of them in a block quote), with the
+    links and images of ``media`` (a block's images come before it)."""
     texts, kinds = page.texts, page.kinds
+    links, images = media.links, media.images
+
+    def shown(i: int) -> str:
+        return _linked(texts[i], links.get(i))
 
     def key(i: int) -> tuple[str, int]:
         s = structure[i]
@@ -226,40 +488,50 @@ def _blocks(
 
     for (what, _), group in groupby(lines, key):
         run = list(group)
+        if images:
+            for i in run:
+                yield from images.get(i, ())
         if what == "table":
-            yield _table(page, run, structure)
+            yield _table(page, run, structure, media)
         elif what == "pre":
             yield _fence("\n".join(page.pre_texts.get(i, texts[i]) for i in run))
         elif what == "list":
             items = []
             for _, item_group in groupby(run, lambda i: structure[i].item):
                 item_lines = list(item_group)
-                items.append((structure[item_lines[0]], " ".join(texts[i] for i in item_lines)))
+                items.append((structure[item_lines[0]], " ".join(shown(i) for i in item_lines)))
             yield _list(items)
         else:
             i = run[0]
             level = structure[i].level
             if kinds[i] == _HEADING or level:
                 depth = min(6, 2 + max(0, (level or top_level) - top_level))
-                yield "#" * depth + " " + texts[i]
+                yield "#" * depth + " " + shown(i)
             else:
-                yield _escape(texts[i])
+                yield _escape(shown(i))
 
 
-def to_markdown(page: Page, keep: np.ndarray) -> str:
-    """The kept lines of ``page`` as Markdown (see the module docstring)."""
+def to_markdown(
+    page: Page, keep: np.ndarray, include_links: bool = False, include_images: bool = False
+) -> str:
+    """The kept lines of ``page`` as Markdown (see the module docstring); with
+    ``include_links``/``include_images``, an HTML page's links and images too (for text,
+    they change nothing)."""
     kept = keep.nonzero()[0].tolist()
     if not kept:
         return ""
     if not page.is_html:
         return _text_markdown(page, kept)
+    media = NO_MEDIA
+    if include_links or include_images:
+        media = page_media(page, keep, include_links, include_images)
     structure = page.structure()
     tables = data_tables(page, structure)
     levels = [structure[i].level for i in kept if structure[i].level]
     top_level = min(levels, default=2)
     out: list[str] = []
     for quote, group in groupby(kept, lambda i: structure[i].quote):
-        blocks = _blocks(page, list(group), structure, tables, top_level)
+        blocks = _blocks(page, list(group), structure, tables, top_level, media)
         if quote < 0:
             out.extend(blocks)
         else:
