@@ -33,7 +33,7 @@ from boilerx.pipeline.decode import (
 )
 from boilerx.pipeline.features import line_features, line_groups
 from boilerx.pipeline.lines import Page, html_lines, text_lines
-from boilerx.pipeline.markdown import whole_blocks
+from boilerx.pipeline.markdown import to_markdown, whole_blocks
 from boilerx.pipeline.metadata import METADATA_FIELDS, read_metadata, read_text_metadata
 from boilerx.pipeline.model import get_model
 
@@ -79,7 +79,13 @@ def check_threshold(threshold: object) -> None:
         raise ValueError(f"threshold must be within [0, 1], not {threshold!r}")
 
 
-def check_options(format: object, include_comments: object, include_captions: object) -> None:
+def check_options(
+    format: object,
+    include_comments: object,
+    include_captions: object,
+    include_links: object = False,
+    include_images: object = False,
+) -> None:
     """Raise unless ``format`` is one of FORMATS (:class:`TypeError` for a non-string,
     :class:`ValueError` for another string) and the ``include_*`` flags are bools
     (:class:`TypeError`)."""
@@ -90,6 +96,8 @@ def check_options(format: object, include_comments: object, include_captions: ob
     for name, value in (
         ("include_comments", include_comments),
         ("include_captions", include_captions),
+        ("include_links", include_links),
+        ("include_images", include_images),
     ):
         if not isinstance(value, bool):
             raise TypeError(f"{name} must be True or False, not {type(value).__name__} {value!r}")
@@ -152,6 +160,8 @@ def extract(
     format: Format = "text",
     include_comments: bool = False,
     include_captions: bool = False,
+    include_links: bool = False,
+    include_images: bool = False,
 ) -> Document:
     """Find the article in ``page`` (HTML or scraped text, ``str`` or ``bytes``; a
     ``bytearray`` or ``memoryview`` is read as the bytes it holds).
@@ -167,6 +177,10 @@ def extract(
     items as ``- ``/``1. ``, block quotes as ``> ``, tables as Markdown tables, <pre> as fenced
     code, a blank line between blocks; a table or list is kept or dropped as a whole.
     ``include_captions=True`` keeps the image captions inside the article, in place.
+    In Markdown, ``include_links=True`` writes the links inside the kept lines as
+    ``[text](href)`` and ``include_images=True`` the article's images (between its first and
+    last kept line) as ``![alt](src)`` blocks, in place; with ``format="text"`` or scraped
+    text they change nothing.
     ``include_comments=True`` fills ``Document.comments`` with the reader comments under the
     article (``None`` otherwise); they are never part of ``text``.
     Raises :class:`TypeError` for a page that is not text or bytes, for a ``threshold`` that
@@ -178,13 +192,16 @@ def extract(
     :func:`skip_reason`) is not read: its ``Document`` has ``text`` ``""``, no title nor
     lines, and ``skipped`` saying why (``"not HTML or text: looks like PDF"``).
     """
-    check_options(format, include_comments, include_captions)
+    check_options(format, include_comments, include_captions, include_links, include_images)
     skipped = skip_reason(page, mode, threshold)
     if skipped is not None:
         return Document("", None, skipped=skipped)
     lines, scores, keep = _find_body(page, mode, threshold, format, include_captions)
     comments = comment_text(lines, keep) if include_comments else None
-    return with_metadata(assemble(lines, scores, keep, format, comments), lines)
+    document = assemble(lines, scores, keep, format, comments)
+    if format == "markdown" and (include_links or include_images) and lines.is_html:
+        document = replace(document, text=to_markdown(lines, keep, include_links, include_images))
+    return with_metadata(document, lines)
 
 
 def with_metadata(document: Document, page: Page) -> Document:
@@ -209,6 +226,8 @@ def clean(
     format: Format = "text",
     include_comments: bool = False,
     include_captions: bool = False,
+    include_links: bool = False,
+    include_images: bool = False,
 ) -> str:
     """Return the article body of ``page``: one paragraph a line (or Markdown), without the
     headline. With ``include_comments=True`` the reader comments follow the body after a
@@ -217,11 +236,14 @@ def clean(
     Same arguments and errors as :func:`extract`. Empty or blank input gives ``""``, and so
     does a page that is not HTML or text (an image, a PDF, random bytes; see
     :func:`skip_reason`)."""
-    check_options(format, include_comments, include_captions)
+    check_options(format, include_comments, include_captions, include_links, include_images)
     if skip_reason(page, mode, threshold) is not None:
         return ""
     lines, _, keep = _find_body(page, mode, threshold, format, include_captions)
-    text = body_text(lines, keep, format)
+    if format == "markdown" and (include_links or include_images):
+        text = to_markdown(lines, keep, include_links, include_images)
+    else:
+        text = body_text(lines, keep, format)
     if include_comments:
         text = with_comments(text, comment_text(lines, keep), format)
     return text

@@ -184,6 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the image captions inside the article, in place",
     )
+    clean.add_argument(
+        "--include-links",
+        action="store_true",
+        help="with --markdown: the links inside the kept text as [text](href)",
+    )
+    clean.add_argument(
+        "--include-images",
+        action="store_true",
+        help="with --markdown: the article's images as ![alt](src), in place",
+    )
     clean.add_argument("--strict", action="store_true", help="exit 1 if any record failed")
     clean.add_argument("--quiet", "-q", action="store_true", help="no progress bar nor summary")
     for name, target in (
@@ -435,6 +445,8 @@ def _cleaned(
         format="markdown" if args.markdown else "text",
         include_comments=args.include_comments,
         include_captions=args.include_captions,
+        include_links=args.include_links,
+        include_images=args.include_images,
     )
     for result in results:
         record = waiting.popleft()

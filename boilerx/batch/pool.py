@@ -77,6 +77,8 @@ class _Options:
     format: str = "text"
     include_comments: bool = False
     include_captions: bool = False
+    include_links: bool = False
+    include_images: bool = False
 
     def extract_options(self) -> dict[str, Any]:
         """The output options :func:`clean_one` takes, as keywords."""
@@ -84,6 +86,8 @@ class _Options:
             "format": self.format,
             "include_comments": self.include_comments,
             "include_captions": self.include_captions,
+            "include_links": self.include_links,
+            "include_images": self.include_images,
         }
 
 
@@ -124,10 +128,12 @@ def clean_one(
     format: str = "text",
     include_comments: bool = False,
     include_captions: bool = False,
+    include_links: bool = False,
+    include_images: bool = False,
 ) -> BatchResult:
-    """Clean one page, catching every failure into :attr:`BatchResult.error`. ``format``,
-    ``include_comments`` and ``include_captions`` are those of :func:`boilerx.extract` (passed
-    to ``extract`` only when not the defaults, so an extractor without them still works)."""
+    """Clean one page, catching every failure into :attr:`BatchResult.error`. ``format`` and
+    the ``include_*`` options are those of :func:`boilerx.extract` (passed to ``extract``
+    only when not the defaults, so an extractor without them still works)."""
     if not isinstance(page, (str, bytes, bytearray, memoryview)):
         return BatchResult(
             "", error=f"TypeError: page must be str or bytes, not {type(page).__name__}"
@@ -143,6 +149,10 @@ def clean_one(
             options["include_comments"] = True
         if include_captions:
             options["include_captions"] = True
+        if include_links:
+            options["include_links"] = True
+        if include_images:
+            options["include_images"] = True
         doc = extractor(page, mode=mode, threshold=threshold, **options)
     except Exception as exc:  # a bad page must not take the batch down
         return BatchResult("", error=_error_text(exc))
@@ -489,6 +499,8 @@ def _clean_items(
     format: str = "text",
     include_comments: bool = False,
     include_captions: bool = False,
+    include_links: bool = False,
+    include_images: bool = False,
 ) -> Iterator[BatchResult]:
     """:func:`clean_many` for ``(page, mode)`` pairs, so one run can mix HTML and text records.
 
@@ -498,7 +510,7 @@ def _clean_items(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     api.check_threshold(threshold)
-    api.check_options(format, include_comments, include_captions)
+    api.check_options(format, include_comments, include_captions, include_links, include_images)
     _check_timeout(timeout)
     jobs = resolve_jobs(n_jobs)
     # Resolve the extractor here, in the parent, and send it to workers by reference.
@@ -510,6 +522,8 @@ def _clean_items(
         format=format,
         include_comments=include_comments,
         include_captions=include_captions,
+        include_links=include_links,
+        include_images=include_images,
     )
     return _generate(_chunked(items, chunk_size), options, jobs, timeout)
 
@@ -546,13 +560,16 @@ def clean_many(
     format: str = "text",
     include_comments: bool = False,
     include_captions: bool = False,
+    include_links: bool = False,
+    include_images: bool = False,
 ) -> Iterator[BatchResult]:
     """Clean every page of ``pages``, yielding one :class:`BatchResult` per page in input order.
 
     ``n_jobs=1`` runs in this process; ``n_jobs>1`` (``-1`` or ``None``: all cores) uses that many
     worker processes, each loading the model once. Pages are sent in chunks of ``chunk_size``;
-    ``mode``, ``threshold``, ``format``, ``include_comments`` and ``include_captions`` are
-    those of :func:`boilerx.extract` (the comments come in ``BatchResult.comments``). Pages
+    ``mode``, ``threshold``, ``format`` and the ``include_*`` options (comments, captions,
+    links, images) are those of :func:`boilerx.extract` (the comments come in
+    ``BatchResult.comments``). Pages
     larger than
     ``max_bytes`` are not cleaned but reported as failures, like anything that raises.
 
@@ -573,4 +590,6 @@ def clean_many(
         format=format,
         include_comments=include_comments,
         include_captions=include_captions,
+        include_links=include_links,
+        include_images=include_images,
     )
