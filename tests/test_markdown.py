@@ -1,4 +1,5 @@
-"""Markdown output, table rows in text, and the include_captions / include_comments options.
+"""Markdown output, table rows in text, and the include_* options (captions, comments, links,
+images).
 
 The page tests run the shipped model (:func:`boilerx.clean`) on a hand-written news page; the
 layout tests give :func:`boilerx.pipeline.markdown.to_markdown` every line of a page, so they
@@ -177,6 +178,8 @@ def test_include_comments() -> None:
         ({"format": None}, TypeError),
         ({"include_comments": "yes"}, TypeError),
         ({"include_captions": 1}, TypeError),
+        ({"include_links": "yes"}, TypeError),
+        ({"include_images": 1}, TypeError),
     ],
 )
 def test_options_are_checked(options: dict, error: type) -> None:
@@ -286,3 +289,124 @@ def test_cli_markdown_comments_captions(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["clean", str(path), "-j", "1", "-q", "--markdown", "--include-comments"]) == 0
     out = capsys.readouterr().out
     assert out == boilerx.clean(PAGE, format="markdown", include_comments=True) + "\n"
+
+
+# ---------------------------------------------------------------- links and images
+
+LINK = "[public schools](https://example.com/schools)"
+IMAGE = "![The council chamber](/img/chamber.jpg)"
+# PAGE with a link in its first paragraph, a nav link of the same words, a photo (and a
+# tracking pixel) between the first two paragraphs and a logo in the header
+MEDIA_PAGE = (
+    PAGE.replace(
+        '<li><a href="/sport">Sport</a></li>',
+        '<li><a href="/sport">Sport</a></li><li><a href="/topics/schools">public schools</a></li>',
+    )
+    .replace(
+        '<a class="logo" href="/">Daily News</a>',
+        '<a class="logo" href="/"><img src="/logo.png" alt="Daily News logo"></a>',
+    )
+    .replace(
+        "spending on public schools by",
+        'spending on <a href="https://example.com/schools">public schools</a> by',
+    )
+    .replace(
+        "night.</p>\n<p>The vote",
+        '<a href="#top">night</a>.</p>\n<figure class="photo"><img src="/img/chamber.jpg" '
+        'alt="The council chamber" width="800"><img src="/px.gif" width="1" height="1" '
+        'alt="pixel"></figure>\n<p>The vote',
+    )
+)
+
+
+def test_include_links_in_markdown() -> None:
+    markdown = boilerx.clean(MEDIA_PAGE, format="markdown", include_links=True)
+    first = blocks(markdown)[0]
+    assert first.startswith("The city council on Tuesday approved")
+    assert f"spending on {LINK} by twelve percent" in first
+    assert first.endswith("late into the night.")  # a "#" link stays text
+    assert markdown.count("](") == 1  # the nav link of the same words is not there
+    assert "/topics/schools" not in markdown and "![" not in markdown
+
+
+def test_include_images_in_markdown() -> None:
+    parts = blocks(boilerx.clean(MEDIA_PAGE, format="markdown", include_images=True))
+    at = parts.index(IMAGE)
+    assert parts[at - 1].startswith("The city council on Tuesday approved")
+    assert parts[at + 1].startswith("The vote was seven to two.")
+    assert "/logo.png" not in "\n".join(parts)  # in the header
+    assert "/px.gif" not in "\n".join(parts)  # a tracking pixel
+    assert "](https://example.com" not in "\n".join(parts)
+
+
+def test_links_and_images_off_by_default_and_in_text() -> None:
+    markdown = boilerx.clean(MEDIA_PAGE, format="markdown")
+    assert "](" not in markdown and "public schools by" in markdown
+    assert markdown == boilerx.clean(
+        MEDIA_PAGE, format="markdown", include_links=False, include_images=False
+    )
+    both = boilerx.clean(MEDIA_PAGE, format="markdown", include_links=True, include_images=True)
+    assert LINK in both and IMAGE in both
+    assert (
+        boilerx.extract(MEDIA_PAGE, format="markdown", include_links=True, include_images=True).text
+        == both
+    )
+    assert "![](/img/council.jpg)\n\n" + LAST in both  # PAGE's own photo
+    for image in (IMAGE, "![](/img/council.jpg)"):
+        both = both.replace(image + "\n\n", "")
+    assert both.replace(LINK, "public schools") == markdown
+    text = boilerx.clean(MEDIA_PAGE)  # a no-op for text
+    assert text == boilerx.clean(MEDIA_PAGE, include_links=True, include_images=True)
+    assert "](" not in text
+
+
+def test_links_in_place_and_in_tables() -> None:
+    page, keep = everything(
+        "<p>Read more about it and <a href='/more'>more</a> here.</p>"
+        "<p><a href='javascript:void(0)'>Share</a> <a href=''>this</a> now.</p>"
+        "<table><tr><th>Team</th><th>Site</th></tr><tr><td><a href='/t?a|b c'>A|B [x]</a>"
+        " FC</td><td><a href='https://x.org/(1)'>x.org</a></td></tr></table>"
+    )
+    assert to_markdown(page, keep, include_links=True).split("\n\n") == [
+        "Read more about it and [more](/more) here.",
+        "Share this now.",
+        "| Team | Site |\n|---|---|\n"
+        "| [A\\|B \\[x\\]](/t?a%7Cb%20c) FC | [x.org](https://x.org/%281%29) |",
+    ]
+    assert to_markdown(page, keep) == to_markdown(page, keep, include_images=True)
+
+
+def test_images_only_between_kept_lines() -> None:
+    page, _ = everything(
+        "<img src='/before.jpg'><p>First line of the page.</p><img src='/a.jpg' alt='A'>"
+        "<p>Second line.</p><aside><img src='/ad.jpg'></aside>"
+        "<ul><li>An item<img src='/b.jpg'></li><li>Another</li></ul>"
+        "<p>Third line.</p><img src='data:image/png;base64," + "A" * 400 + "'>"
+        "<img src='/c.jpg' height='0'><p>Fourth line.</p><img src='/after.jpg'>"
+    )
+    keep = np.array([False, True, True, True, True, True], dtype=bool)
+    assert page.texts[0] == "First line of the page."
+    assert to_markdown(page, keep, include_images=True).split("\n\n") == [
+        "Second line.",
+        "![](/b.jpg)",
+        "- An item\n- Another",
+        "Third line.",
+        "Fourth line.",
+    ]
+    keep[0] = True
+    assert "![A](/a.jpg)\n\nSecond line." in to_markdown(page, keep, include_images=True)
+
+
+def test_clean_many_and_cli_pass_links_and_images(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both = boilerx.clean(MEDIA_PAGE, format="markdown", include_links=True, include_images=True)
+    (result,) = clean_many([MEDIA_PAGE], format="markdown", include_links=True, include_images=True)
+    assert result.text == both
+    path = tmp_path / "page.html"
+    path.write_text(MEDIA_PAGE, encoding="utf-8")
+    args = ["clean", str(path), "-j", "1", "-q", "--markdown"]
+    assert main([*args, "--include-links", "--include-images"]) == 0
+    assert capsys.readouterr().out == both + "\n"
+    assert main(args) == 0
+    assert capsys.readouterr().out == boilerx.clean(MEDIA_PAGE, format="markdown") + "\n"
