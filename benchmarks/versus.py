@@ -43,7 +43,8 @@ def _run(checkout: Path, benchmarks_root: Path, root: Path) -> dict:
     """One timing round in a fresh process with ``checkout``'s boilerx first on the path (and
     this checkout's benchmark helpers after it)."""
     env = {**os.environ, "PYTHONPATH": f"{checkout}{os.pathsep}{benchmarks_root}"}
-    env.pop("BOILERX_MODEL_DIR", None)
+    # each copy cleans with its own models (an installed boilerx would lend it its own)
+    env["BOILERX_MODEL_DIR"] = str(checkout / "models")
     out = subprocess.run(
         [sys.executable, "-c", _TIMER, str(root)],
         env=env,

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import compress, groupby
 
 import numpy as np
 from selectolax.lexbor import LexborNode
@@ -193,10 +193,10 @@ def _cell_escape(text: str) -> str:
 def plain_text(page: Page, keep: np.ndarray) -> str:
     """The kept lines one a line, but the kept cells of a data table's row on one line,
     separated by ROW_SEPARATOR (the lines of one cell by a space)."""
-    kept = keep.nonzero()[0].tolist()
     texts = page.texts
     if not page.is_html or not _has_tables(page, keep):
-        return "\n".join(texts[i] for i in kept)
+        return "\n".join(compress(texts, keep.tolist()))
+    kept = keep.nonzero()[0].tolist()
     structure = page.structure()
     tables = data_tables(page, structure)
     out: list[str] = []
