@@ -24,6 +24,10 @@ try:
     from boilerx.pipeline import _shape as _compiled_shape  # optional compiled text splitting
 except ImportError:  # not built: split with Python
     _compiled_shape = None  # type: ignore[assignment]
+try:
+    from boilerx.pipeline import _walk as _compiled_walk  # optional compiled DOM walk
+except ImportError:  # not built: walk with Python
+    _compiled_walk = None  # type: ignore[assignment]
 
 # ---------------------------------------------------------------- vocabulary of the markup
 _SKIP = frozenset(
@@ -842,17 +846,37 @@ def html_lines(html: str) -> Page:
     if root is None:
         return Page(title=title)
     found = _Skipped()
-    page = _walk(root, _SKIP, found=found)
+    page = _read(root, _SKIP, found)
     # the walk met a template of React's streaming: walk the page as the script shows it
     streamed, fallback = _streamed_parts(tree) if found.streaming else ({}, set())
     if streamed:
         page = _walk(root, _SKIP, streamed, fallback)
     if found.noscripts and _is_app_shell(found.noscripts, page):
-        page = _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
+        page = (
+            _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
+            if streamed
+            else (_read(root, _SKIP_IN_APP_SHELL))
+        )
     page.title = title
     page.tree = tree
     page.article_body, page.description = structured_text(tree)
     page.cut = cut or len(page.texts) >= _MAX_LINES
+    return page
+
+
+def _read(root: LexborNode, skip: frozenset[str], found: _Skipped | None = None) -> Page:
+    """The lines under ``root`` (``_walk``'s, without streamed parts), by the compiled walk
+    where it is built and agrees with ``_walk`` on the probe page, else by ``_walk``."""
+    if not _native_walk_ready():
+        return _walk(root, skip, found=found)
+    page = Page()
+    walk = _compiled_walk.Walk(page, "noscript" in skip, found is not None, _MAX_LINES)
+    walk.run(root.mem_id)
+    if found is not None:
+        found.streaming = walk.streaming
+        if walk.noscripts:
+            ids = set(walk.noscripts)
+            found.noscripts = [node for node in root.css("noscript") if node.mem_id in ids]
     return page
 
 
@@ -878,7 +902,7 @@ def _is_app_shell(noscripts: list[LexborNode], page: Page) -> bool:
         return False
     hidden = 0
     for node in noscripts:
-        hidden += sum(map(len, _walk(node, _SKIP_IN_APP_SHELL).texts))
+        hidden += sum(map(len, _read(node, _SKIP_IN_APP_SHELL).texts))
         if hidden > shown:
             return True
     return False
@@ -1044,6 +1068,137 @@ def _walk(
         for line in [line for line in pre_texts if line >= _MAX_LINES]:
             del pre_texts[line]
     return page
+
+
+# ---------------------------------------------------------------- compiled walk
+# The compiled walk (_walk.pyx) reads Lexbor's tree itself: tag ids and node fields, and
+# attributes through the functions selectolax's module exports. It is used only after it has
+# walked a probe page exactly as _walk does (a selectolax built on another Lexbor whose structs
+# moved would fail here, and boilerx goes on with _walk).
+_PROBE_PAGE = """<body class="page"><nav id="menu"><ul><li><a href="/">Home</a></li>
+<li><a href="/n">News &amp; views</a></li></ul></nav><main role="main"><article>
+<h1 class=" headline  big">Title here</h1><p>First <b>bold</b> <a href="#">link</a>
+text.<br>After the break</p><figure><img src="x.jpg"><figcaption>A caption (Photo: X)
+</figcaption></figure><div hidden>hidden text</div><div aria-hidden="true">aria</div>
+<div style="display: none">styled away</div><div role="complementary" itemprop="articleBody">
+<pre>  code
+    indented</pre><table><thead><tr><th>Head</th></tr></thead><tr><td>Cell</td></tr></table>
+<blockquote>Quoted   words</blockquote><my-widget class="share-bar">Custom tag</my-widget>
+<script>var x = 1;</script><noscript>Enable JavaScript</noscript><template id="B:1"></template>
+</div></article></main><footer><p>© Ünïcødé footer</p><hr><section class="related">
+<h2>Related</h2><ol><li><a href="/a">Story one</a></li></ol></section></footer></body>"""
+_native_state: list[bool] = []  # [whether the compiled walk is used], once decided
+
+
+def _native_walk_ready() -> bool:
+    """Whether html_lines uses the compiled walk (decided once, on the probe page)."""
+    if not _native_state:
+        _native_state.append(_compiled_walk is not None and _probe_native_walk())
+    return _native_state[0]
+
+
+def _probe_native_walk() -> bool:
+    """Set the compiled walk up and check it against _walk on the probe page."""
+    import ctypes
+    import warnings
+
+    import selectolax.lexbor
+
+    try:
+        lexbor = ctypes.CDLL(selectolax.lexbor.__file__)
+        addresses = [
+            ctypes.cast(getattr(lexbor, name), ctypes.c_void_p).value or 0
+            for name in (
+                "lxb_dom_element_first_attribute_noi",
+                "lxb_dom_element_next_attribute_noi",
+                "lxb_dom_attr_local_name_noi",
+                "lxb_dom_attr_value_noi",
+            )
+        ]
+        if not all(addresses):
+            raise AttributeError("a Lexbor function has no address")
+        _compiled_walk.bind(*addresses)
+        probe = LexborHTMLParser("")
+        names = _SKIP | _BLOCK | set(_TAG_BITS) | set(_KIND_OF_TAG) | {"a", "template"}
+        _compiled_walk.configure(
+            [
+                (
+                    probe.create_node(name).tag_id,
+                    name,
+                    name in _SKIP,
+                    name in _BLOCK,
+                    name in ("br", "hr"),
+                    name == "a",
+                    name == "template",
+                    name == "noscript",
+                    _TAG_BITS.get(name, 0),
+                    _KIND_OF_TAG.get(name, -1),
+                )
+                for name in sorted(names)
+            ],
+            **_walk_vocabulary(),
+        )
+        agrees = _agrees_on(_PROBE_PAGE)
+    except (OSError, AttributeError, ValueError, TypeError) as error:
+        warnings.warn(f"boilerx: the compiled DOM walk is not used ({error})", stacklevel=3)
+        return False
+    if not agrees:
+        warnings.warn(
+            "boilerx: the compiled DOM walk reads this selectolax's tree differently from the "
+            f"Python walk (Lexbor {selectolax.lexbor.LEXBOR_VERSION_MAJOR}."
+            f"{selectolax.lexbor.LEXBOR_VERSION_MINOR}); the Python walk is used",
+            stacklevel=3,
+        )
+    return agrees
+
+
+def _walk_vocabulary() -> dict:
+    """The words and bits the compiled walk reads class, id, role and style values with."""
+    return dict(
+        class_bits=class_bits,
+        role_bits=_ROLE_BITS,
+        hidden_style=_HIDDEN_STYLE.search,
+        content_bit=_BIT["content"],
+        pre_kind=_PRE,
+        whole_words={word: _WORD_TO_BITS[word] for word in _WHOLE_WORDS},
+        inner_words={word: _WORD_TO_BITS[word] for word in _INNER_WORDS},
+    )
+
+
+def _agrees_on(html: str) -> bool:
+    """Whether the compiled walk gives _walk's lines, column for column, on ``html``."""
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    if root is None:
+        return True
+    expected_found = _Skipped()
+    expected = _walk(root, _SKIP, found=expected_found)
+    page = Page()
+    walk = _compiled_walk.Walk(page, True, True, _MAX_LINES)
+    walk.run(root.mem_id)
+    return (
+        _columns(page) == _columns(expected)
+        and walk.streaming == expected_found.streaming
+        and sorted(walk.noscripts) == sorted(node.mem_id for node in expected_found.noscripts)
+    )
+
+
+def _columns(page: Page) -> tuple:
+    """What a walk gives a page, for comparing two walks."""
+    return (
+        page.texts,
+        page.kinds,
+        page.link_chars,
+        page.n_links,
+        page.bits,
+        page.outer_bits,
+        page.near_bits,
+        page.depths,
+        page.containers,
+        page.signatures,
+        page.block_tags,
+        page.pre_texts,
+    )
 
 
 # ---------------------------------------------------------------- text

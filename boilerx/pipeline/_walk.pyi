@@ -1,0 +1,21 @@
+from typing import Any
+
+def bind(first_attr: int, next_attr: int, attr_name: int, attr_value: int) -> None: ...
+def configure(
+    tags: list[tuple[int, str, bool, bool, bool, bool, bool, bool, int, int]],
+    class_bits: Any,
+    role_bits: dict[str, int],
+    hidden_style: Any,
+    content_bit: int,
+    pre_kind: int,
+) -> None: ...
+def tag_id(node: int) -> int: ...
+def text_of(node: int) -> str: ...
+
+class Walk:
+    noscripts: list[int]
+    streaming: bool
+    def __init__(
+        self, page: Any, skip_noscript: bool, note_skipped: bool, max_lines: int
+    ) -> None: ...
+    def run(self, root_id: int) -> Any: ...

@@ -1,0 +1,557 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""The HTML lines stage's DOM walk, compiled: the walk of ``lines._walk`` over Lexbor's own
+tree (the one selectolax parsed), with no Python object per node.
+
+``lines._walk`` is the reference and this module must give the same lines, column for column;
+``lines`` checks it against the reference on a probe page before using it, and the tests do on
+generated pages. Streamed React pages (templates replaced by their parts) are left to the
+reference.
+
+Lexbor is reached two ways, both without its headers: the first fields of its node and text
+structs are declared below (they have been the same since Lexbor 2), and attributes are read
+through the functions selectolax's module exports, found with ctypes (``bind``)."""
+
+from libc.stdint cimport uint64_t, uintptr_t
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcmp, memcpy
+
+cdef extern from *:
+    """
+    /* The leading fields of lxb_dom_node_t and lxb_dom_character_data_t
+       (lexbor/dom/interfaces/node.h, character_data.h). */
+    typedef struct bx_node {
+        void *events;
+        uintptr_t local_name;  /* the tag id of an element */
+        uintptr_t prefix;
+        uintptr_t ns;
+        void *owner_document;
+        struct bx_node *next;
+        struct bx_node *prev;
+        struct bx_node *parent;
+        struct bx_node *first_child;
+        struct bx_node *last_child;
+        void *user;
+        int type;
+    } bx_node;
+    typedef struct { bx_node node; unsigned char *data; size_t length; } bx_text;
+    """
+    ctypedef struct bx_node:
+        uintptr_t local_name
+        bx_node *next
+        bx_node *parent
+        bx_node *first_child
+        int type
+    ctypedef struct bx_text:
+        unsigned char *data
+        size_t length
+
+ctypedef void *(*first_attr_f)(bx_node *element) noexcept nogil
+ctypedef void *(*next_attr_f)(void *attr) noexcept nogil
+ctypedef const unsigned char *(*attr_str_f)(void *attr, size_t *length) noexcept nogil
+
+cdef first_attr_f _first_attr = NULL
+cdef next_attr_f _next_attr = NULL
+cdef attr_str_f _attr_name = NULL
+cdef attr_str_f _attr_value = NULL
+
+cdef enum:
+    ELEMENT = 1  # node types
+    TEXT = 3
+    TAGS = 256  # Lexbor's own tag ids are below this; others (custom tags) are plain inline
+    KEPT = 8  # lines._CONTAINERS_KEPT
+    # what a tag is, by tag id (configure)
+    SKIP = 1
+    BLOCK = 2
+    BREAK = 4  # <br>, <hr>: a line ends, nothing is entered
+    LINK = 8
+    TEMPLATE = 16
+    NOSCRIPT = 32
+cdef unsigned char _flags[TAGS]
+cdef uint64_t _tag_bits[TAGS]
+cdef int _kind_of_tag[TAGS]  # -1: the enclosing kind
+_tag_names = [""] * TAGS
+_vocabulary = {}  # what configure was given: class_bits, role bits, ...
+_whole_words = {}  # class/id words that count as whole words only, as bytes: their bits
+_inner_words = []  # the words that count anywhere in a value, as bytes, by first letter
+cdef enum:
+    INNER_MAX = 256  # inner words at most
+    INNER_LENGTH = 32  # bytes of an inner word at most
+cdef char _inner[INNER_MAX][INNER_LENGTH]
+cdef int _inner_length[INNER_MAX]
+cdef uint64_t _inner_bits[INNER_MAX]
+cdef int _inner_from[256]  # the inner words that begin with byte b: _inner_from[b] to
+cdef int _inner_to[256]  # _inner_to[b] - 1
+_class_cache = {}  # class/id value (bytes): its bits
+cdef enum:
+    CLASS_CACHE = 65536  # values remembered (the cache is emptied when full)
+
+
+def bind(uintptr_t first_attr, uintptr_t next_attr, uintptr_t attr_name, uintptr_t attr_value):
+    """Take the addresses of Lexbor's lxb_dom_element_first_attribute_noi,
+    lxb_dom_element_next_attribute_noi, lxb_dom_attr_local_name_noi and
+    lxb_dom_attr_value_noi."""
+    global _first_attr, _next_attr, _attr_name, _attr_value
+    _first_attr = <first_attr_f> first_attr
+    _next_attr = <next_attr_f> next_attr
+    _attr_name = <attr_str_f> attr_name
+    _attr_value = <attr_str_f> attr_value
+
+
+def configure(
+    tags, class_bits, role_bits, hidden_style, content_bit, pre_kind, whole_words, inner_words
+):
+    """Set the markup vocabulary: ``tags`` holds (tag id, name, skip, block, break, link,
+    template, noscript, bits, kind or -1) for each tag the walk tells apart; ``class_bits``
+    reads a class/id value, which ``whole_words`` and ``inner_words`` (word: bits) let this
+    module do itself for ASCII values."""
+    cdef int i
+    for i in range(TAGS):
+        _flags[i] = 0
+        _tag_bits[i] = 0
+        _kind_of_tag[i] = -1
+        _tag_names[i] = ""
+    for tag_id, name, skip, block, brk, link, template, noscript, bits, kind in tags:
+        if not 0 <= tag_id < TAGS:
+            raise ValueError(f"tag id {tag_id} of <{name}> is not one of Lexbor's own")
+        _flags[tag_id] = (
+            SKIP * bool(skip) | BLOCK * bool(block) | BREAK * bool(brk) | LINK * bool(link)
+            | TEMPLATE * bool(template) | NOSCRIPT * bool(noscript)
+        )
+        _tag_bits[tag_id] = bits
+        _kind_of_tag[tag_id] = kind
+        _tag_names[tag_id] = name
+    _whole_words.clear()
+    _whole_words.update({word.encode(): bits for word, bits in whole_words.items()})
+    _inner_words[:] = sorted(word.encode() for word in inner_words)
+    if len(_inner_words) > INNER_MAX or max(map(len, _inner_words), default=0) > INNER_LENGTH:
+        raise ValueError("too many or too long inner class words for the compiled walk")
+    for i in range(256):
+        _inner_from[i] = _inner_to[i] = 0
+    for i, word in enumerate(_inner_words):
+        memcpy(_inner[i], <const char *> word, len(word))
+        _inner_length[i] = len(word)
+        _inner_bits[i] = inner_words[word.decode()]
+        if _inner_to[word[0]] == 0:
+            _inner_from[word[0]] = i
+        _inner_to[word[0]] = i + 1
+    _class_cache.clear()
+    _vocabulary.update(
+        class_bits=class_bits, role_bits=role_bits, hidden_style=hidden_style,
+        content_bit=content_bit, pre_kind=pre_kind,
+    )
+
+
+def tag_id(uintptr_t node):
+    """The tag id of the element at ``node`` (a LexborNode's ``mem_id``), as this module
+    reads it."""
+    return (<bx_node *> node).local_name
+
+
+def text_of(uintptr_t node):
+    """The data of the text node at ``node``, as this module reads it."""
+    cdef bx_text *text = <bx_text *> node
+    return text.data[:text.length].decode("utf-8", "replace")
+
+
+cdef inline bint _ascii_space(unsigned char c) noexcept nogil:
+    return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
+
+
+def class_bits_of(bytes value):
+    """The context bits of a class/id value, as the walk reads them (``lines.class_bits``)."""
+    return _class_bits(value)
+
+
+cdef inline bint _is_lower(unsigned char c) noexcept nogil:
+    return 97 <= c <= 122
+
+
+cdef inline bint _is_upper(unsigned char c) noexcept nogil:
+    return 65 <= c <= 90
+
+
+cdef uint64_t _class_bits(bytes value) except? 0:
+    """``lines.class_bits`` of an attribute value: whole words cut at case changes and at
+    spaces, inner words anywhere in the lower-cased value. Values that are not ASCII go to
+    ``lines.class_bits``; all are remembered."""
+    cached = _class_cache.get(value)
+    if cached is not None:
+        return cached
+    cdef const unsigned char *data = value
+    cdef Py_ssize_t n = len(value), i, start
+    cdef uint64_t bits = 0
+    cdef bytearray lowered
+    cdef unsigned char *low
+    cdef int k
+    for i in range(n):
+        if data[i] >= 128:
+            bits = <uint64_t> _vocabulary["class_bits"](value.decode("utf-8", "replace"))
+            break
+    else:
+        # words as [a-z]+|[A-Z][a-z]*, lower-cased
+        i = 0
+        while i < n:
+            if _is_lower(data[i]) or _is_upper(data[i]):
+                start = i
+                i += 1
+                while i < n and _is_lower(data[i]):
+                    i += 1
+                found = _whole_words.get(value[start:i].lower())
+                if found is not None:
+                    bits |= <uint64_t> found
+            else:
+                i += 1
+        # the lower-cased value, "_" as "-": its space-separated words, and words inside it
+        lowered = bytearray(value.lower().replace(b"_", b"-"))
+        low = lowered
+        i = 0
+        while i < n:
+            if _ascii_space(low[i]):
+                i += 1
+                continue
+            start = i
+            while i < n and not _ascii_space(low[i]):
+                i += 1
+            found = _whole_words.get(bytes(lowered[start:i]))
+            if found is not None:
+                bits |= <uint64_t> found
+        for i in range(n):
+            for k in range(_inner_from[low[i]], _inner_to[low[i]]):
+                if _inner_length[k] <= n - i and memcmp(low + i, _inner[k], _inner_length[k]) == 0:
+                    bits |= _inner_bits[k]
+    if len(_class_cache) >= CLASS_CACHE:
+        _class_cache.clear()
+    _class_cache[value] = bits
+    return bits
+
+
+cdef struct Frame:
+    bx_node *node
+    uint64_t bits  # context bits of all ancestors
+    uint64_t near  # ... of the enclosing block and the block around it
+    uint64_t block_bits  # ... since the enclosing block
+    uint64_t outer  # ... of block-level ancestors
+    int depth
+    int conts[KEPT]  # the innermost enclosing block ids
+    int n_conts
+    int sig  # index of the block's signature in Walk.signatures
+    int kind
+    bint in_link
+    bint block
+
+
+cdef class Walk:
+    """One walk's state: the frames of the open elements, the text of the line being read."""
+
+    cdef Frame *frames
+    cdef int n_frames, cap_frames
+    cdef char *buf  # UTF-8 of the line being read
+    cdef size_t n_buf, cap_buf
+    cdef Frame line  # the context of the line being read (when has_line)
+    cdef bint has_line
+    cdef long piece_link, piece_nlinks
+    cdef int block_ids
+    cdef bint skip_noscript, note_skipped
+    cdef list signatures
+    cdef object page, texts, kinds, link_chars, n_links, bits_out, outer_out, near_out
+    cdef object depths, containers_out, sigs_out, block_tags, pre_texts
+    cdef public list noscripts  # mem_ids of the <noscript> elements passed over
+    cdef public bint streaming  # a template of React's streaming was passed over
+    cdef int max_lines
+    cdef object class_bits, role_bits, hidden_style, get_bits
+    cdef uint64_t content_bit
+    cdef int pre_kind
+
+    def __cinit__(self):
+        self.frames = NULL
+        self.buf = NULL
+
+    def __dealloc__(self):
+        free(self.frames)
+        free(self.buf)
+
+    def __init__(self, page, bint skip_noscript, bint note_skipped, int max_lines):
+        self.cap_frames = 64
+        self.frames = <Frame *> malloc(self.cap_frames * sizeof(Frame))
+        self.cap_buf = 4096
+        self.buf = <char *> malloc(self.cap_buf)
+        if self.frames == NULL or self.buf == NULL:
+            raise MemoryError()
+        self.n_frames = 0
+        self.n_buf = 0
+        self.has_line = False
+        self.piece_link = 0
+        self.piece_nlinks = 0
+        self.block_ids = 0
+        self.skip_noscript = skip_noscript
+        self.note_skipped = note_skipped
+        self.max_lines = max_lines
+        self.signatures = [""]
+        self.noscripts = []
+        self.streaming = False
+        self.page = page
+        self.texts, self.kinds = page.texts, page.kinds
+        self.link_chars, self.n_links = page.link_chars, page.n_links
+        self.bits_out, self.outer_out, self.near_out = page.bits, page.outer_bits, page.near_bits
+        self.depths, self.containers_out = page.depths, page.containers
+        self.sigs_out, self.block_tags, self.pre_texts = (
+            page.signatures, page.block_tags, page.pre_texts
+        )
+        self.class_bits = _vocabulary["class_bits"]
+        self.role_bits = _vocabulary["role_bits"]
+        self.get_bits = self.role_bits.get
+        self.hidden_style = _vocabulary["hidden_style"]
+        self.content_bit = _vocabulary["content_bit"]
+        self.pre_kind = _vocabulary["pre_kind"]
+
+    cdef Frame *push(self) except NULL:
+        cdef Frame *grown
+        if self.n_frames == self.cap_frames:
+            grown = <Frame *> realloc(self.frames, 2 * self.cap_frames * sizeof(Frame))
+            if grown == NULL:
+                raise MemoryError()
+            self.frames = grown
+            self.cap_frames *= 2
+        self.n_frames += 1
+        return &self.frames[self.n_frames - 1]
+
+    cdef int add_text(self, const unsigned char *data, size_t length) except -1:
+        cdef size_t want = self.n_buf + length
+        cdef char *grown
+        if want > self.cap_buf:
+            while self.cap_buf < want:
+                self.cap_buf *= 2
+            grown = <char *> realloc(self.buf, self.cap_buf)
+            if grown == NULL:
+                raise MemoryError()
+            self.buf = grown
+        memcpy(self.buf + self.n_buf, data, length)
+        self.n_buf = want
+        return 0
+
+    cdef int flush(self) except -1:
+        """End the line being read: append it to the page when it has text."""
+        cdef Frame *ctx = &self.line
+        cdef long n_links = self.piece_nlinks
+        self.piece_nlinks = 0
+        if self.n_buf == 0:
+            return 0
+        raw = self.buf[:self.n_buf].decode("utf-8", "replace")
+        text = " ".join(raw.split())
+        if text and self.has_line:
+            if ctx.kind == self.pre_kind:  # its line breaks and indentation are the code's
+                self.pre_texts[len(self.texts)] = raw.strip("\n").rstrip()
+            self.texts.append(text)
+            self.kinds.append(ctx.kind)
+            self.link_chars.append(min(self.piece_link, len(text)))
+            self.n_links.append(n_links)
+            self.bits_out.append(ctx.bits)
+            self.outer_out.append(ctx.outer)
+            self.near_out.append(ctx.near)
+            self.depths.append(ctx.depth)
+            self.containers_out.append(tuple([ctx.conts[i] for i in range(ctx.n_conts)]))
+            self.sigs_out.append(self.signatures[ctx.sig])
+        self.n_buf = 0
+        self.piece_link = 0
+        self.has_line = False
+        return 0
+
+    cdef int text(self, bx_node *node, Frame *ctx) except -1:
+        cdef bx_text *text = <bx_text *> node
+        cdef size_t i
+        cdef bint blank
+        if text.length == 0:
+            return 0
+        if not self.has_line:
+            blank = True
+            for i in range(text.length):
+                if text.data[i] >= 128:  # not ASCII: Python says what is space
+                    blank = text.data[:text.length].decode("utf-8", "replace").isspace()
+                    break
+                if not _ascii_space(text.data[i]):
+                    blank = False
+                    break
+            if blank:
+                return 0
+            self.line = ctx[0]
+            self.has_line = True
+        self.add_text(text.data, text.length)
+        if ctx.in_link:
+            self.piece_link += len(text.data[:text.length].decode("utf-8", "replace").strip())
+        return 0
+
+    cdef int element(self, bx_node *node, Frame *ctx) except -1:
+        """Read an element: returns 1 when it is entered (a frame pushed), 2 when the line
+        budget is spent, 0 when it is passed over."""
+        cdef uintptr_t tag = node.local_name
+        cdef unsigned char flags = _flags[tag] if tag < TAGS else 0
+        cdef uint64_t own = _tag_bits[tag] if tag < TAGS else 0
+        cdef void *attr
+        cdef const unsigned char *name
+        cdef const unsigned char *value
+        cdef size_t n_name, n_value
+        cdef bytes cls = None
+        cdef Frame *frame
+        cdef int kind, i
+        if flags & SKIP and not (flags & NOSCRIPT and not self.skip_noscript):
+            if self.note_skipped:
+                if flags & TEMPLATE:
+                    value = self.attribute(node, b"id", 2, &n_value)
+                    if value != NULL and n_value >= 2 and value[1] == 58 and (
+                        value[0] == 66 or value[0] == 80
+                    ):  # "B:" or "P:"
+                        self.streaming = True
+                elif flags & NOSCRIPT:
+                    self.noscripts.append(<uintptr_t> node)
+            return 0
+        attr = _first_attr(node)
+        while attr != NULL:
+            name = _attr_name(attr, &n_name)
+            if n_name == 5 and memcmp(name, b"class", 5) == 0:
+                value = _attr_value(attr, &n_value)
+                if n_value:
+                    cls = value[:n_value]
+                    own |= _class_bits(cls)
+            elif n_name == 2 and memcmp(name, b"id", 2) == 0:
+                value = _attr_value(attr, &n_value)
+                if n_value:
+                    own |= _class_bits(value[:n_value])
+            elif n_name == 6 and memcmp(name, b"hidden", 6) == 0:
+                return 0
+            elif n_name == 11 and memcmp(name, b"aria-hidden", 11) == 0:
+                value = _attr_value(attr, &n_value)
+                if n_value == 4 and memcmp(value, b"true", 4) == 0:
+                    return 0
+            elif n_name == 5 and memcmp(name, b"style", 5) == 0:
+                value = _attr_value(attr, &n_value)
+                if n_value and self.hidden_style(value[:n_value].decode("utf-8", "replace")):
+                    return 0
+            elif n_name == 4 and memcmp(name, b"role", 4) == 0:
+                value = _attr_value(attr, &n_value)
+                if n_value:
+                    own |= <uint64_t> self.get_bits(value[:n_value].decode("utf-8", "replace"), 0)
+            elif n_name == 8 and memcmp(name, b"itemprop", 8) == 0:
+                value = _attr_value(attr, &n_value)
+                if n_value == 11 and memcmp(value, b"articleBody", 11) == 0:
+                    own |= self.content_bit
+            attr = _next_attr(attr)
+        if flags & LINK:
+            self.piece_nlinks += 1
+        if flags & BLOCK:
+            self.flush()
+            if flags & BREAK:
+                return 2 if len(self.texts) >= self.max_lines else 0
+            self.block_ids += 1
+            name_str = _tag_names[tag]
+            self.block_tags.append(name_str)
+            first_cls = ""
+            if cls is not None:
+                cls_str = cls.decode("utf-8", "replace")
+                if not cls_str.isspace():
+                    first_cls = cls_str.split(None, 1)[0]
+            sig = self.signatures[ctx.sig]
+            self.signatures.append(
+                sig[sig.rfind(">", 0, sig.rfind(">")) + 1 :] + ">" + name_str + "." + first_cls
+            )
+            kind = _kind_of_tag[tag]
+            frame = self.push()
+            ctx = &self.frames[self.n_frames - 2]  # push may have moved the frames
+            frame.node = node
+            frame.bits = ctx.bits | own
+            frame.near = own | ctx.block_bits
+            frame.block_bits = own
+            frame.outer = ctx.outer | own
+            frame.depth = ctx.depth + 1
+            if ctx.n_conts < KEPT:
+                memcpy(frame.conts, ctx.conts, ctx.n_conts * sizeof(int))
+                frame.n_conts = ctx.n_conts + 1
+            else:
+                memcpy(frame.conts, ctx.conts + 1, (KEPT - 1) * sizeof(int))
+                frame.n_conts = KEPT
+            frame.conts[frame.n_conts - 1] = self.block_ids
+            frame.sig = len(self.signatures) - 1
+            frame.kind = kind if kind >= 0 else ctx.kind
+            frame.in_link = ctx.in_link or bool(flags & LINK)
+            frame.block = True
+        else:
+            frame = self.push()
+            ctx = &self.frames[self.n_frames - 2]
+            frame[0] = ctx[0]
+            frame.node = node
+            frame.bits |= own
+            frame.near |= own
+            frame.block_bits |= own
+            frame.depth += 1
+            frame.in_link = ctx.in_link or bool(flags & LINK)
+            frame.block = False
+        return 1
+
+    cdef const unsigned char *attribute(
+        self, bx_node *node, const char *wanted, size_t n_wanted, size_t *n_value
+    ):
+        cdef void *attr = _first_attr(node)
+        cdef const unsigned char *name
+        cdef size_t n_name
+        while attr != NULL:
+            name = _attr_name(attr, &n_name)
+            if n_name == n_wanted and memcmp(name, wanted, n_wanted) == 0:
+                return _attr_value(attr, n_value)
+            attr = _next_attr(attr)
+        return NULL
+
+    cdef bint leave(self) except -1:
+        """Close the innermost open element; True when the line budget is spent."""
+        self.n_frames -= 1
+        if self.frames[self.n_frames].block:
+            self.flush()
+            return len(self.texts) >= self.max_lines
+        return False
+
+    def run(self, uintptr_t root_id):
+        """Walk the tree under the node at ``root_id`` (a LexborNode's ``mem_id``)."""
+        cdef bx_node *root = <bx_node *> root_id
+        cdef bx_node *node = root
+        cdef Frame *base = self.push()
+        cdef int entered
+        cdef bint spent = False
+        base.node = NULL
+        base.bits = base.near = base.block_bits = base.outer = 0
+        base.depth = 0
+        base.n_conts = 0
+        base.sig = 0
+        base.kind = 0
+        base.in_link = False
+        base.block = False
+        while not spent:
+            entered = 0
+            if node.type == ELEMENT:
+                entered = self.element(node, &self.frames[self.n_frames - 1])
+                if entered == 2:
+                    break
+            elif node.type == TEXT:
+                self.text(node, &self.frames[self.n_frames - 1])
+            if entered and node.first_child != NULL:
+                node = node.first_child
+                continue
+            if entered and self.leave():
+                break
+            while node != root and node.next == NULL:
+                node = node.parent
+                if self.leave():
+                    spent = True
+                    break
+            if spent or node == root:
+                break
+            node = node.next
+        self.flush()
+        n = self.max_lines
+        page = self.page
+        if len(self.texts) > n:
+            for column in (
+                self.texts, self.kinds, self.link_chars, self.n_links, self.bits_out,
+                self.outer_out, self.near_out, self.depths, self.containers_out, self.sigs_out,
+            ):
+                del column[n:]
+            for line in [line for line in self.pre_texts if line >= n]:
+                del self.pre_texts[line]
+        return page

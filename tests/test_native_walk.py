@@ -1,0 +1,236 @@
+"""The compiled DOM walk (_walk.pyx) against the Python walk it mirrors (lines._walk): the same
+lines, column for column, on generated pages and on the dataset pages; and a walk that reads
+the tree wrong is caught before it is used."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from boilerx.pipeline import lines
+from boilerx.pipeline.lines import (
+    _MAX_LINES,
+    _SKIP,
+    _SKIP_IN_APP_SHELL,
+    LexborHTMLParser,
+    Page,
+    _columns,
+    _compiled_walk,
+    _Skipped,
+    _walk,
+)
+from tests.conftest import SHARED
+
+if _compiled_walk is None and os.environ.get("BOILERX_NATIVE") == "required":
+    pytest.fail("BOILERX_NATIVE=required but boilerx.pipeline._walk is not built")
+pytestmark = pytest.mark.skipif(
+    _compiled_walk is None, reason="the compiled walk (boilerx.pipeline._walk) is not built"
+)
+
+
+def _both(html: str, skip: frozenset[str] = _SKIP, max_lines: int = _MAX_LINES):
+    """(Python walk, its found; compiled walk, its Walk) over ``html``'s body."""
+    assert lines._native_walk_ready()
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    found = _Skipped()
+    expected = _walk(root, skip, found=found)
+    page = Page()
+    walk = _compiled_walk.Walk(page, "noscript" in skip, True, max_lines)
+    walk.run(root.mem_id)
+    return tree, expected, found, page, walk
+
+
+def _assert_same(html: str, skip: frozenset[str] = _SKIP, name: str = "") -> None:
+    _, expected, found, page, walk = _both(html, skip)
+    assert _columns(page) == _columns(expected), name or html
+    assert walk.streaming == found.streaming
+    assert sorted(walk.noscripts) == sorted(node.mem_id for node in found.noscripts)
+
+
+# ---------------------------------------------------------------- generated pages
+_TAGS = [
+    "div", "p", "span", "a", "b", "em", "li", "ul", "ol", "h2", "h3", "table", "tr", "td",
+    "th", "thead", "pre", "blockquote", "figure", "figcaption", "section", "article", "nav",
+    "footer", "aside", "main", "header", "time", "font", "my-card", "noscript", "script",
+    "template", "button", "dl", "dt", "dd", "code", "label",
+]  # fmt: skip
+_ATTRS = st.one_of(
+    st.tuples(
+        st.sampled_from(["class", "id"]),
+        st.lists(
+            st.sampled_from(
+                [
+                    "related",
+                    "share-bar",
+                    "relatedPosts",
+                    "ad",
+                    "header",
+                    "article_body",
+                    "NavMenu",
+                    "promo",
+                    "caption",
+                    "x1",
+                    "Crédit",
+                    "  ",
+                    "byline",
+                    "comments",
+                ]
+            ),
+            max_size=3,
+        ).map(" ".join),
+    ),  # fmt: skip
+    st.tuples(st.just("role"), st.sampled_from(["navigation", "main", "dialog", "x", ""])),
+    st.tuples(st.just("style"), st.sampled_from(["display:none", "color: red", "DISPLAY : None"])),
+    st.tuples(st.just("aria-hidden"), st.sampled_from(["true", "false", "TRUE"])),
+    st.tuples(st.just("itemprop"), st.sampled_from(["articleBody", "headline"])),
+    st.tuples(st.just("hidden"), st.just("")),
+    st.tuples(st.just("data-x"), st.just("1")),
+)
+_TEXT = st.lists(
+    st.sampled_from(list("ab Z.,é\u00a0\u2003\n\t&<>") + ["ünï", "日本", "\u200b", "  "]),
+    max_size=8,
+).map("".join)
+
+
+@st.composite
+def _markup(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4 if depth < 4 else 0))):
+        if draw(st.booleans()):
+            text = draw(_TEXT)
+            parts.append(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+            continue
+        tag = draw(st.sampled_from(_TAGS + ["br", "hr"]))
+        attrs = draw(st.lists(_ATTRS, max_size=2, unique_by=lambda a: a[0]))
+        if tag == "template" and draw(st.booleans()):
+            attrs.append(("id", draw(st.sampled_from(["B:1", "P:2", "x"]))))
+        attr_text = "".join(f' {k}="{v}"' for k, v in attrs)
+        if tag in ("br", "hr"):
+            parts.append(f"<{tag}{attr_text}>")
+        else:
+            parts.append(f"<{tag}{attr_text}>{draw(_markup(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=_markup(), app_shell=st.booleans())
+def test_compiled_walk_equals_python_walk_on_generated_pages(body: str, app_shell: bool) -> None:
+    _assert_same(f"<html><body>{body}</body></html>", _SKIP_IN_APP_SHELL if app_shell else _SKIP)
+
+
+def test_compiled_walk_reads_every_kind_of_markup_the_python_walk_does() -> None:
+    html = (
+        '<body><nav class="menu"><a href="/">Home</a></nav><article itemprop="articleBody">'
+        "<h1>Head\u00a0line</h1><p>One <b>bold</b> <a href='#'>link</a> text<br>next</p>"
+        "<pre>  code\n    kept</pre><table><thead><tr><th>H</th></tr></thead>"
+        "<tr><td>C</td></tr></table><div hidden>gone</div><p style='display:none'>gone</p>"
+        "<my-widget class='share'>custom</my-widget><noscript>JS</noscript></article></body>"
+    )
+    _, expected, _, page, _ = _both(html)
+    assert "Head line" in page.texts and "gone" not in " ".join(page.texts)
+    assert page.pre_texts and list(page.pre_texts.values()) == ["  code\n    kept"]
+    assert _columns(page) == _columns(expected)
+
+
+def test_compiled_walk_keeps_the_line_budget() -> None:
+    html = "<body>" + "".join(f"<p>line {i}</p>" for i in range(40)) + "<pre>x\ny</pre></body>"
+    for budget in (1, 5, 39, 41):
+        tree = LexborHTMLParser(html)
+        page = Page()
+        _compiled_walk.Walk(page, True, False, budget).run(tree.body.mem_id)
+        assert page.texts == [f"line {i}" for i in range(min(budget, 40))] + (
+            ["x y"] if budget > 40 else []
+        )
+
+
+def test_html_lines_uses_the_compiled_walk_and_notes_noscript_and_streaming() -> None:
+    html = (
+        "<body><p>Shown text that is short.</p><noscript><p>"
+        + "The whole app is here for readers without scripts. " * 20
+        + '</p></noscript><template id="B:0"></template><div hidden id="S:0"><p>Streamed part'
+        "</p></div></body>"
+    )
+    page = lines.html_lines(html)
+    assert any("The whole app is here" in text for text in page.texts)  # app shell read
+    assert "Streamed part" in page.texts  # the streamed part, by the Python walk
+
+
+def test_a_walk_that_reads_the_tree_wrong_is_caught() -> None:
+    """A compiled walk whose reading of Lexbor's tree is off (here: every tag id shifted by
+    one, as a moved struct field would give) disagrees on the probe page, so it is not used."""
+    assert lines._agrees_on(lines._PROBE_PAGE)
+    probe = LexborHTMLParser("")
+    names = sorted(_SKIP | lines._BLOCK | set(lines._TAG_BITS) | {"a", "template"})
+    shifted = [
+        (probe.create_node(name).tag_id + 1, name, name in _SKIP, name in lines._BLOCK,
+         name in ("br", "hr"), name == "a", name == "template", name == "noscript",
+         lines._TAG_BITS.get(name, 0), lines._KIND_OF_TAG.get(name, -1))
+        for name in names
+    ]  # fmt: skip
+    vocabulary = lines._walk_vocabulary()
+    try:
+        _compiled_walk.configure(shifted, **vocabulary)
+        assert not lines._agrees_on(lines._PROBE_PAGE)
+    finally:
+        lines._native_state.clear()
+        assert lines._native_walk_ready()  # set up again, as it was
+    assert lines._agrees_on(lines._PROBE_PAGE)
+
+
+def test_a_disagreeing_compiled_walk_falls_back_to_python(monkeypatch) -> None:
+    monkeypatch.setattr(lines, "_native_state", [])
+    monkeypatch.setattr(lines, "_agrees_on", lambda html: False)
+    with pytest.warns(UserWarning, match="Python walk is used"):
+        assert not lines._native_walk_ready()
+    page = lines.html_lines("<body><p>Still read, by Python.</p></body>")
+    assert page.texts == ["Still read, by Python."]
+    monkeypatch.undo()
+    lines._native_state.clear()
+    assert lines._native_walk_ready()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["related", "Related", "relatedPosts", "ad", "AD", "ad_slot", "header", "x",
+             "-", "_", "3", " ", "\t", "NAVBar", "more", "morelink", "é", "İ", "\u212a", "bodyText"]
+        ),
+        max_size=6,
+    ).map("".join)
+)  # fmt: skip
+def test_compiled_class_words_equal_class_bits(value: str) -> None:
+    assert lines._native_walk_ready()
+    assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
+
+
+# ---------------------------------------------------------------- dataset pages
+def _dataset_pages(every: int = 7):
+    root = SHARED / "datasets"
+    if not root.is_dir():
+        pytest.skip(f"the datasets are not here ({root} missing: a clone without ../shared)")
+    for folder in sorted(root.iterdir()):
+        index = folder / "pages.jsonl"
+        if not index.is_file():
+            continue
+        with index.open(encoding="utf-8") as handle:
+            for i, line in enumerate(handle):
+                if i % every == 0:
+                    record = json.loads(line)
+                    with gzip.open(folder / record["html"]) as raw:
+                        yield record["id"], raw.read().decode("utf-8", "replace")
+
+
+def test_compiled_walk_equals_python_walk_on_dataset_pages() -> None:
+    n = 0
+    for page_id, html in _dataset_pages():
+        html, _ = lines._cut(html)
+        _assert_same(html, name=page_id)
+        n += 1
+    assert n > 100, n
