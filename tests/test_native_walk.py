@@ -234,3 +234,40 @@ def test_compiled_walk_equals_python_walk_on_dataset_pages() -> None:
         _assert_same(html, name=page_id)
         n += 1
     assert n > 100, n
+
+
+# ---------------------------------------------------------------- depth of the markup
+_MARKUP_TOKENS = st.sampled_from(
+    ["<div>", "</div>", "<p>", "</p>", "<br>", "<img src=x>", "<svg>", "</svg>", "<g/>",
+     "<path/>", "<math>", "</math>", "<b>", "</b>", "<section>", "</section>",
+     "<verylongtagname>", "</verylongtagname>", "<DIV class='a'>", "</Div>", "< div>", "<>",
+     "text", "<!-- c -->", "<a href='/x/'>", "</a>", "<span/>", "</br>", "<", ">", "/"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKUP_TOKENS, max_size=60), st.integers(1, 30))
+def test_compiled_depth_bound_equals_the_vectorised_one(tokens: list[str], repeat: int) -> None:
+    data = "".join(tokens * repeat).encode()
+    # the vectorised bound returns the count of "<" for short markup: compare past that
+    if data.count(b"<") > lines._MAX_DEPTH:
+        assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)
+    else:
+        assert _compiled_walk.depth_bound(data) <= lines._depth_bound(data)
+
+
+@pytest.mark.parametrize(
+    "markup, deep",
+    [
+        ("<div>" * 1000, True),
+        ("<div/>" * 1000, True),  # "/" is ignored on HTML elements
+        ("<svg>" + "<g/>" * 1000 + "</svg>", False),  # but closes elements in SVG
+        (("<div>" * 300 + "</div>" * 300) * 10, False),
+        ("<p>" + "<br>" * 5000, False),
+        ("<section>" * 401, True),
+    ],
+)
+def test_compiled_depth_bound_on_hostile_shapes(markup: str, deep: bool) -> None:
+    data = markup.encode()
+    assert (_compiled_walk.depth_bound(data) > lines._MAX_DEPTH) is deep
+    assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)

@@ -13,7 +13,7 @@ through the functions selectolax's module exports, found with ctypes (``bind``).
 
 from libc.stdint cimport uint64_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy, memset
 
 cdef extern from *:
     """
@@ -555,3 +555,131 @@ cdef class Walk:
             for line in [line for line in self.pre_texts if line >= n]:
                 del self.pre_texts[line]
         return page
+
+
+# ---------------------------------------------------------------- depth of the markup
+cdef unsigned char _in_name[256]  # what a tag name goes on with, as the tokenizer reads it
+cdef unsigned char _letter[256]
+cdef enum:
+    NAME_KEYS = 128  # void, foreign and breakout tag names at most, each
+cdef uint64_t _void_keys[NAME_KEYS]
+cdef uint64_t _foreign_keys[NAME_KEYS]
+cdef uint64_t _breakout_keys[NAME_KEYS]
+cdef int _n_void = 0, _n_foreign = 0, _n_breakout = 0
+
+
+def configure_depth(in_name, letter, void_keys, foreign_keys, breakout_keys):
+    """Set the tables ``depth_bound`` reads tags with (see ``lines._depth_bound``)."""
+    global _n_void, _n_foreign, _n_breakout
+    cdef int i
+    if max(len(void_keys), len(foreign_keys), len(breakout_keys)) > NAME_KEYS:
+        raise ValueError("too many tag names for depth_bound")
+    for i in range(256):
+        _in_name[i] = bool(in_name[i])
+        _letter[i] = bool(letter[i])
+    for i, key in enumerate(void_keys):
+        _void_keys[i] = key
+    for i, key in enumerate(foreign_keys):
+        _foreign_keys[i] = key
+    for i, key in enumerate(breakout_keys):
+        _breakout_keys[i] = key
+    _n_void, _n_foreign, _n_breakout = len(void_keys), len(foreign_keys), len(breakout_keys)
+
+
+cdef inline bint _among(uint64_t key, uint64_t *keys, int n) noexcept nogil:
+    cdef int i
+    for i in range(n):
+        if keys[i] == key:
+            return True
+    return False
+
+
+cdef inline uint64_t _tag_key(const unsigned char *data, Py_ssize_t begin, Py_ssize_t n,
+                              bint *long_name) noexcept nogil:
+    """The first 8 bytes of the tag name at ``begin``, lower-cased (little-endian, 0 after the
+    name), and whether the name goes on past them."""
+    cdef uint64_t key = 0
+    cdef int j
+    cdef unsigned char c
+    for j in range(9):
+        c = data[min(begin + j, n - 1)]
+        if not _in_name[c]:
+            long_name[0] = False
+            return key
+        if j == 8:
+            break
+        if 65 <= c <= 90:
+            c += 32
+        key |= (<uint64_t> c) << (8 * j)
+    long_name[0] = True
+    return key
+
+
+cdef struct NameCount:
+    uint64_t key  # 0: a free slot (no tag name has key 0: its first byte is a letter)
+    long count
+
+
+cdef inline NameCount *_slot(NameCount *table, size_t mask, uint64_t key) noexcept nogil:
+    cdef size_t at = <size_t> ((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask
+    while table[at].key != 0 and table[at].key != key:
+        at = (at + 1) & mask
+    return &table[at]
+
+
+def depth_bound(bytes html):
+    """``lines._depth_bound`` in one pass: an upper bound of how deep the markup ``html``
+    (UTF-8) nests. Each name's open elements are counted exactly (an end tag closes one of its
+    own name, if one is open), so the bound is never above the vectorised one."""
+    cdef const unsigned char *data = html
+    cdef Py_ssize_t n = len(html), i, begin, gt = -1
+    cdef bint closing, long_name, self_closed, is_foreign
+    cdef uint64_t key
+    cdef long depth = 0, deepest = 0, foreign_open = 0
+    cdef size_t size = 64, tags = html.count(b"<")
+    cdef NameCount *table
+    cdef NameCount *slot
+    while size < 2 * tags + 2:
+        size *= 2
+    table = <NameCount *> malloc(size * sizeof(NameCount))
+    if table == NULL:
+        raise MemoryError()
+    memset(table, 0, size * sizeof(NameCount))
+    cdef const unsigned char *at
+    i = -1
+    with nogil:
+        while True:
+            at = <const unsigned char *> memchr(data + i + 1, 60, n - 2 - i) if i + 1 < n - 1 else NULL
+            if at == NULL:  # no "<" before the last byte
+                break
+            i = at - data
+            closing = data[i + 1] == 47  # "/"
+            begin = i + 1 + closing
+            if not _letter[data[min(begin, n - 1)]]:
+                continue
+            key = _tag_key(data, begin, n, &long_name)
+            if gt < i:  # the first ">" after this "<"
+                at = <const unsigned char *> memchr(data + i + 1, 62, n - i - 1)
+                gt = n if at == NULL else at - data
+            self_closed = gt < n and data[gt - 1] == 47
+            is_foreign = _among(key, _foreign_keys, _n_foreign)
+            if is_foreign:
+                foreign_open += -1 if closing else 1
+            if _among(key, _void_keys, _n_void) or (closing and long_name) or (
+                self_closed and foreign_open > 0 and not is_foreign
+                and not _among(key, _breakout_keys, _n_breakout)
+            ):
+                continue
+            slot = _slot(table, size - 1, key)
+            slot.key = key
+            if closing:
+                if slot.count > 0:
+                    slot.count -= 1
+                    depth -= 1
+            else:
+                slot.count += 1
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+    free(table)
+    return deepest

@@ -608,6 +608,12 @@ _LETTER[list(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")] = True
 _HASH = np.uint64(0x9E3779B97F4A7C15)
 
 
+if _compiled_walk is not None:  # its one-pass depth_bound reads tags with the same tables
+    _compiled_walk.configure_depth(
+        _IN_NAME, _LETTER, _VOID_KEYS.tolist(), _FOREIGN_KEYS.tolist(), _BREAKOUT_KEYS.tolist()
+    )
+
+
 def _one_of(keys: np.ndarray, among: np.ndarray) -> np.ndarray:
     return (keys[:, None] == among[None, :]).any(axis=1)
 
@@ -764,7 +770,8 @@ def _cut(html: str) -> tuple[str, bool]:
         data = data[:end]
         html = data.decode("utf-8", "replace")  # a character cut in two: replaced
         cut = True
-    if _depth_bound(data) > _MAX_DEPTH:
+    deep = (_compiled_walk.depth_bound if _compiled_walk is not None else _depth_bound)(data)
+    if deep > _MAX_DEPTH:
         html = _flatten_deep(html)
     return html, cut
 
