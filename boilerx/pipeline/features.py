@@ -821,23 +821,25 @@ _TAIL_CHARS = 50
 
 
 def credit_tails(texts: list[str]) -> np.ndarray:
-    """1 for each line that ends with a photo credit (see ``_CREDIT_TAIL``), else 0."""
-    out = np.zeros(len(texts), dtype=np.float32)
-    if not texts:
-        return out
+    """1 for each line that ends with a photo credit (see ``_CREDIT_TAIL``), else 0. Only the
+    lines whose tail holds one of ``_CREDIT_PROBES`` are matched."""
+    n = len(texts)
+    out = np.zeros(n, dtype=np.float32)
     tails = [t[-_TAIL_CHARS:] for t in texts]
     joined = "\n".join(tails).lower()
-    if len(joined) != len(tails) - 1 + sum(map(len, tails)):  # lower() lengthened a letter
+    if len(joined) != n - 1 + sum(map(len, tails)):  # lower() lengthened a letter
         tails = [t.lower() for t in tails]
         joined = "\n".join(tails)
-    ends = np.cumsum([len(t) + 1 for t in tails]) - 1  # where each line's newline stands
     found: list[int] = []
     for probe in _CREDIT_PROBES:
         at = joined.find(probe)
         while at >= 0:
             found.append(at)
             at = joined.find(probe, at + 1)
-    for i in set(np.searchsorted(ends, found).tolist()):
+    if not found:
+        return out
+    ends = np.cumsum(np.fromiter(map(len, tails), dtype=np.int64, count=n) + 1) - 1
+    for i in set(np.searchsorted(ends, found).tolist()):  # ends: where each line's "\n" is
         if _CREDIT_TAIL.search(tails[i].lower()):
             out[i] = 1.0
     return out
