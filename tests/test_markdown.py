@@ -410,3 +410,63 @@ def test_clean_many_and_cli_pass_links_and_images(
     assert capsys.readouterr().out == both + "\n"
     assert main(args) == 0
     assert capsys.readouterr().out == boilerx.clean(MEDIA_PAGE, format="markdown") + "\n"
+
+
+# ---------------------------------------------------------------- addresses
+_ARTICLE_WITH_LINKS = """<html><head>{head}</head><body><article><h1>Harbour reopens</h1>
+<p>The harbour in Porthaven reopened to fishing boats on Friday after six weeks of repairs to
+the sea wall, <a href="{href}">the council said</a> in a statement on Friday morning.</p>
+<img src="{src}" alt="The sea wall">
+<p>Local fishermen said the closure had cost them most of the season, and called on the council
+to speed up compensation payments promised in the spring, before the summer tourists arrive.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "head, href, src, link, image",
+    [
+        (  # the page's canonical address: a root-relative and a relative address
+            '<link rel="canonical" href="https://news.example/world/harbour.html">',
+            "/local/council",
+            "img/wall.jpg",
+            "https://news.example/local/council",
+            "https://news.example/world/img/wall.jpg",
+        ),
+        (  # <base href> wins, and is itself resolved against the page's address
+            '<meta property="og:url" content="https://news.example/a/b.html"><base href="/cdn/">',
+            "council",
+            "//img.example/wall.jpg",
+            "https://news.example/cdn/council",
+            "https://img.example/wall.jpg",
+        ),
+        (  # absolute addresses stay as written
+            '<link rel="canonical" href="https://news.example/x.html">',
+            "https://other.example/council",
+            "https://img.example/wall.jpg",
+            "https://other.example/council",
+            "https://img.example/wall.jpg",
+        ),
+        (  # no address of its own (a relative canonical does not count): left relative
+            '<link rel="canonical" href="/x.html">',
+            "/local/council",
+            "img/wall.jpg",
+            "/local/council",
+            "img/wall.jpg",
+        ),
+    ],
+)
+def test_links_and_images_resolve_against_the_pages_address(
+    head: str, href: str, src: str, link: str, image: str
+) -> None:
+    html = _ARTICLE_WITH_LINKS.format(head=head, href=href, src=src)
+    markdown = boilerx.clean(html, format="markdown", include_links=True, include_images=True)
+    assert f"[the council said]({link})" in markdown, markdown
+    assert f"![The sea wall]({image})" in markdown, markdown
+
+
+def test_a_malformed_base_address_leaves_links_as_written() -> None:
+    html = _ARTICLE_WITH_LINKS.format(
+        head='<base href="http://[broken/">', href="/local/council", src="img/wall.jpg"
+    )
+    markdown = boilerx.clean(html, format="markdown", include_links=True, include_images=True)
+    assert "[the council said](/local/council)" in markdown, markdown

@@ -22,6 +22,8 @@ kept line's links (``<a href>`` in that line, not in another one with the same w
 ``[text](href)``; an ``<img src>`` between the first and the last kept line (not a tracking
 pixel, not in nav/aside/header/footer) becomes ``![alt](src)``, a block of its own before the
 first kept line after it. What cannot be matched is left as it is (a link) or out (an image).
+Relative addresses are resolved against the page's own address (:func:`base_url`), as a
+browser would; a page that states none keeps them relative.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import compress, groupby
+from urllib.parse import urljoin, urlsplit
 
 import numpy as np
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from boilerx.pipeline.lines import (
     _BLOCK,
@@ -241,12 +244,58 @@ def _label(text: str) -> str:
     return text.translate(_LABEL_ESCAPES)
 
 
-def _link_target(href: str | None) -> str | None:
-    """``href`` when it leads somewhere: not empty, not ``#...`` nor ``javascript:``."""
+def _link_target(href: str | None, base: str | None = None) -> str | None:
+    """``href`` when it leads somewhere (not empty, not ``#...`` nor ``javascript:``),
+    resolved against ``base`` when that is given."""
     href = (href or "").strip()
     if not href or href[0] == "#" or href[:11].lower() == "javascript:":
         return None
-    return href
+    return _resolved(href, base)
+
+
+def _is_web_address(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) address (a malformed one is not)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed "[" of an IPv6 host, and the like
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def base_url(tree: LexborHTMLParser) -> str | None:
+    """The address relative links of the page resolve against: its ``<base href>`` (itself
+    resolved against the page's address), else the page's own address as it states it
+    (``<link rel=canonical>``, ``og:url``); None when it states no http(s) address."""
+    page_url = None
+    for selector, attribute in (
+        ('link[rel="canonical"]', "href"),
+        ('meta[property="og:url"]', "content"),
+    ):
+        node = tree.css_first(selector)
+        value = ((node.attributes.get(attribute) if node is not None else None) or "").strip()
+        if value and _is_web_address(value):
+            page_url = value
+            break
+    node = tree.css_first("base[href]")
+    base = ((node.attributes.get("href") if node is not None else None) or "").strip()
+    if base:
+        try:
+            base = urljoin(page_url or "", base)
+        except ValueError:  # a malformed address (an unclosed "[" of an IPv6 host)
+            base = ""
+        if _is_web_address(base):
+            return base
+    return page_url
+
+
+def _resolved(url: str, base: str | None) -> str:
+    """``url`` resolved against ``base`` (when given and ``url`` is relative)."""
+    if base is None or url[:5].lower() == "data:":
+        return url
+    try:
+        return urljoin(base, url)
+    except ValueError:  # a malformed address: left as written
+        return url
 
 
 def _is_pixel(attrs: dict[str, str | None]) -> bool:
@@ -258,9 +307,10 @@ def _is_pixel(attrs: dict[str, str | None]) -> bool:
     return False
 
 
-def _image(attrs: dict[str, str | None]) -> str | None:
-    """An <img> as Markdown (``![alt](src)``), or None for a pixel or an image without a
-    source (a long ``data:`` URI counts as none; a lazy image's ``data-src`` as one)."""
+def _image(attrs: dict[str, str | None], base: str | None = None) -> str | None:
+    """An <img> as Markdown (``![alt](src)``, ``src`` resolved against ``base``), or None
+    for a pixel or an image without a source (a long ``data:`` URI counts as none; a lazy
+    image's ``data-src`` as one)."""
     if _is_pixel(attrs):
         return None
     src = None
@@ -272,7 +322,7 @@ def _image(attrs: dict[str, str | None]) -> str | None:
     if src is None:
         return None
     alt = " ".join((attrs.get("alt") or "").split())
-    return f"![{_label(alt)}]({_url(src)})"
+    return f"![{_label(alt)}]({_url(_resolved(src, base))})"
 
 
 @dataclass
@@ -290,9 +340,9 @@ _END_BLOCK = object()
 _END_LINK = object()
 
 
-def _walk_media(root: LexborNode, with_images: bool) -> _Walked:
+def _walk_media(root: LexborNode, with_images: bool, base: str | None = None) -> _Walked:
     """One walk of the tree under ``root`` (see :class:`_Walked`); the tags the line walk
-    skips, and hidden elements, are skipped too."""
+    skips, and hidden elements, are skipped too. Addresses are resolved against ``base``."""
     out = _Walked()
     pieces: list[str] = []
     links: list[tuple[int, str, str]] = []
@@ -345,7 +395,7 @@ def _walk_media(root: LexborNode, with_images: bool) -> _Walked:
                 continue
         in_chrome = in_chrome or tag in _CHROME_TAGS or attrs.get("role") in _CHROME_ROLES
         if tag == "img":
-            markdown = _image(attrs) if with_images and not in_chrome else None
+            markdown = _image(attrs, base) if with_images and not in_chrome else None
             if markdown is not None:
                 out.images.append((len(out.texts) + (1 if pieces else 0), markdown))
             continue
@@ -355,7 +405,7 @@ def _walk_media(root: LexborNode, with_images: bool) -> _Walked:
                 continue
             stack.append(_END_BLOCK)
         elif tag == "a" and href is None:
-            target = _link_target(attrs.get("href"))
+            target = _link_target(attrs.get("href"), base)
             if target is not None:
                 href, link_start = target, len(pieces)
                 stack.append(_END_LINK)
@@ -385,9 +435,9 @@ def page_media(page: Page, keep: np.ndarray, links: bool, images: bool) -> Media
     last kept line (when ``images``) of an HTML ``page``; see the module docstring."""
     tree = page.tree
     root = None if tree is None or not page.is_html else tree.body or tree.root
-    if root is None or not (links or images) or not keep.any():
+    if tree is None or root is None or not (links or images) or not keep.any():
         return NO_MEDIA
-    walked = _walk_media(root, images)
+    walked = _walk_media(root, images, base_url(tree))
     line_of = _match(page.texts, walked.texts)
     media = Media()
     if links:
