@@ -24,12 +24,27 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from boilerx import __version__
 from boilerx.api import with_comments
-from boilerx.batch.pool import MODES, BatchResult, _clean_items, _shutdown_workers
-from boilerx.batch.records import INPUT_KINDS, Record, RecordReader, detect_input, expand_paths
+from boilerx.batch.pool import (
+    MODES,
+    BatchResult,
+    _clean_items,
+    _Options,
+    _shutdown_workers,
+    clean_one,
+)
+from boilerx.batch.records import (
+    INPUT_KINDS,
+    RawRecord,
+    Record,
+    RecordReader,
+    detect_input,
+    expand_paths,
+)
 
 FORMATS = ("text", "json", "jsonl")
 TRAIN_MISSING = "training needs scikit-learn: pip install 'boilerx[train]'"
@@ -232,6 +247,20 @@ def _output_fields(record: Record, result: BatchResult) -> dict[str, Any]:
     return {**head, **found}
 
 
+def _format_for(fmt: str | None, record: Record) -> str:
+    """The output format: ``fmt`` (``--format``), or text for page files and jsonl for the
+    rest."""
+    return fmt or ("text" if record.kind == "file" else "jsonl")
+
+
+def _document(record: Record, result: BatchResult, fmt: str | None, markdown: bool) -> str:
+    """What is written for a record: its text (comments after it) in text output, else its
+    JSON object (:func:`_output_fields`)."""
+    if _format_for(fmt, record) == "text":
+        return with_comments(result.text, result.comments, "markdown" if markdown else "text")
+    return json.dumps(_output_fields(record, result), ensure_ascii=False)
+
+
 def _stem(name: str) -> str:
     """``a/b.html.gz`` -> ``a/b``; ``crawl.warc.wet.gz`` -> ``crawl``."""
     for suffix in (".gz", ".zst", ".lz4"):
@@ -247,26 +276,23 @@ class _Output:
     """One output stream in one format: documents (text) separated by a blank line, a JSON
     array (json; a lone object for a page file in ``--out``), or JSON lines (jsonl)."""
 
-    def __init__(
-        self, stream: IO[str], fmt: str, single: bool, owned: bool, markdown: bool = False
-    ) -> None:
+    def __init__(self, stream: IO[str], fmt: str, single: bool, owned: bool) -> None:
         self.stream = stream
-        self.markdown = "markdown" if markdown else "text"  # how the comments follow the text
         self.fmt = fmt
         self.single = single  # exactly one record goes here: no JSON array around it
         self.owned = owned  # a file of ours, to close
         self.count = 0
 
-    def write(self, fields: dict[str, Any], header: str | None = None) -> None:
+    def write(self, document: str, header: str | None = None) -> None:
+        """Write one record's ``document`` (see :func:`_document`)."""
         if self.fmt == "text":
             head = f"==> {header} <==\n" if header is not None else ""
-            text = with_comments(fields["text"], fields.get("comments"), self.markdown)
-            self.stream.write(("\n" if self.count else "") + head + text + "\n")
+            self.stream.write(("\n" if self.count else "") + head + document + "\n")
         elif self.fmt == "jsonl":
-            self.stream.write(json.dumps(fields, ensure_ascii=False) + "\n")
+            self.stream.write(document + "\n")
         else:
             prefix = "" if self.single else ",\n" if self.count else "[\n"
-            self.stream.write(prefix + json.dumps(fields, ensure_ascii=False))
+            self.stream.write(prefix + document)
         self.count += 1
 
     def finish(self) -> None:
@@ -286,10 +312,8 @@ class _Writer:
         out_dir: str | None,
         stdout: IO[str],
         headers: bool = False,
-        markdown: bool = False,
     ) -> None:
         self.fmt = fmt
-        self.markdown = markdown  # the text is Markdown: comments follow under a heading
         self.out_dir = out_dir
         self.stdout = stdout
         self.headers = headers  # text to stdout from several inputs: "==> PATH <==" before each
@@ -300,24 +324,23 @@ class _Writer:
 
     def format_for(self, record: Record) -> str:
         """The output format: ``--format``, or text for page files and jsonl for the rest."""
-        return self.fmt or ("text" if record.kind == "file" else "jsonl")
+        return _format_for(self.fmt, record)
 
-    def write(self, record: Record, result: BatchResult) -> None:
-        """Write one record's result, opening the right output first."""
+    def write(self, record: Record, document: str) -> None:
+        """Write one record's ``document`` (see :func:`_document`), opening the right output
+        first."""
         fmt = self.format_for(record)
         header = None
         if self.out_dir is None:
             if self._output is None:
-                self._output = _Output(
-                    self.stdout, fmt, single=False, owned=False, markdown=self.markdown
-                )
+                self._output = _Output(self.stdout, fmt, single=False, owned=False)
             if self.headers and fmt == "text" and record.source != self._headed:
                 self._headed = record.source
                 header = "standard input" if record.source == "-" else record.source
         elif self._output is None or record.kind == "file" or record.source != self._source:
             self.close()
             self._output = self._open(record, fmt)
-        self._output.write(_output_fields(record, result), header)
+        self._output.write(document, header)
 
     def _open(self, record: Record, fmt: str) -> _Output:
         assert self.out_dir is not None
@@ -332,9 +355,7 @@ class _Writer:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         self._source = record.source
         stream = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-        return _Output(
-            stream, fmt, single=record.kind == "file", owned=True, markdown=self.markdown
-        )
+        return _Output(stream, fmt, single=record.kind == "file", owned=True)
 
     def close(self) -> None:
         """Finish the current output (closing a JSON array, a file)."""
@@ -392,18 +413,18 @@ class _Tally:
         self.jsonl_keys: set[str] = set()
         self.jsonl_with_field = 0
 
-    def add(self, record: Record, result: BatchResult) -> None:
+    def add(self, record: Record, error: str | None) -> None:
         self.records += 1
         if record.kind == "jsonl" and record.fields:
             if self.field in record.fields:
                 self.jsonl_with_field += 1
             elif len(self.jsonl_keys) < 1000:
                 self.jsonl_keys.update(map(str, record.fields))
-        if result.error:
+        if error:
             self.failed += 1
-            self.first_error = self.first_error or result.error
-            if result.error.startswith("ModelIntegrityError") and self.model_error is None:
-                self.model_error = result.error
+            self.first_error = self.first_error or error
+            if error.startswith("ModelIntegrityError") and self.model_error is None:
+                self.model_error = error
 
     def problems(self) -> list[str]:
         """Why the run as a whole failed (exit 1), in a line each; empty when it did not."""
@@ -421,18 +442,87 @@ class _Tally:
         return found
 
 
-def _cleaned(
-    records: Iterator[Record], args: argparse.Namespace
-) -> Iterator[tuple[Record, BatchResult]]:
-    """Pair each record with its result, in order. Records wait in a queue while their pages
-    are in flight; the batch layer bounds how many that is."""
-    waiting: deque[Record] = deque()
+@dataclass(frozen=True)
+class _Shaping:
+    """How a worker shapes a record's output: ``--format`` (``None``: by kind), ``--markdown``."""
 
-    def items() -> Iterator[tuple[object, str | None]]:
+    format: str | None
+    markdown: bool
+
+
+@dataclass
+class _Done:
+    """A record cleaned, as a worker gives it back: the record without its page (and of its
+    JSONL fields only the names), the result's error, the ``document`` to write
+    (:func:`_document`), and ``skipped``: 1 for a WARC record left out (``record`` None)."""
+
+    record: Record | None
+    error: str | None = None
+    document: str = ""
+    skipped: int = 0
+
+
+def _finish(record: Record, result: BatchResult, shaping: _Shaping) -> _Done:
+    """The :class:`_Done` of ``record``: its document shaped, and little else kept."""
+    document = _document(record, result, shaping.format, shaping.markdown)
+    record.page = None
+    if record.fields:  # from here on only its names count (see _Tally)
+        record.fields = dict.fromkeys(record.fields)
+    return _Done(record, result.error, document)
+
+
+def _clean_record(item: Record | RawRecord, options: _Options) -> _Done:
+    """Decode, clean and shape one record: what a worker process does with each item (so
+    that the process that reads the input only cuts it into records)."""
+    shaping: _Shaping = options.context
+    if isinstance(item, RawRecord):
+        record, skipped = item.decode()
+        if record is None:
+            return _Done(None, skipped=skipped)
+    else:
+        record = item
+    if record.error:
+        result = BatchResult("", error=record.error)
+    else:
+        result = clean_one(
+            record.page,
+            mode=record.mode or options.mode,
+            threshold=options.threshold,
+            max_bytes=options.max_bytes,
+            extract=options.extract,
+            **options.extract_options(),
+        )
+    return _finish(record, result, shaping)
+
+
+def _failed(item: Record | RawRecord, error: str | None, shaping: _Shaping) -> _Done:
+    """The :class:`_Done` of a record whose worker died, ran over the time budget or failed
+    to clean it: decoded here, for what its output says besides the ``error``."""
+    record: Record | None
+    skipped = 0
+    if isinstance(item, RawRecord):
+        try:
+            record, skipped = item.decode()
+        except Exception:  # noqa: BLE001 - the error already says what went wrong
+            record = Record(id=None, page=None, source=item.source, kind=item.kind, fields={})
+            record.name = item.name
+        if record is None:
+            return _Done(None, skipped=skipped)
+    else:
+        record = item
+    return _finish(record, BatchResult("", error=record.error or error), shaping)
+
+
+def _cleaned(records: Iterator[Record | RawRecord], args: argparse.Namespace) -> Iterator[_Done]:
+    """Decode, clean and shape each record, in order (on worker processes with ``--jobs``).
+    Records wait in a queue while they are in flight; the batch layer bounds how many."""
+    waiting: deque[Record | RawRecord] = deque()
+    shaping = _Shaping(args.format, args.markdown)
+
+    def items() -> Iterator[Record | RawRecord]:
         for record in records:
             waiting.append(record)
-            yield (None, None) if record.error else (record.page, record.mode)
-            record.page = None  # sent; the queue need not keep the page alive
+            yield record
 
     results = _clean_items(
         items(),
@@ -447,12 +537,12 @@ def _cleaned(
         include_captions=args.include_captions,
         include_links=args.include_links,
         include_images=args.include_images,
+        handle=_clean_record,
+        context=shaping,
     )
     for result in results:
-        record = waiting.popleft()
-        if record.error:
-            result = BatchResult("", error=record.error)
-        yield record, result
+        item = waiting.popleft()
+        yield result if isinstance(result, _Done) else _failed(item, result.error, shaping)
 
 
 def clean_command(args: argparse.Namespace, stdout: IO[str]) -> int:
@@ -465,16 +555,20 @@ def clean_command(args: argparse.Namespace, stdout: IO[str]) -> int:
         max_bytes=args.max_bytes,
         fifo_wait=args.timeout,  # a named pipe nobody writes to fails, as a page that hangs
     )
-    writer = _Writer(args.format, args.out, stdout, headers=len(inputs) > 1, markdown=args.markdown)
+    writer = _Writer(args.format, args.out, stdout, headers=len(inputs) > 1)
     tally = _Tally(args.field)
     started = time.perf_counter()
     with _progress(args.quiet, _count_pages(inputs, args.input)) as bar:
         try:
-            for record, result in _cleaned(iter(reader), args):
-                writer.write(record, result)
-                tally.add(record, result)
-                if result.error and not args.quiet and writer.format_for(record) == "text":
-                    print(f"boilerx: {record.id or record.source}: {result.error}", file=sys.stderr)
+            for done in _cleaned(reader.raw(), args):
+                reader.skipped += done.skipped
+                record = done.record
+                if record is None:  # a WARC record that is no page
+                    continue
+                writer.write(record, done.document)
+                tally.add(record, done.error)
+                if done.error and not args.quiet and writer.format_for(record) == "text":
+                    print(f"boilerx: {record.id or record.source}: {done.error}", file=sys.stderr)
                 bar.update()
         finally:
             writer.close()

@@ -184,3 +184,31 @@ def test_binary_page_is_an_error_not_an_empty_article() -> None:
     assert results[0].error is not None and results[0].error.startswith("NotText")
     assert results[0].text == ""
     assert results[1].ok and "old bridge" in results[1].text
+
+
+def echo_handle(item: str, options: object) -> tuple[str, str]:
+    """A task's own work on an item (as the CLI decodes and shapes records): dies on CRASH."""
+    if item == "CRASH":
+        os._exit(3)
+    if item == "RAISE":
+        raise ValueError("handle failed")
+    return ("done", item)
+
+
+def test_fake_handle_results_in_order_with_each_error_in_its_place() -> None:
+    from boilerx.batch.pool import _clean_items
+
+    items = [f"item {n}" for n in range(60)]
+    items[7] = items[30] = "CRASH"
+    items[8] = "RAISE"
+    for jobs in (1, 2):
+        results = list(_clean_items(items, jobs, chunk_size=4, handle=echo_handle, timeout=30))
+        assert len(results) == 60
+        for n, (item, result) in enumerate(zip(items, results, strict=True)):
+            if item == "CRASH":
+                assert isinstance(result, BatchResult), n
+                assert (result.error or "").startswith("WorkerError: worker died"), n
+            elif item == "RAISE":
+                assert result == BatchResult("", error="ValueError: handle failed"), n
+            else:
+                assert result == ("done", item), n

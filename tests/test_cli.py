@@ -392,6 +392,105 @@ def test_fake_two_jobs_equal_one_job(fake: None, tmp_path: Path, capsys) -> None
     assert sum(1 for r in records if r["error"]) == 17
 
 
+def mixed_jsonl_lines() -> tuple[list[str], list[tuple[str, str | None]]]:
+    """JSONL lines of every kind a worker decodes, and the (id, error start) expected of each
+    record; blank lines give no record."""
+    lines: list[str] = []
+    expected: list[tuple[str, str | None]] = []
+    for i in range(40):
+        rid = f"r{i}"
+        case = i % 8
+        if case == 0:
+            lines.append(json.dumps({"id": rid, "html": f"good page {i} with words\nnav"}))
+            expected.append((rid, None))
+        elif case == 1:
+            lines.append(json.dumps({"id": rid, "html": "RAISE in the worker please"}))
+            expected.append((rid, "ValueError: fake failure"))
+        elif case == 2:
+            lines.append(json.dumps({"id": rid, "html": "CRASH"}))  # kills its worker
+            expected.append((rid, "WorkerError: worker died"))
+        elif case == 3:
+            lines.append(json.dumps({"id": rid, "body": "no html field here"}))
+            expected.append((rid, "KeyError"))
+        elif case == 4:
+            lines.append(json.dumps({"id": rid, "html": 404}))
+            expected.append((rid, "TypeError"))
+        elif case == 5:
+            lines.append(json.dumps({"id": rid, "html": "lone \ud800 surrogate page words"}))
+            expected.append((rid, None))
+        elif case == 6:
+            lines.append("   ")  # blank: no record
+        else:
+            lines.append(json.dumps({"id": rid, "html": f"last page {i} of its kind"}))
+            expected.append((rid, None))
+    lines.append("{not json")
+    expected.append(("", "JSONDecodeError"))
+    return lines, expected
+
+
+def test_fake_two_jobs_keep_every_jsonl_record_in_order_with_its_own_error(
+    fake: None, tmp_path: Path, capsys
+) -> None:
+    lines, expected = mixed_jsonl_lines()
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, one, _ = run(capsys, str(path), "--jobs", "1", "-q")
+    _, two, _ = run(capsys, str(path), "--jobs", "2", "--chunk-size", "3", "-q")
+    assert two == one
+    records = jsonl(two)
+    assert [(r.get("id") or "") for r in records] == [rid for rid, _ in expected]
+    for record, (rid, error) in zip(records, expected, strict=True):
+        if error is None:
+            assert record["error"] is None and record["text"], rid
+        else:
+            assert (record["error"] or "").startswith(error), (rid, record["error"])
+    assert records[5]["text"] == "LONE \ufffd SURROGATE PAGE WORDS"
+    assert records[2]["html"] == "CRASH"  # the fields of a record whose worker died are kept
+
+
+@needs_fastwarc
+def test_fake_two_jobs_keep_every_warc_record_in_order_and_skip_the_same(
+    fake: None, tmp_path: Path, capsys
+) -> None:
+    parts = [warc_record("warcinfo", b"x: y\r\n", rid="info", content_type="x")]
+    expected: list[tuple[str, str | None]] = []
+    for i in range(30):
+        rid, uri = f"w{i}", f"http://x.test/{i}"
+        case = i % 6
+        if case == 0:
+            body, ctype, error = b"<p>\ngood warc page %d words\n</p>" % i, "text/html", None
+        elif case == 1:
+            body, ctype, error = b"CRASH", "text/html", "WorkerError: worker died"
+        elif case == 2:
+            body, ctype, error = b"\x89PNG\r\n\x1a\nnot a page", "image/png", "skipped"
+        elif case == 3:
+            body, ctype, error = b"<p>\nRAISE here in warc\n</p>", "text/html", "ValueError"
+        elif case == 4:
+            body, ctype, error = b"%PDF-1.4 served as html", "text/html", "NotText"
+        else:
+            parts.append(warc_record("revisit", b"", rid=rid, uri=uri, content_type=HTTP))
+            continue
+        payload = http_response(body, content_type=ctype)
+        parts.append(warc_record("response", payload, rid=rid, uri=uri, content_type=HTTP))
+        if error != "skipped":
+            expected.append((f"<urn:uuid:{rid}>", error))
+    parts.append(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99x\r\n\r\nbroken")
+    expected.append(("", "WarcFramingError"))
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(gzip.compress(b"".join(parts)))
+    _, one, err_one = run(capsys, str(path), "--jobs", "1")
+    _, two, err_two = run(capsys, str(path), "--jobs", "2", "--chunk-size", "2")
+    assert two == one
+    assert "10 non-HTML skipped" in err_one and "10 non-HTML skipped" in err_two
+    records = jsonl(two)
+    assert [(r["id"] or "") for r in records] == [rid for rid, _ in expected]
+    for record, (rid, error) in zip(records, expected, strict=True):
+        if error is None:
+            assert record["error"] is None and record["text"], rid
+        else:
+            assert (record["error"] or "").startswith(error), (rid, record["error"])
+
+
 @needs_fastwarc
 def test_subprocess_warc_through_a_pipe_keeps_every_record() -> None:
     proc = subprocess.run(

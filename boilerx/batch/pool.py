@@ -79,6 +79,11 @@ class _Options:
     include_captions: bool = False
     include_links: bool = False
     include_images: bool = False
+    #: What a task does with each item, given these options: ``None`` cleans ``(page, mode)``
+    #: pairs (:func:`clean_one`); a module-level function (sent by reference) may instead read
+    #: and decode the item itself, clean it and shape what it gives back (the CLI does).
+    handle: Callable[[Any, _Options], Any] | None = None
+    context: Any = None  # what ``handle`` needs besides the item; small and picklable
 
     def extract_options(self) -> dict[str, Any]:
         """The output options :func:`clean_one` takes, as keywords."""
@@ -169,21 +174,28 @@ def clean_one(
     )
 
 
-def _clean_chunk(
-    items: Sequence[tuple[object, str | None]], options: _Options
-) -> list[BatchResult]:
-    """Worker task: clean ``(page, mode)`` pairs; ``mode=None`` means ``options.mode``."""
-    return [
-        clean_one(
-            page,
-            mode=mode or options.mode,
-            threshold=options.threshold,
-            max_bytes=options.max_bytes,
-            extract=options.extract,
-            **options.extract_options(),
-        )
-        for page, mode in items
-    ]
+def _work(item: Any, options: _Options) -> Any:
+    """Do one item of a task: :attr:`_Options.handle`, or clean a ``(page, mode)`` pair;
+    ``mode=None`` means ``options.mode``. Never raises: a failure is a :class:`BatchResult`."""
+    if options.handle is not None:
+        try:
+            return options.handle(item, options)
+        except Exception as exc:  # a bad item must not take the batch down
+            return BatchResult("", error=_error_text(exc))
+    page, mode = item
+    return clean_one(
+        page,
+        mode=mode or options.mode,
+        threshold=options.threshold,
+        max_bytes=options.max_bytes,
+        extract=options.extract,
+        **options.extract_options(),
+    )
+
+
+def _clean_chunk(items: Sequence[Any], options: _Options) -> list[Any]:
+    """Worker task: :func:`_work` on each item."""
+    return [_work(item, options) for item in items]
 
 
 def _chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -211,19 +223,10 @@ def _worker_main(conn: Any, slot: Any) -> None:
             return
         items, options = message
         results = []
-        for index, (page, mode) in enumerate(items):
+        for index, item in enumerate(items):
             slot[1] = time.monotonic()
             slot[0] = index
-            results.append(
-                clean_one(
-                    page,
-                    mode=mode or options.mode,
-                    threshold=options.threshold,
-                    max_bytes=options.max_bytes,
-                    extract=options.extract,
-                    **options.extract_options(),
-                )
-            )
+            results.append(_work(item, options))
         slot[0] = -1
         conn.send(results)
 
@@ -234,7 +237,7 @@ class _Task:
 
     seq: int
     offset: int
-    items: list[tuple[object, str | None]]
+    items: list[Any]
     deaths: int = 0  # workers that died on it while on no page (before the first, after the last)
 
 
@@ -339,10 +342,10 @@ class _Run:
         self.options = options
         self.timeout = timeout
         self.queue: deque[_Task] = deque()
-        self.slots: dict[int, list[BatchResult | None]] = {}
+        self.slots: dict[int, list[Any]] = {}
         self.missing: dict[int, int] = {}
 
-    def add(self, seq: int, chunk: list[tuple[object, str | None]]) -> None:
+    def add(self, seq: int, chunk: list[Any]) -> None:
         self.slots[seq] = [None] * len(chunk)
         self.missing[seq] = len(chunk)
         self.queue.append(_Task(seq, 0, chunk))
@@ -350,11 +353,11 @@ class _Run:
     def done(self, seq: int) -> bool:
         return seq in self.missing and self.missing[seq] == 0
 
-    def take(self, seq: int) -> list[BatchResult]:
+    def take(self, seq: int) -> list[Any]:
         del self.missing[seq]
-        return self.slots.pop(seq)  # type: ignore[return-value]
+        return self.slots.pop(seq)
 
-    def _fill(self, task: _Task, index: int, result: BatchResult) -> None:
+    def _fill(self, task: _Task, index: int, result: Any) -> None:
         self.slots[task.seq][task.offset + index] = result
         self.missing[task.seq] -= 1
 
@@ -444,11 +447,8 @@ class _Run:
 
 
 def _run_parallel(
-    chunks: Iterator[list[tuple[object, str | None]]],
-    options: _Options,
-    n_jobs: int,
-    timeout: float | None = None,
-) -> Iterator[list[BatchResult]]:
+    chunks: Iterator[list[Any]], options: _Options, n_jobs: int, timeout: float | None = None
+) -> Iterator[list[Any]]:
     """Clean chunks on worker processes, at most ``n_jobs * CHUNKS_PER_WORKER`` of them taken
     from the input and not yet given back, and yield their results in input order."""
     run = _Run(_pool(n_jobs), options, timeout)
@@ -488,7 +488,7 @@ def _check_timeout(timeout: float | None) -> None:
 
 
 def _clean_items(
-    items: Iterable[tuple[object, str | None]],
+    items: Iterable[Any],
     n_jobs: int | None = 1,
     *,
     mode: str = "auto",
@@ -501,8 +501,13 @@ def _clean_items(
     include_captions: bool = False,
     include_links: bool = False,
     include_images: bool = False,
-) -> Iterator[BatchResult]:
-    """:func:`clean_many` for ``(page, mode)`` pairs, so one run can mix HTML and text records.
+    handle: Callable[[Any, _Options], Any] | None = None,
+    context: Any = None,
+) -> Iterator[Any]:
+    """:func:`clean_many` for ``(page, mode)`` pairs, so one run can mix HTML and text records;
+    or, with ``handle`` (see :attr:`_Options.handle`), for any items, one result each in input
+    order: what ``handle`` gave, or a :class:`BatchResult` error (the item's worker died, ran
+    over ``timeout`` or ``handle`` raised).
 
     Arguments are checked now; the work happens as the returned iterator is consumed."""
     if not isinstance(chunk_size, int) or chunk_size < 1:
@@ -524,16 +529,15 @@ def _clean_items(
         include_captions=include_captions,
         include_links=include_links,
         include_images=include_images,
+        handle=handle,
+        context=context,
     )
     return _generate(_chunked(items, chunk_size), options, jobs, timeout)
 
 
 def _generate(
-    chunks: Iterator[list[tuple[object, str | None]]],
-    options: _Options,
-    jobs: int,
-    timeout: float | None = None,
-) -> Iterator[BatchResult]:
+    chunks: Iterator[list[Any]], options: _Options, jobs: int, timeout: float | None = None
+) -> Iterator[Any]:
     if jobs > 1 and timeout is None:
         # Starting worker processes (and a model in each) only pays off beyond one chunk.
         head = list(itertools.islice(chunks, 2))

@@ -53,6 +53,51 @@ class Record:
     name: str = ""  # the input's path relative to the argument it was found under
 
 
+@dataclass(frozen=True)
+class Decoding:
+    """How raw records are decoded: the JSONL ``field``, ``max_bytes``, and which WARC
+    records are pages (``responses``: HTML responses, ``conversions``: WET text)."""
+
+    field: str = "html"
+    max_bytes: int = 50_000_000
+    responses: bool = True
+    conversions: bool = True
+
+
+@dataclass
+class RawRecord:
+    """A record as read, not yet decoded: a page file's path, a JSONL line or a WARC record's
+    bytes. :meth:`decode` makes it a :class:`Record`; the batch CLI does that on its worker
+    processes, so that the reading process only cuts the input into records."""
+
+    kind: str  # "file", "jsonl" or "warc"
+    source: str
+    how: Decoding
+    data: bytes = b""  # jsonl: the line; warc: the record's block
+    head: bytes = b""  # warc: the record's header
+    position: int = 0  # jsonl: the line number; warc: the record's offset
+    whole: bool = True  # warc: False when only the head of a too large block was kept
+    name: str = ""
+
+    def decode(self) -> tuple[Record | None, int]:
+        """The record (``None``: a WARC record that is not a page) and how many records it
+        counts as skipped (see :attr:`WarcReader.skipped`)."""
+        how = self.how
+        skipped = 0
+        record: Record | None
+        if self.kind == "file":
+            record = read_page(self.source, how.max_bytes)
+        elif self.kind == "jsonl":
+            record = jsonl_record(self.data, self.position, self.source, how.field, how.max_bytes)
+        else:
+            record, skipped = warc_record(
+                self.position, self.head, self.data, self.whole, self.source, how
+            )
+        if record is not None:
+            record.name = self.name
+        return record, skipped
+
+
 def _too_large(max_bytes: int) -> str:
     return f"TooLarge: page is larger than {max_bytes} bytes"
 
@@ -353,42 +398,54 @@ def read_jsonl(stream: IO[bytes], source: str, field: str, max_bytes: int) -> It
     Blank lines are skipped. A line that is not a JSON object, lacks ``field`` or is too large
     yields a record with ``error`` (and its line number in the message).
     """
-    limit = 6 * max_bytes + 65536  # JSON escapes can make a page of max_bytes this long
+    for raw in read_jsonl_raw(stream, source, Decoding(field, max_bytes)):
+        yield (
+            raw
+            if isinstance(raw, Record)
+            else jsonl_record(raw.data, raw.position, source, field, max_bytes)
+        )
+
+
+def read_jsonl_raw(stream: IO[bytes], source: str, how: Decoding) -> Iterator[Record | RawRecord]:
+    """:func:`read_jsonl` with each line left undecoded (a :class:`RawRecord`), but a line
+    too large to hold already an error :class:`Record`."""
+    limit = 6 * how.max_bytes + 65536  # JSON escapes can make a page of max_bytes this long
     for lineno, (line, complete) in enumerate(_lines(stream, limit), 1):
-        record = Record(id=None, page=None, source=source, kind="jsonl", fields={})
         if not complete:
-            record.error = f"TooLarge: line {lineno} is larger than {limit} bytes"
-            yield record
-            continue
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            if b"\\ud" in line or b"\\uD" in line:  # perhaps a lone surrogate, as \ud800
-                obj = _without_surrogates(obj)
-        except ValueError as exc:
-            record.error = f"{type(exc).__name__}: line {lineno}: {exc}"
-            yield record
-            continue
-        if not isinstance(obj, dict):
-            record.error = f"TypeError: line {lineno}: not a JSON object"
-            yield record
-            continue
-        record.fields = obj
-        record.id = None if obj.get("id") is None else str(obj.get("id"))
-        record.url = obj.get("url") if isinstance(obj.get("url"), str) else None
-        page = obj.get(field)
-        if field not in obj:
-            record.error = f"KeyError: line {lineno}: no field {field!r}"
-        elif not isinstance(page, str):
-            record.error = (
-                f"TypeError: line {lineno}: field {field!r} is {type(page).__name__}, not a string"
-            )
-        elif page_size_exceeds(page, max_bytes):
-            record.error = _too_large(max_bytes)
-        else:
-            record.page = page
-        yield record
+            error = f"TooLarge: line {lineno} is larger than {limit} bytes"
+            yield Record(id=None, page=None, source=source, kind="jsonl", fields={}, error=error)
+        elif line and not line.isspace():
+            yield RawRecord("jsonl", source, how, data=line, position=lineno)
+
+
+def jsonl_record(line: bytes, lineno: int, source: str, field: str, max_bytes: int) -> Record:
+    """The record of one JSONL line (see :func:`read_jsonl`)."""
+    record = Record(id=None, page=None, source=source, kind="jsonl", fields={})
+    try:
+        obj = json.loads(line)
+        if b"\\ud" in line or b"\\uD" in line:  # perhaps a lone surrogate, as \ud800
+            obj = _without_surrogates(obj)
+    except ValueError as exc:
+        record.error = f"{type(exc).__name__}: line {lineno}: {exc}"
+        return record
+    if not isinstance(obj, dict):
+        record.error = f"TypeError: line {lineno}: not a JSON object"
+        return record
+    record.fields = obj
+    record.id = None if obj.get("id") is None else str(obj.get("id"))
+    record.url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    page = obj.get(field)
+    if field not in obj:
+        record.error = f"KeyError: line {lineno}: no field {field!r}"
+    elif not isinstance(page, str):
+        record.error = (
+            f"TypeError: line {lineno}: field {field!r} is {type(page).__name__}, not a string"
+        )
+    elif page_size_exceeds(page, max_bytes):
+        record.error = _too_large(max_bytes)
+    else:
+        record.page = page
+    return record
 
 
 # ---------------------------------------------------------------- WARC and WET
@@ -654,8 +711,23 @@ class WarcReader:
 
     def read(self, stream: IO[bytes] | str, source: str, max_bytes: int) -> Iterator[Record]:
         """Yield the records of ``stream``; each unreadable record as an error record."""
+        for raw in self.read_raw(stream, source, max_bytes):
+            if isinstance(raw, Record):
+                yield raw
+                continue
+            record, skipped = raw.decode()
+            self.skipped += skipped
+            if record is not None:
+                yield record
+
+    def read_raw(
+        self, stream: IO[bytes] | str, source: str, max_bytes: int
+    ) -> Iterator[Record | RawRecord]:
+        """:meth:`read`, but each record that was cut out whole left undecoded (a
+        :class:`RawRecord`, whose skips :attr:`skipped` does not count); the records that
+        cannot be cut out are error records."""
         try:
-            from fastwarc.warc import WarcRecord  # noqa: F401 - checked here, used below
+            from fastwarc.warc import WarcRecord  # noqa: F401 - checked here, used to decode
         except ImportError as exc:
             raise ImportError(
                 f"reading WARC and WET needs fastwarc: pip install 'boilerx[batch]' ({exc})"
@@ -663,15 +735,16 @@ class WarcReader:
         try:
             reader, raw = _open_warc(stream)
         except OSError as exc:
-            yield self._error(source, 0, _error(exc))
+            yield _warc_error(source, 0, _error(exc))
             return
+        how = Decoding(max_bytes=max_bytes, responses=self.responses, conversions=self.conversions)
         try:
             framer = _Framer(reader, max_bytes)
             while True:
                 try:
                     framed = framer.next()
                 except _Framing as bad:
-                    yield self._error(
+                    yield _warc_error(
                         source, bad.offset, f"WarcFramingError: {bad.reason}", bad.fields
                     )
                     if framer.resync():
@@ -679,99 +752,100 @@ class WarcReader:
                     return
                 if framed is None:
                     return
-                record = self._record(*framed, source=source, max_bytes=max_bytes)
-                if record is not None:
-                    yield record
+                offset, header, block, whole = framed
+                yield RawRecord("warc", source, how, block, header, offset, whole)
         except (KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
         except BaseException as exc:  # corrupt compression (OSError); pyo3 panics are BaseException
-            yield self._error(source, framer.start, _error(exc))
+            yield _warc_error(source, framer.start, _error(exc))
         finally:
             if isinstance(stream, str):
                 raw.close()
 
-    @staticmethod
-    def _error(
-        source: str, offset: int, message: str, fields: dict[bytes, bytes] | None = None
-    ) -> Record:
-        fields = fields or {}
 
-        def field(name: bytes) -> str | None:
-            value = fields.get(name)
-            return None if value is None else replace_surrogates(value.decode("utf-8", "replace"))
+def _warc_error(
+    source: str, offset: int, message: str, fields: dict[bytes, bytes] | None = None
+) -> Record:
+    fields = fields or {}
 
-        return Record(
-            id=field(b"warc-record-id"),
-            page=None,
-            source=source,
-            kind="warc",
-            url=field(b"warc-target-uri"),
-            date=field(b"warc-date"),
-            error=f"{message} (record at byte {offset})",
-        )
+    def field(name: bytes) -> str | None:
+        value = fields.get(name)
+        return None if value is None else replace_surrogates(value.decode("utf-8", "replace"))
 
-    def _record(
-        self, offset: int, header: bytes, block: bytes, whole: bool, *, source: str, max_bytes: int
-    ) -> Record | None:
-        from fastwarc.warc import WarcRecord, WarcRecordType
+    return Record(
+        id=field(b"warc-record-id"),
+        page=None,
+        source=source,
+        kind="warc",
+        url=field(b"warc-target-uri"),
+        date=field(b"warc-date"),
+        error=f"{message} (record at byte {offset})",
+    )
 
-        if not whole:  # only the head of the block is here: parse that much
-            header = _CONTENT_LENGTH.sub(b"Content-Length: %d\r" % len(block), header, count=1)
-        try:
-            warc_record = WarcRecord.from_bytes(header + block)
-        except OSError as exc:
-            return self._error(source, offset, f"WarcFramingError: {exc}")
-        kind = warc_record.record_type
-        if kind == WarcRecordType.revisit:
-            self.skipped += self.responses
-            return None
-        if kind == WarcRecordType.conversion and self.conversions:
-            record = self._new(warc_record, source, "text")
-            if not whole or len(block) > max_bytes:
-                record.error = _too_large(max_bytes)
-            else:
-                record.page = block.decode("utf-8", errors="replace")
-            return record
-        if kind != WarcRecordType.response or not self.responses:
-            return None
-        warc_record.parse_http()
-        if not warc_record.is_http or not _is_html(warc_record.http_content_type):
-            self.skipped += 1
-            return None
-        record = self._new(warc_record, source, "html")
-        if not whole or warc_record.content_length > max_bytes:
+
+def warc_record(
+    offset: int, header: bytes, block: bytes, whole: bool, source: str, how: Decoding
+) -> tuple[Record | None, int]:
+    """The record of one WARC record cut out of its stream (see :class:`WarcReader`), or
+    ``None`` when it is not a page; and 1 when it counts as skipped, else 0."""
+    from fastwarc.warc import WarcRecord, WarcRecordType
+
+    max_bytes = how.max_bytes
+    if not whole:  # only the head of the block is here: parse that much
+        header = _CONTENT_LENGTH.sub(b"Content-Length: %d\r" % len(block), header, count=1)
+    try:
+        warc = WarcRecord.from_bytes(header + block)
+    except OSError as exc:
+        return _warc_error(source, offset, f"WarcFramingError: {exc}"), 0
+    kind = warc.record_type
+    if kind == WarcRecordType.revisit:
+        return None, int(how.responses)
+    if kind == WarcRecordType.conversion and how.conversions:
+        record = _new_warc_record(warc, source, "text")
+        if not whole or len(block) > max_bytes:
             record.error = _too_large(max_bytes)
-            return record
-        http = warc_record.http_headers
-        try:
-            body = decode_http_body(
-                warc_record.reader.read(),
-                http.get("Transfer-Encoding") or "",
-                http.get("Content-Encoding") or "",
-                max_bytes,
-            )
-        except Exception as exc:  # corrupt gzip, unknown coding, ...
-            record.error = f"ContentDecodingError: {_error(exc)}"
-            return record
-        reason = skip_reason(body)  # served as HTML, but an image, a PDF, ...
-        if reason is not None:
-            record.error = f"NotText: {reason}"
-            return record
-        record.page = _charset_decode(body, warc_record.http_charset)
-        return record
-
-    @staticmethod
-    def _new(warc_record: Any, source: str, mode: str) -> Record:
-        headers = warc_record.headers
-        return Record(
-            id=warc_record.record_id,
-            page=None,
-            source=source,
-            kind="warc",
-            url=headers.get("WARC-Target-URI"),
-            date=headers.get("WARC-Date"),
-            mode=mode,
+        else:
+            record.page = block.decode("utf-8", errors="replace")
+        return record, 0
+    if kind != WarcRecordType.response or not how.responses:
+        return None, 0
+    warc.parse_http()
+    if not warc.is_http or not _is_html(warc.http_content_type):
+        return None, 1
+    record = _new_warc_record(warc, source, "html")
+    if not whole or warc.content_length > max_bytes:
+        record.error = _too_large(max_bytes)
+        return record, 0
+    http = warc.http_headers
+    try:
+        body = decode_http_body(
+            warc.reader.read(),
+            http.get("Transfer-Encoding") or "",
+            http.get("Content-Encoding") or "",
+            max_bytes,
         )
+    except Exception as exc:  # corrupt gzip, unknown coding, ...
+        record.error = f"ContentDecodingError: {_error(exc)}"
+        return record, 0
+    reason = skip_reason(body)  # served as HTML, but an image, a PDF, ...
+    if reason is not None:
+        record.error = f"NotText: {reason}"
+        return record, 0
+    record.page = _charset_decode(body, warc.http_charset)
+    return record, 0
+
+
+def _new_warc_record(warc: Any, source: str, mode: str) -> Record:
+    headers = warc.headers
+    return Record(
+        id=warc.record_id,
+        page=None,
+        source=source,
+        kind="warc",
+        url=headers.get("WARC-Target-URI"),
+        date=headers.get("WARC-Date"),
+        mode=mode,
+    )
 
 
 # ---------------------------------------------------------------- all inputs
@@ -804,17 +878,27 @@ class RecordReader:
         self.field = field
         self.max_bytes = max_bytes
         self.stdin = stdin
-        self._warc_readers: list[WarcReader] = []
-
-    @property
-    def skipped(self) -> int:
-        """WARC records left out because they are not HTML responses nor conversions."""
-        return sum(reader.skipped for reader in self._warc_readers)
+        #: WARC records left out because they are not HTML responses nor conversions (counted
+        #: as they are decoded: by :meth:`__iter__`, or by whoever decodes :meth:`raw` records).
+        self.skipped = 0
 
     def __iter__(self) -> Iterator[Record]:
+        for item in self.raw():
+            if isinstance(item, Record):
+                yield item
+                continue
+            record, skipped = item.decode()
+            self.skipped += skipped
+            if record is not None:
+                yield record
+
+    def raw(self) -> Iterator[Record | RawRecord]:
+        """The records, in order, those that can be decoded elsewhere (a worker process) left
+        undecoded: page files named by path, JSONL lines and WARC records. What cannot be read
+        here (stdin, a FIFO, a folder that cannot be listed) is a :class:`Record` already."""
         for path, name, error in walk_inputs(self.paths):
             if error is not None:
-                records: Iterable[Record] = [
+                records: Iterable[Record | RawRecord] = [
                     Record(id=path, page=None, source=path, kind="file", error=error)
                 ]
             else:
@@ -823,7 +907,7 @@ class RecordReader:
                 record.name = name
                 yield record
 
-    def _read_path(self, path: str) -> Iterator[Record]:
+    def _read_path(self, path: str) -> Iterator[Record | RawRecord]:
         if path == "-":
             import sys
 
@@ -846,23 +930,24 @@ class RecordReader:
         else:
             yield from self._read_stream(path, None)
 
-    def _read_stream(self, path: str, stream: IO[bytes] | None) -> Iterator[Record]:
+    def _read_stream(self, path: str, stream: IO[bytes] | None) -> Iterator[Record | RawRecord]:
         """Read ``path``, or ``stream`` (stdin, a named pipe) when given, as its input kind."""
         kind = self.input
         if kind == "auto":
             kind = detect_input(path)
             if stream is not None and (path == "-" or kind == "files"):
                 kind, stream = sniff_stream(stream)
-        if kind == "files":
+        if kind == "files" and stream is None:
+            yield RawRecord("file", path, Decoding(max_bytes=self.max_bytes))
+        elif kind == "files":
             yield read_page(path, self.max_bytes, stream)
         elif kind == "jsonl":
             yield from self._read_jsonl(path, stream)
         else:
             reader = WarcReader(responses=kind in ("warc", "warc-any"), conversions=kind != "warc")
-            self._warc_readers.append(reader)
-            yield from reader.read(stream if stream is not None else path, path, self.max_bytes)
+            yield from reader.read_raw(stream if stream is not None else path, path, self.max_bytes)
 
-    def _read_jsonl(self, path: str, stream: IO[bytes] | None) -> Iterator[Record]:
+    def _read_jsonl(self, path: str, stream: IO[bytes] | None) -> Iterator[Record | RawRecord]:
         try:
             raw = stream if stream is not None else _open_binary(path)
         except OSError as exc:
@@ -872,7 +957,7 @@ class RecordReader:
             return
         try:
             lines = _maybe_gunzip(raw, path, piped=stream is not None)
-            yield from read_jsonl(lines, path, self.field, self.max_bytes)
+            yield from read_jsonl_raw(lines, path, Decoding(self.field, self.max_bytes))
         except (OSError, EOFError, zlib.error) as exc:  # truncated or corrupt gzip
             yield Record(
                 id=None, page=None, source=path, kind="jsonl", fields={}, error=_error(exc)
