@@ -254,12 +254,15 @@ def test_compiled_text_splitting_equals_python() -> None:
     wide = "中文  的\u3000句子\n\n😀  emoji \t line\nascii   only"
     expected = (["中文 的 句子", "😀 emoji line", "ascii only"], [0, 1, 0])
     assert _compiled_shape.split_lines(wide) == expected
-    # NUL characters are dropped, as if removed before splitting
-    for nul in ("a\x00b\n\x00\n c \x00 d\x00\n", "\x00é\x00 \x00\u3000x\n\x00"):
+    # NUL characters are dropped, as if removed before splitting (also inside "\r\n")
+    nuls = ("a\x00b\n\x00\n c \x00 d\x00\n", "\x00é\x00 \x00\u3000x\n\x00", "a\r\x00\x00\nb\r\x00")
+    for nul in nuls:
         clean = nul.replace("\x00", "")
         lines = [" ".join(raw.split()) for raw in clean.splitlines()]
         texts, gaps = _compiled_shape.split_lines(nul)
         assert texts == [line for line in lines if line] and texts == text_lines(clean).texts
+        assert gaps == text_lines(clean).gaps
+    assert _compiled_shape.split_lines("a\r\x00\nb") == (["a", "b"], [0, 0])
     assert _compiled_shape.split_lines("a\x00b\n\x00\n c \x00 d") == (["ab", "c d"], [0, 1])
 
 

@@ -1,4 +1,4 @@
-"""Type stub of the optional compiled line statistics (``boilerx/_shape.c``)."""
+"""Type stub of the optional compiled line statistics (``boilerx/pipeline/_shape.pyx``)."""
 
 import numpy as np
 
@@ -12,7 +12,7 @@ def probe_groups(
 ) -> list[tuple[int, int]]: ...
 def shape_columns(stats: np.ndarray, out: np.ndarray) -> None: ...
 def lowered_heads(
-    texts: list[str], limit: int, short: int, lengths: np.ndarray
+    texts: list[str], limit: int, short_limit: int, lengths: np.ndarray
 ) -> tuple[list[str], list[str]]: ...
 def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
 def words_found(

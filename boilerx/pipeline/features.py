@@ -18,7 +18,7 @@ from boilerx.pipeline.lines import BITS, KINDS, Page
 from boilerx.pipeline.structured import overlap
 
 try:
-    from boilerx.pipeline import _shape as _compiled_shape  # the optional compiled line statistics
+    from boilerx.pipeline import _shape as _compiled_shape  # optional compiled counts (_shape.pyx)
 except ImportError:  # not built: count with NumPy
     _compiled_shape = None  # type: ignore[assignment]
 

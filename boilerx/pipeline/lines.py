@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from boilerx.pipeline.structured import structured_text
 
 try:
-    from boilerx.pipeline import _shape as _compiled_shape  # optional compiled text splitting
+    from boilerx.pipeline import _shape as _compiled_shape  # optional compiled split (_shape.pyx)
 except ImportError:  # not built: split with Python
     _compiled_shape = None  # type: ignore[assignment]
 try:

@@ -1,0 +1,743 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+# cython: cdivision=True
+"""Compiled parts of ``features`` and ``lines``: splitting scraped text into lines, one pass
+over each line's code points for the counts the text-shape features are built from, substring
+probes, lower-cased heads, repeated lines, headline-word counts, and the arithmetic, position
+and neighbour columns.
+
+Each function gives the same numbers, bit for bit, as the Python/NumPy path it stands for in
+``features.py`` or ``lines.py`` (``_numpy_line_stats``, ``_holding``, ``_probe_groups``,
+``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``, ``_context``,
+``_position``, ``text_lines``), which are used when this module is not built; the tests compare
+the two. Float columns keep NumPy's float32 arithmetic: float32 operations, running sums in
+float32 differenced in double.
+
+The loops over a ``str``'s code points are compiled once per string width (``chars_t``), so
+that each reads its characters with plain loads."""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport (
+    Py_UNICODE_ISSPACE,
+    Py_UNICODE_ISUPPER,
+    Py_UNICODE_TOLOWER,
+    PyUnicode_1BYTE_DATA,
+    PyUnicode_DATA,
+    PyUnicode_FromKindAndData,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
+    PyUnicode_New,
+)
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memcpy
+
+cdef extern from *:
+    """
+    #if PY_VERSION_HEX < 0x030C0000
+    #define bx_ready(text) PyUnicode_READY(text)
+    #else
+    #define bx_ready(text) 0
+    #endif
+    """
+    int bx_ready(object text) except -1  # legacy strs are made ready before reading (< 3.12)
+    bint PyUnicode_IS_ASCII(object text)
+
+ctypedef fused chars_t:  # a str's code points, in its own width
+    uint8_t
+    uint16_t
+    uint32_t
+
+cdef enum:
+    N_STATS = 13  # columns of line_stats (STATS in features.py)
+    N_SHAPE = 12  # columns of shape_columns
+    N_POSITION = 12  # columns of position (POSITION_NAMES)
+    CHUNK = 65535  # code points whose counts fit 16-bit fields
+
+cdef inline int check_str(object obj, str what, Py_ssize_t i) except -1:
+    """0 when obj is a str ready to read, else TypeError naming it (with its index i >= 0)."""
+    if not isinstance(obj, str):
+        return not_str(obj, what, i)
+    return bx_ready(obj)
+
+cdef int not_str(object obj, str what, Py_ssize_t i) except -1:
+    where = what if i < 0 else f"{what} {i}"
+    raise TypeError(f"{where} is {type(obj).__name__}, not str")
+
+
+# ---------------------------------------------------------------- character statistics
+# Character classes the statistics count, one bit each in a class byte.
+cdef enum:
+    C_UPPER = 1  # upper case: what lower-casing changes
+    C_BREAK = 2  # ' ' or '\n': a word after it that starts upper case is title-cased
+    C_BLANK = 4  # ' '
+    C_DOT = 8  # '.'
+    C_SPACE = 16  # a space as str.split finds them
+    C_LETTER = 32  # upper case, a lower-case letter, or from U+0590 on
+    C_DIGIT = 64  # an ASCII digit
+    C_COMMA = 128  # ','
+
+cdef unsigned char_class(uint32_t c) noexcept:
+    """The class byte of a code point: a letter is upper case, from U+0590 on (scripts without
+    case) or a lower-case letter of a-z or U+00DF..U+058F but U+00F7."""
+    cdef bint up, letter, space
+    cdef uint32_t low
+    if c < 128:
+        up = 65 <= c <= 90
+        letter = up or 97 <= c <= 122
+        space = c == 32 or 9 <= c <= 13 or 0x1C <= c <= 0x1F
+    else:
+        low = Py_UNICODE_TOLOWER(c)
+        up = c != low
+        letter = up or low >= 0x0590 or (low >= 0xDF and low != 0xF7)
+        space = Py_UNICODE_ISSPACE(c)
+    return (
+        C_UPPER * up | C_BREAK * (c == 32 or c == 10) | C_BLANK * (c == 32) | C_DOT * (c == 46)
+        | C_SPACE * space | C_LETTER * letter | C_DIGIT * (48 <= c <= 57) | C_COMMA * (c == 44)
+    )
+
+cdef uint8_t latin1_class[256]  # class bytes of the code points below 256 (most of any text)
+cdef uint64_t class_counts[256]  # for each class byte, its counts in 16-bit fields: upper,
+# letter, digit, comma
+
+cdef void fill_class_tables() noexcept:
+    cdef unsigned c
+    for c in range(256):
+        latin1_class[c] = char_class(c)
+        class_counts[c] = (
+            <uint64_t>(c & C_UPPER != 0) | <uint64_t>(c & C_LETTER != 0) << 16
+            | <uint64_t>(c & C_DIGIT != 0) << 32 | <uint64_t>(c & C_COMMA != 0) << 48
+        )
+
+fill_class_tables()
+
+cdef inline bint is_closer(uint32_t c) noexcept:
+    return c in (39, 34, 0x201D, 0x2019, 0xBB, 41, 93)  # ' " ” ’ » ) ]
+
+cdef inline bint is_terminal(uint32_t c) noexcept:
+    return c in (46, 33, 63, 0x3002, 0xFF01, 0xFF1F, 0x2026, 59)  # . ! ? 。 ！ ？ … ;
+
+cdef void count_chars(const chars_t *s, Py_ssize_t n, float *row) noexcept:
+    """line_stats' row of one line. Counts that depend on the code point before are read from
+    the two class bytes; pairs and triples are counted where they end: ". " at its space,
+    " | " (and " • ", " · ") at its second space, without overlaps, as str.count counts. Four
+    counts add up in 16-bit fields of one word, emptied every CHUNK code points."""
+    cdef Py_ssize_t words = 0, letters = 0, upper = 0, digits = 0, titled = 0, commas = 0
+    cdef Py_ssize_t stops = 0, separators = 0, i, start, end, k
+    cdef Py_ssize_t next_free[3]  # where the next " | ", " • ", " · " may begin
+    cdef unsigned f, prev_class = C_BREAK | C_SPACE, before_class = 0  # as after '\n'
+    cdef uint32_t c, prev = 10
+    cdef uint64_t packed
+    next_free[0] = next_free[1] = next_free[2] = 0
+    start = 0
+    while start < n:
+        end = min(n, start + CHUNK)
+        packed = 0
+        for i in range(start, end):
+            c = s[i]
+            f = latin1_class[c] if c < 256 else char_class(c)
+            packed += class_counts[f]
+            titled += f & (prev_class >> 1) & 1  # upper case after ' ' or '\n'
+            stops += (f >> 2) & (prev_class >> 3) & 1  # ' ' after '.'
+            words += (prev_class >> 4) & ~(f >> 4) & 1  # a non-space after a space
+            if f & before_class & C_BLANK:  # ' ', something, ' '
+                k = 0 if prev == 0x7C else 1 if prev == 0x2022 else 2 if prev == 0xB7 else -1
+                if k >= 0 and i - 2 >= next_free[k]:
+                    separators += 1
+                    next_free[k] = i + 1
+            before_class = prev_class
+            prev_class = f
+            prev = c
+        upper += packed & 0xFFFF
+        letters += packed >> 16 & 0xFFFF
+        digits += packed >> 32 & 0xFFFF
+        commas += packed >> 48
+        start = end
+    cdef uint32_t first = s[0] if n else 0
+    end = n
+    while end > 0 and is_closer(s[end - 1]):
+        end -= 1
+    row[0] = n
+    row[1] = words
+    row[2] = letters
+    row[3] = upper
+    row[4] = digits
+    row[5] = titled
+    row[6] = commas
+    row[7] = stops
+    row[8] = first
+    row[9] = s[n - 1] if n else 0
+    row[10] = end > 0 and is_terminal(s[end - 1])
+    row[11] = separators
+    row[12] = n > 0 and (65 <= first <= 90 if first < 128 else Py_UNICODE_ISUPPER(first))
+
+
+def line_stats(list texts not None, float[:, ::1] out not None):
+    """line_stats(texts, out): character statistics of each str in the list texts, written
+    into out (float32, one row of 13 a line; STATS in features.py)."""
+    cdef Py_ssize_t i, n = len(texts)
+    cdef const void *data
+    cdef int kind
+    if out.shape[0] != n or out.shape[1] != N_STATS:
+        raise ValueError(f"out is {out.shape[0]} x {out.shape[1]}, {n} lines need {n} x 13")
+    for i in range(n):
+        text = texts[i]
+        check_str(text, "line", i)
+        data = PyUnicode_DATA(text)
+        kind = PyUnicode_KIND(text)
+        if kind == 1:
+            count_chars(<uint8_t *>data, PyUnicode_GET_LENGTH(text), &out[i, 0])
+        elif kind == 2:
+            count_chars(<uint16_t *>data, PyUnicode_GET_LENGTH(text), &out[i, 0])
+        else:
+            count_chars(<uint32_t *>data, PyUnicode_GET_LENGTH(text), &out[i, 0])
+
+
+def shape_columns(const float[:, ::1] stats not None, float[:, ::1] out not None):
+    """shape_columns(stats, out): from line_stats rows, the shape columns that are plain
+    arithmetic on them, into out (12 float32 a line), in this order: terminal, ends with a
+    colon, commas per word, upper-case share of letters, title-cased share of words (at most 1),
+    starts upper case, digit share, letter share, characters per word (at most 30), separators
+    (at most 10), sentences (full stops + terminal, at most 20), prose (terminal and 8 words or
+    60 characters). Single-precision operations, as NumPy does them on float32 columns."""
+    cdef Py_ssize_t i, n = stats.shape[0]
+    if stats.shape[1] != N_STATS or out.shape[0] != n or out.shape[1] != N_SHAPE:
+        raise ValueError("shape_columns: stats must hold 13 float32 a line and out 12")
+    cdef float one = 1, chars, words, letters, some_words, some_chars, ratio, sentences
+    for i in range(n):
+        chars, words, letters = stats[i, 0], stats[i, 1], stats[i, 2]
+        some_words = words if words > one else one
+        some_chars = chars if chars > one else one
+        out[i, 0] = stats[i, 10]  # terminal
+        out[i, 1] = stats[i, 9] == 58  # the last code point is ':'
+        out[i, 2] = stats[i, 6] / (words + one)
+        out[i, 3] = stats[i, 3] / (letters if letters > one else one)
+        ratio = stats[i, 5] / some_words
+        out[i, 4] = ratio if ratio < one else one
+        out[i, 5] = stats[i, 12]
+        out[i, 6] = stats[i, 4] / some_chars
+        out[i, 7] = letters / some_chars
+        ratio = chars / some_words
+        out[i, 8] = ratio if ratio < 30 else 30
+        out[i, 9] = stats[i, 11] if stats[i, 11] < 10 else 10
+        sentences = stats[i, 7] + stats[i, 10]
+        out[i, 10] = sentences if sentences < 20 else 20
+        out[i, 11] = stats[i, 10] * <float>(words >= 8 or chars >= 60)
+
+
+# ---------------------------------------------------------------- splitting text into lines
+cdef inline bint is_line_break(uint32_t c) noexcept:
+    """str.splitlines' line boundaries"""
+    return c in (10, 13, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+
+cdef int split_chars(
+    const chars_t *s, Py_ssize_t n, chars_t *line, list lines, list gaps
+) except -1:
+    """split_lines over one str's code points; ``line`` holds n of them."""
+    cdef Py_ssize_t i = 0, blank = 0, length
+    cdef bint pending_space
+    cdef uint32_t c
+    while i < n:
+        length = 0
+        pending_space = False
+        while i < n:
+            c = s[i]
+            i += 1
+            if <uint32_t>(c - 0x21) >= 0x5E:  # not '!' to '~': maybe a space or a line break
+                if c == 32 or Py_UNICODE_ISSPACE(c) and not is_line_break(c):
+                    pending_space = length > 0
+                    continue
+                if c == 0:
+                    continue  # NUL characters are dropped
+                if is_line_break(c):  # \r\n is one, NULs between them dropped
+                    while c == 13 and i < n and s[i] == 0:
+                        i += 1
+                    if c == 13 and i < n and s[i] == 10:
+                        i += 1
+                    break
+            if pending_space:
+                line[length] = 32
+                length += 1
+                pending_space = False
+            line[length] = <chars_t>c
+            length += 1
+        if length == 0:
+            blank += 1
+        else:
+            lines.append(PyUnicode_FromKindAndData(sizeof(chars_t), line, length))
+            gaps.append(blank)
+            blank = 0
+    return 0
+
+
+def split_lines(text):
+    """split_lines(text) -> (lines, gaps): the non-blank lines of text without its NUL
+    characters (line boundaries as str.splitlines), each with its whitespace runs collapsed to
+    one space and stripped, as " ".join(line.split()) does; gaps[i] counts the blank lines
+    before lines[i]."""
+    check_str(text, "text", -1)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef list lines = [], gaps = []
+    cdef void *line = PyMem_Malloc(max(n, 1) * kind)  # a line, in the text's own width
+    if line == NULL:
+        raise MemoryError()
+    try:
+        if kind == 1:
+            split_chars(<uint8_t *>data, n, <uint8_t *>line, lines, gaps)
+        elif kind == 2:
+            split_chars(<uint16_t *>data, n, <uint16_t *>line, lines, gaps)
+        else:
+            split_chars(<uint32_t *>data, n, <uint32_t *>line, lines, gaps)
+    finally:
+        PyMem_Free(line)
+    return lines, gaps
+
+
+# ---------------------------------------------------------------- substring probes
+cdef enum:
+    PAIR_BUCKETS = 1024  # probes of two or more code points, by their first two
+
+cdef inline Py_ssize_t pair_key(uint32_t a, uint32_t b) noexcept:
+    return ((a * <uint32_t>131) ^ b) & (PAIR_BUCKETS - 1)
+
+
+cdef class _Probes:
+    """The probes as UCS4 copies; those of one code point apart, the others bucketed by their
+    first two, so that at most positions of a line an empty bucket is all there is to see.
+    Each probe has a group bit (1 for all when there are no groups)."""
+
+    cdef Py_ssize_t n_singles
+    cdef Py_ssize_t bucket[PAIR_BUCKETS + 1]  # bucket b: order[bucket[b]:bucket[b + 1]]
+    cdef Py_ssize_t *order  # the longer probes, bucket by bucket
+    cdef Py_ssize_t *offset  # where each probe's code points begin in chars
+    cdef Py_ssize_t *length
+    cdef uint32_t *bit
+    cdef uint32_t *single_bit
+    cdef uint32_t *chars
+    cdef uint32_t *singles  # the probes of one code point
+    cdef uint32_t all_bits
+
+    def __cinit__(self, tuple probes not None, tuple groups):
+        cdef Py_ssize_t p, k, at = 0, total = 0, n = len(probes)
+        cdef long group = 0
+        cdef Py_UCS4 c
+        cdef str probe
+        if groups is not None and len(groups) != n:
+            raise ValueError("one group a probe")
+        for p in range(n):
+            check_str(probes[p], "probe", p)
+            if len(probes[p]) == 0:
+                raise ValueError("probes must not be empty")
+            total += len(probes[p])
+        self.order = <Py_ssize_t *>PyMem_Malloc(max(n, 1) * 3 * sizeof(Py_ssize_t))
+        self.chars = <uint32_t *>PyMem_Malloc((total + n + 1) * sizeof(uint32_t))
+        self.bit = <uint32_t *>PyMem_Malloc(max(n, 1) * 2 * sizeof(uint32_t))
+        if self.order == NULL or self.chars == NULL or self.bit == NULL:
+            raise MemoryError()
+        self.offset = self.order + n
+        self.length = self.order + 2 * n
+        self.singles = self.chars + total
+        self.single_bit = self.bit + n
+        for p in range(n):
+            probe = <str>probes[p]
+            if groups is not None:
+                group = groups[p]
+                if not 0 <= group <= 31:
+                    raise ValueError("groups are numbered 0 to 31")
+            self.bit[p] = <uint32_t>1 << group
+            self.all_bits |= self.bit[p]
+            self.offset[p] = at
+            self.length[p] = len(probe)
+            for c in probe:
+                self.chars[at] = c
+                at += 1
+            if self.length[p] == 1:
+                self.single_bit[self.n_singles] = self.bit[p]
+                self.singles[self.n_singles] = self.chars[self.offset[p]]
+                self.n_singles += 1
+            else:
+                k = pair_key(self.chars[self.offset[p]], self.chars[self.offset[p] + 1])
+                self.bucket[k + 1] += 1
+        for k in range(PAIR_BUCKETS):
+            self.bucket[k + 1] += self.bucket[k]
+        cdef Py_ssize_t fill[PAIR_BUCKETS]
+        memcpy(fill, self.bucket, sizeof(fill))
+        for p in range(n):
+            if self.length[p] > 1:
+                k = pair_key(self.chars[self.offset[p]], self.chars[self.offset[p] + 1])
+                self.order[fill[k]] = p
+                fill[k] += 1
+
+    def __dealloc__(self):
+        PyMem_Free(self.order)
+        PyMem_Free(self.chars)
+        PyMem_Free(self.bit)
+
+    cdef uint32_t scan(self, object text, bint at_start, uint32_t enough) noexcept:
+        """The group bits of the probes found in the str text, ready to read (at position 0
+        only with at_start); the scan stops once the bits in ``enough`` are all found."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+        cdef int kind = PyUnicode_KIND(text)
+        if kind == 1:
+            return self.scan_chars(<uint8_t *>PyUnicode_DATA(text), n, at_start, enough)
+        if kind == 2:
+            return self.scan_chars(<uint16_t *>PyUnicode_DATA(text), n, at_start, enough)
+        return self.scan_chars(<uint32_t *>PyUnicode_DATA(text), n, at_start, enough)
+
+    cdef uint32_t scan_chars(
+        self, const chars_t *s, Py_ssize_t n, bint at_start, uint32_t enough
+    ) noexcept:
+        cdef uint32_t found = 0
+        cdef Py_ssize_t at, q, k, p, key, length
+        cdef uint32_t c, next_c = s[0] if n else 0
+        cdef const uint32_t *probe
+        for at in range(n):
+            if found & enough == enough:
+                break
+            c = next_c
+            for q in range(self.n_singles):
+                if self.singles[q] == c:
+                    found |= self.single_bit[q]
+            if at + 1 >= n:
+                break
+            next_c = s[at + 1]
+            key = pair_key(c, next_c)
+            for q in range(self.bucket[key], self.bucket[key + 1]):
+                p = self.order[q]
+                probe = self.chars + self.offset[p]
+                length = self.length[p]
+                if found & self.bit[p] or probe[0] != c or probe[1] != next_c or length > n - at:
+                    continue
+                for k in range(2, length):
+                    if s[at + k] != probe[k]:
+                        break
+                else:
+                    found |= self.bit[p]
+            if at_start:
+                break
+        return found
+
+
+def lines_holding(list texts not None, tuple probes not None, bint at_start=False):
+    """lines_holding(texts, probes, at_start=False) -> list of the indices of the strs in the
+    list texts that contain any of the non-empty strs in the tuple probes (with at_start: that
+    begin with one)."""
+    cdef _Probes table = _Probes(probes, None)
+    cdef Py_ssize_t i
+    cdef list found = []
+    for i in range(len(texts)):
+        text = texts[i]
+        check_str(text, "line", i)
+        if table.scan(text, at_start, 1):
+            found.append(i)
+    return found
+
+
+def probe_groups(list texts not None, tuple probes not None, tuple groups not None):
+    """probe_groups(texts, probes, groups) -> list of (index, bits) for the strs in the list
+    texts that contain any of the probes: bit g of bits is set when a probe of group g (the
+    tuple groups gives each probe's, 0 to 31) is in the line."""
+    cdef _Probes table = _Probes(probes, groups)
+    cdef Py_ssize_t i
+    cdef uint32_t bits
+    cdef list found = []
+    for i in range(len(texts)):
+        text = texts[i]
+        check_str(text, "line", i)
+        bits = table.scan(text, False, table.all_bits)
+        if bits:
+            found.append((i, bits))
+    return found
+
+
+# ---------------------------------------------------------------- heads, repeats, words
+cdef object lowered_head(object text, Py_ssize_t limit):
+    """text[:limit].lower(): ASCII lines are lowered here (the line itself when it has
+    nothing to lower), others by str.lower."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text), m = min(n, limit)
+    if not PyUnicode_IS_ASCII(text):
+        return (<str>text)[:m].lower()
+    cdef const uint8_t *src = PyUnicode_1BYTE_DATA(text)
+    cdef Py_ssize_t first_upper = 0
+    while first_upper < m and not 65 <= src[first_upper] <= 90:
+        first_upper += 1
+    if first_upper == m == n:
+        return text
+    cdef str lowered = PyUnicode_New(m, 127)
+    cdef uint8_t *dst = PyUnicode_1BYTE_DATA(lowered)
+    memcpy(dst, src, first_upper)
+    for i in range(first_upper, m):
+        dst[i] = src[i] + 32 if 65 <= src[i] <= 90 else src[i]
+    return lowered
+
+
+def lowered_heads(
+    list texts not None, Py_ssize_t limit, Py_ssize_t short_limit, float[::1] lengths not None
+):
+    """lowered_heads(texts, limit, short_limit, lengths) -> (heads, short_heads):
+    text[:limit].lower() of each line; short_heads the same with "" for the heads longer than
+    short_limit; lengths (float32, one a line) receives each head's length."""
+    cdef Py_ssize_t i, n = len(texts)
+    if limit < 0 or lengths.shape[0] != n:
+        raise ValueError(
+            "lowered_heads: a negative limit, or lengths does not hold one float32 a line"
+        )
+    cdef list heads = [], shorts = []
+    for i in range(n):
+        text = texts[i]
+        check_str(text, "line", i)
+        head = lowered_head(text, limit)
+        lengths[i] = len(head)
+        heads.append(head)
+        shorts.append(head if len(head) <= short_limit else "")
+    return heads, shorts
+
+
+def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):
+    """repeats(texts, cap, out) -> bool or None: out (float32, one a line) receives, for each
+    str of the list texts, min(the number of lines equal to it, cap) - 1, as
+    collections.Counter counts them (str hash and equality); returns whether any line comes
+    more than once, or None when texts holds anything but exact strs (their hash and == may run
+    Python code: the caller counts those). Lines are grouped in an open-addressing table of at
+    least 2n slots."""
+    cdef Py_ssize_t i, j, slot, n = len(texts), size = 8
+    if cap < 1 or out.shape[0] != n:
+        raise ValueError("repeats: cap must be >= 1 and out hold one float32 a line")
+    while size < 2 * n:
+        size *= 2
+    # first[slot]: the slot's first line (-1: empty); count[slot]; group[line]: its slot
+    cdef Py_ssize_t *first = <Py_ssize_t *>PyMem_Malloc((2 * size + 2 * n) * sizeof(Py_ssize_t))
+    if first == NULL:
+        raise MemoryError()
+    cdef Py_ssize_t *count = first + size
+    cdef Py_ssize_t *group = count + size
+    cdef Py_hash_t *hashes = <Py_hash_t *>(group + n)
+    cdef Py_hash_t h
+    cdef bint again = False
+    try:
+        for slot in range(size):
+            first[slot] = -1
+            count[slot] = 0
+        for i in range(n):
+            text = texts[i]
+            if type(text) is not str:
+                return None
+            bx_ready(text)
+            h = hash(text)
+            hashes[i] = h
+            slot = <size_t>h & <size_t>(size - 1)
+            while first[slot] >= 0:
+                j = first[slot]
+                if hashes[j] == h and <str>text == <str>texts[j]:
+                    break
+                slot = (slot + 1) & (size - 1)
+            if first[slot] < 0:
+                first[slot] = i
+            else:
+                again = True
+            count[slot] += 1
+            group[i] = slot
+        for i in range(n):
+            out[i] = min(count[group[i]], cap) - 1
+    finally:
+        PyMem_Free(first)
+    return again
+
+
+cdef int words_in(const chars_t *s, Py_ssize_t n, tuple words, uint64_t word_lengths):
+    """How many distinct strs of the tuple words are among the whitespace-separated tokens of
+    s. word_lengths: bit k set when a word has k code points (bit 63: 63 or more)."""
+    cdef Py_ssize_t at = 0, start, w, v, k, n_words = len(words)
+    cdef uint64_t seen = 0
+    cdef str word
+    while at < n:
+        while at < n and Py_UNICODE_ISSPACE(s[at]):
+            at += 1
+        start = at
+        while at < n and not Py_UNICODE_ISSPACE(s[at]):
+            at += 1
+        if at == start:
+            break
+        if not word_lengths >> min(at - start, 63) & 1:
+            continue  # no word this long
+        for w in range(n_words):
+            word = <str>words[w]
+            if len(word) != at - start:
+                continue
+            for k in range(at - start):
+                if s[start + k] != <Py_UCS4>word[k]:
+                    break
+            else:
+                seen |= <uint64_t>1 << w
+    # duplicates in words count once: a word equal to an earlier one adds nothing
+    cdef int found = 0
+    for w in range(n_words):
+        if seen >> w & 1:
+            for v in range(w):
+                if seen >> v & 1 and <str>words[v] == <str>words[w]:
+                    break
+            else:
+                found += 1
+    return found
+
+
+def words_found(
+    list texts not None,
+    tuple words not None,
+    const float[::1] counts not None,
+    double at_most,
+    double[::1] out not None,
+):
+    """words_found(texts, words, counts, at_most, out): for each str of the list texts, how
+    many of the distinct strs of the tuple words (at most 64) are among its whitespace-separated
+    tokens, as len(set(words).intersection(text.split())) counts, written into out (float64, one
+    a line); 0 for the lines whose count (float32, one a line) is above at_most."""
+    cdef Py_ssize_t i, w, n = len(texts)
+    if len(words) > 64:
+        raise ValueError("at most 64 words")
+    if counts.shape[0] != n or out.shape[0] != n:
+        raise ValueError("words_found: counts must hold one float32 a line and out one float64")
+    cdef uint64_t word_lengths = 0
+    cdef const void *data
+    cdef int kind
+    for w in range(len(words)):
+        check_str(words[w], "word", w)
+        word_lengths |= <uint64_t>1 << min(len(words[w]), 63)
+    for i in range(n):
+        text = texts[i]
+        check_str(text, "line", i)
+        if counts[i] > at_most:
+            out[i] = 0
+            continue
+        data = PyUnicode_DATA(text)
+        kind = PyUnicode_KIND(text)
+        if kind == 1:
+            out[i] = words_in(<uint8_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
+        elif kind == 2:
+            out[i] = words_in(<uint16_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
+        else:
+            out[i] = words_in(<uint32_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
+
+
+# ---------------------------------------------------------------- neighbour and position columns
+cdef inline float window_mean(
+    const float *cum, Py_ssize_t k, Py_ssize_t lo, Py_ssize_t hi
+) noexcept:
+    """Mean of rows lo to hi - 1 of a column from its float32 running sums (k columns a row),
+    differenced in double, as NumPy's cumsum and division give it."""
+    return <float>((<double>cum[hi * k] - <double>cum[lo * k]) / <double>(hi - lo))
+
+
+def context(
+    const float[:, ::1] columns not None, Py_ssize_t n, Py_ssize_t k, float[:, ::1] out not None
+):
+    """context(columns, n, k, out): for each of the k float32 columns of the n x k array
+    columns, six float32 values a row into the n x 6k array out, as _context in features.py
+    computes them: the values 2 and 1 rows before and 1 and 2 rows after (0 beyond the page),
+    then the means over the rows within 3 and within 10 of the row."""
+    if n < 0 or k < 0 or columns.shape[0] != n or columns.shape[1] != k or (
+        out.shape[0] != n or out.shape[1] != 6 * k
+    ):
+        raise ValueError("context: buffer sizes do not match n and k")
+    cdef float *cum = <float *>PyMem_Malloc(((n + 1) * k + 1) * sizeof(float))
+    if cum == NULL:
+        raise MemoryError()
+    cdef Py_ssize_t i, c
+    cdef float *row
+    for c in range(k):
+        cum[c] = 0
+    for i in range(n):
+        for c in range(k):
+            cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c]
+    for i in range(n):
+        for c in range(k):
+            row = &out[i, 6 * c]
+            row[0] = columns[i - 2, c] if i >= 2 else 0
+            row[1] = columns[i - 1, c] if i >= 1 else 0
+            row[2] = columns[i + 1, c] if i + 1 < n else 0
+            row[3] = columns[i + 2, c] if i + 2 < n else 0
+            row[4] = window_mean(cum + c, k, max(i - 3, 0), min(i + 4, n))
+            row[5] = window_mean(cum + c, k, max(i - 10, 0), min(i + 11, n))
+    PyMem_Free(cum)
+
+
+def position(
+    const float[::1] prose not None,
+    const float[::1] chars not None,
+    const float[::1] more not None,
+    const float[::1] header not None,
+    const float[::1] reply not None,
+    float total,
+    double log_n,
+    float[:, ::1] out not None,
+):
+    """position(prose, chars, more, header, reply, total, log_n, out): the 12 position columns
+    of features.line_features (POSITION_NAMES) for n lines, from five float32 arrays of n values
+    (prose characters' flag, characters, "more stories" markers, comment headers, reply/byline
+    lines), the page's characters as float32 (at least 1) and log1p(n), written into out
+    (n x 12 float32), with the same arithmetic as the NumPy path (float32 running sums, float64
+    divisions, one rounding to float32)."""
+    cdef Py_ssize_t n = prose.shape[0]
+    if chars.shape[0] != n or more.shape[0] != n or header.shape[0] != n or (
+        reply.shape[0] != n or out.shape[0] != n or out.shape[1] != N_POSITION
+    ):
+        raise ValueError("position: buffer sizes do not match")
+    cdef float *cum = <float *>PyMem_Malloc((n + 1) * sizeof(float))
+    cdef Py_ssize_t *next_prose = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    if cum == NULL or next_prose == NULL:
+        PyMem_Free(cum)
+        PyMem_Free(next_prose)
+        raise MemoryError()
+    cdef Py_ssize_t i, run_start = -1, last = -1, best_lo = -1, best_hi = -1, dist
+    cdef Py_ssize_t replies_after = 0, last_more = -1, last_prose = -1, last_header = -1
+    cdef double best = 0, weight, away
+    cdef bint is_prose
+    cdef float running = 0
+    # the longest run of prose: prose lines with at most 3 other lines between them, weighed
+    # by their characters; the first of equal weights
+    cum[0] = 0
+    for i in range(n):
+        cum[i + 1] = cum[i] + chars[i] * prose[i]
+    for i in range(n + 1):
+        is_prose = i < n and prose[i] != 0
+        if i < n and not is_prose:
+            continue
+        if last >= 0 and (i == n or i - last > 4):  # the run from run_start to last ends
+            weight = <double>cum[last + 1] - <double>cum[run_start]
+            if best_lo < 0 or weight > best:
+                best, best_lo, best_hi = weight, run_start, last
+            run_start = -1
+        if is_prose:
+            run_start = i if run_start < 0 else run_start
+            last = i
+    next_prose[n] = n + 50
+    for i in range(n - 1, -1, -1):
+        next_prose[i] = i if prose[i] != 0 else next_prose[i + 1]
+    for i in range(n - 1, -1, -1):  # reply/byline lines from each line to the end
+        replies_after += reply[i] > 0
+        out[i, 11] = <float>(<double>replies_after / <double>(n - i))
+    for i in range(n):
+        running += chars[i]
+        out[i, 0] = <float>(<double>i / <double>max(n - 1, 1))
+        out[i, 1] = (running - chars[i]) / total
+        out[i, 2] = <float>log_n
+        if best_lo >= 0:
+            out[i, 3] = best_lo <= i <= best_hi
+            dist = best_lo - i if i < best_lo else (i - best_hi if i > best_hi else 0)
+            away = dist / 20.0
+            out[i, 4] = <float>min(away, 1.0)
+            out[i, 5] = <float>(best / (<double>cum[n] if cum[n] != 0 else 1.0))
+        else:
+            out[i, 3] = 0
+            out[i, 4] = 1
+            out[i, 5] = 0
+        last_more = i if more[i] > 0 else last_more
+        last_prose = i if prose[i] > 0 else last_prose
+        last_header = i if header[i] > 0 else last_header
+        out[i, 6] = <float>min((i - last_more) / 20.0, 1.0) if last_more >= 0 else 1
+        out[i, 7] = last_more >= 0 and last_prose < last_more
+        out[i, 8] = <float>min((next_prose[i] - i) / 20.0, 1.0)
+        out[i, 9] = <float>min((i - last_header) / 50.0, 1.0) if last_header >= 0 else 1
+        out[i, 10] = last_header >= 0
+    PyMem_Free(cum)
+    PyMem_Free(next_prose)

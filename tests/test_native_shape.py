@@ -1,0 +1,342 @@
+"""The compiled line statistics (_shape.pyx) against the Python/NumPy paths of features.py and
+lines.py they stand for: each function on generated texts (ASCII, Latin-1, BMP and astral
+characters, every kind of whitespace and line break, NUL, lone surrogates, very long and empty
+lines), column for column and bit for bit; and the whole feature matrix of text and HTML pages
+with the module and without it."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from boilerx.pipeline import features, lines
+from boilerx.pipeline.features import (
+    STATS,
+    _arithmetic_columns,
+    _context,
+    _holding,
+    _lowered_heads,
+    _numpy_line_stats,
+    _position,
+    _probe_groups,
+    _repeats,
+    _title_overlap,
+    line_features,
+    line_stats,
+)
+from boilerx.pipeline.lines import html_lines, text_lines
+
+_shape = features._compiled_shape
+if _shape is None and os.environ.get("BOILERX_NATIVE") == "required":
+    pytest.fail("BOILERX_NATIVE=required but boilerx.pipeline._shape is not built")
+pytestmark = pytest.mark.skipif(
+    _shape is None, reason="the compiled line statistics (boilerx.pipeline._shape) are not built"
+)
+
+_EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@contextmanager
+def _python_path() -> Iterator[None]:
+    """features and lines as they run where the compiled module is not built."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(features, "_compiled_shape", None)
+        patched.setattr(lines, "_compiled_shape", None)
+        yield
+
+
+def _both(function: Callable[..., Any], *args: Any) -> tuple[Any, Any]:
+    """function(*args) with the compiled module, then with the Python/NumPy path."""
+    compiled = function(*args)
+    with _python_path():
+        return compiled, function(*args)
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same shape, dtype and bits (so that -0.0 is not +0.0)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    return a.tobytes() == b.tobytes()
+
+
+# ---------------------------------------------------------------- generated texts
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines' boundaries
+_SPACES = " \t\x1f\xa0\u1680\u2000\u2007\u200a\u202f\u205f\u3000"  # str.split's, no break
+_MARKS = ".,:;!?|•·'\"”’»)]([«“…。！？-–©/\x00"  # what the statistics look at
+_CASE = "İıẞßΣσςǅǈǲÞþŸÿµªº×÷\u0345\u1e9e\U00010400\U00010428"  # case mappings of note
+_SURROGATES = "\ud800\udc80\udfff"
+_CHAR = st.one_of(
+    st.characters(max_codepoint=0x7F),  # ASCII
+    st.characters(min_codepoint=0x80, max_codepoint=0xFF),  # Latin-1
+    st.characters(min_codepoint=0x100, max_codepoint=0xFFFF),  # BMP
+    st.characters(min_codepoint=0x10000),  # astral
+    st.sampled_from(_LINE_BREAKS + _SPACES + _MARKS + _CASE + _SURROGATES),
+)
+_WORDS = [
+    "The", "the", "Read", "more", "Photo:", "Reuters", "AFP", "5", "min", "read", "12:30",
+    "share", "©", "İstanbul", "ΟΔΟΣ", "中文的句子。", "😀", "Explore", "comments", "By", "|",
+]  # fmt: skip
+_PIECE = st.one_of(
+    st.text(_CHAR, min_size=1, max_size=6),
+    st.sampled_from(_WORDS),
+    st.sampled_from(_SPACES + " " * 8),
+)
+_SHORT_LINE = st.lists(_PIECE, max_size=16).map("".join)
+_LONG_LINE = st.builds(  # up to 280,000 code points: counts past 16 bits
+    lambda piece, times: piece * times,
+    st.one_of(st.text(_CHAR, min_size=1, max_size=4), st.sampled_from(["Ab, 1. | Xy · ", "é "])),
+    st.integers(min_value=1, max_value=70_000),
+)
+_LINE = st.one_of(_SHORT_LINE, _SHORT_LINE, _SHORT_LINE, _LONG_LINE)
+_LINES = st.lists(_LINE, max_size=30)
+_NON_EMPTY_LINES = st.lists(_LINE.filter(bool), min_size=1, max_size=30)
+
+
+def _no_breaks(line: str) -> str:
+    """The line as the lines stage makes them: whitespace collapsed, no line breaks."""
+    return " ".join(line.split())
+
+
+_PAGE_LINES = st.lists(_SHORT_LINE.map(_no_breaks).filter(bool), min_size=1, max_size=40)
+_BREAK = st.sampled_from([*_LINE_BREAKS, "\r\n", "\n\n", "\r\x00\n", "\x00\n", "\n \t\n"])
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> str:
+    """Scraped text: lines joined by line breaks of every kind, with NULs and blank lines."""
+    parts = draw(st.lists(st.tuples(_LINE, _BREAK), max_size=30))
+    return "".join(line + brk for line, brk in parts) + draw(_LINE)
+
+
+# ---------------------------------------------------------------- each function
+@_EXAMPLES
+@given(_NON_EMPTY_LINES)
+def test_line_stats_equal_the_numpy_path(texts: list[str]) -> None:
+    compiled = line_stats(texts)
+    expected = _numpy_line_stats(texts, np.empty_like(compiled))
+    assert compiled.shape == (len(texts), len(STATS))
+    for i, text in enumerate(texts):
+        for j, name in enumerate(STATS):
+            assert _same_bits(compiled[i, j], expected[i, j]), (name, text[:200])
+
+
+@_EXAMPLES
+@given(_texts())
+def test_split_lines_equal_the_python_path(text: str) -> None:
+    compiled, expected = _both(text_lines, text)
+    assert compiled.texts == expected.texts
+    assert compiled.gaps == expected.gaps
+    assert compiled.cut == expected.cut
+    # split_lines itself, on all of the text (text_lines cuts a text of too many lines)
+    clean = text.replace("\x00", "")
+    normalised = [" ".join(raw.split()) for raw in clean.splitlines()]
+    kept = [i for i, line in enumerate(normalised) if line]
+    gaps = [i - before - 1 for before, i in zip([-1, *kept], kept)]
+    assert _shape.split_lines(text) == ([normalised[i] for i in kept], gaps)
+
+
+@st.composite
+def _lines_and_probes(draw: st.DrawFn) -> tuple[list[str], tuple[str, ...]]:
+    """Lines, and probes: some cut from the lines, some drawn apart (none holds a newline, which
+    the Python path's search over the joined lines would see across lines)."""
+    texts = draw(st.lists(_SHORT_LINE, max_size=20))
+    probes = draw(st.lists(st.text(_CHAR, min_size=1, max_size=3), max_size=4))
+    for text in draw(st.lists(st.sampled_from(texts), max_size=6)) if texts else []:
+        start = draw(st.integers(0, len(text)))
+        probes.append(text[start : start + draw(st.integers(1, 5))])
+    probes = [p for p in probes if p and "\n" not in p] or ["e"]
+    return texts, tuple(probes)
+
+
+@_EXAMPLES
+@given(_lines_and_probes(), st.booleans())
+def test_lines_holding_equal_substring_search(
+    case: tuple[list[str], tuple[str, ...]], at_start: bool
+) -> None:
+    texts, probes = case
+    compiled, expected = _both(_holding, texts, probes, at_start)
+    assert compiled == expected
+
+
+@_EXAMPLES
+@given(_lines_and_probes(), st.data())
+def test_probe_groups_equal_substring_search(
+    case: tuple[list[str], tuple[str, ...]], data: st.DataObject
+) -> None:
+    texts, probes = case
+    groups = tuple(
+        data.draw(st.lists(st.integers(0, 31), min_size=len(probes), max_size=len(probes)))
+    )
+    compiled, expected = _both(_probe_groups, texts, probes, groups)
+    assert compiled == expected
+
+
+@_EXAMPLES
+@given(_LINES)
+def test_lowered_heads_equal_str_lower(texts: list[str]) -> None:
+    (heads, short, lengths), (heads_py, short_py, lengths_py) = _both(_lowered_heads, texts)
+    assert heads == heads_py
+    assert short == short_py
+    assert _same_bits(lengths, lengths_py)
+
+
+@_EXAMPLES
+@given(
+    st.lists(_SHORT_LINE, min_size=1, max_size=8).flatmap(
+        lambda pool: st.lists(st.sampled_from(pool), max_size=40)
+    )
+)
+def test_repeats_equal_counter(texts: list[str]) -> None:
+    compiled, expected = _both(_repeats, texts)
+    assert (compiled is None) == (expected is None)
+    if compiled is not None:
+        assert compiled.dtype == np.float32
+        assert compiled.tolist() == expected.tolist()
+
+
+@_EXAMPLES
+@given(_LINES, _SHORT_LINE)
+def test_title_words_equal_set_intersection(texts: list[str], title: str) -> None:
+    heads = [t[:200].lower() for t in texts]
+    words = np.array([len(t.split()) for t in texts], dtype=np.float32)
+    title_words = set(" ".join(title.lower().split()).split())
+    title_words |= {w for h in heads[:3] for w in h.split()[:4]}  # some that are there
+    assert len(title_words) <= 64
+    compiled, expected = _both(_title_overlap, heads, words, title_words)
+    assert _same_bits(compiled, expected)
+
+
+_STATS_ROWS = st.lists(
+    st.lists(st.integers(0, 300), min_size=len(STATS), max_size=len(STATS)), max_size=40
+).map(lambda rows: np.array(rows, dtype=np.float32).reshape(-1, len(STATS)))
+
+
+@_EXAMPLES
+@given(st.one_of(_NON_EMPTY_LINES.map(line_stats), _STATS_ROWS))
+def test_shape_columns_equal_the_numpy_path(stats: np.ndarray) -> None:
+    compiled, expected = _both(_arithmetic_columns, stats)
+    for j in range(compiled.shape[1]):
+        assert _same_bits(compiled[:, j], expected[:, j]), j
+
+
+_FLOAT = st.one_of(
+    st.just(0.0),
+    st.integers(0, 400).map(float),
+    st.floats(-1e6, 1e6, width=32),
+    st.floats(0, 1, width=32),
+)
+
+
+@st.composite
+def _columns(draw: st.DrawFn) -> np.ndarray:
+    n, k = draw(st.integers(0, 60)), draw(st.integers(1, 5))
+    values = draw(st.lists(_FLOAT, min_size=n * k, max_size=n * k))
+    return np.array(values, dtype=np.float32).reshape(n, k)
+
+
+@_EXAMPLES
+@given(_columns())
+def test_context_equal_the_numpy_path(columns: np.ndarray) -> None:
+    compiled, expected = _both(_context, columns)
+    for j in range(compiled.shape[1]):
+        assert _same_bits(compiled[:, j], expected[:, j]), j
+
+
+@st.composite
+def _position_inputs(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    n = draw(st.integers(1, 120))
+
+    def flags(chance: float, value: float = 1.0) -> np.ndarray:
+        drawn = draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
+        return (np.array(drawn) < chance).astype(np.float32) * value
+
+    prose = flags(draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])))
+    chars = np.array(draw(st.lists(st.integers(1, 3000), min_size=n, max_size=n)), np.float32)
+    reply = flags(0.1) + flags(0.1)  # reply + byline: 0, 1 or 2
+    return prose, chars, flags(0.05), flags(0.05), reply
+
+
+@_EXAMPLES
+@given(_position_inputs())
+def test_position_equal_the_numpy_path(inputs: tuple[np.ndarray, ...]) -> None:
+    compiled, expected = _both(_position, *inputs)
+    for j in range(compiled.shape[1]):
+        assert _same_bits(compiled[:, j], expected[:, j]), j
+
+
+# ---------------------------------------------------------------- whole pages
+@_EXAMPLES
+@given(_texts())
+def test_text_page_features_are_the_same_without_the_module(text: str) -> None:
+    compiled, expected = _both(lambda t: line_features(text_lines(t)), text)
+    assert _same_bits(compiled, expected)
+
+
+_MARKED_LINES = st.one_of(
+    _PAGE_LINES,
+    st.lists(
+        st.sampled_from(
+            [
+                "Share this: icon-facebook", "5 min read", "Photo: Reuters", "Explore",
+                "Read more", "12 comments", "By Jane Roe · Reply", "Related stories",
+                "Advertisement", "© 2024 The Paper", "Published 12:30, 3 May 2024",
+                "It was a long day in the city, and the mayor said so at length.",
+            ]
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+).flatmap(lambda a: _PAGE_LINES.map(lambda b: a + b))  # fmt: skip
+
+
+@_EXAMPLES
+@given(
+    _MARKED_LINES,
+    st.lists(st.sampled_from(["p", "li", "h2", "a", "td", "div"]), min_size=1),
+    _SHORT_LINE,
+)
+def test_html_page_features_are_the_same_without_the_module(
+    texts: list[str], tags: list[str], title: str
+) -> None:
+    body = "".join(
+        f"<{tag}>{html.escape(text)}</{tag}>" for text, tag in zip(texts, tags * len(texts))
+    )
+    page = f"<html><head><title>{html.escape(title)}</title></head><body>{body}</body></html>"
+    compiled, expected = _both(lambda p: line_features(html_lines(p)), page)
+    assert _same_bits(compiled, expected)
+
+
+# ---------------------------------------------------------------- arguments
+def test_wrong_arguments_are_refused() -> None:
+    out = np.empty((2, len(STATS)), dtype=np.float32)
+    with pytest.raises(TypeError, match="line 1 is int, not str"):
+        _shape.line_stats(["a", 3], out)
+    with pytest.raises(TypeError, match="text is bytes, not str"):
+        _shape.split_lines(b"a")
+    with pytest.raises(ValueError):
+        _shape.line_stats(["a"], out)
+    with pytest.raises(ValueError):
+        _shape.shape_columns(out, np.empty((2, 11), dtype=np.float32))
+    with pytest.raises(ValueError):
+        _shape.lowered_heads(["a"], -1, 5, np.empty(1, dtype=np.float32))
+    with pytest.raises(ValueError):
+        _shape.position(
+            *[np.zeros(3, np.float32)] * 4,
+            np.zeros(2, np.float32),
+            1.0,
+            1.0,
+            np.zeros((3, 12), np.float32),
+        )
+    with pytest.raises(TypeError):
+        _shape.probe_groups(["a"], ("a",), ("0",))
+    with pytest.raises(TypeError):
+        _shape.words_found(["a"], (1,), np.zeros(1, np.float32), 1.0, np.zeros(1))
