@@ -1,11 +1,11 @@
-"""Type stub of the optional compiled tree scorer (``boilerx/_trees.c``)."""
+"""Type stub of the optional compiled tree scorer (``boilerx/pipeline/_trees.pyx``)."""
 
 import numpy as np
 
 Buffer = np.ndarray
 
 class Ensemble:
-    """A packed, checked ensemble (a capsule) made by :func:`pack`."""
+    """A packed, checked ensemble made by :func:`pack` (not constructible directly)."""
 
 def pack(
     feature: Buffer,

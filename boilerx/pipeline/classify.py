@@ -8,8 +8,9 @@ so that a teaser list or a comment thread is judged as a whole and thresholds fo
 The trees are trained with scikit-learn (:mod:`boilerx.training.estimator`) and shipped as the flat
 arrays of :class:`TreeEnsemble`, evaluated here with NumPy: scoring needs no scikit-learn, so
 importing boilerx and starting a worker process stay fast. A small compiled scorer
-(``boilerx/_trees.c``, built at install when a C compiler is present) walks the same arrays
-about three times faster; without it, NumPy does the work.
+(``boilerx/pipeline/_trees.pyx``, Cython, built at install when a C compiler is present) walks
+the same arrays about three times faster and reaches the same leaves; without it, NumPy does
+the work.
 """
 
 from __future__ import annotations
