@@ -1,6 +1,7 @@
-"""What the compiled parts are worth: ``boilerx.clean`` pages/s with both C modules, without
-the line statistics (``_shape``), and with neither (NumPy and Python do the same work, with the
-same results), on every third dataset page, HTML and text.
+"""What the compiled parts are worth: ``boilerx.clean`` pages/s with all three compiled modules,
+without the DOM walk (``_walk``), with the tree scorer (``_trees``) alone, and with none (Python
+and NumPy do the same work, with the same results), on every third dataset page, HTML and
+text.
 
     python -m benchmarks.compiled_speed [--rounds 2]
 
@@ -28,19 +29,21 @@ def _rate(pages: list[Any], mode: Mode) -> float:
     return len(pages) / (time.perf_counter() - started)
 
 
-def _use(trees: Any, shape: Any) -> None:
+def _use(trees: Any, shape: Any, walk: Any) -> None:
     """Switch the compiled modules in or out (None: the NumPy/Python path)."""
     classify._trees = trees
     features._compiled_shape = shape
     lines._compiled_shape = shape
+    lines._compiled_walk = walk
+    lines._native_state[:] = [walk is not None]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
-    trees, shape = classify._trees, features._compiled_shape
-    if trees is None or shape is None:
+    trees, shape, walk = classify._trees, features._compiled_shape, lines._compiled_walk
+    if trees is None or shape is None or walk is None or not lines._native_walk_ready():
         print("the compiled modules are not built (no C compiler at install): nothing to compare")
         return 0
     paths = default_dataset_paths(data_root())
@@ -53,22 +56,23 @@ def main(argv: list[str] | None = None) -> int:
         "text": [p.load_text() for p in pages],
     }
     configurations = {
-        "both compiled": (trees, shape),
-        "trees only": (trees, None),
-        "neither": (None, None),
+        "all compiled": (trees, shape, walk),
+        "without the walk": (trees, shape, None),
+        "trees only": (trees, None, None),
+        "none": (None, None, None),
     }
     best: dict[tuple[str, str], float] = {}
     try:
         for _ in range(args.rounds):
-            for name, (use_trees, use_shape) in configurations.items():
-                _use(use_trees, use_shape)
+            for name, modules in configurations.items():
+                _use(*modules)
                 for mode, docs in inputs.items():
                     rate = _rate(docs, mode)
                     best[name, mode] = max(best.get((name, mode), 0.0), rate)
     finally:
-        _use(trees, shape)
+        _use(trees, shape, walk)
     for mode in inputs:
-        base = best["neither", mode]
+        base = best["none", mode]
         print(
             f"{mode}: "
             + ", ".join(
