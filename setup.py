@@ -29,8 +29,11 @@ try:
 except ImportError:  # no Cython (it is a build requirement, so only in a bare checkout)
     pass
 else:
-    extensions += cythonize(
+    cythonized = cythonize(
         [extension(m, f"{PIPELINE}/{m}.pyx") for m in cython_modules], quiet=True
     )
+    for ext in cythonized:  # cythonize makes new Extension objects, without ``optional``
+        ext.optional = True
+    extensions += cythonized
 
 setup(ext_modules=extensions)
