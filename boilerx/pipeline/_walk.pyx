@@ -225,6 +225,25 @@ cdef uint64_t _class_bits(bytes value) except? 0:
     return bits
 
 
+cdef str _first_word(const unsigned char *value, size_t n):
+    """The first space-separated word of a class value (``value.split(None, 1)[0]``; "" for
+    none)."""
+    cdef size_t i, start
+    if value == NULL or n == 0:
+        return ""
+    for i in range(n):
+        if value[i] >= 128:  # not ASCII: Python says what is space
+            words = value[:n].decode("utf-8", "replace").split(None, 1)
+            return words[0] if words else ""
+    i = 0
+    while i < n and _ascii_space(value[i]):
+        i += 1
+    start = i
+    while i < n and not _ascii_space(value[i]):
+        i += 1
+    return value[start:i].decode("ascii")
+
+
 cdef struct Frame:
     bx_node *node
     uint64_t bits  # context bits of all ancestors
@@ -234,7 +253,14 @@ cdef struct Frame:
     int depth
     int conts[KEPT]  # the innermost enclosing block ids
     int n_conts
-    int sig  # index of the block's signature in Walk.signatures
+    int block_frame  # the frame of the enclosing block (this one for a block; -1: none)
+    # a block's own: its tag id, its class value (in Lexbor's memory), the frame of the block
+    # around it, and its signature (index in Walk.signatures; -1 until a line asks for it)
+    uintptr_t tag
+    const unsigned char *cls
+    size_t n_cls
+    int parent_block
+    int sig
     int kind
     bint in_link
     bint block
@@ -350,7 +376,7 @@ cdef class Walk:
             self.near_out.append(ctx.near)
             self.depths.append(ctx.depth)
             self.containers_out.append(tuple([ctx.conts[i] for i in range(ctx.n_conts)]))
-            self.sigs_out.append(self.signatures[ctx.sig])
+            self.sigs_out.append(self.signature(ctx.block_frame))
         self.n_buf = 0
         self.piece_link = 0
         self.has_line = False
@@ -390,7 +416,8 @@ cdef class Walk:
         cdef const unsigned char *name
         cdef const unsigned char *value
         cdef size_t n_name, n_value
-        cdef bytes cls = None
+        cdef const unsigned char *cls = NULL
+        cdef size_t n_cls = 0
         cdef Frame *frame
         cdef int kind, i
         if flags & SKIP and not (flags & NOSCRIPT and not self.skip_noscript):
@@ -410,8 +437,8 @@ cdef class Walk:
             if n_name == 5 and memcmp(name, b"class", 5) == 0:
                 value = _attr_value(attr, &n_value)
                 if n_value:
-                    cls = value[:n_value]
-                    own |= _class_bits(cls)
+                    cls, n_cls = value, n_value
+                    own |= _class_bits(value[:n_value])
             elif n_name == 2 and memcmp(name, b"id", 2) == 0:
                 value = _attr_value(attr, &n_value)
                 if n_value:
@@ -442,17 +469,7 @@ cdef class Walk:
             if flags & BREAK:
                 return 2 if len(self.texts) >= self.max_lines else 0
             self.block_ids += 1
-            name_str = _tag_names[tag]
-            self.block_tags.append(name_str)
-            first_cls = ""
-            if cls is not None:
-                cls_str = cls.decode("utf-8", "replace")
-                if not cls_str.isspace():
-                    first_cls = cls_str.split(None, 1)[0]
-            sig = self.signatures[ctx.sig]
-            self.signatures.append(
-                sig[sig.rfind(">", 0, sig.rfind(">")) + 1 :] + ">" + name_str + "." + first_cls
-            )
+            self.block_tags.append(_tag_names[tag])
             kind = _kind_of_tag[tag]
             frame = self.push()
             ctx = &self.frames[self.n_frames - 2]  # push may have moved the frames
@@ -469,7 +486,12 @@ cdef class Walk:
                 memcpy(frame.conts, ctx.conts + 1, (KEPT - 1) * sizeof(int))
                 frame.n_conts = KEPT
             frame.conts[frame.n_conts - 1] = self.block_ids
-            frame.sig = len(self.signatures) - 1
+            frame.block_frame = self.n_frames - 1
+            frame.tag = tag
+            frame.cls = cls
+            frame.n_cls = n_cls
+            frame.parent_block = ctx.block_frame
+            frame.sig = -1
             frame.kind = kind if kind >= 0 else ctx.kind
             frame.in_link = ctx.in_link or bool(flags & LINK)
             frame.block = True
@@ -485,6 +507,26 @@ cdef class Walk:
             frame.in_link = ctx.in_link or bool(flags & LINK)
             frame.block = False
         return 1
+
+    cdef str signature(self, int index):
+        """The signature of the block at frame ``index`` (its tag and first class, after
+        those of the two blocks around it: "div.main>p.lead"), made when a line first asks.
+        A line's block and the blocks around it are still on the frame stack when the line
+        ends (a block's end ends its line), so their frames still describe them."""
+        if index < 0:
+            return ""
+        cdef Frame *frame = &self.frames[index]
+        if frame.sig >= 0:
+            return self.signatures[frame.sig]
+        around = self.signature(frame.parent_block)
+        frame = &self.frames[index]
+        sig = (
+            around[around.rfind(">", 0, around.rfind(">")) + 1 :]
+            + ">" + _tag_names[frame.tag] + "." + _first_word(frame.cls, frame.n_cls)
+        )
+        self.signatures.append(sig)
+        frame.sig = len(self.signatures) - 1
+        return sig
 
     cdef const unsigned char *attribute(
         self, bx_node *node, const char *wanted, size_t n_wanted, size_t *n_value
@@ -518,7 +560,7 @@ cdef class Walk:
         base.bits = base.near = base.block_bits = base.outer = 0
         base.depth = 0
         base.n_conts = 0
-        base.sig = 0
+        base.block_frame = -1
         base.kind = 0
         base.in_link = False
         base.block = False
