@@ -1,22 +1,23 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
 # cython: cdivision=True
-"""Compiled parts of ``features`` and ``lines``: splitting scraped text into lines, one pass
-over each line's code points for the counts the text-shape features are built from, substring
-probes, lower-cased heads, repeated lines, headline-word counts, and the arithmetic, position
-and neighbour columns.
+"""Compiled parts of ``features``, ``lines`` and ``structured``: splitting scraped text into
+lines, one pass over each line's code points for the counts the text-shape features are built
+from, substring probes, lower-cased heads, repeated lines, headline-word counts, the arithmetic,
+position and neighbour columns, and the lines' word 3-gram overlap with the structured data.
 
 Each function gives the same numbers, bit for bit, as the Python/NumPy path it stands for in
-``features.py`` or ``lines.py`` (``_numpy_line_stats``, ``_holding``, ``_probe_groups``,
-``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``, ``_context``,
-``_position``, ``text_lines``), which are used when this module is not built; the tests compare
-the two. Float columns keep NumPy's float32 arithmetic: float32 operations, running sums in
-float32 differenced in double.
+``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
+``_probe_groups``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``,
+``_context``, ``_position``, ``text_lines``, ``_python_overlap``), which are used when this
+module is not built; the tests compare the two. Float columns keep NumPy's float32 arithmetic:
+float32 operations, running sums in float32 differenced in double.
 
 The loops over a ``str``'s code points are compiled once per string width (``chars_t``), so
 that each reads its characters with plain loads."""
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
+    Py_UNICODE_ISALNUM,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
     Py_UNICODE_TOLOWER,
@@ -27,7 +28,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_New,
 )
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 
 cdef extern from *:
@@ -741,3 +742,372 @@ def position(
         out[i, 10] = last_header >= 0
     PyMem_Free(cum)
     PyMem_Free(next_prose)
+
+
+# ---------------------------------------------------------------- structured-data overlap
+cdef uint8_t ascii_word[128]  # what re's \w matches among ASCII: 0-9, A-Z, a-z and '_'
+
+cdef void fill_ascii_word() noexcept:
+    cdef unsigned c
+    for c in range(128):
+        ascii_word[c] = 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95
+
+fill_ascii_word()
+
+cdef inline bint is_word_char(uint32_t c) noexcept:
+    """What re's \\w matches in a str: '_' and the code points str.isalnum() holds for."""
+    return ascii_word[c] if c < 128 else Py_UNICODE_ISALNUM(c)
+
+cdef inline uint64_t hash_step(uint64_t h, uint32_t c) noexcept:  # FNV-1a, a code point a step
+    return (h ^ c) * <uint64_t>0x100000001B3
+
+cdef inline uint64_t hash_end(uint64_t h) noexcept:  # murmur3's finaliser
+    h ^= h >> 33
+    h *= <uint64_t>0xFF51AFD7ED558CCD
+    h ^= h >> 33
+    h *= <uint64_t>0xC4CEB9FE1A85EC53
+    return h ^ (h >> 33)
+
+cdef inline uint64_t gram_hash(int32_t a, int32_t b, int32_t c) noexcept:
+    cdef uint64_t k = <uint64_t>0x9E3779B97F4A7C15
+    return hash_end(((<uint64_t><uint32_t>a * k) ^ <uint32_t>b) * k ^ <uint32_t>c)
+
+cdef enum:
+    MAX_REFERENCES = 64  # one bit of a mask each
+
+cdef uint64_t FNV_BASIS = <uint64_t>0xCBF29CE484222325
+
+ctypedef struct WordSlot:
+    uint64_t hash
+    Py_ssize_t start  # where its code points begin in _References.chars
+    int32_t length
+    int32_t id  # -1: an empty slot
+
+ctypedef struct GramSlot:
+    int32_t a, b, c  # the ids of its three words; a == -1: an empty slot
+    uint64_t mask  # bit j: a 3-gram of reference j
+
+
+cdef class _References:
+    """The references' distinct words (by their code points, each with an id and a mask of the
+    references that hold it) and their word 3-grams (as ids, each with such a mask), in two
+    open-addressing tables; a word is found by its hash, then by comparing its code points."""
+
+    cdef WordSlot *words
+    cdef GramSlot *grams
+    cdef uint64_t *word_mask  # by id
+    cdef uint32_t *chars  # the words' code points
+    cdef Py_ssize_t word_slots, gram_slots, n_words, n_chars, n_grams
+
+    def __cinit__(self, Py_ssize_t all_chars, Py_ssize_t all_words, Py_ssize_t all_grams):
+        cdef Py_ssize_t i
+        if all_words >= 0x7FFFFFFF:
+            raise ValueError("overlap: the references hold too many words")
+        self.word_slots = 64
+        self.gram_slots = 64
+        while self.gram_slots < 2 * all_grams:
+            self.gram_slots *= 2
+        self.chars = <uint32_t *>PyMem_Malloc(max(all_chars, 1) * sizeof(uint32_t))
+        self.word_mask = <uint64_t *>PyMem_Malloc(max(all_words, 1) * sizeof(uint64_t))
+        self.words = <WordSlot *>PyMem_Malloc(self.word_slots * sizeof(WordSlot))
+        self.grams = <GramSlot *>PyMem_Malloc(self.gram_slots * sizeof(GramSlot))
+        if self.chars == NULL or self.word_mask == NULL or self.words == NULL or (
+            self.grams == NULL
+        ):
+            raise MemoryError()
+        for i in range(self.word_slots):
+            self.words[i].id = -1
+        for i in range(self.gram_slots):
+            self.grams[i].a = -1
+
+    def __dealloc__(self):
+        PyMem_Free(self.chars)
+        PyMem_Free(self.word_mask)
+        PyMem_Free(self.words)
+        PyMem_Free(self.grams)
+
+    cdef int grow_words(self) except -1:
+        """Twice the word slots, the words in them again by their hashes."""
+        cdef Py_ssize_t i, slot, size = 2 * self.word_slots
+        cdef WordSlot *words = <WordSlot *>PyMem_Malloc(size * sizeof(WordSlot))
+        if words == NULL:
+            raise MemoryError()
+        for i in range(size):
+            words[i].id = -1
+        for i in range(self.word_slots):
+            if self.words[i].id >= 0:
+                slot = self.words[i].hash & (size - 1)
+                while words[slot].id >= 0:
+                    slot = (slot + 1) & (size - 1)
+                words[slot] = self.words[i]
+        PyMem_Free(self.words)
+        self.words = words
+        self.word_slots = size
+        return 0
+
+    cdef int32_t add_word(self, const uint32_t *s, Py_ssize_t length, uint64_t h) except -1:
+        """The id of the word s[:length] (hash h), a new one when it is not yet known."""
+        cdef Py_ssize_t k, slot
+        cdef WordSlot *w
+        if 2 * (self.n_words + 1) > self.word_slots:
+            self.grow_words()
+        slot = h & (self.word_slots - 1)
+        while True:
+            w = &self.words[slot]
+            if w.id < 0:
+                break
+            if w.hash == h and w.length == length:
+                for k in range(length):
+                    if s[k] != self.chars[w.start + k]:
+                        break
+                else:
+                    return w.id
+            slot = (slot + 1) & (self.word_slots - 1)
+        memcpy(self.chars + self.n_chars, s, length * sizeof(uint32_t))
+        w.hash = h
+        w.start = self.n_chars
+        w.length = <int32_t>length
+        w.id = <int32_t>self.n_words
+        self.word_mask[self.n_words] = 0
+        self.n_chars += length
+        self.n_words += 1
+        return w.id
+
+    cdef void add_gram(self, int32_t a, int32_t b, int32_t c, uint64_t bit) noexcept:
+        """Marks the 3-gram of ids a, b, c with bit (there is always a free slot: the table has
+        twice as many as the grams it is given)."""
+        cdef Py_ssize_t slot = gram_hash(a, b, c) & (self.gram_slots - 1)
+        cdef GramSlot *g
+        while True:
+            g = &self.grams[slot]
+            if g.a < 0:
+                g.a, g.b, g.c, g.mask = a, b, c, bit
+                return
+            if g.a == a and g.b == b and g.c == c:
+                g.mask |= bit
+                return
+            slot = (slot + 1) & (self.gram_slots - 1)
+
+    cdef inline uint64_t gram_mask(self, int32_t a, int32_t b, int32_t c) noexcept:
+        """The mask of the 3-gram of ids a, b, c (0 when no reference holds it)."""
+        cdef Py_ssize_t slot = gram_hash(a, b, c) & (self.gram_slots - 1)
+        cdef GramSlot *g
+        while True:
+            g = &self.grams[slot]
+            if g.a < 0:
+                return 0
+            if g.a == a and g.b == b and g.c == c:
+                return g.mask
+            slot = (slot + 1) & (self.gram_slots - 1)
+
+
+cdef Py_ssize_t count_words(const chars_t *s, Py_ssize_t n) noexcept:
+    """How many runs of word characters (re's \\w+) s holds."""
+    cdef Py_ssize_t i, count = 0
+    cdef bint inside = False, word
+    for i in range(n):
+        word = is_word_char(s[i])
+        count += word and not inside
+        inside = word
+    return count
+
+cdef int add_reference(
+    _References t, const chars_t *s, Py_ssize_t n, uint32_t *word, int j
+) except -1:
+    """Adds the words and word 3-grams of the lower-cased reference s (column j) to t; word
+    holds n code points."""
+    cdef Py_ssize_t at = 0, length, count = 0
+    cdef uint64_t h, bit = <uint64_t>1 << j
+    cdef int32_t a = -1, b = -1, c
+    cdef uint32_t ch
+    while at < n:
+        if not is_word_char(s[at]):
+            at += 1
+            continue
+        h = FNV_BASIS
+        length = 0
+        while at < n:
+            ch = s[at]
+            if not is_word_char(ch):
+                break
+            h = hash_step(h, ch)
+            word[length] = ch
+            length += 1
+            at += 1
+        c = t.add_word(word, length, hash_end(h))
+        t.word_mask[c] |= bit
+        if count >= 2:
+            t.add_gram(a, b, c, bit)
+        a, b = b, c
+        count += 1
+    return 0
+
+cdef inline int32_t find_word(
+    _References t, const chars_t *s, Py_ssize_t length, uint64_t h, bint fold
+) noexcept:
+    """The id of the word s[:length] (hash h; ASCII upper case lowered when fold), -1 when no
+    reference holds it."""
+    cdef Py_ssize_t k, slot = h & (t.word_slots - 1)
+    cdef WordSlot *w
+    cdef uint32_t c
+    while True:
+        w = &t.words[slot]
+        if w.id < 0:
+            return -1
+        if w.hash == h and w.length == length:
+            for k in range(length):
+                c = s[k]
+                if fold and 65 <= c <= 90:
+                    c += 32
+                if c != t.chars[w.start + k]:
+                    break
+            else:
+                return w.id
+        slot = (slot + 1) & (t.word_slots - 1)
+
+cdef void line_overlap(
+    _References t,
+    const chars_t *s,
+    Py_ssize_t n,
+    bint fold,
+    const int *columns,
+    Py_ssize_t n_columns,
+    float *row,
+) noexcept:
+    """One line's row of overlap: s is the line lower-cased, or (fold) an ASCII line whose
+    upper case is lowered here."""
+    cdef Py_ssize_t at = 0, start, count = 0, k
+    cdef Py_ssize_t hits[MAX_REFERENCES]
+    cdef int32_t a = -1, b = -1, c, first = -1, second = -1
+    cdef uint64_t h, mask
+    cdef uint32_t ch
+    for k in range(n_columns):
+        hits[k] = 0
+    while at < n:
+        if not is_word_char(s[at]):
+            at += 1
+            continue
+        start = at
+        h = FNV_BASIS
+        while at < n:
+            ch = s[at]
+            if not is_word_char(ch):
+                break
+            if fold and 65 <= ch <= 90:
+                ch += 32
+            h = hash_step(h, ch)
+            at += 1
+        c = find_word(t, s + start, at - start, hash_end(h), fold)
+        if count == 0:
+            first = c
+        elif count == 1:
+            second = c
+        elif a >= 0 and b >= 0 and c >= 0:
+            mask = t.gram_mask(a, b, c)
+            if mask:
+                for k in range(n_columns):
+                    hits[k] += mask >> columns[k] & 1
+        a, b = b, c
+        count += 1
+    if count >= 3:
+        for k in range(n_columns):
+            row[columns[k]] = <float>(<double>hits[k] / <double>(count - 2))
+    elif count > 0:
+        for k in range(n_columns):
+            hits[k] = 0
+            if first >= 0:
+                hits[k] = t.word_mask[first] >> columns[k] & 1
+            if count == 2 and second >= 0:
+                hits[k] += t.word_mask[second] >> columns[k] & 1
+            row[columns[k]] = <float>(<double>hits[k] / <double>count)
+    else:
+        for k in range(n_columns):
+            row[columns[k]] = 0
+
+
+def overlap(list texts not None, tuple references not None, float[:, ::1] out not None):
+    """overlap(texts, references, out): for each line of the list texts and each str of the
+    tuple references (at most 64), the share of the line's word 3-grams found among the
+    reference's (of its words, for a line of fewer than three words), written into out (float32,
+    one row a line, one column a reference, filled with -1 beforehand: a column of a reference of
+    fewer than three words is left so), bit for bit as ``structured._python_overlap`` computes
+    it. Words are re's \\w+ of str.lower() of each text; words of a line are compared with the
+    references' by their code points."""
+    cdef Py_ssize_t i, j, n = len(texts), n_refs = len(references), n_columns = 0
+    cdef Py_ssize_t longest = 0, all_chars = 0, all_words = 0, all_grams = 0, words
+    cdef int columns[MAX_REFERENCES]
+    cdef int kind
+    cdef const void *data
+    cdef uint32_t *word
+    if n_refs > MAX_REFERENCES:
+        raise ValueError("overlap: at most 64 references")
+    if out.shape[0] != n or out.shape[1] != n_refs:
+        raise ValueError(
+            f"overlap: out is {out.shape[0]} x {out.shape[1]}, not {n} x {n_refs}"
+        )
+    lowered = [reference.lower() for reference in references]
+    for j in range(n_refs):
+        check_str(lowered[j], "reference", j)
+        data = PyUnicode_DATA(lowered[j])
+        kind = PyUnicode_KIND(lowered[j])
+        if kind == 1:
+            words = count_words(<uint8_t *>data, PyUnicode_GET_LENGTH(lowered[j]))
+        elif kind == 2:
+            words = count_words(<uint16_t *>data, PyUnicode_GET_LENGTH(lowered[j]))
+        else:
+            words = count_words(<uint32_t *>data, PyUnicode_GET_LENGTH(lowered[j]))
+        if words >= 3:
+            columns[n_columns] = j
+            n_columns += 1
+            longest = max(longest, PyUnicode_GET_LENGTH(lowered[j]))
+            all_chars += PyUnicode_GET_LENGTH(lowered[j])
+            all_words += words
+            all_grams += words - 2
+    if n_columns == 0:
+        return
+    cdef _References t = _References(all_chars, all_words, all_grams)
+    word = <uint32_t *>PyMem_Malloc(max(longest, 1) * sizeof(uint32_t))
+    if word == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n_columns):
+            j = columns[i]
+            data = PyUnicode_DATA(lowered[j])
+            kind = PyUnicode_KIND(lowered[j])
+            if kind == 1:
+                add_reference(t, <uint8_t *>data, PyUnicode_GET_LENGTH(lowered[j]), word, j)
+            elif kind == 2:
+                add_reference(t, <uint16_t *>data, PyUnicode_GET_LENGTH(lowered[j]), word, j)
+            else:
+                add_reference(t, <uint32_t *>data, PyUnicode_GET_LENGTH(lowered[j]), word, j)
+    finally:
+        PyMem_Free(word)
+    for i in range(n):
+        text = texts[i]
+        if type(text) is str:
+            bx_ready(text)
+            if PyUnicode_IS_ASCII(text):
+                line_overlap(
+                    t, <uint8_t *>PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text), True,
+                    columns, n_columns, &out[i, 0]
+                )
+                continue
+        text = text.lower()
+        check_str(text, "line", i)
+        data = PyUnicode_DATA(text)
+        kind = PyUnicode_KIND(text)
+        if kind == 1:
+            line_overlap(
+                t, <uint8_t *>data, PyUnicode_GET_LENGTH(text), False, columns, n_columns,
+                &out[i, 0]
+            )
+        elif kind == 2:
+            line_overlap(
+                t, <uint16_t *>data, PyUnicode_GET_LENGTH(text), False, columns, n_columns,
+                &out[i, 0]
+            )
+        else:
+            line_overlap(
+                t, <uint32_t *>data, PyUnicode_GET_LENGTH(text), False, columns, n_columns,
+                &out[i, 0]
+            )

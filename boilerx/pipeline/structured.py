@@ -15,6 +15,11 @@ from typing import Any
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
+try:
+    from boilerx.pipeline import _shape as _compiled_shape  # optional compiled overlap (_shape.pyx)
+except ImportError:  # not built: the same numbers in Python
+    _compiled_shape = None  # type: ignore[assignment]
+
 _WORD = re.compile(r"\w+")
 _MAX_SCRIPT_CHARS = 2_000_000  # a JSON-LD block larger than this is not read
 _DESCRIPTION_META = (
@@ -70,7 +75,17 @@ def _grams(tokens: list[str]) -> set[tuple[str, ...]]:
 def overlap(texts: list[str], *references: str) -> np.ndarray:
     """For each line and reference (one column each), the share of the line's word 3-grams (of
     its words, for a line of fewer than three) found in the reference; a column of ``-1`` for a
-    reference of fewer than three words. Each line is cut into words once for all of them."""
+    reference of fewer than three words. Compiled (``_shape.overlap``) where it is built, else
+    :func:`_python_overlap`; the same float32 values, bit for bit."""
+    if _compiled_shape is None or len(references) > 64:
+        return _python_overlap(texts, *references)
+    out = np.full((len(texts), len(references)), -1.0, dtype=np.float32)
+    _compiled_shape.overlap(texts if type(texts) is list else list(texts), references, out)
+    return out
+
+
+def _python_overlap(texts: list[str], *references: str) -> np.ndarray:
+    """:func:`overlap` in Python: each line is cut into words once for all references."""
     out = np.full((len(texts), len(references)), -1.0, dtype=np.float32)
     wanted = []
     for j, reference in enumerate(references):
