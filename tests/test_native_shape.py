@@ -189,6 +189,39 @@ def test_lowered_heads_equal_str_lower(texts: list[str]) -> None:
     assert _same_bits(lengths, lengths_py)
 
 
+_CREDIT_WORDS = st.sampled_from(
+    ["Photo: Jane Roe", "FOTO", "(Image: Getty)", "İmage", "Bild", "credit", "© AFP", "dpa",
+     "REUTERS/Stringer", "photographer", "x" * 45, " ", "ß", "Ω", "\u0130", "🙂"]
+)  # fmt: skip
+_CREDIT_LINES = st.lists(
+    st.lists(st.one_of(_CREDIT_WORDS, _SHORT_LINE), max_size=6).map(" ".join), max_size=25
+)
+
+
+def test_tails_holding_cuts_the_tail_where_the_search_does() -> None:
+    """A probe that begins at the tail's first character counts; one a character earlier, cut
+    by the tail, does not (ASCII and non-ASCII lines)."""
+    limit = features._TAIL_CHARS
+    texts = [
+        pad + "x" * k + "Photo" + "y" * (limit - 5 - k + shift)
+        for pad in ("", "ü")
+        for k in range(3)
+        for shift in (-1, 0, 1)
+    ]
+    compiled = _shape.tails_holding(texts, features._CREDIT_PROBES, limit)
+    assert compiled == features._credit_candidates(texts)
+    assert 0 < len(compiled) < len(texts)
+
+
+@_EXAMPLES
+@given(_CREDIT_LINES)
+def test_tails_holding_equal_the_joined_search(texts: list[str]) -> None:
+    compiled = _shape.tails_holding(texts, features._CREDIT_PROBES, features._TAIL_CHARS)
+    assert compiled == features._credit_candidates(texts)
+    both = _both(features.credit_tails, texts)
+    assert _same_bits(*both)
+
+
 @_EXAMPLES
 @given(
     st.lists(_SHORT_LINE, min_size=1, max_size=8).flatmap(

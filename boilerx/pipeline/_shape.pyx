@@ -472,6 +472,36 @@ cdef object lowered_head(object text, Py_ssize_t limit):
     return lowered
 
 
+cdef object lowered_tail(object text, Py_ssize_t limit):
+    """text[-limit:].lower() (limit > 0): ASCII lines are lowered here, others by str.lower."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text), start = max(n - limit, 0)
+    if not PyUnicode_IS_ASCII(text):
+        return (<str>text)[start:].lower()
+    cdef const uint8_t *src = PyUnicode_1BYTE_DATA(text)
+    cdef str lowered = PyUnicode_New(n - start, 127)
+    cdef uint8_t *dst = PyUnicode_1BYTE_DATA(lowered)
+    for i in range(start, n):
+        dst[i - start] = src[i] + 32 if 65 <= src[i] <= 90 else src[i]
+    return lowered
+
+
+def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
+    """tails_holding(texts, probes, limit) -> list of the indices of the strs in the list texts
+    whose last limit characters, lower-cased (str.lower), contain any of the non-empty strs
+    in the tuple probes."""
+    if limit <= 0:
+        raise ValueError("tails_holding: limit must be positive")
+    cdef _Probes table = _Probes(probes, None)
+    cdef Py_ssize_t i
+    cdef list found = []
+    for i in range(len(texts)):
+        text = texts[i]
+        check_str(text, "line", i)
+        if table.scan(lowered_tail(text, limit), False, 1):
+            found.append(i)
+    return found
+
+
 def lowered_heads(
     list texts not None, Py_ssize_t limit, Py_ssize_t short_limit, float[::1] lengths not None
 ):

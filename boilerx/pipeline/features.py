@@ -822,9 +822,23 @@ _TAIL_CHARS = 50
 
 def credit_tails(texts: list[str]) -> np.ndarray:
     """1 for each line that ends with a photo credit (see ``_CREDIT_TAIL``), else 0. Only the
-    lines whose tail holds one of ``_CREDIT_PROBES`` are matched."""
+    lines whose last ``_TAIL_CHARS`` characters, lower-cased, hold one of ``_CREDIT_PROBES``
+    are matched (found by the compiled ``_shape`` module when it is built)."""
+    out = np.zeros(len(texts), dtype=np.float32)
+    if _compiled_shape is not None:
+        candidates = _compiled_shape.tails_holding(texts, _CREDIT_PROBES, _TAIL_CHARS)
+    else:
+        candidates = _credit_candidates(texts)
+    for i in candidates:
+        if _CREDIT_TAIL.search(texts[i][-_TAIL_CHARS:].lower()):
+            out[i] = 1.0
+    return out
+
+
+def _credit_candidates(texts: list[str]) -> list[int]:
+    """The lines whose lower-cased tail holds a credit probe, by string search over the
+    joined tails (the reference for ``_shape.tails_holding``)."""
     n = len(texts)
-    out = np.zeros(n, dtype=np.float32)
     tails = [t[-_TAIL_CHARS:] for t in texts]
     joined = "\n".join(tails).lower()
     if len(joined) != n - 1 + sum(map(len, tails)):  # lower() lengthened a letter
@@ -837,12 +851,9 @@ def credit_tails(texts: list[str]) -> np.ndarray:
             found.append(at)
             at = joined.find(probe, at + 1)
     if not found:
-        return out
+        return []
     ends = np.cumsum(np.fromiter(map(len, tails), dtype=np.int64, count=n) + 1) - 1
-    for i in set(np.searchsorted(ends, found).tolist()):  # ends: where each line's "\n" is
-        if _CREDIT_TAIL.search(tails[i].lower()):
-            out[i] = 1.0
-    return out
+    return sorted(set(np.searchsorted(ends, found).tolist()))  # ends: each line's "\n"
 
 
 _CARD_WINDOW = 8  # lines either side
