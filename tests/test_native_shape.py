@@ -24,11 +24,13 @@ from boilerx.pipeline.features import (
     _context,
     _holding,
     _lowered_heads,
+    _numpy_card_pairs,
     _numpy_line_stats,
     _position,
     _probe_groups,
     _repeats,
     _title_overlap,
+    card_pairs,
     line_features,
     line_stats,
 )
@@ -304,6 +306,34 @@ def test_position_equal_the_numpy_path(inputs: tuple[np.ndarray, ...]) -> None:
     compiled, expected = _both(_position, *inputs)
     for j in range(compiled.shape[1]):
         assert _same_bits(compiled[:, j], expected[:, j]), j
+
+
+@st.composite
+def _card_inputs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The terminal, words and sentences columns of a page of 0 to 60 lines, with the word
+    counts around the limits of a headline and a summary; as strided columns of one array,
+    the way line_features passes them."""
+    n = draw(st.integers(0, 60))
+    terminal = draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=n, max_size=n))
+    words = draw(
+        st.lists(
+            st.sampled_from([0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 39, 40, 41, 90]),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    sentences = draw(st.lists(st.sampled_from([0.0, 1.0, 2.0, 5.0]), min_size=n, max_size=n))
+    table = np.array([terminal, words, sentences], dtype=np.float32).T.reshape(n, 3)
+    table = np.hstack([table, np.zeros((n, 1), dtype=np.float32)])  # columns are strided
+    return table[:, 0], table[:, 1], table[:, 2]
+
+
+@_EXAMPLES
+@given(_card_inputs())
+def test_card_pairs_equal_the_numpy_path(inputs: tuple[np.ndarray, ...]) -> None:
+    compiled = card_pairs(*inputs)
+    assert _same_bits(compiled, _numpy_card_pairs(*inputs))
+    assert _same_bits(compiled, _both(card_pairs, *inputs)[1])
 
 
 # ---------------------------------------------------------------- whole pages

@@ -29,5 +29,13 @@ def position(
     log_n: float,
     out: np.ndarray,
 ) -> None: ...
+def card_pairs(
+    terminal: np.ndarray,
+    words: np.ndarray,
+    sentences: np.ndarray,
+    window: int,
+    cap: int,
+    out: np.ndarray,
+) -> None: ...
 def overlap(texts: list[str], references: tuple[str, ...], out: np.ndarray) -> None: ...
 def tails_holding(texts: list[str], probes: tuple[str, ...], limit: int) -> list[int]: ...

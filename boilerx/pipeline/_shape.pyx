@@ -8,9 +8,9 @@ position and neighbour columns, and the lines' word 3-gram overlap with the stru
 Each function gives the same numbers, bit for bit, as the Python/NumPy path it stands for in
 ``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
 ``_probe_groups``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``,
-``_context``, ``_position``, ``text_lines``, ``_python_overlap``), which are used when this
-module is not built; the tests compare the two. Float columns keep NumPy's float32 arithmetic:
-float32 operations, running sums in float32 differenced in double.
+``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``, ``_python_overlap``), which
+are used when this module is not built; the tests compare the two. Float columns keep NumPy's
+float32 arithmetic: float32 operations, running sums in float32 differenced in double.
 
 The loops over a ``str``'s code points are compiled once per string width (``chars_t``), so
 that each reads its characters with plain loads."""
@@ -772,6 +772,42 @@ def position(
         out[i, 10] = last_header >= 0
     PyMem_Free(cum)
     PyMem_Free(next_prose)
+
+
+def card_pairs(
+    const float[:] terminal not None,
+    const float[:] words not None,
+    const float[:] sentences not None,
+    Py_ssize_t window,
+    Py_ssize_t cap,
+    float[::1] out not None,
+):
+    """card_pairs(terminal, words, sentences, window, cap, out): for each of the n lines, the
+    headline + summary pairs starting within ``window`` lines of it, divided by ``cap`` and
+    at most 1, written into out (float32), as features.card_pairs computes them: a pair starts
+    at a line with no sentence end and 3 to 16 words followed by one that ends a sentence and
+    has 8 to 40 words and at most one sentence. The three columns may be strided."""
+    cdef Py_ssize_t n = out.shape[0], i, lo, hi
+    if terminal.shape[0] != n or words.shape[0] != n or sentences.shape[0] != n or cap <= 0:
+        raise ValueError("card_pairs: buffer sizes do not match, or cap is not positive")
+    if window < 0:
+        raise ValueError("card_pairs: window is negative")
+    cdef Py_ssize_t *cum = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    if cum == NULL:
+        raise MemoryError()
+    cdef bint head, summary
+    cum[0] = 0
+    for i in range(n):  # cum[i + 1]: pairs starting at lines 0 to i
+        head = terminal[i] == 0 and 3 <= words[i] <= 16
+        summary = i + 1 < n and (
+            terminal[i + 1] > 0 and 8 <= words[i + 1] <= 40 and sentences[i + 1] <= 1
+        )
+        cum[i + 1] = cum[i] + (head and summary)
+    for i in range(n):
+        lo = max(i - window, 0)
+        hi = min(i + window + 1, n)
+        out[i] = <float>min(<double>(cum[hi] - cum[lo]) / <double>cap, 1.0)
+    PyMem_Free(cum)
 
 
 # ---------------------------------------------------------------- structured-data overlap

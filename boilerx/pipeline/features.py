@@ -865,7 +865,17 @@ def card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.ndarray) -
     closing full stop) followed by a one-sentence summary (8–40 words). For each line, the
     pairs starting within ``_CARD_WINDOW`` lines of it (capped, scaled to [0, 1]); an
     article's subheadings are followed by paragraphs too, but rarely by a run of one-sentence
-    ones."""
+    ones. The compiled ``_shape`` module counts them when it is built (same numbers)."""
+    columns = (terminal, words, sentences)
+    if _compiled_shape is not None and all(c.dtype == np.float32 for c in columns):
+        out = np.empty(len(terminal), dtype=np.float32)
+        _compiled_shape.card_pairs(terminal, words, sentences, _CARD_WINDOW, _CARD_PAIRS_CAP, out)
+        return out
+    return _numpy_card_pairs(terminal, words, sentences)
+
+
+def _numpy_card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+    """:func:`card_pairs` with NumPy."""
     n = len(terminal)
     out = np.zeros(n, dtype=np.float32)
     if n < 2:
