@@ -478,18 +478,16 @@ def _probe_groups(
     return found
 
 
-def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[str]) -> np.ndarray:
-    """1.0 for each of the ``candidates`` lines where ``pattern`` matches, else 0.0."""
-    hit = np.zeros(len(lines), dtype=np.float32)
-    for i in candidates:
-        if pattern.search(lines[i]):
-            hit[i] = 1.0
-    return hit
+def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[str]) -> list[int]:
+    """The ``candidates`` lines where ``pattern`` matches."""
+    search = pattern.search
+    return [i for i in candidates if search(lines[i])]
 
 
-def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first: int) -> None:
-    """Fill the marker columns (from ``first`` on). ``short`` holds the lower-cased short
-    lines (longer ones emptied), ``first_codes`` the first code point of each line."""
+def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first: int) -> set[int]:
+    """Fill the marker columns (from ``first`` on) and return the lines with a marker.
+    ``short`` holds the lower-cased short lines (longer ones emptied), ``first_codes`` the
+    first code point of each line."""
     match = _ANCHORED_RX.match
     if _ANCHORED_STARTS is None:
         tried = [i for i, head in enumerate(short) if head]
@@ -503,9 +501,9 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
     for i, groups in _probe_groups(short, _FLOATING_PROBES, _FLOATING_GROUPS):
         line = short[i]
         hits += [(i, name) for name, search in _FLOATING_SEARCHES[groups] if search(line)]
-    if hits:
-        hit_lines, names = zip(*hits)
-        rows[list(hit_lines), [first + _MARKER_COLUMN[g] for g in names]] = 1.0  # type: ignore[index]
+    for i, name in hits:  # a few: one at a time beats NumPy's fancy indexing
+        rows[i, first + _MARKER_COLUMN[name]] = 1.0  # type: ignore[index]
+    return {i for i, _ in hits}
 
 
 def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -> np.ndarray:
@@ -582,28 +580,28 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     heads, short_heads, head_chars = _lowered_heads(texts)
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
-    rows[:, 12] = _matching(short_heads, with_digits, _DATE)
+    for i in _matching(short_heads, with_digits, _DATE):
+        rows[i, 12] = 1.0
     # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
-    read_time = [
-        i
-        for i in _holding(short_heads, ("min", "mn", *_READ_TIME_PROBES))
-        if digits[i] or any(p in short_heads[i] for p in _READ_TIME_PROBES)
-    ]
-    rows[:, 13] = _matching(short_heads, read_time, _READ_TIME) * (words <= 12)
+    read_time = [i for i in with_digits if "mn" in short_heads[i] or "min" in short_heads[i]]
+    read_time += _holding(short_heads, _READ_TIME_PROBES)
+    for i in _matching(short_heads, read_time, _READ_TIME):
+        if words[i] <= 12:
+            rows[i, 13] = 1.0
     if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
-        same_length = (head_chars == len(title_norm)).nonzero()[0].tolist()
-        rows[[i for i in same_length if heads[i] == title_norm], 15] = 1.0
+        for i in (head_chars == len(title_norm)).nonzero()[0].tolist():
+            if heads[i] == title_norm:
+                rows[i, 15] = 1.0
         rows[:, 16] = _title_overlap(heads, words, title_words)
     repeated = _repeats(texts)
     if repeated is not None:
         rows[:, 17] = repeated
     first = 18
-    _markers(short_heads, stats[:, _S["first"]], rows, first)
-    rows[:, first + len(_MARKERS)] = rows[:, first : first + len(_MARKERS)].max(axis=1) * (
-        words <= 6
-    )
+    for i in _markers(short_heads, stats[:, _S["first"]], rows, first):
+        if words[i] <= 6:  # a short marker line
+            rows[i, first + len(_MARKERS)] = 1.0
     return rows
 
 
@@ -928,7 +926,7 @@ def line_features(page: Page) -> np.ndarray:
         )
     else:
         markup = np.ones((n, 2), dtype=np.float32)  # the gap before and after each line
-        np.minimum(page.gaps, 2.0, out=markup[:, 0])
+        np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=markup[:, 0])
         markup[:-1, 1] = markup[1:, 0]
 
     position = _position(
