@@ -225,6 +225,22 @@ def test_tails_holding_equal_the_joined_search(texts: list[str]) -> None:
 
 
 @_EXAMPLES
+@given(_lines_and_probes(), st.integers(1, 12))
+def test_tails_holding_equal_str_lower_on_any_probes(
+    case: tuple[list[str], tuple[str, ...]], limit: int
+) -> None:
+    """ASCII tails are lowered as they are read, others by str.lower: the same lines either
+    way, for probes in any case and tails of any length."""
+    texts, probes = case
+    expected = [i for i, t in enumerate(texts) if any(p in t[-limit:].lower() for p in probes)]
+    assert _shape.tails_holding(texts, probes, limit) == expected
+    upper = [t.upper() for t in texts]
+    lowered = tuple(p.lower() for p in probes)
+    expected = [i for i, t in enumerate(upper) if any(p in t[-limit:].lower() for p in lowered)]
+    assert _shape.tails_holding(upper, lowered, limit) == expected
+
+
+@_EXAMPLES
 @given(
     st.lists(_SHORT_LINE, min_size=1, max_size=8).flatmap(
         lambda pool: st.lists(st.sampled_from(pool), max_size=40)
