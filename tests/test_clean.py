@@ -378,3 +378,24 @@ def test_text_mode_drops_labelled_links_to_other_stories() -> None:
     page = text_lines("\n".join(lines))
     kept = [t for t, k in zip(page.texts, decide(page, np.full(5, 0.9), 0.4)) if k]
     assert kept == [lines[0], lines[3], lines[4]]
+
+
+def test_story_link_labels_are_what_every_match_begins_with() -> None:
+    """decide looks at lines beginning with a label alone: every other line fails the
+    regular expression too."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from boilerx.pipeline.decide import _STORY_LABELS, _STORY_LINK, _is_story_link
+
+    pieces = st.sampled_from([*_STORY_LABELS, "related", "Read", " ", ":", "|", "–", "Ä", "x"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=5).map("".join), st.text(max_size=8))
+    def check(head: str, tail: str) -> None:
+        text = head + tail
+        matched = _STORY_LINK.match(text) is not None
+        assert not matched or text.startswith(_STORY_LABELS)
+        assert _is_story_link(text) == (matched and len(text.split()) <= 30)
+
+    check()
