@@ -304,6 +304,24 @@ def test_decide_drops_cards_after_the_article_but_not_its_own_paragraphs() -> No
     assert decide(Page(texts=texts, signatures=signatures), scores, 0.5).all()
 
 
+def test_decide_drops_what_a_browser_would_not_show() -> None:
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import html_lines
+
+    para = "The harbour reopened on Monday after six months of repairs to the old stone pier."
+    promo = "Unlimited online access to every story, and the daily puzzles, for one low price."
+    page = html_lines(
+        f"<body><article><p>{para}</p><div class='paywall hidden'><p>{promo}</p></div>"
+        f"<div class='hidden md:block'><p>{para} Again.</p></div>"
+        f"<div class='overflow-hidden'><p>{para} Still.</p></div></article></body>"
+    )
+    assert page.texts == [para, promo, para + " Again.", para + " Still."]
+    keep = decide(page, np.full(4, 0.9), 0.5)
+    assert keep.tolist() == [True, False, True, True]
+
+
 def test_extract_carries_the_pages_metadata_and_clean_does_not_need_it() -> None:
     page = (
         "<html lang='en'><head><title>Bridge closes | The Courier</title>"

@@ -120,6 +120,18 @@ def test_class_words_are_matched_as_words() -> None:
     assert "sidebar" in _bits(class_bits("rail")) and "sidebar" not in _bits(class_bits("trail"))
 
 
+def test_undisplayed_only_for_classes_that_hide_at_every_width() -> None:
+    for value in ("hidden", "promo hidden", "d-none", "box Is-Hidden", "u_hidden"):
+        assert "undisplayed" in _bits(class_bits(value)), value
+    for value in ("overflow-hidden", "hidden-xs", "hidden md:block", "d-none d-lg-flex", "hide"):
+        assert "undisplayed" not in _bits(class_bits(value)), value
+    page = html_lines(
+        "<body><div class='paywall hidden'><p>Subscribe for more.</p></div>"
+        "<div class='overflow-hidden'><p>The story.</p></div></body>"
+    )
+    assert ["undisplayed" in _bits(b) for b in page.bits] == [True, False]
+
+
 def test_text_lines_keep_blank_line_gaps() -> None:
     page = text_lines("Title\n\nFirst para.\nSecond line\n\n\nThird")
     assert page.texts == ["Title", "First para.", "Second line", "Third"]

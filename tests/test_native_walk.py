@@ -200,7 +200,8 @@ def test_a_disagreeing_compiled_walk_falls_back_to_python(monkeypatch) -> None:
     st.lists(
         st.sampled_from(
             ["related", "Related", "relatedPosts", "ad", "AD", "ad_slot", "header", "x",
-             "-", "_", "3", " ", "\t", "NAVBar", "more", "morelink", "é", "İ", "\u212a", "bodyText"]
+             "-", "_", "3", " ", "\t", "NAVBar", "more", "morelink", "é", "İ", "\u212a", "bodyText",
+             "hidden", "Hidden", "d", "none", "md:block", "lg:", "flex", "invisible", "is"]
         ),
         max_size=6,
     ).map("".join)

@@ -416,3 +416,34 @@ def test_inline_story_list_is_added_as_chrome_inside_the_body() -> None:
         if any(new.texts[i + 1] in headlines and ny[i + 1] == 0 for i in body_after):
             found_inline = True
     assert found_inline
+
+
+def test_story_leads_are_edge_lines_but_sentences_that_start_alike_are_not() -> None:
+    from boilerx.pipeline.lines import text_lines
+    from boilerx.training.train import edge_lines, line_features
+
+    leads = ["Related: New hotel swaps its Bibles for e-readers", "READ MORE | Ten train trips"]
+    prose = [
+        "Related to each other: for example, a caching server and a web server share a disk.",
+        "Read more about how the council chose the new bridge design in its minutes.",
+    ]
+    page = text_lines("\n".join(leads + prose))
+    edges = edge_lines(page, line_features(page)).tolist()
+    assert edges == [True, True, False, False]
+
+
+def test_blocks_classed_as_captions_are_edge_lines_but_table_captions_are_not() -> None:
+    from boilerx.pipeline.lines import html_lines
+    from boilerx.training.train import edge_lines, line_features
+
+    page = html_lines(
+        "<body><div class='wp-caption'><img src=x><p class='wp-caption-text'>The mayor opens"
+        " the new bridge on Monday.</p></div><p>The bridge took four years to build and cost"
+        " more than planned.</p><table><caption>Costs by year</caption><tr><td>2021</td>"
+        "</tr></table><div class='image-credit'>Anna Berg</div></body>"
+    )
+    edges = dict(zip(page.texts, edge_lines(page, line_features(page)).tolist()))
+    assert edges["The mayor opens the new bridge on Monday."]
+    assert edges["Anna Berg"]
+    assert not edges["The bridge took four years to build and cost more than planned."]
+    assert not edges["Costs by year"]

@@ -4,6 +4,7 @@ def bind(first_attr: int, next_attr: int, attr_name: int, attr_value: int) -> No
 def configure(
     tags: list[tuple[int, str, bool, bool, bool, bool, bool, bool, int, int]],
     class_bits: Any,
+    undisplayed_bit: Any,
     role_bits: dict[str, int],
     hidden_style: Any,
     content_bit: int,

@@ -98,7 +98,8 @@ def bind(uintptr_t first_attr, uintptr_t next_attr, uintptr_t attr_name, uintptr
 
 
 def configure(
-    tags, class_bits, role_bits, hidden_style, content_bit, pre_kind, whole_words, inner_words
+    tags, class_bits, undisplayed_bit, role_bits, hidden_style, content_bit, pre_kind,
+    whole_words, inner_words
 ):
     """Set the markup vocabulary: ``tags`` holds (tag id, name, skip, block, break, link,
     template, noscript, bits, kind or -1) for each tag the walk tells apart; ``class_bits``
@@ -136,7 +137,7 @@ def configure(
         _inner_to[word[0]] = i + 1
     _class_cache.clear()
     _vocabulary.update(
-        class_bits=class_bits, role_bits=role_bits, hidden_style=hidden_style,
+        class_bits=class_bits, undisplayed_bit=undisplayed_bit, role_bits=role_bits, hidden_style=hidden_style,
         content_bit=content_bit, pre_kind=pre_kind,
     )
 
@@ -219,6 +220,8 @@ cdef uint64_t _class_bits(bytes value) except? 0:
             for k in range(_inner_from[low[i]], _inner_to[low[i]]):
                 if _inner_length[k] <= n - i and memcmp(low + i, _inner[k], _inner_length[k]) == 0:
                     bits |= _inner_bits[k]
+        if b"hid" in lowered or b"none" in lowered or b"invisible" in lowered:
+            bits |= <uint64_t> _vocabulary["undisplayed_bit"](lowered.decode("ascii"))
     if len(_class_cache) >= CLASS_CACHE:
         _class_cache.clear()
     _class_cache[value] = bits

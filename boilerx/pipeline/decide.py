@@ -83,8 +83,9 @@ def decide(
     """Stage 5: which lines are body: those scoring ``threshold`` or more, on a page where at
     least one line reaches ``max(threshold, PAGE_GATE)``, less the headline, bare datelines,
     lines that are only a marker ("Recommended", "Advertisement"), reader comments under an
-    article, a closing list of other stories, second copies of a line and cards after the
-    article (``threshold=0`` keeps every line). The rest of the page context is already in
+    article, a closing list of other stories, second copies of a line, cards after the
+    article and, from HTML, lines a browser would not show (``threshold=0`` keeps every
+    line). The rest of the page context is already in
     the scores (the classifier's second step). ``features``: the page's
     :func:`~boilerx.pipeline.features.line_features`, when they are at hand (else the text-shape
     columns are computed here)."""
@@ -120,7 +121,19 @@ def decide(
     keep = _without_cards(page, keep, scores)
     if page.is_html:
         keep |= _subheadings(page, keep, scores, threshold, markers)
+        if len(page.bits) == len(keep):
+            keep &= ~_undisplayed(page)
     return keep
+
+
+_UNDISPLAYED_BIT = 1 << BITS.index("undisplayed")
+
+
+def _undisplayed(page: Page) -> np.ndarray:
+    """HTML: the lines inside an element whose class hides it at every screen width
+    (``lines.undisplayed_bit``: "hidden", "d-none", …), which a browser does not show: a
+    paywall's or a newsletter's box waiting for a script, a layout for another device."""
+    return (np.asarray(page.bits, dtype=np.uint64) & np.uint64(_UNDISPLAYED_BIT)) > 0
 
 
 SUBHEADING_WORDS = 12

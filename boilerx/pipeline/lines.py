@@ -190,6 +190,8 @@ CLASS_WORDS: dict[str, tuple[str, ...]] = {
         "cta",
     ),
     "hidden": ("hidden", "sr-only", "visually", "screen-reader", "offscreen", "hide"),
+    # set by a class that hides the element (below), not by a word inside a value
+    "undisplayed": (),
     "list": ("list", "feed", "grid", "river", "stream", "collection", "items", "archive", "link"),
     "title": ("title", "headline", "heading", "hed"),
 }
@@ -295,6 +297,27 @@ _INNER_BITS = {
 }
 
 
+# Classes that hide an element in the common CSS frameworks (Bootstrap's "d-none", Tailwind's
+# and Bulma's "hidden", "is-hidden"), unless another class shows it again from some screen
+# width on ("hidden md:block", "d-none d-lg-flex"). Unlike the word "hidden" anywhere in a value
+# ("overflow-hidden", "hidden-xs"), these mean that a browser does not show the element.
+_UNDISPLAYED_CLASSES = frozenset(
+    ("hidden", "d-none", "is-hidden", "u-hidden", "invisible", "display-none")
+)
+_SHOWN_FROM = re.compile(
+    r"(?:\w+:|d-\w+-)(?:block|flex|inline|inline-block|inline-flex|grid|table|contents)"
+)
+
+
+def undisplayed_bit(lowered: str) -> int:
+    """The ``undisplayed`` bit if the lower-cased class value ``lowered`` hides its element at
+    every screen width, else 0."""
+    words = lowered.split()
+    if _UNDISPLAYED_CLASSES.isdisjoint(words) or any(map(_SHOWN_FROM.fullmatch, words)):
+        return 0
+    return _BIT["undisplayed"]
+
+
 @lru_cache(maxsize=65536)
 def class_bits(value: str) -> int:
     """The context bits named by a class/id attribute value. Short vocabulary words must be
@@ -312,6 +335,8 @@ def class_bits(value: str) -> int:
     for word in _INNER_RX.findall(lowered):
         if word:
             bits |= _INNER_BITS[word]
+    if "hid" in lowered or "none" in lowered or "invisible" in lowered:
+        bits |= undisplayed_bit(lowered)
     return bits
 
 
@@ -1163,6 +1188,7 @@ def _walk_vocabulary() -> dict:
     """The words and bits the compiled walk reads class, id, role and style values with."""
     return dict(
         class_bits=class_bits,
+        undisplayed_bit=undisplayed_bit,
         role_bits=_ROLE_BITS,
         hidden_style=_HIDDEN_STYLE.search,
         content_bit=_BIT["content"],

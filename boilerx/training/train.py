@@ -25,7 +25,7 @@ import numpy as np
 
 from boilerx.pipeline.decide import decide, guess_title, is_metadata
 from boilerx.pipeline.decode import decode, undo_utf16_as_bytes
-from boilerx.pipeline.features import SHAPE_COLUMNS, line_features, line_groups
+from boilerx.pipeline.features import _MARKERS, SHAPE_COLUMNS, line_features, line_groups
 from boilerx.pipeline.lines import BITS, KINDS, Page, html_lines, text_lines
 from boilerx.pipeline.model import MODEL_DIR_VARIABLE, sha256_of, write_manifest
 from boilerx.training.estimator import LineClassifier
@@ -186,6 +186,15 @@ def label_lines(
 _EDGE_WORDS = 12  # a caption inside <figure>, a byline, a credit line is at most this long
 _FIGURE_WORDS = 40
 _FIGURE_BIT = 1 << BITS.index("in_figure")
+# A link to another story led in by a marker and a separator ("Related: …", "READ MORE | …",
+# "Lesen Sie auch: …"), which some references keep inside the article; "Related to each other:
+# …" or "Read more about it here." are not such a lead.
+_STORY_LEAD = re.compile(_MARKERS["more_stories"] + r"\s*[:|»›>–—-]\s*\w")
+_STORY_LEAD_WORDS = 25
+# A block whose class names it a caption or credit ("wp-caption-text", "thumbcaption",
+# "image-credit"), read from the line's signature (its two nearest blocks as tag.class); a
+# table's own <caption> element is part of the table.
+_CAPTION_CLASS = re.compile(r"\.[^>]*(?:caption|credit)", re.I)
 
 
 def edge_lines(page: Page, features: np.ndarray) -> np.ndarray:
@@ -200,12 +209,17 @@ def edge_lines(page: Page, features: np.ndarray) -> np.ndarray:
         & ((features[:, col["m_byline"]] > 0) | (features[:, col["m_credit"]] > 0))
     )
     dated = np.array([is_metadata(t, None) for t in page.texts], dtype=bool) & short
-    edges = shaped | dated
+    led = (features[:, col["m_more_stories"]] > 0) & (words <= _STORY_LEAD_WORDS)
+    for i in np.flatnonzero(led):
+        led[i] = _STORY_LEAD.match(page.texts[i].lstrip().lower()) is not None
+    edges = shaped | dated | led
     if page.is_html:
         kinds = np.array(page.kinds)
         in_figure = (np.array(page.bits, dtype=np.int64) & _FIGURE_BIT) > 0
         edges |= kinds == KINDS.index("caption")
         edges |= in_figure & (words <= _FIGURE_WORDS)
+        captioned = np.array([_CAPTION_CLASS.search(s) is not None for s in page.signatures])
+        edges |= captioned & (words <= _FIGURE_WORDS)
     return edges
 
 
