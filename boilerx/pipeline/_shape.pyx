@@ -29,7 +29,7 @@ from cpython.unicode cimport (
     PyUnicode_New,
 )
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 cdef extern from *:
     """
@@ -419,11 +419,27 @@ cdef class _Probes:
         return found
 
 
+cdef dict probe_tables = {}  # id(probes) -> (probes, groups, _Probes): tables built once
+cdef enum:
+    PROBE_TABLES = 32  # at most this many kept (callers pass a few constant tuples)
+
+cdef _Probes probe_table(tuple probes, tuple groups):
+    """The _Probes of probes and groups: the one built for these very tuples (kept alive in
+    probe_tables, so their ids are not reused) when there is one, else a new one."""
+    cdef tuple entry = probe_tables.get(id(probes))
+    if entry is not None and entry[0] is probes and entry[1] is groups:
+        return <_Probes>entry[2]
+    table = _Probes(probes, groups)
+    if len(probe_tables) < PROBE_TABLES:
+        probe_tables[id(probes)] = (probes, groups, table)
+    return table
+
+
 def lines_holding(list texts not None, tuple probes not None, bint at_start=False):
     """lines_holding(texts, probes, at_start=False) -> list of the indices of the strs in the
     list texts that contain any of the non-empty strs in the tuple probes (with at_start: that
     begin with one)."""
-    cdef _Probes table = _Probes(probes, None)
+    cdef _Probes table = probe_table(probes, None)
     cdef Py_ssize_t i
     cdef list found = []
     for i in range(len(texts)):
@@ -438,7 +454,7 @@ def probe_groups(list texts not None, tuple probes not None, tuple groups not No
     """probe_groups(texts, probes, groups) -> list of (index, bits) for the strs in the list
     texts that contain any of the probes: bit g of bits is set when a probe of group g (the
     tuple groups gives each probe's, 0 to 31) is in the line."""
-    cdef _Probes table = _Probes(probes, groups)
+    cdef _Probes table = probe_table(probes, groups)
     cdef Py_ssize_t i
     cdef uint32_t bits
     cdef list found = []
@@ -488,17 +504,34 @@ cdef object lowered_tail(object text, Py_ssize_t limit):
 def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
     """tails_holding(texts, probes, limit) -> list of the indices of the strs in the list texts
     whose last limit characters, lower-cased (str.lower), contain any of the non-empty strs
-    in the tuple probes."""
+    in the tuple probes. ASCII tails are lowered into a buffer, others by str.lower."""
     if limit <= 0:
         raise ValueError("tails_holding: limit must be positive")
-    cdef _Probes table = _Probes(probes, None)
-    cdef Py_ssize_t i
+    cdef _Probes table = probe_table(probes, None)
+    cdef Py_ssize_t i, k, n, start
     cdef list found = []
-    for i in range(len(texts)):
-        text = texts[i]
-        check_str(text, "line", i)
-        if table.scan(lowered_tail(text, limit), False, 1):
-            found.append(i)
+    cdef const uint8_t *src
+    cdef uint8_t c
+    cdef uint8_t *tail = <uint8_t *>PyMem_Malloc(limit)
+    if tail == NULL:
+        raise MemoryError()
+    try:
+        for i in range(len(texts)):
+            text = texts[i]
+            check_str(text, "line", i)
+            if PyUnicode_IS_ASCII(text):
+                n = PyUnicode_GET_LENGTH(text)
+                start = max(n - limit, 0)
+                src = PyUnicode_1BYTE_DATA(text)
+                for k in range(start, n):
+                    c = src[k]
+                    tail[k - start] = c + 32 if 65 <= c <= 90 else c
+                if table.scan_chars(<const uint8_t *>tail, n - start, False, 1):
+                    found.append(i)
+            elif table.scan(lowered_tail(text, limit), False, 1):
+                found.append(i)
+    finally:
+        PyMem_Free(tail)
     return found
 
 
@@ -575,40 +608,73 @@ def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):
     return again
 
 
-cdef int words_in(const chars_t *s, Py_ssize_t n, tuple words, uint64_t word_lengths):
-    """How many distinct strs of the tuple words are among the whitespace-separated tokens of
-    s. word_lengths: bit k set when a word has k code points (bit 63: 63 or more)."""
-    cdef Py_ssize_t at = 0, start, w, v, k, n_words = len(words)
-    cdef uint64_t seen = 0
-    cdef str word
+cdef uint8_t latin1_space[256]  # str.split's whitespace among the code points below 256
+
+cdef void fill_latin1_space() noexcept:
+    cdef unsigned c
+    for c in range(256):
+        latin1_space[c] = Py_UNICODE_ISSPACE(c)
+
+fill_latin1_space()
+
+cdef inline bint is_space(uint32_t c) noexcept:
+    return latin1_space[c] if c < 256 else Py_UNICODE_ISSPACE(c)
+
+cdef enum:
+    WORD_BUCKETS = 256  # words_found's words, by their first code point and length
+
+cdef inline Py_ssize_t word_key(uint32_t first, Py_ssize_t length) noexcept:
+    return (first * <uint32_t>31 + <uint32_t>length) & (WORD_BUCKETS - 1)
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define bx_ctz64(x) __builtin_ctzll(x)
+    #else
+    static int bx_ctz64(unsigned long long x) { int k = 0; while (!(x & 1)) { x >>= 1; k++; } return k; }
+    #endif
+    """
+    int count_trailing_zeros "bx_ctz64"(uint64_t x) nogil
+
+cdef int words_in(
+    const chars_t *s,
+    Py_ssize_t n,
+    const uint32_t *chars,
+    const Py_ssize_t *offset,
+    const Py_ssize_t *length,
+    const uint64_t *buckets,
+) noexcept:
+    """How many of the distinct words (word w: code points chars[offset[w]:][:length[w]]) are
+    among the whitespace-separated tokens of s. buckets[word_key(first code point, length)]:
+    the bits of the words that may begin so and have that length."""
+    cdef Py_ssize_t at = 0, start, w, k, size
+    cdef uint64_t seen = 0, maybe
+    cdef const uint32_t *word
     while at < n:
-        while at < n and Py_UNICODE_ISSPACE(s[at]):
+        while at < n and is_space(s[at]):
             at += 1
         start = at
-        while at < n and not Py_UNICODE_ISSPACE(s[at]):
+        while at < n and not is_space(s[at]):
             at += 1
-        if at == start:
+        size = at - start
+        if size == 0:
             break
-        if not word_lengths >> min(at - start, 63) & 1:
-            continue  # no word this long
-        for w in range(n_words):
-            word = <str>words[w]
-            if len(word) != at - start:
+        maybe = buckets[word_key(s[start], size)] & ~seen
+        while maybe:
+            w = count_trailing_zeros(maybe)
+            maybe &= maybe - 1
+            word = chars + offset[w]
+            if length[w] != size:
                 continue
-            for k in range(at - start):
-                if s[start + k] != <Py_UCS4>word[k]:
+            for k in range(size):
+                if s[start + k] != word[k]:
                     break
             else:
                 seen |= <uint64_t>1 << w
-    # duplicates in words count once: a word equal to an earlier one adds nothing
     cdef int found = 0
-    for w in range(n_words):
-        if seen >> w & 1:
-            for v in range(w):
-                if seen >> v & 1 and <str>words[v] == <str>words[w]:
-                    break
-            else:
-                found += 1
+    while seen:
+        seen &= seen - 1
+        found += 1
     return found
 
 
@@ -622,32 +688,67 @@ def words_found(
     """words_found(texts, words, counts, at_most, out): for each str of the list texts, how
     many of the distinct strs of the tuple words (at most 64) are among its whitespace-separated
     tokens, as len(set(words).intersection(text.split())) counts, written into out (float64, one
-    a line); 0 for the lines whose count (float32, one a line) is above at_most."""
-    cdef Py_ssize_t i, w, n = len(texts)
+    a line); 0 for the lines whose count (float32, one a line) is above at_most. The distinct
+    words are copied as UCS4 once (an empty one is no token: it is dropped)."""
+    cdef Py_ssize_t i, w, v, n = len(texts), total = 0, n_words = 0
     if len(words) > 64:
         raise ValueError("at most 64 words")
     if counts.shape[0] != n or out.shape[0] != n:
         raise ValueError("words_found: counts must hold one float32 a line and out one float64")
-    cdef uint64_t word_lengths = 0
+    cdef uint64_t buckets[WORD_BUCKETS]
+    cdef Py_ssize_t offset[64]
+    cdef Py_ssize_t length[64]
     cdef const void *data
     cdef int kind
+    cdef Py_UCS4 c
     for w in range(len(words)):
         check_str(words[w], "word", w)
-        word_lengths |= <uint64_t>1 << min(len(words[w]), 63)
-    for i in range(n):
-        text = texts[i]
-        check_str(text, "line", i)
-        if counts[i] > at_most:
-            out[i] = 0
-            continue
-        data = PyUnicode_DATA(text)
-        kind = PyUnicode_KIND(text)
-        if kind == 1:
-            out[i] = words_in(<uint8_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
-        elif kind == 2:
-            out[i] = words_in(<uint16_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
-        else:
-            out[i] = words_in(<uint32_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
+        total += len(words[w])
+    cdef uint32_t *chars = <uint32_t *>PyMem_Malloc(max(total, 1) * sizeof(uint32_t))
+    if chars == NULL:
+        raise MemoryError()
+    total = 0
+    memset(buckets, 0, sizeof(buckets))
+    try:
+        for w in range(len(words)):
+            word = <str>words[w]
+            if len(word) == 0:
+                continue
+            for v in range(w):  # a word equal to an earlier one adds nothing
+                if <str>words[v] == word:
+                    break
+            else:
+                offset[n_words] = total
+                length[n_words] = len(word)
+                for c in word:
+                    chars[total] = c
+                    total += 1
+                buckets[word_key(chars[offset[n_words]], length[n_words])] |= (
+                    <uint64_t>1 << n_words
+                )
+                n_words += 1
+        for i in range(n):
+            text = texts[i]
+            check_str(text, "line", i)
+            if counts[i] > at_most:
+                out[i] = 0
+                continue
+            data = PyUnicode_DATA(text)
+            kind = PyUnicode_KIND(text)
+            if kind == 1:
+                out[i] = words_in(
+                    <uint8_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
+                )
+            elif kind == 2:
+                out[i] = words_in(
+                    <uint16_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
+                )
+            else:
+                out[i] = words_in(
+                    <uint32_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
+                )
+    finally:
+        PyMem_Free(chars)
 
 
 # ---------------------------------------------------------------- neighbour and position columns
