@@ -61,7 +61,7 @@ def score_lines(page: Page, model: Any) -> tuple[np.ndarray, np.ndarray]:
     features = line_features(page)
     if not page.texts:
         return features, np.zeros(0)
-    return features, model.predict_page(features, line_groups(page))
+    return features, model.predict_page(features, line_groups(page, features))
 
 
 def check_threshold(threshold: object) -> None:

@@ -32,6 +32,7 @@ from boilerx.pipeline.features import (
     _title_overlap,
     card_pairs,
     line_features,
+    line_groups,
     line_stats,
 )
 from boilerx.pipeline.lines import html_lines, text_lines
@@ -358,6 +359,19 @@ def test_card_pairs_equal_the_numpy_path(inputs: tuple[np.ndarray, ...]) -> None
 def test_text_page_features_are_the_same_without_the_module(text: str) -> None:
     compiled, expected = _both(lambda t: line_features(text_lines(t)), text)
     assert _same_bits(compiled, expected)
+
+
+@_EXAMPLES
+@given(_texts())
+def test_text_line_groups_read_from_the_features_equal_those_of_the_page(text: str) -> None:
+    """Blocks and runs of long lines read from log_chars and gap_before are the labels counted
+    from the page's gaps and line lengths (lines of 79, 80 and 81 characters among them)."""
+    page = text_lines(text + "\n" + "\n\n".join(["x" * 79, "y" * 80, "z" * 81, "w" * 80]))
+    expected = line_groups(page)
+    got = line_groups(page, line_features(page))
+    for a, b in zip(got, expected):
+        assert a.dtype == b.dtype == np.int64
+        assert a.tolist() == b.tolist()
 
 
 _MARKED_LINES = st.one_of(

@@ -204,6 +204,12 @@ _FLOATING_SEARCHES = [
 ]
 _SEPARATORS = (" | ", " • ", " · ")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
+# The floating markers' probes (groups as in ``_FLOATING``) and the read-time phrases (group
+# ``_READ_TIME_GROUP``) in one table: one scan of the short heads finds the lines for both.
+_READ_TIME_GROUP = len(_FLOATING)
+_SHORT_PROBES = _FLOATING_PROBES + _READ_TIME_PROBES
+_SHORT_GROUPS = _FLOATING_GROUPS + (_READ_TIME_GROUP,) * len(_READ_TIME_PROBES)
+_FLOATING_BITS = (1 << len(_FLOATING)) - 1
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
 _READ_TIME = re.compile(
     r"\b\d+\s*(?:min(?:ute)?s?|minuten|mn)\.?\s*(?:read|lesezeit|de lecture|de lectura|czytania)?\b"
@@ -484,10 +490,17 @@ def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[s
     return [i for i in candidates if search(lines[i])]
 
 
-def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first: int) -> set[int]:
+def _markers(
+    short: list[str],
+    first_codes: np.ndarray,
+    probed: list[tuple[int, int]],
+    rows: np.ndarray,
+    first: int,
+) -> set[int]:
     """Fill the marker columns (from ``first`` on) and return the lines with a marker.
     ``short`` holds the lower-cased short lines (longer ones emptied), ``first_codes`` the
-    first code point of each line."""
+    first code point of each line, ``probed`` the lines ``_probe_groups`` finds holding
+    ``_SHORT_PROBES`` (the floating markers' groups in the low bits)."""
     match = _ANCHORED_RX.match
     if _ANCHORED_STARTS is None:
         tried = [i for i, head in enumerate(short) if head]
@@ -498,9 +511,10 @@ def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first:
             maybe = ((first_codes >= 48) & (first_codes <= 57)) | (first_codes >= 128)
             tried += [i for i in maybe.nonzero()[0].tolist() if short[i][:1].isdecimal()]
     hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
-    for i, groups in _probe_groups(short, _FLOATING_PROBES, _FLOATING_GROUPS):
+    for i, groups in probed:
         line = short[i]
-        hits += [(i, name) for name, search in _FLOATING_SEARCHES[groups] if search(line)]
+        searches = _FLOATING_SEARCHES[groups & _FLOATING_BITS]
+        hits += [(i, name) for name, search in searches if search(line)]
     for i, name in hits:  # a few: one at a time beats NumPy's fancy indexing
         rows[i, first + _MARKER_COLUMN[name]] = 1.0  # type: ignore[index]
     return {i for i, _ in hits}
@@ -584,7 +598,8 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
         rows[i, 12] = 1.0
     # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
     read_time = [i for i in with_digits if "mn" in short_heads[i] or "min" in short_heads[i]]
-    read_time += _holding(short_heads, _READ_TIME_PROBES)
+    probed = _probe_groups(short_heads, _SHORT_PROBES, _SHORT_GROUPS)
+    read_time += [i for i, groups in probed if groups >> _READ_TIME_GROUP & 1]
     for i in _matching(short_heads, read_time, _READ_TIME):
         if words[i] <= 12:
             rows[i, 13] = 1.0
@@ -599,7 +614,7 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     if repeated is not None:
         rows[:, 17] = repeated
     first = 18
-    for i in _markers(short_heads, stats[:, _S["first"]], rows, first):
+    for i in _markers(short_heads, stats[:, _S["first"]], probed, rows, first):
         if words[i] <= 6:  # a short marker line
             rows[i, first + len(_MARKERS)] = 1.0
     return rows
@@ -952,18 +967,30 @@ def line_features(page: Page) -> np.ndarray:
     return np.concatenate([shape, markup, position, edge, context], axis=1, dtype=np.float32)
 
 
-def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:
+# A text line of 80 characters or more starts a run of long lines in :func:`line_groups`;
+# read from log_chars against the halfway value, so that rounding cannot move a line across.
+_LONG_LOG_CHARS = float(np.log1p(79.5))
+_GAP_COLUMN = len(SHAPE_NAMES)  # gap_before in a text page's matrix
+
+
+def line_groups(page: Page, features: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two integer labels per line for the page step: lines built alike (HTML: the same
     tag.class signature; text: blocks between blank lines) and lines sharing a container
-    (HTML: the block's parent; text: runs of lines of similar length)."""
+    (HTML: the block's parent; text: runs of lines of similar length). For a text page, the
+    page's :func:`line_features` matrix may be given: the labels are then read from its
+    log_chars and gap_before columns (the same labels, fewer steps)."""
     n = len(page.texts)
     if page.is_html:
         sig_ids: dict[str, int] = {}
         alike = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures])
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
-    blocks = np.cumsum(np.array(page.gaps) > 0, dtype=np.int64)
-    long = np.fromiter(map(len, page.texts), dtype=np.int64, count=n) >= 80
+    if features is not None and len(features) == n:
+        blocks = np.cumsum(features[:, _GAP_COLUMN] > 0, dtype=np.int64)
+        long = features[:, 0] > _LONG_LOG_CHARS
+    else:
+        blocks = np.cumsum(np.array(page.gaps) > 0, dtype=np.int64)
+        long = np.fromiter(map(len, page.texts), dtype=np.int64, count=n) >= 80
     runs = np.zeros(n, dtype=np.int64)
     np.cumsum(long[1:] != long[:-1], out=runs[1:])
     return blocks, runs
