@@ -297,6 +297,7 @@ def split_lines(text):
 # ---------------------------------------------------------------- substring probes
 cdef enum:
     PAIR_BUCKETS = 1024  # probes of two or more code points, by their first two
+    LATIN1_PAIR_WORDS = 1024  # 64-bit words of a bit for each pair of code points below 256
 
 cdef inline Py_ssize_t pair_key(uint32_t a, uint32_t b) noexcept:
     return ((a * <uint32_t>131) ^ b) & (PAIR_BUCKETS - 1)
@@ -317,6 +318,9 @@ cdef class _Probes:
     cdef uint32_t *chars
     cdef uint32_t *singles  # the probes of one code point
     cdef uint32_t all_bits
+    # bit (a << 8 | b): a probe may begin with code points a, b (both below 256), or one of
+    # one code point is a; in a 1-byte str, positions without it are skipped at once
+    cdef uint64_t latin1_pairs[LATIN1_PAIR_WORDS]
 
     def __cinit__(self, tuple probes not None, tuple groups):
         cdef Py_ssize_t p, k, at = 0, total = 0, n = len(probes)
@@ -356,9 +360,15 @@ cdef class _Probes:
                 self.single_bit[self.n_singles] = self.bit[p]
                 self.singles[self.n_singles] = self.chars[self.offset[p]]
                 self.n_singles += 1
+                if self.chars[self.offset[p]] < 256:
+                    for k in range(4):
+                        self.latin1_pairs[self.chars[self.offset[p]] * 4 + k] = ~<uint64_t>0
             else:
                 k = pair_key(self.chars[self.offset[p]], self.chars[self.offset[p] + 1])
                 self.bucket[k + 1] += 1
+                if self.chars[self.offset[p]] < 256 and self.chars[self.offset[p] + 1] < 256:
+                    k = self.chars[self.offset[p]] << 8 | self.chars[self.offset[p] + 1]
+                    self.latin1_pairs[k >> 6] |= <uint64_t>1 << (k & 63)
         for k in range(PAIR_BUCKETS):
             self.bucket[k + 1] += self.bucket[k]
         cdef Py_ssize_t fill[PAIR_BUCKETS]
@@ -389,13 +399,20 @@ cdef class _Probes:
         self, const chars_t *s, Py_ssize_t n, bint at_start, uint32_t enough
     ) noexcept:
         cdef uint32_t found = 0
-        cdef Py_ssize_t at, q, k, p, key, length
-        cdef uint32_t c, next_c = s[0] if n else 0
+        cdef Py_ssize_t at = 0, q, k, p, key, length, pair
+        cdef uint32_t c, next_c
         cdef const uint32_t *probe
-        for at in range(n):
+        while at < n:
+            if chars_t is uint8_t:
+                if not at_start:  # skip to where a probe may begin (or the last position)
+                    while at + 1 < n:
+                        pair = <Py_ssize_t>s[at] << 8 | s[at + 1]
+                        if self.latin1_pairs[pair >> 6] >> (pair & 63) & 1:
+                            break
+                        at += 1
             if found & enough == enough:
                 break
-            c = next_c
+            c = s[at]
             for q in range(self.n_singles):
                 if self.singles[q] == c:
                     found |= self.single_bit[q]
@@ -416,6 +433,7 @@ cdef class _Probes:
                     found |= self.bit[p]
             if at_start:
                 break
+            at += 1
         return found
 
 
