@@ -267,6 +267,61 @@ def test_title_words_equal_set_intersection(texts: list[str], title: str) -> Non
     assert _same_bits(compiled, expected)
 
 
+_DATE_PIECES = st.sampled_from(
+    ["12", "3", "2024", "٣", "٢٠", "१२", ".", "/", ":", "-", ",", " ", " ", " ", "\xa0",
+     "\u2003", "\t", "may", "mai", "janv", "févr", "paź", "stycz", "sept", "ago", "hours", "min",
+     "am", "uhr", "h", "é", "x", "the"]
+)  # fmt: skip
+_DATE_LINES = st.lists(
+    st.lists(
+        st.one_of(_DATE_PIECES, _DATE_PIECES, _DATE_PIECES, st.text(_CHAR, max_size=2)),
+        max_size=10,
+    ).map("".join),
+    max_size=30,
+)
+
+
+@_EXAMPLES
+@given(_DATE_LINES, st.data())
+def test_date_hints_equal_the_python_path(texts: list[str], data: st.DataObject) -> None:
+    """The compiled date hints find the candidates the Python regexes do, and every line
+    where _DATE matches is among them."""
+    candidates = data.draw(st.lists(st.integers(0, max(len(texts) - 1, 0)))) if texts else []
+    compiled, expected = _both(features._date_candidates, texts, candidates)
+    assert compiled == expected
+    for text in texts:
+        if features._DATE.search(text):
+            assert features._date_hint(text), text
+
+
+# strings holding a match of _DATE's alternatives (its leading assertions left out, which
+# hypothesis cannot generate from), in any script's digits and spaces
+_DATE_MATCHES = st.from_regex(features._DATE.pattern.replace(r"\b(?=[\djfmasond])", "", 1))
+
+
+@_EXAMPLES
+@given(st.lists(_DATE_MATCHES, min_size=1, max_size=10))
+def test_every_date_line_is_a_date_candidate(texts: list[str]) -> None:
+    dated = [i for i, text in enumerate(texts) if features._DATE.search(text)]
+    every = list(range(len(texts)))
+    compiled, expected = _both(features._date_candidates, texts, every)
+    assert compiled == expected
+    assert set(dated) <= set(compiled)
+
+
+def test_date_months_hold_every_month_of_the_date_pattern() -> None:
+    """Each month alternative of _DATE is a literal among _DATE_MONTHS (so that a line with a
+    month-named date is never passed over)."""
+    import re
+
+    groups = re.findall(r"\(\?:([^()]*)\)", features._DATE.pattern)
+    months = [g.split("|") for g in groups if g.startswith("jan|")]
+    assert len(months) == 2
+    for alternative in (m for group in months for m in group):
+        assert re.fullmatch(r"[^\\.?*+\[\]{}()]+", alternative), alternative
+        assert alternative in features._DATE_MONTHS
+
+
 _STATS_ROWS = st.lists(
     st.lists(st.integers(0, 300), min_size=len(STATS), max_size=len(STATS)), max_size=40
 ).map(lambda rows: np.array(rows, dtype=np.float32).reshape(-1, len(STATS)))

@@ -10,6 +10,9 @@ def lines_holding(
 def probe_groups(
     texts: list[str], probes: tuple[str, ...], groups: tuple[int, ...]
 ) -> list[tuple[int, int]]: ...
+def date_hints(
+    texts: list[str], candidates: list[int], words: tuple[str, ...], groups: tuple[int, ...]
+) -> list[int]: ...
 def shape_columns(stats: np.ndarray, out: np.ndarray) -> None: ...
 def lowered_heads(
     texts: list[str], limit: int, short_limit: int, lengths: np.ndarray

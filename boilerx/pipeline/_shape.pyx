@@ -2,12 +2,12 @@
 # cython: cdivision=True
 """Compiled parts of ``features``, ``lines`` and ``structured``: splitting scraped text into
 lines, one pass over each line's code points for the counts the text-shape features are built
-from, substring probes, lower-cased heads, repeated lines, headline-word counts, the arithmetic,
-position and neighbour columns, and the lines' word 3-gram overlap with the structured data.
+from, substring probes, the lines that may hold a date, lower-cased heads, repeated lines,
+headline-word counts, the arithmetic, position and neighbour columns, and the lines' word 3-gram overlap with the structured data.
 
 Each function gives the same numbers, bit for bit, as the Python/NumPy path it stands for in
 ``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
-``_probe_groups``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``,
+``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``,
 ``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``, ``_python_overlap``), which
 are used when this module is not built; the tests compare the two. Float columns keep NumPy's
 float32 arithmetic: float32 operations, running sums in float32 differenced in double.
@@ -18,6 +18,7 @@ that each reads its characters with plain loads."""
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
+    Py_UNICODE_ISDECIMAL,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
     Py_UNICODE_TOLOWER,
@@ -294,6 +295,19 @@ def split_lines(text):
     return lines, gaps
 
 
+cdef uint8_t latin1_space[256]  # str.split's whitespace among the code points below 256
+
+cdef void fill_latin1_space() noexcept:
+    cdef unsigned c
+    for c in range(256):
+        latin1_space[c] = Py_UNICODE_ISSPACE(c)
+
+fill_latin1_space()
+
+cdef inline bint is_space(uint32_t c) noexcept:
+    return latin1_space[c] if c < 256 else Py_UNICODE_ISSPACE(c)
+
+
 # ---------------------------------------------------------------- substring probes
 cdef enum:
     PAIR_BUCKETS = 1024  # probes of two or more code points, by their first two
@@ -485,6 +499,68 @@ def probe_groups(list texts not None, tuple probes not None, tuple groups not No
     return found
 
 
+cdef inline bint is_decimal(uint32_t c) noexcept:
+    """What re's \\d matches in a str."""
+    return 48 <= c <= 57 if c < 128 else Py_UNICODE_ISDECIMAL(c)
+
+cdef int date_shape(const chars_t *s, Py_ssize_t n) noexcept:
+    """1 when s holds a decimal digit, one of "./:-" and a decimal digit in a row; else 2 when
+    a whitespace stands next to a decimal digit (before it, or after it with an optional "."
+    between); else 0."""
+    cdef Py_ssize_t i
+    cdef int found = 0
+    cdef uint32_t c
+    for i in range(n):
+        if not is_decimal(s[i]):
+            continue
+        if i + 2 < n:
+            c = s[i + 1]
+            if (c == 46 or c == 47 or c == 58 or c == 45) and is_decimal(s[i + 2]):
+                return 1
+        if found:
+            continue
+        if i > 0 and is_space(s[i - 1]):
+            found = 2
+        elif i + 1 < n and (
+            is_space(s[i + 1]) or s[i + 1] == 46 and i + 2 < n and is_space(s[i + 2])
+        ):
+            found = 2
+    return found
+
+
+def date_hints(
+    list texts not None, list candidates not None, tuple words not None, tuple groups not None
+):
+    """date_hints(texts, candidates, words, groups) -> list of the indices in the list
+    candidates (in their order) whose str in the list texts holds a decimal digit, one of
+    "./:-" and a decimal digit in a row; or holds a str of the tuple words of group 0 (the
+    tuple groups gives each word's, 0 or 1); or holds one of group 1 and a whitespace next to
+    a decimal digit (before it, or after it with an optional "." between), as re's \\d and
+    \\s see them."""
+    cdef _Probes table = probe_table(words, groups)
+    cdef Py_ssize_t k
+    cdef int shape, kind
+    cdef uint32_t bits
+    cdef list found = []
+    for k in range(len(candidates)):
+        i = candidates[k]
+        text = texts[i]
+        check_str(text, "line", i)
+        kind = PyUnicode_KIND(text)
+        if kind == 1:
+            shape = date_shape(<uint8_t *>PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text))
+        elif kind == 2:
+            shape = date_shape(<uint16_t *>PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text))
+        else:
+            shape = date_shape(<uint32_t *>PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text))
+        if shape != 1:
+            bits = table.scan(text, False, 1)
+            if not (bits & 1 or bits & 2 and shape == 2):
+                continue
+        found.append(i)
+    return found
+
+
 # ---------------------------------------------------------------- heads, repeats, words
 cdef object lowered_head(object text, Py_ssize_t limit):
     """text[:limit].lower(): ASCII lines are lowered here (the line itself when it has
@@ -625,18 +701,6 @@ def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):
         PyMem_Free(first)
     return again
 
-
-cdef uint8_t latin1_space[256]  # str.split's whitespace among the code points below 256
-
-cdef void fill_latin1_space() noexcept:
-    cdef unsigned c
-    for c in range(256):
-        latin1_space[c] = Py_UNICODE_ISSPACE(c)
-
-fill_latin1_space()
-
-cdef inline bint is_space(uint32_t c) noexcept:
-    return latin1_space[c] if c < 256 else Py_UNICODE_ISSPACE(c)
 
 cdef enum:
     WORD_BUCKETS = 256  # words_found's words, by their first code point and length

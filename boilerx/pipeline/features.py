@@ -226,6 +226,19 @@ _DATE = re.compile(
     r"[a-zé]*\.?(?:\s+\d{4})?|\d{1,2}:\d{2}\s*(?:am|pm|uhr|h)?|\b\d+\s*(?:hours?|days?|"
     r"minutes?|mins?|weeks?)\s+ago)\b"
 )  # matched against lower-cased lines: no IGNORECASE, so sre skips non-matching branches fast
+# Every date _DATE finds holds a digit, one of "./:-" and a digit in a row (numeric dates and
+# times), or "ago" ("3 hours ago"), or a month name and a space next to a digit ("may 5",
+# "5. mai"): a line without any of these is not searched. The month names are those of
+# _DATE, which must stay among them (tests/test_native_shape.py checks).
+_DATE_MONTHS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv",
+    "févr", "mär", "mai", "juni", "juli", "okt", "dez", "ene", "abr", "ago", "dic", "stycz",
+    "lut", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru",
+)  # fmt: skip
+_DATE_WORDS = ("ago", *_DATE_MONTHS)  # "ago" alone will do (group 0), a month needs more (1)
+_DATE_WORD_GROUPS = (0,) + (1,) * len(_DATE_MONTHS)
+_DATE_SEPARATED = re.compile(r"\d[./:-]\d")
+_DATE_SPACED = re.compile(r"\s\d|\d\.?\s")
 _TERMINAL_CHARS = frozenset(".!?。！？…;")
 _CLOSERS = "'\"”’»)]"
 _TERMINAL_CODES = np.array([ord(c) for c in sorted(_TERMINAL_CHARS)], dtype=np.uint32)
@@ -490,6 +503,21 @@ def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[s
     return [i for i in candidates if search(lines[i])]
 
 
+def _date_hint(line: str) -> bool:
+    """Whether ``line`` holds what every date of ``_DATE`` holds (see ``_DATE_MONTHS``)."""
+    if _DATE_SEPARATED.search(line) or "ago" in line:
+        return True
+    return any(m in line for m in _DATE_MONTHS) and _DATE_SPACED.search(line) is not None
+
+
+def _date_candidates(lines: list[str], candidates: list[int]) -> list[int]:
+    """The ``candidates`` lines that may hold a date (:func:`_date_hint`), in order; the
+    compiled ``_shape`` module tells when it is built."""
+    if _compiled_shape is not None:
+        return _compiled_shape.date_hints(lines, candidates, _DATE_WORDS, _DATE_WORD_GROUPS)
+    return [i for i in candidates if _date_hint(lines[i])]
+
+
 def _markers(
     short: list[str],
     first_codes: np.ndarray,
@@ -594,7 +622,7 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     heads, short_heads, head_chars = _lowered_heads(texts)
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
-    for i in _matching(short_heads, with_digits, _DATE):
+    for i in _matching(short_heads, _date_candidates(short_heads, with_digits), _DATE):
         rows[i, 12] = 1.0
     # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
     read_time = [i for i in with_digits if "mn" in short_heads[i] or "min" in short_heads[i]]
