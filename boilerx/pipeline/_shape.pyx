@@ -3,14 +3,16 @@
 """Compiled parts of ``features``, ``lines`` and ``structured``: splitting scraped text into
 lines, one pass over each line's code points for the counts the text-shape features are built
 from, substring probes, the lines that may hold a date, lower-cased heads, repeated lines,
-headline-word counts, the arithmetic, position and neighbour columns, and the lines' word 3-gram overlap with the structured data.
+headline-word counts, the arithmetic, position and neighbour columns, and the lines' word
+3-gram overlap with the structured data.
 
 Each function gives the same numbers, bit for bit, as the Python/NumPy path it stands for in
 ``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
-``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``,
-``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``, ``_python_overlap``), which
-are used when this module is not built; the tests compare the two. Float columns keep NumPy's
-float32 arithmetic: float32 operations, running sums in float32 differenced in double.
+``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``,
+``_arithmetic_columns``, ``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``,
+``_python_overlap``), which are used when this module is not built; the tests compare the two.
+Float columns keep NumPy's float32 arithmetic: float32 operations, running sums in float32
+differenced in double.
 
 The loops over a ``str``'s code points are compiled once per string width (``chars_t``), so
 that each reads its characters with plain loads."""
@@ -713,7 +715,11 @@ cdef extern from *:
     #if defined(__GNUC__) || defined(__clang__)
     #define bx_ctz64(x) __builtin_ctzll(x)
     #else
-    static int bx_ctz64(unsigned long long x) { int k = 0; while (!(x & 1)) { x >>= 1; k++; } return k; }
+    static int bx_ctz64(unsigned long long x) {  /* x != 0 */
+        int k = 0;
+        while (!(x & 1)) { x >>= 1; k++; }
+        return k;
+    }
     #endif
     """
     int count_trailing_zeros "bx_ctz64"(uint64_t x) nogil
