@@ -849,12 +849,13 @@ cdef inline float window_mean(
 
 
 def context(
-    const float[:, ::1] columns not None, Py_ssize_t n, Py_ssize_t k, float[:, ::1] out not None
+    const float[:, ::1] columns not None, Py_ssize_t n, Py_ssize_t k, float[:, :] out not None
 ):
     """context(columns, n, k, out): for each of the k float32 columns of the n x k array
     columns, six float32 values a row into the n x 6k array out, as _context in features.py
     computes them: the values 2 and 1 rows before and 1 and 2 rows after (0 beyond the page),
-    then the means over the rows within 3 and within 10 of the row."""
+    then the means over the rows within 3 and within 10 of the row (out may be a strided view,
+    such as some columns of a larger matrix)."""
     if n < 0 or k < 0 or columns.shape[0] != n or columns.shape[1] != k or (
         out.shape[0] != n or out.shape[1] != 6 * k
     ):
@@ -862,8 +863,7 @@ def context(
     cdef float *cum = <float *>PyMem_Malloc(((n + 1) * k + 1) * sizeof(float))
     if cum == NULL:
         raise MemoryError()
-    cdef Py_ssize_t i, c
-    cdef float *row
+    cdef Py_ssize_t i, c, at
     for c in range(k):
         cum[c] = 0
     for i in range(n):
@@ -871,32 +871,32 @@ def context(
             cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c]
     for i in range(n):
         for c in range(k):
-            row = &out[i, 6 * c]
-            row[0] = columns[i - 2, c] if i >= 2 else 0
-            row[1] = columns[i - 1, c] if i >= 1 else 0
-            row[2] = columns[i + 1, c] if i + 1 < n else 0
-            row[3] = columns[i + 2, c] if i + 2 < n else 0
-            row[4] = window_mean(cum + c, k, max(i - 3, 0), min(i + 4, n))
-            row[5] = window_mean(cum + c, k, max(i - 10, 0), min(i + 11, n))
+            at = 6 * c
+            out[i, at + 0] = columns[i - 2, c] if i >= 2 else 0
+            out[i, at + 1] = columns[i - 1, c] if i >= 1 else 0
+            out[i, at + 2] = columns[i + 1, c] if i + 1 < n else 0
+            out[i, at + 3] = columns[i + 2, c] if i + 2 < n else 0
+            out[i, at + 4] = window_mean(cum + c, k, max(i - 3, 0), min(i + 4, n))
+            out[i, at + 5] = window_mean(cum + c, k, max(i - 10, 0), min(i + 11, n))
     PyMem_Free(cum)
 
 
 def position(
-    const float[::1] prose not None,
-    const float[::1] chars not None,
-    const float[::1] more not None,
-    const float[::1] header not None,
-    const float[::1] reply not None,
+    const float[:] prose not None,
+    const float[:] chars not None,
+    const float[:] more not None,
+    const float[:] header not None,
+    const float[:] reply not None,
     float total,
     double log_n,
-    float[:, ::1] out not None,
+    float[:, :] out not None,
 ):
     """position(prose, chars, more, header, reply, total, log_n, out): the 12 position columns
     of features.line_features (POSITION_NAMES) for n lines, from five float32 arrays of n values
     (prose characters' flag, characters, "more stories" markers, comment headers, reply/byline
     lines), the page's characters as float32 (at least 1) and log1p(n), written into out
     (n x 12 float32), with the same arithmetic as the NumPy path (float32 running sums, float64
-    divisions, one rounding to float32)."""
+    divisions, one rounding to float32). The arrays and out may be strided views."""
     cdef Py_ssize_t n = prose.shape[0]
     if chars.shape[0] != n or more.shape[0] != n or header.shape[0] != n or (
         reply.shape[0] != n or out.shape[0] != n or out.shape[1] != N_POSITION
@@ -969,13 +969,13 @@ def card_pairs(
     const float[:] sentences not None,
     Py_ssize_t window,
     Py_ssize_t cap,
-    float[::1] out not None,
+    float[:] out not None,
 ):
     """card_pairs(terminal, words, sentences, window, cap, out): for each of the n lines, the
     headline + summary pairs starting within ``window`` lines of it, divided by ``cap`` and
     at most 1, written into out (float32), as features.card_pairs computes them: a pair starts
     at a line with no sentence end and 3 to 16 words followed by one that ends a sentence and
-    has 8 to 40 words and at most one sentence. The three columns may be strided."""
+    has 8 to 40 words and at most one sentence. The three columns and out may be strided."""
     cdef Py_ssize_t n = out.shape[0], i, lo, hi
     if terminal.shape[0] != n or words.shape[0] != n or sentences.shape[0] != n or cap <= 0:
         raise ValueError("card_pairs: buffer sizes do not match, or cap is not positive")

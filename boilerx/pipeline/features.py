@@ -606,14 +606,20 @@ def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
     return heads, short, lengths
 
 
-def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray:
+def _shape(
+    texts: list[str], title: str | None, stats: np.ndarray, rows: np.ndarray | None = None
+) -> np.ndarray:
     """Text-shape and marker features, one row a line, computed a page at a time from the
     lines and their :func:`line_stats` (lines are non-empty, as :mod:`boilerx.pipeline.lines` makes
-    them)."""
+    them); into ``rows`` (float32, n x ``len(SHAPE_NAMES)``, a view of a larger matrix, say)
+    when it is given."""
     n = len(texts)
     words = stats[:, _S["words"]]
     digits = stats[:, _S["digits"]]
-    rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
+    if rows is None:
+        rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
+    else:
+        rows.fill(0.0)
     np.log1p(stats[:, :2], out=rows[:, :2])  # characters and words: STATS begins with them
     arithmetic = _arithmetic_columns(stats)
     rows[:, 2:12] = arithmetic[:, :10]
@@ -784,11 +790,13 @@ def _comment_section(header: np.ndarray, reply: np.ndarray) -> np.ndarray:
     return out
 
 
-def _context(columns: np.ndarray) -> np.ndarray:
+def _context(columns: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns (the
-    compiled ``_shape`` module computes the same numbers when it is built)."""
+    compiled ``_shape`` module computes the same numbers when it is built), into ``out``
+    (float32, n x 6k, every value written) when it is given."""
     n, k = columns.shape
-    out = np.zeros((n, k * 6), dtype=np.float32)
+    if out is None:
+        out = np.empty((n, k * 6), dtype=np.float32)
     if _compiled_shape is not None:
         _compiled_shape.context(np.ascontiguousarray(columns, dtype=np.float32), n, k, out)
         return out
@@ -805,24 +813,31 @@ def _context(columns: np.ndarray) -> np.ndarray:
 
 
 def _position(
-    prose: np.ndarray, chars: np.ndarray, more: np.ndarray, header: np.ndarray, reply: np.ndarray
+    prose: np.ndarray,
+    chars: np.ndarray,
+    more: np.ndarray,
+    header: np.ndarray,
+    reply: np.ndarray,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """The position columns (``POSITION_NAMES``): where the line stands in the page, in
     lines and characters, against the main run of prose, the last "more stories" marker and
-    the comment section (the compiled ``_shape`` module computes the same numbers)."""
+    the comment section (the compiled ``_shape`` module computes the same numbers), into
+    ``out`` (float32, n x 12) when it is given."""
     n = len(prose)
     total = max(chars.sum(), 1.0)  # the float32 sum, as NumPy adds it up
-    if _compiled_shape is not None:
+    if out is None:
         out = np.empty((n, len(POSITION_NAMES)), dtype=np.float32)
+    if _compiled_shape is not None:
         prose, chars, more, header, reply = (
-            np.ascontiguousarray(c, dtype=np.float32) for c in (prose, chars, more, header, reply)
+            np.asarray(c, dtype=np.float32) for c in (prose, chars, more, header, reply)
         )
         _compiled_shape.position(
             prose, chars, more, header, reply, float(total), float(np.log1p(n)), out
         )
         return out
     cum_chars = np.cumsum(chars) - chars
-    return np.hstack(
+    out[...] = np.hstack(
         [
             (np.arange(n) / max(n - 1, 1))[:, None],
             (cum_chars / total)[:, None],
@@ -832,6 +847,7 @@ def _position(
             _comment_section(header, reply),
         ]
     ).astype(np.float32)
+    return out
 
 
 # A caption ends with its photo credit: "… in Kyiv. Photo: Getty Images", "(Foto: dpa)",
@@ -901,18 +917,26 @@ _CARD_WINDOW = 8  # lines either side
 _CARD_PAIRS_CAP = 4
 
 
-def card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+def card_pairs(
+    terminal: np.ndarray,
+    words: np.ndarray,
+    sentences: np.ndarray,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
     """Teaser cards of other stories, from the rhythm of the lines: a headline (3–16 words, no
     closing full stop) followed by a one-sentence summary (8–40 words). For each line, the
     pairs starting within ``_CARD_WINDOW`` lines of it (capped, scaled to [0, 1]); an
     article's subheadings are followed by paragraphs too, but rarely by a run of one-sentence
-    ones. The compiled ``_shape`` module counts them when it is built (same numbers)."""
+    ones. The compiled ``_shape`` module counts them when it is built (same numbers). Into
+    ``out`` (float32, one a line) when it is given."""
+    if out is None:
+        out = np.empty(len(terminal), dtype=np.float32)
     columns = (terminal, words, sentences)
     if _compiled_shape is not None and all(c.dtype == np.float32 for c in columns):
-        out = np.empty(len(terminal), dtype=np.float32)
         _compiled_shape.card_pairs(terminal, words, sentences, _CARD_WINDOW, _CARD_PAIRS_CAP, out)
         return out
-    return _numpy_card_pairs(terminal, words, sentences)
+    out[...] = _numpy_card_pairs(terminal, words, sentences)
+    return out
 
 
 def _numpy_card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.ndarray) -> np.ndarray:
@@ -939,7 +963,14 @@ def line_features(page: Page) -> np.ndarray:
     if n == 0:
         return np.zeros((0, len(feature_names(page.is_html))), dtype=np.float32)
     stats = line_stats(page.texts)
-    shape = _shape(page.texts, page.title, stats)
+    # the matrix, filled in place: shape, markup, position, edge and context columns
+    n_shape, n_markup = len(SHAPE_NAMES), len(HTML_NAMES if page.is_html else TEXT_NAMES)
+    at_position = n_shape + n_markup
+    at_edge = at_position + len(POSITION_NAMES)
+    at_context = at_edge + len(EDGE_NAMES)
+    n_context = len(_CONTEXT_BASE) + (len(_CONTEXT_BASE_HTML) if page.is_html else 0)
+    out = np.empty((n, at_context + 6 * n_context), dtype=np.float32)
+    shape = _shape(page.texts, page.title, stats, out[:, :n_shape])
     col = SHAPE_COLUMNS
     chars = stats[:, _S["chars"]]
     prose = shape[:, col["prose"]]
@@ -954,7 +985,7 @@ def line_features(page: Page) -> np.ndarray:
         bits = (np.array(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
         near = (np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks) > 0
         depths = np.array(page.depths, dtype=np.float32)
-        markup = np.hstack(
+        out[:, n_shape:at_position] = np.hstack(
             [
                 link_density[:, None],
                 np.log1p(np.array(page.n_links, dtype=np.float32))[:, None],
@@ -967,32 +998,32 @@ def line_features(page: Page) -> np.ndarray:
                 overlap(page.texts, page.article_body, page.description),
             ]
         )
-    else:
-        markup = np.ones((n, 2), dtype=np.float32)  # the gap before and after each line
-        np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=markup[:, 0])
-        markup[:-1, 1] = markup[1:, 0]
+    else:  # the gap before and after each line (at most 2; after the last line: 1)
+        np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=out[:, n_shape])
+        out[:-1, n_shape + 1] = out[1:, n_shape]
+        out[-1, n_shape + 1] = 1.0
 
-    position = _position(
+    _position(
         prose,
         chars,
         shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]],
         shape[:, col["m_comment"]] * shape[:, col["short_marker"]],
         shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
+        out[:, at_position:at_edge],
     )
 
     base = shape[:, _CONTEXT_COLUMNS]
     if page.is_html:
         base = np.concatenate([base, link_density[:, None]], axis=1)
-    context = _context(base)
-    edge = np.column_stack(
-        [
-            credit_tails(page.texts),
-            card_pairs(
-                shape[:, col["terminal"]], stats[:, _S["words"]], shape[:, col["n_sentences"]]
-            ),
-        ]
+    _context(base, out[:, at_context:])
+    out[:, at_edge] = credit_tails(page.texts)
+    card_pairs(
+        shape[:, col["terminal"]],
+        stats[:, _S["words"]],
+        shape[:, col["n_sentences"]],
+        out[:, at_edge + 1],
     )
-    return np.concatenate([shape, markup, position, edge, context], axis=1, dtype=np.float32)
+    return out
 
 
 # A text line of 80 characters or more starts a run of long lines in :func:`line_groups`;
