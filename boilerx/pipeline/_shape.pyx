@@ -866,9 +866,9 @@ def context(
     cdef Py_ssize_t i, c, at
     for c in range(k):
         cum[c] = 0
-    for i in range(n):
+    for i in range(n):  # NumPy's cumsum begins with the first value itself (-0.0 stays so)
         for c in range(k):
-            cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c]
+            cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c] if i else columns[0, c]
     for i in range(n):
         for c in range(k):
             at = 6 * c
