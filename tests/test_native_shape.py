@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boilerx.pipeline import features, lines
+from boilerx.pipeline import decode, features, lines
 from boilerx.pipeline.features import (
     STATS,
     _arithmetic_columns,
@@ -53,6 +53,7 @@ def _python_path() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(features, "_compiled_shape", None)
         patched.setattr(lines, "_compiled_shape", None)
+        patched.setattr(decode, "_compiled_shape", None)
         yield
 
 
@@ -408,6 +409,33 @@ def test_card_pairs_equal_the_numpy_path(inputs: tuple[np.ndarray, ...]) -> None
     assert _same_bits(compiled, _both(card_pairs, *inputs)[1])
 
 
+# ---------------------------------------------------------------- checks of a whole page
+_PAGE_TEXTS = st.one_of(
+    st.text(_CHAR, max_size=60),
+    st.builds(  # past the 8192 characters control_count looks at
+        lambda piece, times: piece * times,
+        st.text(_CHAR, min_size=1, max_size=5),
+        st.integers(min_value=1, max_value=5000),
+    ),
+)
+
+
+@_EXAMPLES
+@given(_PAGE_TEXTS)
+def test_surrogate_check_equals_utf8_encoding(text: str) -> None:
+    assert _shape.has_surrogates(text) == decode._python_has_surrogates(text)
+    compiled, expected = _both(decode.replace_surrogates, text)
+    assert compiled == expected
+
+
+@_EXAMPLES
+@given(_PAGE_TEXTS)
+def test_control_count_equals_the_latin1_count(text: str) -> None:
+    compiled, expected = _both(decode.control_count, text)
+    assert compiled == expected
+    assert _shape.count_codes(text, 3, b"ab") == sum(c in "ab" for c in text[:3])
+
+
 # ---------------------------------------------------------------- whole pages
 @_EXAMPLES
 @given(_texts())
@@ -470,6 +498,10 @@ def test_wrong_arguments_are_refused() -> None:
         _shape.line_stats(["a", 3], out)
     with pytest.raises(TypeError, match="text is bytes, not str"):
         _shape.split_lines(b"a")
+    with pytest.raises(TypeError, match="text is bytes, not str"):
+        _shape.has_surrogates(b"a")
+    with pytest.raises(ValueError):
+        _shape.count_codes("a", -1, b"a")
     with pytest.raises(ValueError):
         _shape.line_stats(["a"], out)
     with pytest.raises(ValueError):

@@ -2,7 +2,8 @@
 # cython: cdivision=True
 """Compiled parts of ``features``, ``lines`` and ``structured``: splitting scraped text into
 lines, one pass over each line's code points for the counts the text-shape features are built
-from, substring probes, the lines that may hold a date, lower-cased heads, repeated lines,
+from, surrogates and control characters in a page, substring probes, the lines that may hold
+a date, lower-cased heads, repeated lines,
 headline-word counts, the arithmetic, position and neighbour columns, and the lines' word
 3-gram overlap with the structured data.
 
@@ -10,7 +11,7 @@ Each function gives the same numbers, bit for bit, as the Python/NumPy path it s
 ``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
 ``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``,
 ``_arithmetic_columns``, ``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``,
-``_python_overlap``), which are used when this module is not built; the tests compare the two.
+``_python_overlap``; ``decode._python_has_surrogates`` and ``decode.control_count``), which are used when this module is not built; the tests compare the two.
 Float columns keep NumPy's float32 arithmetic: float32 operations, running sums in float32
 differenced in double.
 
@@ -225,6 +226,59 @@ def shape_columns(const float[:, ::1] stats not None, float[:, ::1] out not None
         sentences = stats[i, 7] + stats[i, 10]
         out[i, 10] = sentences if sentences < 20 else 20
         out[i, 11] = stats[i, 10] * <float>(words >= 8 or chars >= 60)
+
+
+# ---------------------------------------------------------------- checks of a whole text
+cdef bint surrogate_in(const chars_t *s, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    cdef bint found = False
+    for i in range(n):  # no early exit: the loop compiles to vector code
+        found |= <uint32_t>(s[i] - 0xD800) < 0x800
+    return found
+
+
+def has_surrogates(text):
+    """has_surrogates(text) -> bool: whether the str text holds a surrogate code point
+    (U+D800..U+DFFF: one UTF-8 cannot encode), as text.encode("utf-8") fails on one. A 1-byte
+    str holds none."""
+    check_str(text, "text", -1)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return False
+    if kind == 2:
+        return surrogate_in(<uint16_t *>PyUnicode_DATA(text), n)
+    return surrogate_in(<uint32_t *>PyUnicode_DATA(text), n)
+
+
+cdef Py_ssize_t codes_in(const chars_t *s, Py_ssize_t n, const uint8_t *wanted) noexcept:
+    cdef Py_ssize_t i, count = 0
+    cdef uint32_t c
+    for i in range(n):
+        c = s[i]
+        if c < 256:
+            count += wanted[c]
+    return count
+
+
+def count_codes(text, Py_ssize_t limit, bytes codes not None):
+    """count_codes(text, limit, codes) -> int: how many of the first limit code points of the
+    str text are among the bytes of codes (read as code points below 256)."""
+    check_str(text, "text", -1)
+    if limit < 0:
+        raise ValueError("count_codes: limit must not be negative")
+    cdef uint8_t wanted[256]
+    cdef Py_ssize_t k
+    memset(wanted, 0, sizeof(wanted))
+    for k in range(len(codes)):
+        wanted[<uint8_t>codes[k]] = 1
+    cdef Py_ssize_t n = min(PyUnicode_GET_LENGTH(text), limit)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return codes_in(<uint8_t *>PyUnicode_DATA(text), n, wanted)
+    if kind == 2:
+        return codes_in(<uint16_t *>PyUnicode_DATA(text), n, wanted)
+    return codes_in(<uint32_t *>PyUnicode_DATA(text), n, wanted)
 
 
 # ---------------------------------------------------------------- splitting text into lines
