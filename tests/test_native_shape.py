@@ -409,6 +409,33 @@ def test_card_pairs_equal_the_numpy_path(inputs: tuple[np.ndarray, ...]) -> None
     assert _same_bits(compiled, _both(card_pairs, *inputs)[1])
 
 
+_MARKER_VALUES = st.one_of(
+    st.sampled_from(
+        [0.0, -0.0, 1.0, float("nan"), features._MARKER_LOG_WORDS, features._MARKER_LOG_CHARS]
+    ),
+    st.floats(width=32, allow_nan=True, allow_infinity=True),
+    st.floats(1.0, 4.0, width=32),
+)
+
+
+@st.composite
+def _marker_rows(draw: st.DrawFn) -> np.ndarray:
+    n = draw(st.integers(0, 30))
+    width = len(features.SHAPE_NAMES) + draw(st.integers(0, 3))
+    values = draw(st.lists(_MARKER_VALUES, min_size=n * width, max_size=n * width))
+    rows = np.array(values, dtype=np.float32).reshape(n, width)
+    return rows[:, : width - 1] if draw(st.booleans()) else rows  # strided or not
+
+
+@_EXAMPLES
+@given(_marker_rows())
+def test_marker_lines_equal_the_numpy_path(rows: np.ndarray) -> None:
+    (markers, more), (markers_py, more_py) = _both(features.marker_lines, rows)
+    assert markers.dtype == more.dtype == markers_py.dtype == more_py.dtype == np.bool_
+    assert markers.tolist() == markers_py.tolist()
+    assert more.tolist() == more_py.tolist()
+
+
 # ---------------------------------------------------------------- checks of a whole page
 _PAGE_TEXTS = st.one_of(
     st.text(_CHAR, max_size=60),

@@ -23,6 +23,14 @@ def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
 def words_found(
     texts: list[str], words: tuple[str, ...], counts: np.ndarray, at_most: float, out: np.ndarray
 ) -> None: ...
+def marker_lines(
+    features: np.ndarray,
+    standalone: tuple[int, ...],
+    more_column: int,
+    words_below: float,
+    chars_below: float,
+    out: np.ndarray,
+) -> None: ...
 def context(columns: np.ndarray, n: int, k: int, out: np.ndarray) -> None: ...
 def position(
     prose: np.ndarray,

@@ -11,7 +11,8 @@ Each function gives the same numbers, bit for bit, as the Python/NumPy path it s
 ``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
 ``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``,
 ``_arithmetic_columns``, ``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``,
-``_python_overlap``; ``decode._python_has_surrogates`` and ``decode.control_count``), which are used when this module is not built; the tests compare the two.
+``_python_overlap``, ``_numpy_marker_lines``; ``decode._python_has_surrogates`` and
+``decode.control_count``), which are used when this module is not built; the tests compare the two.
 Float columns keep NumPy's float32 arithmetic: float32 operations, running sums in float32
 differenced in double.
 
@@ -891,6 +892,45 @@ def words_found(
                 )
     finally:
         PyMem_Free(chars)
+
+
+# ---------------------------------------------------------------- marker lines
+def marker_lines(
+    const float[:, :] features not None,
+    tuple standalone not None,
+    Py_ssize_t more_column,
+    float words_below,
+    float chars_below,
+    uint8_t[::1] out not None,
+):
+    """marker_lines(features, standalone, more_column, words_below, chars_below, out): for
+    each of the n rows of features (float32; column 0: log chars, 1: log words), whether it
+    is small (column 1 below words_below and column 0 below chars_below, in float32) and the
+    largest of its standalone columns (a tuple of column indices; NaN when any is NaN, as
+    NumPy's max gives it) is above 0, into out[:n]; whether it is small and its more_column is
+    above 0, into out[n:] (0 or 1, one byte a row each: out holds 2n)."""
+    cdef Py_ssize_t i, j, n = features.shape[0], width = features.shape[1]
+    cdef Py_ssize_t n_columns = len(standalone)
+    if out.shape[0] != 2 * n or not 0 <= more_column < width or (
+        width < 2 or n_columns > 64
+    ):
+        raise ValueError("marker_lines: buffer sizes or columns do not match")
+    cdef Py_ssize_t columns[64]
+    for j in range(n_columns):
+        columns[j] = standalone[j]
+        if not 0 <= columns[j] < width:
+            raise ValueError("marker_lines: a standalone column is out of range")
+    cdef bint small, nan, above
+    cdef float v
+    for i in range(n):
+        small = features[i, 1] < words_below and features[i, 0] < chars_below
+        nan = above = False
+        for j in range(n_columns):
+            v = features[i, columns[j]]
+            nan |= v != v
+            above |= v > 0
+        out[i] = small and above and not nan and n_columns > 0
+        out[n + i] = small and features[i, more_column] > 0
 
 
 # ---------------------------------------------------------------- neighbour and position columns

@@ -424,6 +424,7 @@ def _numpy_line_stats(texts: list[str], out: np.ndarray) -> np.ndarray:
 # Kinds of marker that never make a line of body on their own.
 _STANDALONE = ("more_stories", "share", "follow", "ad", "comment", "nav")
 _STANDALONE_COLUMNS = [SHAPE_COLUMNS["m_" + kind] for kind in _STANDALONE]
+_STANDALONE_TUPLE = tuple(_STANDALONE_COLUMNS)
 # A marker line has at most 4 words and 40 characters; features hold log1p of both, compared
 # against halfway values so that rounding cannot move a line across the limit.
 _MARKER_LOG_WORDS = float(np.log1p(4.5))
@@ -434,7 +435,26 @@ def marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Read from a page's :func:`line_features` matrix: which lines consist of a marker
     ("Recommended", "Advertisement", "Share", "Read more", "Explore" …: at most four words and
     40 characters, beginning with a marker of a kind in ``_STANDALONE`` or holding a share
-    word), and which of those announce more stories."""
+    word), and which of those announce more stories. The compiled ``_shape`` module tells when
+    it is built (the same lines)."""
+    if _compiled_shape is not None and features.dtype == np.float32 and len(features.shape) == 2:
+        n = len(features)
+        both = np.empty(2 * n, dtype=np.uint8)
+        _compiled_shape.marker_lines(
+            features,
+            _STANDALONE_TUPLE,
+            SHAPE_COLUMNS["m_more_stories"],
+            _MARKER_LOG_WORDS,
+            _MARKER_LOG_CHARS,
+            both,
+        )
+        flags = both.view(bool)
+        return flags[:n], flags[n:]
+    return _numpy_marker_lines(features)
+
+
+def _numpy_marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`marker_lines` with NumPy."""
     small = (features[:, 1] < _MARKER_LOG_WORDS) & (features[:, 0] < _MARKER_LOG_CHARS)
     standalone = features[:, _STANDALONE_COLUMNS].max(axis=1) > 0
     return small & standalone, small & (features[:, SHAPE_COLUMNS["m_more_stories"]] > 0)
