@@ -178,6 +178,13 @@ def _prefilter(starts: set[str]) -> tuple[tuple[str, ...], bool] | None:
 
 # Every anchored match begins with one of these: lines that begin otherwise are not tried.
 _ANCHORED_STARTS = _prefilter(_literal_starts(_ANCHORED_RX.pattern))
+# The anchored starts with the ASCII digits when a match may begin with a decimal digit (other
+# decimal digits are looked for apart): one constant tuple, so that its probe table is kept.
+_ANCHORED_PROBES = (
+    None
+    if _ANCHORED_STARTS is None
+    else _ANCHORED_STARTS[0] + (tuple("0123456789") if _ANCHORED_STARTS[1] else ())
+)
 
 
 def _floating_probes() -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -553,11 +560,11 @@ def _markers(
     if _ANCHORED_STARTS is None:
         tried = [i for i, head in enumerate(short) if head]
     else:  # only lines that begin as a match can begin
-        probes, digit = _ANCHORED_STARTS
-        tried = _holding(short, probes, at_start=True)
-        if digit:
-            maybe = ((first_codes >= 48) & (first_codes <= 57)) | (first_codes >= 128)
-            tried += [i for i in maybe.nonzero()[0].tolist() if short[i][:1].isdecimal()]
+        tried = _holding(short, _ANCHORED_PROBES, at_start=True)  # type: ignore[arg-type]
+        if _ANCHORED_STARTS[1]:  # or with another decimal digit
+            tried += [
+                i for i in (first_codes >= 128).nonzero()[0].tolist() if short[i][:1].isdecimal()
+            ]
     hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
     for i, groups in probed:
         line = short[i]
