@@ -193,6 +193,18 @@ def test_lowered_heads_equal_str_lower(texts: list[str]) -> None:
     assert _same_bits(lengths, lengths_py)
 
 
+def test_lowered_heads_equal_str_lower_on_every_bmp_code_point() -> None:
+    """1- and 2-byte lines are lowered a code point at a time (but at U+0130 and U+03A3): for
+    each code point below U+10000, alone, after an ASCII letter and in a run of its
+    neighbours, the same str (and so the same width) as str.lower gives."""
+    lines = [chr(c) for c in range(0x80, 0x10000)]
+    lines += ["A" + line for line in lines[::7]]
+    lines += ["".join(map(chr, range(c, c + 40))) for c in range(0x80, 0x10000 - 40, 40)]
+    lengths = np.empty(len(lines), dtype=np.float32)
+    heads, _ = _shape.lowered_heads(lines, 200, 100, lengths)
+    assert heads == [line[:200].lower() for line in lines]
+
+
 _CREDIT_WORDS = st.sampled_from(
     ["Photo: Jane Roe", "FOTO", "(Image: Getty)", "İmage", "Bild", "credit", "© AFP", "dpa",
      "REUTERS/Stringer", "photographer", "x" * 45, " ", "ß", "Ω", "\u0130", "🙂"]

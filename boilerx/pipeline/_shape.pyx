@@ -619,12 +619,61 @@ def date_hints(
 
 
 # ---------------------------------------------------------------- heads, repeats, words
+cdef object lowered_narrow(const chars_t *s, Py_ssize_t m):
+    """The m code points of s (a 1- or 2-byte str) lowered as str.lower lowers them, or None
+    where that takes more than each code point's simple lower case: at U+0130 (two code
+    points in lower case) and U+03A3 (final sigma, by context). Two passes: the lower cases'
+    bits or'ed give the result's width (128, 256 and 65536 are powers of two), then they are
+    written."""
+    cdef Py_ssize_t i
+    cdef uint32_t c, bits = 0
+    for i in range(m):
+        c = s[i]
+        if c < 128:
+            bits |= c
+        elif c == 0x130 or c == 0x3A3:
+            return None
+        else:
+            c = Py_UNICODE_TOLOWER(c)
+            if c > 0xFFFF:
+                return None
+            bits |= c
+    cdef str lowered = PyUnicode_New(m, bits)
+    cdef uint8_t *narrow
+    cdef uint16_t *wide
+    if PyUnicode_KIND(lowered) == 1:
+        narrow = <uint8_t *>PyUnicode_DATA(lowered)
+        for i in range(m):
+            c = s[i]
+            narrow[i] = <uint8_t>(c + 32 if 65 <= c <= 90 else (
+                c if c < 128 else Py_UNICODE_TOLOWER(c)
+            ))
+    else:
+        wide = <uint16_t *>PyUnicode_DATA(lowered)
+        for i in range(m):
+            c = s[i]
+            wide[i] = <uint16_t>(c + 32 if 65 <= c <= 90 else (
+                c if c < 128 else Py_UNICODE_TOLOWER(c)
+            ))
+    return lowered
+
+
 cdef object lowered_head(object text, Py_ssize_t limit):
     """text[:limit].lower(): ASCII lines are lowered here (the line itself when it has
-    nothing to lower), others by str.lower."""
+    nothing to lower), 1- and 2-byte ones by each code point's simple lower case where that
+    is what str.lower gives (lowered_narrow), others by str.lower."""
     cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text), m = min(n, limit)
+    cdef int kind
     if not PyUnicode_IS_ASCII(text):
-        return (<str>text)[:m].lower()
+        kind = PyUnicode_KIND(text)
+        lowered_text = None
+        if kind == 1:
+            lowered_text = lowered_narrow(<uint8_t *>PyUnicode_DATA(text), m)
+        elif kind == 2:
+            lowered_text = lowered_narrow(<uint16_t *>PyUnicode_DATA(text), m)
+        if lowered_text is None:
+            return (<str>text)[:m].lower()
+        return lowered_text
     cdef const uint8_t *src = PyUnicode_1BYTE_DATA(text)
     cdef Py_ssize_t first_upper = 0
     while first_upper < m and not 65 <= src[first_upper] <= 90:
