@@ -193,6 +193,27 @@ def test_lowered_heads_equal_str_lower(texts: list[str]) -> None:
     assert _same_bits(lengths, lengths_py)
 
 
+_HEAD_LINES = st.lists(
+    st.one_of(
+        _LINE,
+        st.sampled_from(["Read more", "12 comments", "Share: Photo ©", "Explore", "5 min read"]),
+    ),
+    max_size=30,
+)
+
+
+@_EXAMPLES
+@given(_HEAD_LINES)
+def test_scanned_heads_equal_the_python_path(texts: list[str]) -> None:
+    """Heads, short heads and their lengths, the short heads beginning with an anchored probe
+    and those holding the short probes: one compiled pass gives what the three steps do."""
+    compiled, expected = _both(features._scanned_heads, texts)
+    assert compiled[:2] == expected[:2]
+    assert _same_bits(compiled[2], expected[2])
+    assert compiled[3] == expected[3]
+    assert compiled[4] == expected[4]
+
+
 def test_lowered_heads_equal_str_lower_on_every_bmp_code_point() -> None:
     """1- and 2-byte lines are lowered a code point at a time (but at U+0130 and U+03A3): for
     each code point below U+10000, alone, after an ASCII letter and in a run of its

@@ -19,6 +19,15 @@ def shape_columns(stats: np.ndarray, out: np.ndarray) -> None: ...
 def lowered_heads(
     texts: list[str], limit: int, short_limit: int, lengths: np.ndarray
 ) -> tuple[list[str], list[str]]: ...
+def scan_heads(
+    texts: list[str],
+    limit: int,
+    short_limit: int,
+    lengths: np.ndarray,
+    starts: tuple[str, ...],
+    probes: tuple[str, ...],
+    groups: tuple[int, ...],
+) -> tuple[list[str], list[str], list[int], list[tuple[int, int]]]: ...
 def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
 def words_found(
     texts: list[str], words: tuple[str, ...], counts: np.ndarray, at_most: float, out: np.ndarray

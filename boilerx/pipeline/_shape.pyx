@@ -8,13 +8,13 @@ headline-word counts, the arithmetic, position and neighbour columns, and the li
 3-gram overlap with the structured data.
 
 Each function gives the same numbers, bit for bit, as the Python/NumPy path it stands for in
-``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
-``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``,
-``_arithmetic_columns``, ``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``,
-``_python_overlap``, ``_numpy_marker_lines``; ``decode._python_has_surrogates`` and
-``decode.control_count``), which are used when this module is not built; the tests compare the two.
-Float columns keep NumPy's float32 arithmetic: float32 operations, running sums in float32
-differenced in double.
+``features.py``, ``lines.py``, ``structured.py`` or ``decode.py`` (``_numpy_line_stats``,
+``_holding``, ``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_scanned_heads``,
+``_repeats``, ``_title_overlap``, ``_arithmetic_columns``, ``_context``, ``_position``,
+``_numpy_card_pairs``, ``_numpy_marker_lines``, ``text_lines``, ``_python_overlap``,
+``_python_has_surrogates``, ``control_count``), which are used when this module is not built;
+the tests compare the two. Float columns keep NumPy's float32 arithmetic: float32 operations,
+running sums in float32 differenced in double.
 
 The loops over a ``str``'s code points are compiled once per string width (``chars_t``), so
 that each reads its characters with plain loads."""
@@ -755,6 +755,49 @@ def lowered_heads(
         heads.append(head)
         shorts.append(head if len(head) <= short_limit else "")
     return heads, shorts
+
+
+def scan_heads(
+    list texts not None,
+    Py_ssize_t limit,
+    Py_ssize_t short_limit,
+    float[::1] lengths not None,
+    tuple starts not None,
+    tuple probes not None,
+    tuple groups not None,
+):
+    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups) -> (heads,
+    short_heads, starting, probed): what lowered_heads(texts, limit, short_limit, lengths),
+    lines_holding(short_heads, starts, True) and probe_groups(short_heads, probes, groups)
+    give, in one pass over the lines (each short head is scanned as it is made)."""
+    cdef Py_ssize_t i, size, n = len(texts)
+    if limit < 0 or lengths.shape[0] != n:
+        raise ValueError(
+            "scan_heads: a negative limit, or lengths does not hold one float32 a line"
+        )
+    cdef _Probes at_start = probe_table(starts, None)
+    cdef _Probes table = probe_table(probes, groups)
+    cdef list heads = [], shorts = [], starting = [], probed = []
+    cdef uint32_t bits
+    for i in range(n):
+        text = texts[i]
+        check_str(text, "line", i)
+        head = lowered_head(text, limit)
+        size = PyUnicode_GET_LENGTH(head)
+        lengths[i] = size
+        heads.append(head)
+        if size > short_limit:
+            shorts.append("")
+            continue
+        shorts.append(head)
+        if size == 0:
+            continue
+        if at_start.scan(head, True, 1):
+            starting.append(i)
+        bits = table.scan(head, False, table.all_bits)
+        if bits:
+            probed.append((i, bits))
+    return heads, shorts, starting, probed
 
 
 def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):

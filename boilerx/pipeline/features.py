@@ -548,19 +548,21 @@ def _date_candidates(lines: list[str], candidates: list[int]) -> list[int]:
 def _markers(
     short: list[str],
     first_codes: np.ndarray,
+    starting: list[int] | None,
     probed: list[tuple[int, int]],
     rows: np.ndarray,
     first: int,
 ) -> set[int]:
     """Fill the marker columns (from ``first`` on) and return the lines with a marker.
     ``short`` holds the lower-cased short lines (longer ones emptied), ``first_codes`` the
-    first code point of each line, ``probed`` the lines ``_probe_groups`` finds holding
-    ``_SHORT_PROBES`` (the floating markers' groups in the low bits)."""
+    first code point of each line, ``starting`` the short lines beginning with one of
+    ``_ANCHORED_PROBES`` (None when there are none), ``probed`` the lines ``_probe_groups``
+    finds holding ``_SHORT_PROBES`` (the floating markers' groups in the low bits)."""
     match = _ANCHORED_RX.match
-    if _ANCHORED_STARTS is None:
+    if _ANCHORED_STARTS is None or starting is None:
         tried = [i for i, head in enumerate(short) if head]
     else:  # only lines that begin as a match can begin
-        tried = _holding(short, _ANCHORED_PROBES, at_start=True)  # type: ignore[arg-type]
+        tried = list(starting)
         if _ANCHORED_STARTS[1]:  # or with another decimal digit
             tried += [
                 i for i in (first_codes >= 128).nonzero()[0].tolist() if short[i][:1].isdecimal()
@@ -633,6 +635,24 @@ def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
     return heads, short, lengths
 
 
+def _scanned_heads(
+    texts: list[str],
+) -> tuple[list[str], list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
+    """:func:`_lowered_heads`, then the short heads beginning with one of
+    ``_ANCHORED_PROBES`` (None without them) and those holding ``_SHORT_PROBES`` (as
+    :func:`_probe_groups` finds them); in one pass over the lines with the compiled ``_shape``
+    module."""
+    if _compiled_shape is not None and _ANCHORED_PROBES is not None:
+        lengths = np.empty(len(texts), dtype=np.float32)
+        heads, short, begin, probed = _compiled_shape.scan_heads(
+            texts, 200, _SHORT, lengths, _ANCHORED_PROBES, _SHORT_PROBES, _SHORT_GROUPS
+        )
+        return heads, short, lengths, begin, probed
+    heads, short, lengths = _lowered_heads(texts)
+    starting = None if _ANCHORED_PROBES is None else _holding(short, _ANCHORED_PROBES, True)
+    return heads, short, lengths, starting, _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
+
+
 def _shape(
     texts: list[str], title: str | None, stats: np.ndarray, rows: np.ndarray | None = None
 ) -> np.ndarray:
@@ -652,14 +672,13 @@ def _shape(
     rows[:, 2:12] = arithmetic[:, :10]
     rows[:, 14] = arithmetic[:, 10]
     rows[:, -1] = arithmetic[:, 11]  # prose
-    heads, short_heads, head_chars = _lowered_heads(texts)
+    heads, short_heads, head_chars, starting, probed = _scanned_heads(texts)
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
     for i in _matching(short_heads, _date_candidates(short_heads, with_digits), _DATE):
         rows[i, 12] = 1.0
     # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
     read_time = [i for i in with_digits if "mn" in short_heads[i] or "min" in short_heads[i]]
-    probed = _probe_groups(short_heads, _SHORT_PROBES, _SHORT_GROUPS)
     read_time += [i for i, groups in probed if groups >> _READ_TIME_GROUP & 1]
     for i in _matching(short_heads, read_time, _READ_TIME):
         if words[i] <= 12:
@@ -675,7 +694,7 @@ def _shape(
     if repeated is not None:
         rows[:, 17] = repeated
     first = 18
-    for i in _markers(short_heads, stats[:, _S["first"]], probed, rows, first):
+    for i in _markers(short_heads, stats[:, _S["first"]], starting, probed, rows, first):
         if words[i] <= 6:  # a short marker line
             rows[i, first + len(_MARKERS)] = 1.0
     return rows
