@@ -22,12 +22,12 @@ from boilerx.pipeline.decide import (
     with_captions,
 )
 from boilerx.pipeline.decode import (
-    _CONTROL,
     _CONTROL_SHARE,
     _SNIFF,
     _utf16_or_32,
     _utf16_without_mark,
     binary_kind,
+    control_count,
     looks_like_html,
     to_text,
 )
@@ -61,7 +61,7 @@ def score_lines(page: Page, model: Any) -> tuple[np.ndarray, np.ndarray]:
     features = line_features(page)
     if not page.texts:
         return features, np.zeros(0)
-    return features, model.predict_page(features, line_groups(page))
+    return features, model.predict_page(features, line_groups(page, features))
 
 
 def check_threshold(threshold: object) -> None:
@@ -119,9 +119,10 @@ def skip_reason(page: object, mode: object = "auto", threshold: object = None) -
         if kind == "binary" and _utf16_or_32(bytes(data[:_SNIFF])):  # of a non-Latin script
             kind = None
     elif isinstance(page, str):  # other characters than Latin-1 are no control characters
-        head = page[:_SNIFF].encode("latin-1", "replace")
-        controls = len(head) - len(head.translate(None, _CONTROL))
-        binary = controls > _CONTROL_SHARE * len(head) and not _utf16_without_mark(head)
+        controls = control_count(page)
+        binary = controls > _CONTROL_SHARE * min(len(page), _SNIFF) and not _utf16_without_mark(
+            page[:_SNIFF].encode("latin-1", "replace")
+        )
         kind = "binary" if binary else None
     else:
         return None  # to_text says what is wrong with it

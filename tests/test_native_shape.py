@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boilerx.pipeline import features, lines
+from boilerx.pipeline import decode, features, lines
 from boilerx.pipeline.features import (
     STATS,
     _arithmetic_columns,
@@ -32,6 +32,7 @@ from boilerx.pipeline.features import (
     _title_overlap,
     card_pairs,
     line_features,
+    line_groups,
     line_stats,
 )
 from boilerx.pipeline.lines import html_lines, text_lines
@@ -52,6 +53,7 @@ def _python_path() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(features, "_compiled_shape", None)
         patched.setattr(lines, "_compiled_shape", None)
+        patched.setattr(decode, "_compiled_shape", None)
         yield
 
 
@@ -191,6 +193,39 @@ def test_lowered_heads_equal_str_lower(texts: list[str]) -> None:
     assert _same_bits(lengths, lengths_py)
 
 
+_HEAD_LINES = st.lists(
+    st.one_of(
+        _LINE,
+        st.sampled_from(["Read more", "12 comments", "Share: Photo ©", "Explore", "5 min read"]),
+    ),
+    max_size=30,
+)
+
+
+@_EXAMPLES
+@given(_HEAD_LINES)
+def test_scanned_heads_equal_the_python_path(texts: list[str]) -> None:
+    """Heads, short heads and their lengths, the short heads beginning with an anchored probe
+    and those holding the short probes: one compiled pass gives what the three steps do."""
+    compiled, expected = _both(features._scanned_heads, texts)
+    assert compiled[:2] == expected[:2]
+    assert _same_bits(compiled[2], expected[2])
+    assert compiled[3] == expected[3]
+    assert compiled[4] == expected[4]
+
+
+def test_lowered_heads_equal_str_lower_on_every_bmp_code_point() -> None:
+    """1- and 2-byte lines are lowered a code point at a time (but at U+0130 and U+03A3): for
+    each code point below U+10000, alone, after an ASCII letter and in a run of its
+    neighbours, the same str (and so the same width) as str.lower gives."""
+    lines = [chr(c) for c in range(0x80, 0x10000)]
+    lines += ["A" + line for line in lines[::7]]
+    lines += ["".join(map(chr, range(c, c + 40))) for c in range(0x80, 0x10000 - 40, 40)]
+    lengths = np.empty(len(lines), dtype=np.float32)
+    heads, _ = _shape.lowered_heads(lines, 200, 100, lengths)
+    assert heads == [line[:200].lower() for line in lines]
+
+
 _CREDIT_WORDS = st.sampled_from(
     ["Photo: Jane Roe", "FOTO", "(Image: Getty)", "İmage", "Bild", "credit", "© AFP", "dpa",
      "REUTERS/Stringer", "photographer", "x" * 45, " ", "ß", "Ω", "\u0130", "🙂"]
@@ -264,6 +299,61 @@ def test_title_words_equal_set_intersection(texts: list[str], title: str) -> Non
     assert len(title_words) <= 64
     compiled, expected = _both(_title_overlap, heads, words, title_words)
     assert _same_bits(compiled, expected)
+
+
+_DATE_PIECES = st.sampled_from(
+    ["12", "3", "2024", "٣", "٢٠", "१२", ".", "/", ":", "-", ",", " ", " ", " ", "\xa0",
+     "\u2003", "\t", "may", "mai", "janv", "févr", "paź", "stycz", "sept", "ago", "hours", "min",
+     "am", "uhr", "h", "é", "x", "the"]
+)  # fmt: skip
+_DATE_LINES = st.lists(
+    st.lists(
+        st.one_of(_DATE_PIECES, _DATE_PIECES, _DATE_PIECES, st.text(_CHAR, max_size=2)),
+        max_size=10,
+    ).map("".join),
+    max_size=30,
+)
+
+
+@_EXAMPLES
+@given(_DATE_LINES, st.data())
+def test_date_hints_equal_the_python_path(texts: list[str], data: st.DataObject) -> None:
+    """The compiled date hints find the candidates the Python regexes do, and every line
+    where _DATE matches is among them."""
+    candidates = data.draw(st.lists(st.integers(0, max(len(texts) - 1, 0)))) if texts else []
+    compiled, expected = _both(features._date_candidates, texts, candidates)
+    assert compiled == expected
+    for text in texts:
+        if features._DATE.search(text):
+            assert features._date_hint(text), text
+
+
+# strings holding a match of _DATE's alternatives (its leading assertions left out, which
+# hypothesis cannot generate from), in any script's digits and spaces
+_DATE_MATCHES = st.from_regex(features._DATE.pattern.replace(r"\b(?=[\djfmasond])", "", 1))
+
+
+@_EXAMPLES
+@given(st.lists(_DATE_MATCHES, min_size=1, max_size=10))
+def test_every_date_line_is_a_date_candidate(texts: list[str]) -> None:
+    dated = [i for i, text in enumerate(texts) if features._DATE.search(text)]
+    every = list(range(len(texts)))
+    compiled, expected = _both(features._date_candidates, texts, every)
+    assert compiled == expected
+    assert set(dated) <= set(compiled)
+
+
+def test_date_months_hold_every_month_of_the_date_pattern() -> None:
+    """Each month alternative of _DATE is a literal among _DATE_MONTHS (so that a line with a
+    month-named date is never passed over)."""
+    import re
+
+    groups = re.findall(r"\(\?:([^()]*)\)", features._DATE.pattern)
+    months = [g.split("|") for g in groups if g.startswith("jan|")]
+    assert len(months) == 2
+    for alternative in (m for group in months for m in group):
+        assert re.fullmatch(r"[^\\.?*+\[\]{}()]+", alternative), alternative
+        assert alternative in features._DATE_MONTHS
 
 
 _STATS_ROWS = st.lists(
@@ -352,12 +442,79 @@ def test_card_pairs_equal_the_numpy_path(inputs: tuple[np.ndarray, ...]) -> None
     assert _same_bits(compiled, _both(card_pairs, *inputs)[1])
 
 
+_MARKER_VALUES = st.one_of(
+    st.sampled_from(
+        [0.0, -0.0, 1.0, float("nan"), features._MARKER_LOG_WORDS, features._MARKER_LOG_CHARS]
+    ),
+    st.floats(width=32, allow_nan=True, allow_infinity=True),
+    st.floats(1.0, 4.0, width=32),
+)
+
+
+@st.composite
+def _marker_rows(draw: st.DrawFn) -> np.ndarray:
+    n = draw(st.integers(0, 30))
+    width = len(features.SHAPE_NAMES) + draw(st.integers(0, 3))
+    values = draw(st.lists(_MARKER_VALUES, min_size=n * width, max_size=n * width))
+    rows = np.array(values, dtype=np.float32).reshape(n, width)
+    return rows[:, : width - 1] if draw(st.booleans()) else rows  # strided or not
+
+
+@_EXAMPLES
+@given(_marker_rows())
+def test_marker_lines_equal_the_numpy_path(rows: np.ndarray) -> None:
+    (markers, more), (markers_py, more_py) = _both(features.marker_lines, rows)
+    assert markers.dtype == more.dtype == markers_py.dtype == more_py.dtype == np.bool_
+    assert markers.tolist() == markers_py.tolist()
+    assert more.tolist() == more_py.tolist()
+
+
+# ---------------------------------------------------------------- checks of a whole page
+_PAGE_TEXTS = st.one_of(
+    st.text(_CHAR, max_size=60),
+    st.builds(  # past the 8192 characters control_count looks at
+        lambda piece, times: piece * times,
+        st.text(_CHAR, min_size=1, max_size=5),
+        st.integers(min_value=1, max_value=5000),
+    ),
+)
+
+
+@_EXAMPLES
+@given(_PAGE_TEXTS)
+def test_surrogate_check_equals_utf8_encoding(text: str) -> None:
+    assert _shape.has_surrogates(text) == decode._python_has_surrogates(text)
+    compiled, expected = _both(decode.replace_surrogates, text)
+    assert compiled == expected
+
+
+@_EXAMPLES
+@given(_PAGE_TEXTS)
+def test_control_count_equals_the_latin1_count(text: str) -> None:
+    compiled, expected = _both(decode.control_count, text)
+    assert compiled == expected
+    assert _shape.count_codes(text, 3, b"ab") == sum(c in "ab" for c in text[:3])
+
+
 # ---------------------------------------------------------------- whole pages
 @_EXAMPLES
 @given(_texts())
 def test_text_page_features_are_the_same_without_the_module(text: str) -> None:
     compiled, expected = _both(lambda t: line_features(text_lines(t)), text)
     assert _same_bits(compiled, expected)
+
+
+@_EXAMPLES
+@given(_texts())
+def test_text_line_groups_read_from_the_features_equal_those_of_the_page(text: str) -> None:
+    """Blocks and runs of long lines read from log_chars and gap_before are the labels counted
+    from the page's gaps and line lengths (lines of 79, 80 and 81 characters among them)."""
+    page = text_lines(text + "\n" + "\n\n".join(["x" * 79, "y" * 80, "z" * 81, "w" * 80]))
+    expected = line_groups(page)
+    got = line_groups(page, line_features(page))
+    for a, b in zip(got, expected):
+        assert a.dtype == b.dtype == np.int64
+        assert a.tolist() == b.tolist()
 
 
 _MARKED_LINES = st.one_of(
@@ -401,6 +558,10 @@ def test_wrong_arguments_are_refused() -> None:
         _shape.line_stats(["a", 3], out)
     with pytest.raises(TypeError, match="text is bytes, not str"):
         _shape.split_lines(b"a")
+    with pytest.raises(TypeError, match="text is bytes, not str"):
+        _shape.has_surrogates(b"a")
+    with pytest.raises(ValueError):
+        _shape.count_codes("a", -1, b"a")
     with pytest.raises(ValueError):
         _shape.line_stats(["a"], out)
     with pytest.raises(ValueError):

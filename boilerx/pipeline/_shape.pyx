@@ -2,15 +2,19 @@
 # cython: cdivision=True
 """Compiled parts of ``features``, ``lines`` and ``structured``: splitting scraped text into
 lines, one pass over each line's code points for the counts the text-shape features are built
-from, substring probes, lower-cased heads, repeated lines, headline-word counts, the arithmetic,
-position and neighbour columns, and the lines' word 3-gram overlap with the structured data.
+from, surrogates and control characters in a page, substring probes, the lines that may hold
+a date, lower-cased heads, repeated lines,
+headline-word counts, the arithmetic, position and neighbour columns, and the lines' word
+3-gram overlap with the structured data.
 
 Each function gives the same numbers, bit for bit, as the Python/NumPy path it stands for in
-``features.py``, ``lines.py`` or ``structured.py`` (``_numpy_line_stats``, ``_holding``,
-``_probe_groups``, ``_lowered_heads``, ``_repeats``, ``_title_overlap``, ``_arithmetic_columns``,
-``_context``, ``_position``, ``_numpy_card_pairs``, ``text_lines``, ``_python_overlap``), which
-are used when this module is not built; the tests compare the two. Float columns keep NumPy's
-float32 arithmetic: float32 operations, running sums in float32 differenced in double.
+``features.py``, ``lines.py``, ``structured.py`` or ``decode.py`` (``_numpy_line_stats``,
+``_holding``, ``_probe_groups``, ``_date_candidates``, ``_lowered_heads``, ``_scanned_heads``,
+``_repeats``, ``_title_overlap``, ``_arithmetic_columns``, ``_context``, ``_position``,
+``_numpy_card_pairs``, ``_numpy_marker_lines``, ``text_lines``, ``_python_overlap``,
+``_python_has_surrogates``, ``control_count``), which are used when this module is not built;
+the tests compare the two. Float columns keep NumPy's float32 arithmetic: float32 operations,
+running sums in float32 differenced in double.
 
 The loops over a ``str``'s code points are compiled once per string width (``chars_t``), so
 that each reads its characters with plain loads."""
@@ -18,6 +22,7 @@ that each reads its characters with plain loads."""
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
+    Py_UNICODE_ISDECIMAL,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
     Py_UNICODE_TOLOWER,
@@ -29,7 +34,7 @@ from cpython.unicode cimport (
     PyUnicode_New,
 )
 from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 cdef extern from *:
     """
@@ -224,6 +229,59 @@ def shape_columns(const float[:, ::1] stats not None, float[:, ::1] out not None
         out[i, 11] = stats[i, 10] * <float>(words >= 8 or chars >= 60)
 
 
+# ---------------------------------------------------------------- checks of a whole text
+cdef bint surrogate_in(const chars_t *s, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    cdef bint found = False
+    for i in range(n):  # no early exit: the loop compiles to vector code
+        found |= <uint32_t>(s[i] - 0xD800) < 0x800
+    return found
+
+
+def has_surrogates(text):
+    """has_surrogates(text) -> bool: whether the str text holds a surrogate code point
+    (U+D800..U+DFFF: one UTF-8 cannot encode), as text.encode("utf-8") fails on one. A 1-byte
+    str holds none."""
+    check_str(text, "text", -1)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return False
+    if kind == 2:
+        return surrogate_in(<uint16_t *>PyUnicode_DATA(text), n)
+    return surrogate_in(<uint32_t *>PyUnicode_DATA(text), n)
+
+
+cdef Py_ssize_t codes_in(const chars_t *s, Py_ssize_t n, const uint8_t *wanted) noexcept:
+    cdef Py_ssize_t i, count = 0
+    cdef uint32_t c
+    for i in range(n):
+        c = s[i]
+        if c < 256:
+            count += wanted[c]
+    return count
+
+
+def count_codes(text, Py_ssize_t limit, bytes codes not None):
+    """count_codes(text, limit, codes) -> int: how many of the first limit code points of the
+    str text are among the bytes of codes (read as code points below 256)."""
+    check_str(text, "text", -1)
+    if limit < 0:
+        raise ValueError("count_codes: limit must not be negative")
+    cdef uint8_t wanted[256]
+    cdef Py_ssize_t k
+    memset(wanted, 0, sizeof(wanted))
+    for k in range(len(codes)):
+        wanted[<uint8_t>codes[k]] = 1
+    cdef Py_ssize_t n = min(PyUnicode_GET_LENGTH(text), limit)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return codes_in(<uint8_t *>PyUnicode_DATA(text), n, wanted)
+    if kind == 2:
+        return codes_in(<uint16_t *>PyUnicode_DATA(text), n, wanted)
+    return codes_in(<uint32_t *>PyUnicode_DATA(text), n, wanted)
+
+
 # ---------------------------------------------------------------- splitting text into lines
 cdef inline bint is_line_break(uint32_t c) noexcept:
     """str.splitlines' line boundaries"""
@@ -294,9 +352,23 @@ def split_lines(text):
     return lines, gaps
 
 
+cdef uint8_t latin1_space[256]  # str.split's whitespace among the code points below 256
+
+cdef void fill_latin1_space() noexcept:
+    cdef unsigned c
+    for c in range(256):
+        latin1_space[c] = Py_UNICODE_ISSPACE(c)
+
+fill_latin1_space()
+
+cdef inline bint is_space(uint32_t c) noexcept:
+    return latin1_space[c] if c < 256 else Py_UNICODE_ISSPACE(c)
+
+
 # ---------------------------------------------------------------- substring probes
 cdef enum:
     PAIR_BUCKETS = 1024  # probes of two or more code points, by their first two
+    LATIN1_PAIR_WORDS = 1024  # 64-bit words of a bit for each pair of code points below 256
 
 cdef inline Py_ssize_t pair_key(uint32_t a, uint32_t b) noexcept:
     return ((a * <uint32_t>131) ^ b) & (PAIR_BUCKETS - 1)
@@ -317,6 +389,9 @@ cdef class _Probes:
     cdef uint32_t *chars
     cdef uint32_t *singles  # the probes of one code point
     cdef uint32_t all_bits
+    # bit (a << 8 | b): a probe may begin with code points a, b (both below 256), or one of
+    # one code point is a; in a 1-byte str, positions without it are skipped at once
+    cdef uint64_t latin1_pairs[LATIN1_PAIR_WORDS]
 
     def __cinit__(self, tuple probes not None, tuple groups):
         cdef Py_ssize_t p, k, at = 0, total = 0, n = len(probes)
@@ -356,9 +431,15 @@ cdef class _Probes:
                 self.single_bit[self.n_singles] = self.bit[p]
                 self.singles[self.n_singles] = self.chars[self.offset[p]]
                 self.n_singles += 1
+                if self.chars[self.offset[p]] < 256:
+                    for k in range(4):
+                        self.latin1_pairs[self.chars[self.offset[p]] * 4 + k] = ~<uint64_t>0
             else:
                 k = pair_key(self.chars[self.offset[p]], self.chars[self.offset[p] + 1])
                 self.bucket[k + 1] += 1
+                if self.chars[self.offset[p]] < 256 and self.chars[self.offset[p] + 1] < 256:
+                    k = self.chars[self.offset[p]] << 8 | self.chars[self.offset[p] + 1]
+                    self.latin1_pairs[k >> 6] |= <uint64_t>1 << (k & 63)
         for k in range(PAIR_BUCKETS):
             self.bucket[k + 1] += self.bucket[k]
         cdef Py_ssize_t fill[PAIR_BUCKETS]
@@ -389,13 +470,20 @@ cdef class _Probes:
         self, const chars_t *s, Py_ssize_t n, bint at_start, uint32_t enough
     ) noexcept:
         cdef uint32_t found = 0
-        cdef Py_ssize_t at, q, k, p, key, length
-        cdef uint32_t c, next_c = s[0] if n else 0
+        cdef Py_ssize_t at = 0, q, k, p, key, length, pair
+        cdef uint32_t c, next_c
         cdef const uint32_t *probe
-        for at in range(n):
+        while at < n:
+            if chars_t is uint8_t:
+                if not at_start:  # skip to where a probe may begin (or the last position)
+                    while at + 1 < n:
+                        pair = <Py_ssize_t>s[at] << 8 | s[at + 1]
+                        if self.latin1_pairs[pair >> 6] >> (pair & 63) & 1:
+                            break
+                        at += 1
             if found & enough == enough:
                 break
-            c = next_c
+            c = s[at]
             for q in range(self.n_singles):
                 if self.singles[q] == c:
                     found |= self.single_bit[q]
@@ -416,14 +504,31 @@ cdef class _Probes:
                     found |= self.bit[p]
             if at_start:
                 break
+            at += 1
         return found
+
+
+cdef dict probe_tables = {}  # id(probes) -> (probes, groups, _Probes): tables built once
+cdef enum:
+    PROBE_TABLES = 32  # at most this many kept (callers pass a few constant tuples)
+
+cdef _Probes probe_table(tuple probes, tuple groups):
+    """The _Probes of probes and groups: the one built for these very tuples (kept alive in
+    probe_tables, so their ids are not reused) when there is one, else a new one."""
+    cdef tuple entry = probe_tables.get(id(probes))
+    if entry is not None and entry[0] is probes and entry[1] is groups:
+        return <_Probes>entry[2]
+    table = _Probes(probes, groups)
+    if len(probe_tables) < PROBE_TABLES:
+        probe_tables[id(probes)] = (probes, groups, table)
+    return table
 
 
 def lines_holding(list texts not None, tuple probes not None, bint at_start=False):
     """lines_holding(texts, probes, at_start=False) -> list of the indices of the strs in the
     list texts that contain any of the non-empty strs in the tuple probes (with at_start: that
     begin with one)."""
-    cdef _Probes table = _Probes(probes, None)
+    cdef _Probes table = probe_table(probes, None)
     cdef Py_ssize_t i
     cdef list found = []
     for i in range(len(texts)):
@@ -438,7 +543,7 @@ def probe_groups(list texts not None, tuple probes not None, tuple groups not No
     """probe_groups(texts, probes, groups) -> list of (index, bits) for the strs in the list
     texts that contain any of the probes: bit g of bits is set when a probe of group g (the
     tuple groups gives each probe's, 0 to 31) is in the line."""
-    cdef _Probes table = _Probes(probes, groups)
+    cdef _Probes table = probe_table(probes, groups)
     cdef Py_ssize_t i
     cdef uint32_t bits
     cdef list found = []
@@ -451,13 +556,124 @@ def probe_groups(list texts not None, tuple probes not None, tuple groups not No
     return found
 
 
+cdef inline bint is_decimal(uint32_t c) noexcept:
+    """What re's \\d matches in a str."""
+    return 48 <= c <= 57 if c < 128 else Py_UNICODE_ISDECIMAL(c)
+
+cdef int date_shape(const chars_t *s, Py_ssize_t n) noexcept:
+    """1 when s holds a decimal digit, one of "./:-" and a decimal digit in a row; else 2 when
+    a whitespace stands next to a decimal digit (before it, or after it with an optional "."
+    between); else 0."""
+    cdef Py_ssize_t i
+    cdef int found = 0
+    cdef uint32_t c
+    for i in range(n):
+        if not is_decimal(s[i]):
+            continue
+        if i + 2 < n:
+            c = s[i + 1]
+            if (c == 46 or c == 47 or c == 58 or c == 45) and is_decimal(s[i + 2]):
+                return 1
+        if found:
+            continue
+        if i > 0 and is_space(s[i - 1]):
+            found = 2
+        elif i + 1 < n and (
+            is_space(s[i + 1]) or s[i + 1] == 46 and i + 2 < n and is_space(s[i + 2])
+        ):
+            found = 2
+    return found
+
+
+def date_hints(
+    list texts not None, list candidates not None, tuple words not None, tuple groups not None
+):
+    """date_hints(texts, candidates, words, groups) -> list of the indices in the list
+    candidates (in their order) whose str in the list texts holds a decimal digit, one of
+    "./:-" and a decimal digit in a row; or holds a str of the tuple words of group 0 (the
+    tuple groups gives each word's, 0 or 1); or holds one of group 1 and a whitespace next to
+    a decimal digit (before it, or after it with an optional "." between), as re's \\d and
+    \\s see them."""
+    cdef _Probes table = probe_table(words, groups)
+    cdef Py_ssize_t k
+    cdef int shape, kind
+    cdef uint32_t bits
+    cdef list found = []
+    for k in range(len(candidates)):
+        i = candidates[k]
+        text = texts[i]
+        check_str(text, "line", i)
+        kind = PyUnicode_KIND(text)
+        if kind == 1:
+            shape = date_shape(<uint8_t *>PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text))
+        elif kind == 2:
+            shape = date_shape(<uint16_t *>PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text))
+        else:
+            shape = date_shape(<uint32_t *>PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text))
+        if shape != 1:
+            bits = table.scan(text, False, 1)
+            if not (bits & 1 or bits & 2 and shape == 2):
+                continue
+        found.append(i)
+    return found
+
+
 # ---------------------------------------------------------------- heads, repeats, words
+cdef object lowered_narrow(const chars_t *s, Py_ssize_t m):
+    """The m code points of s (a 1- or 2-byte str) lowered as str.lower lowers them, or None
+    where that takes more than each code point's simple lower case: at U+0130 (two code
+    points in lower case) and U+03A3 (final sigma, by context). Two passes: the lower cases'
+    bits or'ed give the result's width (128, 256 and 65536 are powers of two), then they are
+    written."""
+    cdef Py_ssize_t i
+    cdef uint32_t c, bits = 0
+    for i in range(m):
+        c = s[i]
+        if c < 128:
+            bits |= c
+        elif c == 0x130 or c == 0x3A3:
+            return None
+        else:
+            c = Py_UNICODE_TOLOWER(c)
+            if c > 0xFFFF:
+                return None
+            bits |= c
+    cdef str lowered = PyUnicode_New(m, bits)
+    cdef uint8_t *narrow
+    cdef uint16_t *wide
+    if PyUnicode_KIND(lowered) == 1:
+        narrow = <uint8_t *>PyUnicode_DATA(lowered)
+        for i in range(m):
+            c = s[i]
+            narrow[i] = <uint8_t>(c + 32 if 65 <= c <= 90 else (
+                c if c < 128 else Py_UNICODE_TOLOWER(c)
+            ))
+    else:
+        wide = <uint16_t *>PyUnicode_DATA(lowered)
+        for i in range(m):
+            c = s[i]
+            wide[i] = <uint16_t>(c + 32 if 65 <= c <= 90 else (
+                c if c < 128 else Py_UNICODE_TOLOWER(c)
+            ))
+    return lowered
+
+
 cdef object lowered_head(object text, Py_ssize_t limit):
     """text[:limit].lower(): ASCII lines are lowered here (the line itself when it has
-    nothing to lower), others by str.lower."""
+    nothing to lower), 1- and 2-byte ones by each code point's simple lower case where that
+    is what str.lower gives (lowered_narrow), others by str.lower."""
     cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text), m = min(n, limit)
+    cdef int kind
     if not PyUnicode_IS_ASCII(text):
-        return (<str>text)[:m].lower()
+        kind = PyUnicode_KIND(text)
+        lowered_text = None
+        if kind == 1:
+            lowered_text = lowered_narrow(<uint8_t *>PyUnicode_DATA(text), m)
+        elif kind == 2:
+            lowered_text = lowered_narrow(<uint16_t *>PyUnicode_DATA(text), m)
+        if lowered_text is None:
+            return (<str>text)[:m].lower()
+        return lowered_text
     cdef const uint8_t *src = PyUnicode_1BYTE_DATA(text)
     cdef Py_ssize_t first_upper = 0
     while first_upper < m and not 65 <= src[first_upper] <= 90:
@@ -488,17 +704,34 @@ cdef object lowered_tail(object text, Py_ssize_t limit):
 def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
     """tails_holding(texts, probes, limit) -> list of the indices of the strs in the list texts
     whose last limit characters, lower-cased (str.lower), contain any of the non-empty strs
-    in the tuple probes."""
+    in the tuple probes. ASCII tails are lowered into a buffer, others by str.lower."""
     if limit <= 0:
         raise ValueError("tails_holding: limit must be positive")
-    cdef _Probes table = _Probes(probes, None)
-    cdef Py_ssize_t i
+    cdef _Probes table = probe_table(probes, None)
+    cdef Py_ssize_t i, k, n, start
     cdef list found = []
-    for i in range(len(texts)):
-        text = texts[i]
-        check_str(text, "line", i)
-        if table.scan(lowered_tail(text, limit), False, 1):
-            found.append(i)
+    cdef const uint8_t *src
+    cdef uint8_t c
+    cdef uint8_t *tail = <uint8_t *>PyMem_Malloc(limit)
+    if tail == NULL:
+        raise MemoryError()
+    try:
+        for i in range(len(texts)):
+            text = texts[i]
+            check_str(text, "line", i)
+            if PyUnicode_IS_ASCII(text):
+                n = PyUnicode_GET_LENGTH(text)
+                start = max(n - limit, 0)
+                src = PyUnicode_1BYTE_DATA(text)
+                for k in range(start, n):
+                    c = src[k]
+                    tail[k - start] = c + 32 if 65 <= c <= 90 else c
+                if table.scan_chars(<const uint8_t *>tail, n - start, False, 1):
+                    found.append(i)
+            elif table.scan(lowered_tail(text, limit), False, 1):
+                found.append(i)
+    finally:
+        PyMem_Free(tail)
     return found
 
 
@@ -522,6 +755,49 @@ def lowered_heads(
         heads.append(head)
         shorts.append(head if len(head) <= short_limit else "")
     return heads, shorts
+
+
+def scan_heads(
+    list texts not None,
+    Py_ssize_t limit,
+    Py_ssize_t short_limit,
+    float[::1] lengths not None,
+    tuple starts not None,
+    tuple probes not None,
+    tuple groups not None,
+):
+    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups) -> (heads,
+    short_heads, starting, probed): what lowered_heads(texts, limit, short_limit, lengths),
+    lines_holding(short_heads, starts, True) and probe_groups(short_heads, probes, groups)
+    give, in one pass over the lines (each short head is scanned as it is made)."""
+    cdef Py_ssize_t i, size, n = len(texts)
+    if limit < 0 or lengths.shape[0] != n:
+        raise ValueError(
+            "scan_heads: a negative limit, or lengths does not hold one float32 a line"
+        )
+    cdef _Probes at_start = probe_table(starts, None)
+    cdef _Probes table = probe_table(probes, groups)
+    cdef list heads = [], shorts = [], starting = [], probed = []
+    cdef uint32_t bits
+    for i in range(n):
+        text = texts[i]
+        check_str(text, "line", i)
+        head = lowered_head(text, limit)
+        size = PyUnicode_GET_LENGTH(head)
+        lengths[i] = size
+        heads.append(head)
+        if size > short_limit:
+            shorts.append("")
+            continue
+        shorts.append(head)
+        if size == 0:
+            continue
+        if at_start.scan(head, True, 1):
+            starting.append(i)
+        bits = table.scan(head, False, table.all_bits)
+        if bits:
+            probed.append((i, bits))
+    return heads, shorts, starting, probed
 
 
 def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):
@@ -575,40 +851,65 @@ def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):
     return again
 
 
-cdef int words_in(const chars_t *s, Py_ssize_t n, tuple words, uint64_t word_lengths):
-    """How many distinct strs of the tuple words are among the whitespace-separated tokens of
-    s. word_lengths: bit k set when a word has k code points (bit 63: 63 or more)."""
-    cdef Py_ssize_t at = 0, start, w, v, k, n_words = len(words)
-    cdef uint64_t seen = 0
-    cdef str word
+cdef enum:
+    WORD_BUCKETS = 256  # words_found's words, by their first code point and length
+
+cdef inline Py_ssize_t word_key(uint32_t first, Py_ssize_t length) noexcept:
+    return (first * <uint32_t>31 + <uint32_t>length) & (WORD_BUCKETS - 1)
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define bx_ctz64(x) __builtin_ctzll(x)
+    #else
+    static int bx_ctz64(unsigned long long x) {  /* x != 0 */
+        int k = 0;
+        while (!(x & 1)) { x >>= 1; k++; }
+        return k;
+    }
+    #endif
+    """
+    int count_trailing_zeros "bx_ctz64"(uint64_t x) nogil
+
+cdef int words_in(
+    const chars_t *s,
+    Py_ssize_t n,
+    const uint32_t *chars,
+    const Py_ssize_t *offset,
+    const Py_ssize_t *length,
+    const uint64_t *buckets,
+) noexcept:
+    """How many of the distinct words (word w: code points chars[offset[w]:][:length[w]]) are
+    among the whitespace-separated tokens of s. buckets[word_key(first code point, length)]:
+    the bits of the words that may begin so and have that length."""
+    cdef Py_ssize_t at = 0, start, w, k, size
+    cdef uint64_t seen = 0, maybe
+    cdef const uint32_t *word
     while at < n:
-        while at < n and Py_UNICODE_ISSPACE(s[at]):
+        while at < n and is_space(s[at]):
             at += 1
         start = at
-        while at < n and not Py_UNICODE_ISSPACE(s[at]):
+        while at < n and not is_space(s[at]):
             at += 1
-        if at == start:
+        size = at - start
+        if size == 0:
             break
-        if not word_lengths >> min(at - start, 63) & 1:
-            continue  # no word this long
-        for w in range(n_words):
-            word = <str>words[w]
-            if len(word) != at - start:
+        maybe = buckets[word_key(s[start], size)] & ~seen
+        while maybe:
+            w = count_trailing_zeros(maybe)
+            maybe &= maybe - 1
+            word = chars + offset[w]
+            if length[w] != size:
                 continue
-            for k in range(at - start):
-                if s[start + k] != <Py_UCS4>word[k]:
+            for k in range(size):
+                if s[start + k] != word[k]:
                     break
             else:
                 seen |= <uint64_t>1 << w
-    # duplicates in words count once: a word equal to an earlier one adds nothing
     cdef int found = 0
-    for w in range(n_words):
-        if seen >> w & 1:
-            for v in range(w):
-                if seen >> v & 1 and <str>words[v] == <str>words[w]:
-                    break
-            else:
-                found += 1
+    while seen:
+        seen &= seen - 1
+        found += 1
     return found
 
 
@@ -622,32 +923,106 @@ def words_found(
     """words_found(texts, words, counts, at_most, out): for each str of the list texts, how
     many of the distinct strs of the tuple words (at most 64) are among its whitespace-separated
     tokens, as len(set(words).intersection(text.split())) counts, written into out (float64, one
-    a line); 0 for the lines whose count (float32, one a line) is above at_most."""
-    cdef Py_ssize_t i, w, n = len(texts)
+    a line); 0 for the lines whose count (float32, one a line) is above at_most. The distinct
+    words are copied as UCS4 once (an empty one is no token: it is dropped)."""
+    cdef Py_ssize_t i, w, v, n = len(texts), total = 0, n_words = 0
     if len(words) > 64:
         raise ValueError("at most 64 words")
     if counts.shape[0] != n or out.shape[0] != n:
         raise ValueError("words_found: counts must hold one float32 a line and out one float64")
-    cdef uint64_t word_lengths = 0
+    cdef uint64_t buckets[WORD_BUCKETS]
+    cdef Py_ssize_t offset[64]
+    cdef Py_ssize_t length[64]
     cdef const void *data
     cdef int kind
+    cdef Py_UCS4 c
     for w in range(len(words)):
         check_str(words[w], "word", w)
-        word_lengths |= <uint64_t>1 << min(len(words[w]), 63)
+        total += len(words[w])
+    cdef uint32_t *chars = <uint32_t *>PyMem_Malloc(max(total, 1) * sizeof(uint32_t))
+    if chars == NULL:
+        raise MemoryError()
+    total = 0
+    memset(buckets, 0, sizeof(buckets))
+    try:
+        for w in range(len(words)):
+            word = <str>words[w]
+            if len(word) == 0:
+                continue
+            for v in range(w):  # a word equal to an earlier one adds nothing
+                if <str>words[v] == word:
+                    break
+            else:
+                offset[n_words] = total
+                length[n_words] = len(word)
+                for c in word:
+                    chars[total] = c
+                    total += 1
+                buckets[word_key(chars[offset[n_words]], length[n_words])] |= (
+                    <uint64_t>1 << n_words
+                )
+                n_words += 1
+        for i in range(n):
+            text = texts[i]
+            check_str(text, "line", i)
+            if counts[i] > at_most:
+                out[i] = 0
+                continue
+            data = PyUnicode_DATA(text)
+            kind = PyUnicode_KIND(text)
+            if kind == 1:
+                out[i] = words_in(
+                    <uint8_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
+                )
+            elif kind == 2:
+                out[i] = words_in(
+                    <uint16_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
+                )
+            else:
+                out[i] = words_in(
+                    <uint32_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
+                )
+    finally:
+        PyMem_Free(chars)
+
+
+# ---------------------------------------------------------------- marker lines
+def marker_lines(
+    const float[:, :] features not None,
+    tuple standalone not None,
+    Py_ssize_t more_column,
+    float words_below,
+    float chars_below,
+    uint8_t[::1] out not None,
+):
+    """marker_lines(features, standalone, more_column, words_below, chars_below, out): for
+    each of the n rows of features (float32; column 0: log chars, 1: log words), whether it
+    is small (column 1 below words_below and column 0 below chars_below, in float32) and the
+    largest of its standalone columns (a tuple of column indices; NaN when any is NaN, as
+    NumPy's max gives it) is above 0, into out[:n]; whether it is small and its more_column is
+    above 0, into out[n:] (0 or 1, one byte a row each: out holds 2n)."""
+    cdef Py_ssize_t i, j, n = features.shape[0], width = features.shape[1]
+    cdef Py_ssize_t n_columns = len(standalone)
+    if out.shape[0] != 2 * n or not 0 <= more_column < width or (
+        width < 2 or n_columns > 64
+    ):
+        raise ValueError("marker_lines: buffer sizes or columns do not match")
+    cdef Py_ssize_t columns[64]
+    for j in range(n_columns):
+        columns[j] = standalone[j]
+        if not 0 <= columns[j] < width:
+            raise ValueError("marker_lines: a standalone column is out of range")
+    cdef bint small, nan, above
+    cdef float v
     for i in range(n):
-        text = texts[i]
-        check_str(text, "line", i)
-        if counts[i] > at_most:
-            out[i] = 0
-            continue
-        data = PyUnicode_DATA(text)
-        kind = PyUnicode_KIND(text)
-        if kind == 1:
-            out[i] = words_in(<uint8_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
-        elif kind == 2:
-            out[i] = words_in(<uint16_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
-        else:
-            out[i] = words_in(<uint32_t *>data, PyUnicode_GET_LENGTH(text), words, word_lengths)
+        small = features[i, 1] < words_below and features[i, 0] < chars_below
+        nan = above = False
+        for j in range(n_columns):
+            v = features[i, columns[j]]
+            nan |= v != v
+            above |= v > 0
+        out[i] = small and above and not nan and n_columns > 0
+        out[n + i] = small and features[i, more_column] > 0
 
 
 # ---------------------------------------------------------------- neighbour and position columns
@@ -660,12 +1035,13 @@ cdef inline float window_mean(
 
 
 def context(
-    const float[:, ::1] columns not None, Py_ssize_t n, Py_ssize_t k, float[:, ::1] out not None
+    const float[:, ::1] columns not None, Py_ssize_t n, Py_ssize_t k, float[:, :] out not None
 ):
     """context(columns, n, k, out): for each of the k float32 columns of the n x k array
     columns, six float32 values a row into the n x 6k array out, as _context in features.py
     computes them: the values 2 and 1 rows before and 1 and 2 rows after (0 beyond the page),
-    then the means over the rows within 3 and within 10 of the row."""
+    then the means over the rows within 3 and within 10 of the row (out may be a strided view,
+    such as some columns of a larger matrix)."""
     if n < 0 or k < 0 or columns.shape[0] != n or columns.shape[1] != k or (
         out.shape[0] != n or out.shape[1] != 6 * k
     ):
@@ -673,41 +1049,40 @@ def context(
     cdef float *cum = <float *>PyMem_Malloc(((n + 1) * k + 1) * sizeof(float))
     if cum == NULL:
         raise MemoryError()
-    cdef Py_ssize_t i, c
-    cdef float *row
+    cdef Py_ssize_t i, c, at
     for c in range(k):
         cum[c] = 0
+    for i in range(n):  # NumPy's cumsum begins with the first value itself (-0.0 stays so)
+        for c in range(k):
+            cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c] if i else columns[0, c]
     for i in range(n):
         for c in range(k):
-            cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c]
-    for i in range(n):
-        for c in range(k):
-            row = &out[i, 6 * c]
-            row[0] = columns[i - 2, c] if i >= 2 else 0
-            row[1] = columns[i - 1, c] if i >= 1 else 0
-            row[2] = columns[i + 1, c] if i + 1 < n else 0
-            row[3] = columns[i + 2, c] if i + 2 < n else 0
-            row[4] = window_mean(cum + c, k, max(i - 3, 0), min(i + 4, n))
-            row[5] = window_mean(cum + c, k, max(i - 10, 0), min(i + 11, n))
+            at = 6 * c
+            out[i, at + 0] = columns[i - 2, c] if i >= 2 else 0
+            out[i, at + 1] = columns[i - 1, c] if i >= 1 else 0
+            out[i, at + 2] = columns[i + 1, c] if i + 1 < n else 0
+            out[i, at + 3] = columns[i + 2, c] if i + 2 < n else 0
+            out[i, at + 4] = window_mean(cum + c, k, max(i - 3, 0), min(i + 4, n))
+            out[i, at + 5] = window_mean(cum + c, k, max(i - 10, 0), min(i + 11, n))
     PyMem_Free(cum)
 
 
 def position(
-    const float[::1] prose not None,
-    const float[::1] chars not None,
-    const float[::1] more not None,
-    const float[::1] header not None,
-    const float[::1] reply not None,
+    const float[:] prose not None,
+    const float[:] chars not None,
+    const float[:] more not None,
+    const float[:] header not None,
+    const float[:] reply not None,
     float total,
     double log_n,
-    float[:, ::1] out not None,
+    float[:, :] out not None,
 ):
     """position(prose, chars, more, header, reply, total, log_n, out): the 12 position columns
     of features.line_features (POSITION_NAMES) for n lines, from five float32 arrays of n values
     (prose characters' flag, characters, "more stories" markers, comment headers, reply/byline
     lines), the page's characters as float32 (at least 1) and log1p(n), written into out
     (n x 12 float32), with the same arithmetic as the NumPy path (float32 running sums, float64
-    divisions, one rounding to float32)."""
+    divisions, one rounding to float32). The arrays and out may be strided views."""
     cdef Py_ssize_t n = prose.shape[0]
     if chars.shape[0] != n or more.shape[0] != n or header.shape[0] != n or (
         reply.shape[0] != n or out.shape[0] != n or out.shape[1] != N_POSITION
@@ -780,13 +1155,13 @@ def card_pairs(
     const float[:] sentences not None,
     Py_ssize_t window,
     Py_ssize_t cap,
-    float[::1] out not None,
+    float[:] out not None,
 ):
     """card_pairs(terminal, words, sentences, window, cap, out): for each of the n lines, the
     headline + summary pairs starting within ``window`` lines of it, divided by ``cap`` and
     at most 1, written into out (float32), as features.card_pairs computes them: a pair starts
     at a line with no sentence end and 3 to 16 words followed by one that ends a sentence and
-    has 8 to 40 words and at most one sentence. The three columns may be strided."""
+    has 8 to 40 words and at most one sentence. The three columns and out may be strided."""
     cdef Py_ssize_t n = out.shape[0], i, lo, hi
     if terminal.shape[0] != n or words.shape[0] != n or sentences.shape[0] != n or cap <= 0:
         raise ValueError("card_pairs: buffer sizes do not match, or cap is not positive")

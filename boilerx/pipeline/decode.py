@@ -5,6 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 
+try:
+    from boilerx.pipeline import _shape as _compiled_shape  # optional compiled checks (_shape.pyx)
+except ImportError:  # not built: check with str methods
+    _compiled_shape = None  # type: ignore[assignment]
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -265,11 +270,20 @@ def replace_surrogates(text: str) -> str:
     U+FFFD. Text without them, the usual case, is returned as it is after one scan."""
     if text.isascii():
         return text
+    if _compiled_shape is not None:
+        found = _compiled_shape.has_surrogates(text)
+    else:
+        found = _python_has_surrogates(text)
+    return _SURROGATE.sub("\ufffd", text) if found else text
+
+
+def _python_has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (the reference for ``_shape.has_surrogates``)."""
     try:
         text.encode("utf-8")  # a C loop that stops at the first lone surrogate
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
-    return text
+        return True
+    return False
 
 
 def to_text(page: str | bytes) -> str:
@@ -317,6 +331,18 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 # carriage return and escape (ISO-2022-JP pages use escape sequences), and DEL.
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 _SNIFF = 8192
+
+
+def control_count(text: str) -> int:
+    """How many of the first ``_SNIFF`` characters of ``text`` are control characters
+    (``_CONTROL``), as they are counted in its Latin-1 encoding with replacement (where any
+    other character is "?", no control character); compiled when ``_shape`` is built."""
+    if _compiled_shape is not None:
+        return _compiled_shape.count_codes(text, _SNIFF, _CONTROL)
+    head = text[:_SNIFF].encode("latin-1", "replace")
+    return len(head) - len(head.translate(None, _CONTROL))
+
+
 _CONTROL_SHARE = 0.05  # random bytes have ~11% such bytes; text pages well under 1%
 
 

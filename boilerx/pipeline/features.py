@@ -178,6 +178,13 @@ def _prefilter(starts: set[str]) -> tuple[tuple[str, ...], bool] | None:
 
 # Every anchored match begins with one of these: lines that begin otherwise are not tried.
 _ANCHORED_STARTS = _prefilter(_literal_starts(_ANCHORED_RX.pattern))
+# The anchored starts with the ASCII digits when a match may begin with a decimal digit (other
+# decimal digits are looked for apart): one constant tuple, so that its probe table is kept.
+_ANCHORED_PROBES = (
+    None
+    if _ANCHORED_STARTS is None
+    else _ANCHORED_STARTS[0] + (tuple("0123456789") if _ANCHORED_STARTS[1] else ())
+)
 
 
 def _floating_probes() -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -204,6 +211,12 @@ _FLOATING_SEARCHES = [
 ]
 _SEPARATORS = (" | ", " • ", " · ")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
+# The floating markers' probes (groups as in ``_FLOATING``) and the read-time phrases (group
+# ``_READ_TIME_GROUP``) in one table: one scan of the short heads finds the lines for both.
+_READ_TIME_GROUP = len(_FLOATING)
+_SHORT_PROBES = _FLOATING_PROBES + _READ_TIME_PROBES
+_SHORT_GROUPS = _FLOATING_GROUPS + (_READ_TIME_GROUP,) * len(_READ_TIME_PROBES)
+_FLOATING_BITS = (1 << len(_FLOATING)) - 1
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
 _READ_TIME = re.compile(
     r"\b\d+\s*(?:min(?:ute)?s?|minuten|mn)\.?\s*(?:read|lesezeit|de lecture|de lectura|czytania)?\b"
@@ -220,6 +233,19 @@ _DATE = re.compile(
     r"[a-zé]*\.?(?:\s+\d{4})?|\d{1,2}:\d{2}\s*(?:am|pm|uhr|h)?|\b\d+\s*(?:hours?|days?|"
     r"minutes?|mins?|weeks?)\s+ago)\b"
 )  # matched against lower-cased lines: no IGNORECASE, so sre skips non-matching branches fast
+# Every date _DATE finds holds a digit, one of "./:-" and a digit in a row (numeric dates and
+# times), or "ago" ("3 hours ago"), or a month name and a space next to a digit ("may 5",
+# "5. mai"): a line without any of these is not searched. The month names are those of
+# _DATE, which must stay among them (tests/test_native_shape.py checks).
+_DATE_MONTHS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv",
+    "févr", "mär", "mai", "juni", "juli", "okt", "dez", "ene", "abr", "ago", "dic", "stycz",
+    "lut", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru",
+)  # fmt: skip
+_DATE_WORDS = ("ago", *_DATE_MONTHS)  # "ago" alone will do (group 0), a month needs more (1)
+_DATE_WORD_GROUPS = (0,) + (1,) * len(_DATE_MONTHS)
+_DATE_SEPARATED = re.compile(r"\d[./:-]\d")
+_DATE_SPACED = re.compile(r"\s\d|\d\.?\s")
 _TERMINAL_CHARS = frozenset(".!?。！？…;")
 _CLOSERS = "'\"”’»)]"
 _TERMINAL_CODES = np.array([ord(c) for c in sorted(_TERMINAL_CHARS)], dtype=np.uint32)
@@ -405,6 +431,7 @@ def _numpy_line_stats(texts: list[str], out: np.ndarray) -> np.ndarray:
 # Kinds of marker that never make a line of body on their own.
 _STANDALONE = ("more_stories", "share", "follow", "ad", "comment", "nav")
 _STANDALONE_COLUMNS = [SHAPE_COLUMNS["m_" + kind] for kind in _STANDALONE]
+_STANDALONE_TUPLE = tuple(_STANDALONE_COLUMNS)
 # A marker line has at most 4 words and 40 characters; features hold log1p of both, compared
 # against halfway values so that rounding cannot move a line across the limit.
 _MARKER_LOG_WORDS = float(np.log1p(4.5))
@@ -415,7 +442,26 @@ def marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Read from a page's :func:`line_features` matrix: which lines consist of a marker
     ("Recommended", "Advertisement", "Share", "Read more", "Explore" …: at most four words and
     40 characters, beginning with a marker of a kind in ``_STANDALONE`` or holding a share
-    word), and which of those announce more stories."""
+    word), and which of those announce more stories. The compiled ``_shape`` module tells when
+    it is built (the same lines)."""
+    if _compiled_shape is not None and features.dtype == np.float32 and len(features.shape) == 2:
+        n = len(features)
+        both = np.empty(2 * n, dtype=np.uint8)
+        _compiled_shape.marker_lines(
+            features,
+            _STANDALONE_TUPLE,
+            SHAPE_COLUMNS["m_more_stories"],
+            _MARKER_LOG_WORDS,
+            _MARKER_LOG_CHARS,
+            both,
+        )
+        flags = both.view(bool)
+        return flags[:n], flags[n:]
+    return _numpy_marker_lines(features)
+
+
+def _numpy_marker_lines(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`marker_lines` with NumPy."""
     small = (features[:, 1] < _MARKER_LOG_WORDS) & (features[:, 0] < _MARKER_LOG_CHARS)
     standalone = features[:, _STANDALONE_COLUMNS].max(axis=1) > 0
     return small & standalone, small & (features[:, SHAPE_COLUMNS["m_more_stories"]] > 0)
@@ -484,23 +530,48 @@ def _matching(lines: list[str], candidates: Iterable[int], pattern: re.Pattern[s
     return [i for i in candidates if search(lines[i])]
 
 
-def _markers(short: list[str], first_codes: np.ndarray, rows: np.ndarray, first: int) -> set[int]:
+def _date_hint(line: str) -> bool:
+    """Whether ``line`` holds what every date of ``_DATE`` holds (see ``_DATE_MONTHS``)."""
+    if _DATE_SEPARATED.search(line) or "ago" in line:
+        return True
+    return any(m in line for m in _DATE_MONTHS) and _DATE_SPACED.search(line) is not None
+
+
+def _date_candidates(lines: list[str], candidates: list[int]) -> list[int]:
+    """The ``candidates`` lines that may hold a date (:func:`_date_hint`), in order; the
+    compiled ``_shape`` module tells when it is built."""
+    if _compiled_shape is not None:
+        return _compiled_shape.date_hints(lines, candidates, _DATE_WORDS, _DATE_WORD_GROUPS)
+    return [i for i in candidates if _date_hint(lines[i])]
+
+
+def _markers(
+    short: list[str],
+    first_codes: np.ndarray,
+    starting: list[int] | None,
+    probed: list[tuple[int, int]],
+    rows: np.ndarray,
+    first: int,
+) -> set[int]:
     """Fill the marker columns (from ``first`` on) and return the lines with a marker.
     ``short`` holds the lower-cased short lines (longer ones emptied), ``first_codes`` the
-    first code point of each line."""
+    first code point of each line, ``starting`` the short lines beginning with one of
+    ``_ANCHORED_PROBES`` (None when there are none), ``probed`` the lines ``_probe_groups``
+    finds holding ``_SHORT_PROBES`` (the floating markers' groups in the low bits)."""
     match = _ANCHORED_RX.match
-    if _ANCHORED_STARTS is None:
+    if _ANCHORED_STARTS is None or starting is None:
         tried = [i for i, head in enumerate(short) if head]
     else:  # only lines that begin as a match can begin
-        probes, digit = _ANCHORED_STARTS
-        tried = _holding(short, probes, at_start=True)
-        if digit:
-            maybe = ((first_codes >= 48) & (first_codes <= 57)) | (first_codes >= 128)
-            tried += [i for i in maybe.nonzero()[0].tolist() if short[i][:1].isdecimal()]
+        tried = list(starting)
+        if _ANCHORED_STARTS[1]:  # or with another decimal digit
+            tried += [
+                i for i in (first_codes >= 128).nonzero()[0].tolist() if short[i][:1].isdecimal()
+            ]
     hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
-    for i, groups in _probe_groups(short, _FLOATING_PROBES, _FLOATING_GROUPS):
+    for i, groups in probed:
         line = short[i]
-        hits += [(i, name) for name, search in _FLOATING_SEARCHES[groups] if search(line)]
+        searches = _FLOATING_SEARCHES[groups & _FLOATING_BITS]
+        hits += [(i, name) for name, search in searches if search(line)]
     for i, name in hits:  # a few: one at a time beats NumPy's fancy indexing
         rows[i, first + _MARKER_COLUMN[name]] = 1.0  # type: ignore[index]
     return {i for i, _ in hits}
@@ -564,27 +635,51 @@ def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
     return heads, short, lengths
 
 
-def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray:
+def _scanned_heads(
+    texts: list[str],
+) -> tuple[list[str], list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
+    """:func:`_lowered_heads`, then the short heads beginning with one of
+    ``_ANCHORED_PROBES`` (None without them) and those holding ``_SHORT_PROBES`` (as
+    :func:`_probe_groups` finds them); in one pass over the lines with the compiled ``_shape``
+    module."""
+    if _compiled_shape is not None and _ANCHORED_PROBES is not None:
+        lengths = np.empty(len(texts), dtype=np.float32)
+        heads, short, begin, probed = _compiled_shape.scan_heads(
+            texts, 200, _SHORT, lengths, _ANCHORED_PROBES, _SHORT_PROBES, _SHORT_GROUPS
+        )
+        return heads, short, lengths, begin, probed
+    heads, short, lengths = _lowered_heads(texts)
+    starting = None if _ANCHORED_PROBES is None else _holding(short, _ANCHORED_PROBES, True)
+    return heads, short, lengths, starting, _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
+
+
+def _shape(
+    texts: list[str], title: str | None, stats: np.ndarray, rows: np.ndarray | None = None
+) -> np.ndarray:
     """Text-shape and marker features, one row a line, computed a page at a time from the
     lines and their :func:`line_stats` (lines are non-empty, as :mod:`boilerx.pipeline.lines` makes
-    them)."""
+    them); into ``rows`` (float32, n x ``len(SHAPE_NAMES)``, a view of a larger matrix, say)
+    when it is given."""
     n = len(texts)
     words = stats[:, _S["words"]]
     digits = stats[:, _S["digits"]]
-    rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
+    if rows is None:
+        rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
+    else:
+        rows.fill(0.0)
     np.log1p(stats[:, :2], out=rows[:, :2])  # characters and words: STATS begins with them
     arithmetic = _arithmetic_columns(stats)
     rows[:, 2:12] = arithmetic[:, :10]
     rows[:, 14] = arithmetic[:, 10]
     rows[:, -1] = arithmetic[:, 11]  # prose
-    heads, short_heads, head_chars = _lowered_heads(texts)
+    heads, short_heads, head_chars, starting, probed = _scanned_heads(texts)
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
-    for i in _matching(short_heads, with_digits, _DATE):
+    for i in _matching(short_heads, _date_candidates(short_heads, with_digits), _DATE):
         rows[i, 12] = 1.0
     # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
     read_time = [i for i in with_digits if "mn" in short_heads[i] or "min" in short_heads[i]]
-    read_time += _holding(short_heads, _READ_TIME_PROBES)
+    read_time += [i for i, groups in probed if groups >> _READ_TIME_GROUP & 1]
     for i in _matching(short_heads, read_time, _READ_TIME):
         if words[i] <= 12:
             rows[i, 13] = 1.0
@@ -599,7 +694,7 @@ def _shape(texts: list[str], title: str | None, stats: np.ndarray) -> np.ndarray
     if repeated is not None:
         rows[:, 17] = repeated
     first = 18
-    for i in _markers(short_heads, stats[:, _S["first"]], rows, first):
+    for i in _markers(short_heads, stats[:, _S["first"]], starting, probed, rows, first):
         if words[i] <= 6:  # a short marker line
             rows[i, first + len(_MARKERS)] = 1.0
     return rows
@@ -741,11 +836,13 @@ def _comment_section(header: np.ndarray, reply: np.ndarray) -> np.ndarray:
     return out
 
 
-def _context(columns: np.ndarray) -> np.ndarray:
+def _context(columns: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns (the
-    compiled ``_shape`` module computes the same numbers when it is built)."""
+    compiled ``_shape`` module computes the same numbers when it is built), into ``out``
+    (float32, n x 6k, every value written) when it is given."""
     n, k = columns.shape
-    out = np.zeros((n, k * 6), dtype=np.float32)
+    if out is None:
+        out = np.empty((n, k * 6), dtype=np.float32)
     if _compiled_shape is not None:
         _compiled_shape.context(np.ascontiguousarray(columns, dtype=np.float32), n, k, out)
         return out
@@ -762,24 +859,31 @@ def _context(columns: np.ndarray) -> np.ndarray:
 
 
 def _position(
-    prose: np.ndarray, chars: np.ndarray, more: np.ndarray, header: np.ndarray, reply: np.ndarray
+    prose: np.ndarray,
+    chars: np.ndarray,
+    more: np.ndarray,
+    header: np.ndarray,
+    reply: np.ndarray,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """The position columns (``POSITION_NAMES``): where the line stands in the page, in
     lines and characters, against the main run of prose, the last "more stories" marker and
-    the comment section (the compiled ``_shape`` module computes the same numbers)."""
+    the comment section (the compiled ``_shape`` module computes the same numbers), into
+    ``out`` (float32, n x 12) when it is given."""
     n = len(prose)
     total = max(chars.sum(), 1.0)  # the float32 sum, as NumPy adds it up
-    if _compiled_shape is not None:
+    if out is None:
         out = np.empty((n, len(POSITION_NAMES)), dtype=np.float32)
+    if _compiled_shape is not None:
         prose, chars, more, header, reply = (
-            np.ascontiguousarray(c, dtype=np.float32) for c in (prose, chars, more, header, reply)
+            np.asarray(c, dtype=np.float32) for c in (prose, chars, more, header, reply)
         )
         _compiled_shape.position(
             prose, chars, more, header, reply, float(total), float(np.log1p(n)), out
         )
         return out
     cum_chars = np.cumsum(chars) - chars
-    return np.hstack(
+    out[...] = np.hstack(
         [
             (np.arange(n) / max(n - 1, 1))[:, None],
             (cum_chars / total)[:, None],
@@ -789,6 +893,7 @@ def _position(
             _comment_section(header, reply),
         ]
     ).astype(np.float32)
+    return out
 
 
 # A caption ends with its photo credit: "… in Kyiv. Photo: Getty Images", "(Foto: dpa)",
@@ -858,18 +963,26 @@ _CARD_WINDOW = 8  # lines either side
 _CARD_PAIRS_CAP = 4
 
 
-def card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.ndarray) -> np.ndarray:
+def card_pairs(
+    terminal: np.ndarray,
+    words: np.ndarray,
+    sentences: np.ndarray,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
     """Teaser cards of other stories, from the rhythm of the lines: a headline (3–16 words, no
     closing full stop) followed by a one-sentence summary (8–40 words). For each line, the
     pairs starting within ``_CARD_WINDOW`` lines of it (capped, scaled to [0, 1]); an
     article's subheadings are followed by paragraphs too, but rarely by a run of one-sentence
-    ones. The compiled ``_shape`` module counts them when it is built (same numbers)."""
+    ones. The compiled ``_shape`` module counts them when it is built (same numbers). Into
+    ``out`` (float32, one a line) when it is given."""
+    if out is None:
+        out = np.empty(len(terminal), dtype=np.float32)
     columns = (terminal, words, sentences)
     if _compiled_shape is not None and all(c.dtype == np.float32 for c in columns):
-        out = np.empty(len(terminal), dtype=np.float32)
         _compiled_shape.card_pairs(terminal, words, sentences, _CARD_WINDOW, _CARD_PAIRS_CAP, out)
         return out
-    return _numpy_card_pairs(terminal, words, sentences)
+    out[...] = _numpy_card_pairs(terminal, words, sentences)
+    return out
 
 
 def _numpy_card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.ndarray) -> np.ndarray:
@@ -896,7 +1009,14 @@ def line_features(page: Page) -> np.ndarray:
     if n == 0:
         return np.zeros((0, len(feature_names(page.is_html))), dtype=np.float32)
     stats = line_stats(page.texts)
-    shape = _shape(page.texts, page.title, stats)
+    # the matrix, filled in place: shape, markup, position, edge and context columns
+    n_shape, n_markup = len(SHAPE_NAMES), len(HTML_NAMES if page.is_html else TEXT_NAMES)
+    at_position = n_shape + n_markup
+    at_edge = at_position + len(POSITION_NAMES)
+    at_context = at_edge + len(EDGE_NAMES)
+    n_context = len(_CONTEXT_BASE) + (len(_CONTEXT_BASE_HTML) if page.is_html else 0)
+    out = np.empty((n, at_context + 6 * n_context), dtype=np.float32)
+    shape = _shape(page.texts, page.title, stats, out[:, :n_shape])
     col = SHAPE_COLUMNS
     chars = stats[:, _S["chars"]]
     prose = shape[:, col["prose"]]
@@ -911,7 +1031,7 @@ def line_features(page: Page) -> np.ndarray:
         bits = (np.array(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
         near = (np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks) > 0
         depths = np.array(page.depths, dtype=np.float32)
-        markup = np.hstack(
+        out[:, n_shape:at_position] = np.hstack(
             [
                 link_density[:, None],
                 np.log1p(np.array(page.n_links, dtype=np.float32))[:, None],
@@ -924,46 +1044,58 @@ def line_features(page: Page) -> np.ndarray:
                 overlap(page.texts, page.article_body, page.description),
             ]
         )
-    else:
-        markup = np.ones((n, 2), dtype=np.float32)  # the gap before and after each line
-        np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=markup[:, 0])
-        markup[:-1, 1] = markup[1:, 0]
+    else:  # the gap before and after each line (at most 2; after the last line: 1)
+        np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=out[:, n_shape])
+        out[:-1, n_shape + 1] = out[1:, n_shape]
+        out[-1, n_shape + 1] = 1.0
 
-    position = _position(
+    _position(
         prose,
         chars,
         shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]],
         shape[:, col["m_comment"]] * shape[:, col["short_marker"]],
         shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
+        out[:, at_position:at_edge],
     )
 
     base = shape[:, _CONTEXT_COLUMNS]
     if page.is_html:
         base = np.concatenate([base, link_density[:, None]], axis=1)
-    context = _context(base)
-    edge = np.column_stack(
-        [
-            credit_tails(page.texts),
-            card_pairs(
-                shape[:, col["terminal"]], stats[:, _S["words"]], shape[:, col["n_sentences"]]
-            ),
-        ]
+    _context(base, out[:, at_context:])
+    out[:, at_edge] = credit_tails(page.texts)
+    card_pairs(
+        shape[:, col["terminal"]],
+        stats[:, _S["words"]],
+        shape[:, col["n_sentences"]],
+        out[:, at_edge + 1],
     )
-    return np.concatenate([shape, markup, position, edge, context], axis=1, dtype=np.float32)
+    return out
 
 
-def line_groups(page: Page) -> tuple[np.ndarray, np.ndarray]:
+# A text line of 80 characters or more starts a run of long lines in :func:`line_groups`;
+# read from log_chars against the halfway value, so that rounding cannot move a line across.
+_LONG_LOG_CHARS = float(np.log1p(79.5))
+_GAP_COLUMN = len(SHAPE_NAMES)  # gap_before in a text page's matrix
+
+
+def line_groups(page: Page, features: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two integer labels per line for the page step: lines built alike (HTML: the same
     tag.class signature; text: blocks between blank lines) and lines sharing a container
-    (HTML: the block's parent; text: runs of lines of similar length)."""
+    (HTML: the block's parent; text: runs of lines of similar length). For a text page, the
+    page's :func:`line_features` matrix may be given: the labels are then read from its
+    log_chars and gap_before columns (the same labels, fewer steps)."""
     n = len(page.texts)
     if page.is_html:
         sig_ids: dict[str, int] = {}
         alike = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures])
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
-    blocks = np.cumsum(np.array(page.gaps) > 0, dtype=np.int64)
-    long = np.fromiter(map(len, page.texts), dtype=np.int64, count=n) >= 80
+    if features is not None and len(features) == n:
+        blocks = np.cumsum(features[:, _GAP_COLUMN] > 0, dtype=np.int64)
+        long = features[:, 0] > _LONG_LOG_CHARS
+    else:
+        blocks = np.cumsum(np.array(page.gaps) > 0, dtype=np.int64)
+        long = np.fromiter(map(len, page.texts), dtype=np.int64, count=n) >= 80
     runs = np.zeros(n, dtype=np.int64)
     np.cumsum(long[1:] != long[:-1], out=runs[1:])
     return blocks, runs

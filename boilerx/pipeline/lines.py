@@ -1239,7 +1239,7 @@ def _cut_text(text: str) -> tuple[str, bool]:
     """``text`` cut after 4 * _MAX_LINES line breaks (of which at most _MAX_LINES lines are
     kept), so that a page of a million short lines is not split whole; and whether it was."""
     limit = 4 * _MAX_LINES
-    if text.count("\n") <= limit:
+    if len(text) <= limit or text.count("\n") <= limit:  # no more breaks than characters
         return text, False
     end = -1
     for _ in range(limit):

@@ -37,7 +37,14 @@ def model_dir() -> Path:
     """Where models are loaded from: ``$BOILERX_MODEL_DIR`` when set (a folder written by
     ``boilerx train --out DIR``, with its own manifest), else the shipped models."""
     chosen = os.environ.get(MODEL_DIR_VARIABLE)
-    return Path(chosen) if chosen else shipped_model_dir()
+    return _chosen_dir(chosen) if chosen else shipped_model_dir()
+
+
+@lru_cache(maxsize=4)
+def _chosen_dir(chosen: str) -> Path:
+    """``Path(chosen)``, made once for each value of ``$BOILERX_MODEL_DIR`` (a page's model is
+    looked up by it: a new Path costs more than the lookup)."""
+    return Path(chosen)
 
 
 class ModelIntegrityError(RuntimeError):
