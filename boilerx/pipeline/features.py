@@ -732,9 +732,38 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
     n = len(page.texts)
     out = np.zeros((n, 12), dtype=np.float32)
     total = float(prose_chars.sum()) or 1.0
+    shared = _compiled_shape is not None and _compiled_shape.container_shares(
+        page.containers, np.ascontiguousarray(prose_chars, dtype=np.float32), total, out
+    )
+    if not shared:
+        _container_shares(page.containers, prose_chars, total, out)
+    # lines built alike: the same tag.class signature
+    sig = signature_labels(page)
+    chars = np.array([len(t) for t in page.texts], dtype=np.float64)
+    count = np.bincount(sig).astype(np.float64)
+    link = np.bincount(sig, weights=np.array(page.link_chars) / np.maximum(chars, 1))
+    out[:, 6] = np.log1p(count[sig])
+    out[:, 7] = link[sig] / count[sig]
+    out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
+    out[:, 9] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
+    return out
+
+
+def signature_labels(page: Page) -> np.ndarray:
+    """Each line's block signature as a label 0, 1, 2 … in the order they first appear."""
+    sig_ids: dict[str, int] = {}
+    return np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures], dtype=np.intp)
+
+
+def _container_shares(
+    containers: list[tuple[int, ...]], prose_chars: np.ndarray, total: float, out: np.ndarray
+) -> None:
+    """Columns 0-5, 10 and 11 of :func:`_container_features` with NumPy (the compiled
+    ``_shape`` module computes the same numbers when it is built), into ``out``."""
+    n = len(containers)
     # containers, right-aligned: column -1 is the line's own block, -2 its parent …
-    depth = max((len(c) for c in page.containers), default=0)
-    conts = np.array([(-1,) * (depth - len(c)) + c for c in page.containers], dtype=np.int64)
+    depth = max((len(c) for c in containers), default=0)
+    conts = np.array([(-1,) * (depth - len(c)) + c for c in containers], dtype=np.int64)
     conts = conts.reshape(n, depth)
     ids, dense = np.unique(conts, return_inverse=True)
     dense = dense.reshape(n, depth)
@@ -758,17 +787,6 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
         if depth >= k:
             column = conts[:, depth - k]
             out[:, j] = (column == column[first]) & (column >= 0)
-    # lines built alike: the same tag.class signature
-    sig_ids: dict[str, int] = {}
-    sig = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures], dtype=np.intp)
-    chars = np.array([len(t) for t in page.texts], dtype=np.float64)
-    count = np.bincount(sig).astype(np.float64)
-    link = np.bincount(sig, weights=np.array(page.link_chars) / np.maximum(chars, 1))
-    out[:, 6] = np.log1p(count[sig])
-    out[:, 7] = link[sig] / count[sig]
-    out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
-    out[:, 9] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
-    return out
 
 
 _SHARE_BITS = [BITS.index(b) for b in ("comment", "related", "sidebar", "content", "in_article")]
@@ -1086,8 +1104,7 @@ def line_groups(page: Page, features: np.ndarray | None = None) -> tuple[np.ndar
     log_chars and gap_before columns (the same labels, fewer steps)."""
     n = len(page.texts)
     if page.is_html:
-        sig_ids: dict[str, int] = {}
-        alike = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures])
+        alike = signature_labels(page)
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
     if features is not None and len(features) == n:
