@@ -1042,26 +1042,31 @@ def line_features(page: Page) -> np.ndarray:
         link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
         prose *= link_density < 0.5
 
-        kinds = np.zeros((n, len(KINDS) - 1), dtype=np.float32)
-        kinds[np.arange(n), np.minimum(page.kinds, len(KINDS) - 2)] = 1.0
+        prose_chars = chars * prose
+        # written in place, column block by column block (what np.hstack of them gives)
+        at = n_shape
+        out[:, at] = link_density
+        out[:, at + 1] = np.log1p(np.array(page.n_links, dtype=np.float32))
+        depths = np.array(page.depths, dtype=np.float32)
+        out[:, at + 2] = depths / max(depths.max(), 1.0)
+        at += 3
+        n_kinds = len(KINDS) - 1
+        kinds = out[:, at : at + n_kinds]
+        kinds.fill(0.0)
+        kinds[np.arange(n), np.minimum(page.kinds, n_kinds - 1)] = 1.0
+        at += n_kinds
         nb = len(BITS)
         bit_masks = 1 << np.arange(nb, dtype=np.int64)
         bits = (np.array(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
-        near = (np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks) > 0
-        depths = np.array(page.depths, dtype=np.float32)
-        out[:, n_shape:at_position] = np.hstack(
-            [
-                link_density[:, None],
-                np.log1p(np.array(page.n_links, dtype=np.float32))[:, None],
-                (depths / max(depths.max(), 1.0))[:, None],
-                kinds,
-                bits.astype(np.float32),
-                near.astype(np.float32),
-                _container_features(page, chars * prose),
-                _bit_prose_shares(bits, chars * prose),
-                overlap(page.texts, page.article_body, page.description),
-            ]
-        )
+        out[:, at : at + nb] = bits
+        out[:, at + nb : at + 2 * nb] = (
+            np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks
+        ) > 0
+        at += 2 * nb
+        out[:, at : at + 12] = _container_features(page, prose_chars)
+        out[:, at + 12 : at + 12 + len(_SHARE_BITS)] = _bit_prose_shares(bits, prose_chars)
+        at += 12 + len(_SHARE_BITS)
+        out[:, at:at_position] = overlap(page.texts, page.article_body, page.description)
     else:  # the gap before and after each line (at most 2; after the last line: 1)
         np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=out[:, n_shape])
         out[:-1, n_shape + 1] = out[1:, n_shape]
