@@ -21,6 +21,7 @@ from boilerx.pipeline import decode, features, lines
 from boilerx.pipeline.features import (
     STATS,
     _arithmetic_columns,
+    _container_features,
     _context,
     _holding,
     _lowered_heads,
@@ -549,6 +550,61 @@ def test_html_page_features_are_the_same_without_the_module(
     page = f"<html><head><title>{html.escape(title)}</title></head><body>{body}</body></html>"
     compiled, expected = _both(lambda p: line_features(html_lines(p)), page)
     assert _same_bits(compiled, expected)
+
+
+# ---------------------------------------------------------------- containers
+_BLOCK_ID = st.one_of(st.integers(0, 12), st.integers(0, 3000))
+_PROSE = st.one_of(
+    st.sampled_from([0.0, 1.0, 149.0, 150.0, 151.0, 400.0]),
+    st.floats(0, 5000, width=32),
+)
+
+
+@st.composite
+def _containers(draw: st.DrawFn) -> tuple[list[tuple[int, ...]], np.ndarray]:
+    """Lines' enclosing block ids (nested like the walk's, or any small ids, repeats
+    included) and their prose characters."""
+    n = draw(st.integers(1, 40))
+    nested = draw(st.booleans())
+    rows: list[tuple[int, ...]] = []
+    for _ in range(n):
+        if nested and rows and draw(st.booleans()):  # a sibling or child of the line before
+            keep = draw(st.integers(0, len(rows[-1])))
+            rows.append(rows[-1][:keep] + tuple(draw(st.lists(_BLOCK_ID, max_size=3))))
+        else:
+            rows.append(tuple(draw(st.lists(_BLOCK_ID, max_size=8))))
+    prose = np.array(draw(st.lists(_PROSE, min_size=n, max_size=n)), dtype=np.float32)
+    return rows, prose
+
+
+@_EXAMPLES
+@given(_containers())
+def test_container_features_equal_the_numpy_path(
+    data: tuple[list[tuple[int, ...]], np.ndarray],
+) -> None:
+    containers, prose = data
+    n = len(containers)
+    page = lines.Page(
+        texts=["x" * (i % 7 + 1) for i in range(n)],
+        link_chars=[i % 3 for i in range(n)],
+        containers=containers,
+        signatures=[f"div>p.{i % 4}" for i in range(n)],
+    )
+    compiled, expected = _both(_container_features, page, prose)
+    assert _same_bits(compiled, expected)
+
+
+def test_container_shares_decline_ids_they_cannot_count_by() -> None:
+    out = np.zeros((2, 12), dtype=np.float32)
+    prose = np.array([200.0, 10.0], dtype=np.float32)
+    assert not _shape.container_shares([(1, -2), (1,)], prose, 210.0, out)
+    assert not _shape.container_shares([(1, 1 << 30), (1,)], prose, 210.0, out)
+    assert not out.any()
+    assert _shape.container_shares([(), ()], prose, 210.0, out) and not out.any()
+    with pytest.raises(ValueError):
+        _shape.container_shares([(1,)], prose, 210.0, out)
+    with pytest.raises(TypeError):
+        _shape.container_shares([[1], [2]], prose, 210.0, out)
 
 
 # ---------------------------------------------------------------- arguments

@@ -19,7 +19,7 @@ running sums in float32 differenced in double.
 The loops over a ``str``'s code points are compiled once per string width (``chars_t``), so
 that each reads its characters with plain loads."""
 
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
@@ -1552,3 +1552,98 @@ def overlap(list texts not None, tuple references not None, float[:, ::1] out no
                 t, <uint32_t *>data, PyUnicode_GET_LENGTH(text), False, columns, n_columns,
                 &out[i, 0]
             )
+
+
+# ---------------------------------------------------------------- containers' shares of prose
+def container_shares(list containers, const float[::1] prose, double total, float[:, ::1] out):
+    """container_shares(containers, prose, total, out) -> bool: columns 0-5, 10 and 11 of
+    ``features._container_features`` (the page's prose held by each line's four innermost
+    containers, the main region and the line's parent/grandparent against the first long line
+    of prose), written into out (n x 12 float32, those columns only), as the NumPy path
+    computes them: each container's prose summed in line order, in float64. ``containers``:
+    each line's tuple of block ids, outermost first; ``prose``: each line's prose characters;
+    ``total``: their sum (at least 1). Returns False (out untouched) when an id is negative or
+    too large to count by: the caller computes with NumPy."""
+    cdef Py_ssize_t n = len(containers), i, k, m, first = 0, best_at = 0
+    cdef Py_ssize_t depth = 0
+    cdef long long v, most = -1, main = -1
+    cdef tuple c
+    if prose.shape[0] != n or out.shape[0] != n or out.shape[1] != 12:
+        raise ValueError("container_shares: buffer sizes do not match")
+    for i in range(n):
+        c = <tuple?> containers[i]
+        depth = max(depth, len(c))
+        for k in range(len(c)):
+            v = c[k]
+            if v < 0 or v > (1 << 24):
+                return False
+            most = max(most, v)
+    if depth == 0:
+        return True  # no containers: these columns stay 0
+    cdef double *held = <double *>PyMem_Calloc(most + 1, sizeof(double))
+    cdef long long *ids = <long long *>PyMem_Malloc(max(n * depth, 1) * sizeof(long long))
+    if held == NULL or ids == NULL:
+        PyMem_Free(held)
+        PyMem_Free(ids)
+        raise MemoryError()
+    cdef long long *row
+    cdef double half = 0.5 * total
+    try:
+        # the ids right-aligned (-1 before a short tuple), and the prose each id holds
+        for i in range(n):
+            c = <tuple>containers[i]
+            m = len(c)
+            row = ids + i * depth
+            for k in range(depth - m):
+                row[k] = -1
+            for k in range(m):
+                v = c[k]
+                row[depth - m + k] = v
+                held[v] += <double>prose[i]
+        for i in range(n):
+            row = ids + i * depth
+            for k in range(min(4, depth)):
+                v = row[depth - 1 - k]
+                out[i, k] = <float>((held[v] if v >= 0 else 0.0) / total)
+        # the main region: the container holding at least half the prose that holds the least
+        # (ties: the later, inner one)
+        for v in range(most + 1):
+            if held[v] >= half and held[v] > 0 and (
+                main < 0 or held[v] < held[main] or (held[v] == held[main] and v > main)
+            ):
+                main = v
+        for i in range(n):
+            out[i, 4] = 0.0
+            out[i, 5] = 0.0
+        if main >= 0:
+            for i in range(n):
+                row = ids + i * depth
+                for k in range(depth):
+                    if row[k] == main:
+                        out[i, 4] = 1.0
+                        break
+                out[i, 5] = <float>(held[main] / total)
+        # the first long line of prose, else the one with the most
+        first = -1
+        for i in range(n):
+            if prose[i] >= 150:
+                first = i
+                break
+            if prose[i] > prose[best_at]:
+                best_at = i
+        if first < 0:
+            first = best_at
+        for i in range(n):
+            for m in range(2):  # column 10: the parent (k = 2), 11: the grandparent (k = 3)
+                k = 2 + m
+                if depth >= k:
+                    v = ids[i * depth + depth - k]
+                    out[i, 10 + m] = (
+                        1.0 if v >= 0 and v == ids[first * depth + depth - k] else 0.0
+                    )
+                else:
+                    out[i, 10 + m] = 0.0
+    finally:
+        PyMem_Free(held)
+        PyMem_Free(ids)
+    return True

@@ -284,11 +284,20 @@ class LineScorer:
                 f"the model expects {self.n_features} features, got {X.shape[1]}: "
                 "the model files do not match this version of boilerx; retrain them"
             )
+        return self._predict(X, groups, None)
+
+    def _predict(self, X: np.ndarray, groups: Any, wide: np.ndarray | None) -> np.ndarray:
+        """:meth:`predict_page` for rows already checked; ``wide``, when given, is a matrix
+        of ``X``'s rows with room for the page columns after them (filled here), so that
+        members of an :class:`AveragedScorer` need not copy ``X`` each."""
         first = self.step_one.probability(X)
         if self.step_two is None:
             return first
         Z = page_features(first, list(groups))
-        return self.step_two.probability(np.concatenate([X, Z], axis=1))
+        if wide is None:
+            return self.step_two.probability(np.concatenate([X, Z], axis=1))
+        wide[:, X.shape[1] :] = Z
+        return self.step_two.probability(wide)
 
 
 class AveragedScorer:
@@ -305,9 +314,18 @@ class AveragedScorer:
         """Body probability of every line of one page (rows of ``X`` in page order)."""
         if len(X) == 0:
             return np.zeros(0)
+        if X.shape[1] != self.n_features:
+            return self.members[0].predict_page(X, groups)  # says what is wrong
+        # what every member needs alike, made once: labels fit for the page columns, and
+        # the rows with room for them (the same numbers as each member alone)
+        labels: tuple[np.ndarray, ...] = tuple(_small_labels(g) for g in groups)
+        wide = None
+        if any(member.step_two is not None for member in self.members):
+            wide = np.empty((len(X), X.shape[1] + N_PAGE_FEATURES), dtype=X.dtype)
+            wide[:, : X.shape[1]] = X
         log_odds = np.zeros(len(X))
         for member in self.members:
-            p = np.clip(member.predict_page(X, groups), _CLIP, 1.0 - _CLIP)
+            p = np.clip(member._predict(X, labels, wide), _CLIP, 1.0 - _CLIP)
             log_odds += np.log(p / (1.0 - p))
         return 1.0 / (1.0 + np.exp(-log_odds / len(self.members)))
 

@@ -732,9 +732,38 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
     n = len(page.texts)
     out = np.zeros((n, 12), dtype=np.float32)
     total = float(prose_chars.sum()) or 1.0
+    shared = _compiled_shape is not None and _compiled_shape.container_shares(
+        page.containers, np.ascontiguousarray(prose_chars, dtype=np.float32), total, out
+    )
+    if not shared:
+        _container_shares(page.containers, prose_chars, total, out)
+    # lines built alike: the same tag.class signature
+    sig = signature_labels(page)
+    chars = np.array([len(t) for t in page.texts], dtype=np.float64)
+    count = np.bincount(sig).astype(np.float64)
+    link = np.bincount(sig, weights=np.array(page.link_chars) / np.maximum(chars, 1))
+    out[:, 6] = np.log1p(count[sig])
+    out[:, 7] = link[sig] / count[sig]
+    out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
+    out[:, 9] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
+    return out
+
+
+def signature_labels(page: Page) -> np.ndarray:
+    """Each line's block signature as a label 0, 1, 2 … in the order they first appear."""
+    sig_ids: dict[str, int] = {}
+    return np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures], dtype=np.intp)
+
+
+def _container_shares(
+    containers: list[tuple[int, ...]], prose_chars: np.ndarray, total: float, out: np.ndarray
+) -> None:
+    """Columns 0-5, 10 and 11 of :func:`_container_features` with NumPy (the compiled
+    ``_shape`` module computes the same numbers when it is built), into ``out``."""
+    n = len(containers)
     # containers, right-aligned: column -1 is the line's own block, -2 its parent …
-    depth = max((len(c) for c in page.containers), default=0)
-    conts = np.array([(-1,) * (depth - len(c)) + c for c in page.containers], dtype=np.int64)
+    depth = max((len(c) for c in containers), default=0)
+    conts = np.array([(-1,) * (depth - len(c)) + c for c in containers], dtype=np.int64)
     conts = conts.reshape(n, depth)
     ids, dense = np.unique(conts, return_inverse=True)
     dense = dense.reshape(n, depth)
@@ -758,17 +787,6 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
         if depth >= k:
             column = conts[:, depth - k]
             out[:, j] = (column == column[first]) & (column >= 0)
-    # lines built alike: the same tag.class signature
-    sig_ids: dict[str, int] = {}
-    sig = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures], dtype=np.intp)
-    chars = np.array([len(t) for t in page.texts], dtype=np.float64)
-    count = np.bincount(sig).astype(np.float64)
-    link = np.bincount(sig, weights=np.array(page.link_chars) / np.maximum(chars, 1))
-    out[:, 6] = np.log1p(count[sig])
-    out[:, 7] = link[sig] / count[sig]
-    out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
-    out[:, 9] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
-    return out
 
 
 _SHARE_BITS = [BITS.index(b) for b in ("comment", "related", "sidebar", "content", "in_article")]
@@ -1024,26 +1042,31 @@ def line_features(page: Page) -> np.ndarray:
         link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
         prose *= link_density < 0.5
 
-        kinds = np.zeros((n, len(KINDS) - 1), dtype=np.float32)
-        kinds[np.arange(n), np.minimum(page.kinds, len(KINDS) - 2)] = 1.0
+        prose_chars = chars * prose
+        # written in place, column block by column block (what np.hstack of them gives)
+        at = n_shape
+        out[:, at] = link_density
+        out[:, at + 1] = np.log1p(np.array(page.n_links, dtype=np.float32))
+        depths = np.array(page.depths, dtype=np.float32)
+        out[:, at + 2] = depths / max(depths.max(), 1.0)
+        at += 3
+        n_kinds = len(KINDS) - 1
+        kinds = out[:, at : at + n_kinds]
+        kinds.fill(0.0)
+        kinds[np.arange(n), np.minimum(page.kinds, n_kinds - 1)] = 1.0
+        at += n_kinds
         nb = len(BITS)
         bit_masks = 1 << np.arange(nb, dtype=np.int64)
         bits = (np.array(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
-        near = (np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks) > 0
-        depths = np.array(page.depths, dtype=np.float32)
-        out[:, n_shape:at_position] = np.hstack(
-            [
-                link_density[:, None],
-                np.log1p(np.array(page.n_links, dtype=np.float32))[:, None],
-                (depths / max(depths.max(), 1.0))[:, None],
-                kinds,
-                bits.astype(np.float32),
-                near.astype(np.float32),
-                _container_features(page, chars * prose),
-                _bit_prose_shares(bits, chars * prose),
-                overlap(page.texts, page.article_body, page.description),
-            ]
-        )
+        out[:, at : at + nb] = bits
+        out[:, at + nb : at + 2 * nb] = (
+            np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks
+        ) > 0
+        at += 2 * nb
+        out[:, at : at + 12] = _container_features(page, prose_chars)
+        out[:, at + 12 : at + 12 + len(_SHARE_BITS)] = _bit_prose_shares(bits, prose_chars)
+        at += 12 + len(_SHARE_BITS)
+        out[:, at:at_position] = overlap(page.texts, page.article_body, page.description)
     else:  # the gap before and after each line (at most 2; after the last line: 1)
         np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=out[:, n_shape])
         out[:-1, n_shape + 1] = out[1:, n_shape]
@@ -1086,8 +1109,7 @@ def line_groups(page: Page, features: np.ndarray | None = None) -> tuple[np.ndar
     log_chars and gap_before columns (the same labels, fewer steps)."""
     n = len(page.texts)
     if page.is_html:
-        sig_ids: dict[str, int] = {}
-        alike = np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures])
+        alike = signature_labels(page)
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
     if features is not None and len(features) == n:
