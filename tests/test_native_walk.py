@@ -251,10 +251,27 @@ _MARKUP_TOKENS = st.sampled_from(
 def test_compiled_depth_bound_equals_the_vectorised_one(tokens: list[str], repeat: int) -> None:
     data = "".join(tokens * repeat).encode()
     # the vectorised bound returns the count of "<" for short markup: compare past that
+    # the "<" counted by the caller give the same bound as those it counts itself
+    assert _compiled_walk.depth_bound(data, data.count(b"<")) == _compiled_walk.depth_bound(data)
     if data.count(b"<") > lines._MAX_DEPTH:
         assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)
     else:
         assert _compiled_walk.depth_bound(data) <= lines._depth_bound(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["<", "<<", "a<b", "\u00e9<", "\u4e2d<", "\U0001f600<"]), st.text()
+        ),
+        max_size=40,
+    )
+)
+def test_compiled_count_lt_equals_str_count(pieces: list[str]) -> None:
+    text = "".join(pieces)  # 1-, 2- and 4-byte strings
+    assert _compiled_walk.count_lt(text) == text.count("<")
+    assert _compiled_walk.count_lt(text * 37) == (text * 37).count("<")
 
 
 @pytest.mark.parametrize(

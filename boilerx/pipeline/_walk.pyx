@@ -11,7 +11,11 @@ Lexbor is reached two ways, both without its headers: the first fields of its no
 structs are declared below (they have been the same since Lexbor 2), and attributes are read
 through the functions selectolax's module exports, found with ctypes (``bind``)."""
 
-from libc.stdint cimport uint64_t, uintptr_t
+from cpython.unicode cimport (
+    PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
+)
+from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
@@ -672,16 +676,42 @@ cdef inline NameCount *_slot(NameCount *table, size_t mask, uint64_t key) noexce
     return &table[at]
 
 
-def depth_bound(bytes html):
+def count_lt(str text):
+    """``text.count("<")``, in a loop the compiler vectorises (str.count stops at a count
+    limit at each match, which keeps it from being vectorised)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef size_t count = 0
+    cdef unsigned int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef const uint8_t *one = <const uint8_t *> data
+    cdef const uint16_t *two = <const uint16_t *> data
+    cdef const uint32_t *four = <const uint32_t *> data
+    with nogil:
+        if kind == PyUnicode_1BYTE_KIND:
+            for i in range(n):
+                count += one[i] == 60
+        elif kind == PyUnicode_2BYTE_KIND:
+            for i in range(n):
+                count += two[i] == 60
+        else:
+            for i in range(n):
+                count += four[i] == 60
+    return count
+
+
+def depth_bound(bytes html, Py_ssize_t tags=-1):
     """``lines._depth_bound`` in one pass: an upper bound of how deep the markup ``html``
     (UTF-8) nests. Each name's open elements are counted exactly (an end tag closes one of its
-    own name, if one is open), so the bound is never above the vectorised one."""
+    own name, if one is open), so the bound is never above the vectorised one. ``tags``, when
+    given, is the number of "<" in ``html`` (counted here otherwise)."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i, begin, gt = -1
     cdef bint closing, long_name, self_closed, is_foreign
     cdef uint64_t key
     cdef long depth = 0, deepest = 0, foreign_open = 0
-    cdef size_t size = 64, tags = html.count(b"<")
+    cdef size_t size = 64
+    if tags < 0:
+        tags = html.count(b"<")
     cdef NameCount *table
     cdef NameCount *slot
     while size < 2 * tags + 2:

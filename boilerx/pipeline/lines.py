@@ -784,18 +784,21 @@ def _cut(html: str) -> tuple[str, bool]:
     """``html`` made safe to parse: cut after _MAX_TAGS tags (a page of a million <br> needs
     gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. Returns the
     markup and whether it was cut."""
-    tags = html.count("<")
+    tags = html.count("<") if _compiled_walk is None else _compiled_walk.count_lt(html)
     if tags <= _MAX_DEPTH or tags * tags <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html):
         return html, False  # cannot nest deeper, or too few tags to be slow however they nest
     data = html.encode("utf-8", "surrogatepass")
     cut = False
-    if html.count("<") > _MAX_TAGS:
+    if tags > _MAX_TAGS:
         arr = np.frombuffer(data, dtype=np.uint8)
         end = int(np.flatnonzero(arr == 60)[_MAX_TAGS])
         data = data[:end]
         html = data.decode("utf-8", "replace")  # a character cut in two: replaced
         cut = True
-    deep = (_compiled_walk.depth_bound if _compiled_walk is not None else _depth_bound)(data)
+    if _compiled_walk is None:
+        deep = _depth_bound(data)
+    else:  # the "<" of the UTF-8 bytes are the markup's: their count sizes its table
+        deep = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else tags)
     if deep > _MAX_DEPTH:
         html = _flatten_deep(html)
     return html, cut
