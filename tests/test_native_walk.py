@@ -47,10 +47,16 @@ def _both(html: str, skip: frozenset[str] = _SKIP, max_lines: int = _MAX_LINES):
 
 
 def _assert_same(html: str, skip: frozenset[str] = _SKIP, name: str = "") -> None:
-    _, expected, found, page, walk = _both(html, skip)
+    tree, expected, found, page, walk = _both(html, skip)
     assert _columns(page) == _columns(expected), name or html
     assert walk.streaming == found.streaming
     assert sorted(walk.noscripts) == sorted(node.mem_id for node in found.noscripts)
+    # the <noscript> nodes, reached along their paths, are the query's, in its order
+    root = tree.body or tree.root
+    wanted = set(walk.noscripts)
+    queried = [node.mem_id for node in root.css("noscript") if node.mem_id in wanted]
+    assert [node.mem_id for node in lines._nodes_at(root, walk.noscripts)] == queried
+    assert [node.mem_id for node in found.noscripts] == queried
 
 
 # ---------------------------------------------------------------- generated pages
@@ -289,3 +295,15 @@ def test_compiled_depth_bound_on_hostile_shapes(markup: str, deep: bool) -> None
     data = markup.encode()
     assert (_compiled_walk.depth_bound(data) > lines._MAX_DEPTH) is deep
     assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)
+
+
+def test_noscripts_far_down_long_sibling_lists_are_queried(monkeypatch) -> None:
+    html = "<body>" + "<p>x</p>" * 50 + "<div><noscript>a</noscript><noscript>b</noscript></div>"
+    tree = LexborHTMLParser(html)
+    root = tree.body
+    ids = [node.mem_id for node in root.css("noscript")]
+    assert _compiled_walk.path_to(ids[1], root.mem_id) == [50, 1]
+    assert _compiled_walk.path_to(root.mem_id, ids[1]) is None  # not above it
+    for steps in (0, 1000):  # the query, and the paths
+        monkeypatch.setattr(lines, "_MAX_STEPS", steps)
+        assert [node.mem_id for node in lines._nodes_at(root, ids)] == ids

@@ -42,6 +42,7 @@ cdef extern from *:
     ctypedef struct bx_node:
         uintptr_t local_name
         bx_node *next
+        bx_node *prev
         bx_node *parent
         bx_node *first_child
         int type
@@ -150,6 +151,28 @@ def tag_id(uintptr_t node):
     """The tag id of the element at ``node`` (a LexborNode's ``mem_id``), as this module
     reads it."""
     return (<bx_node *> node).local_name
+
+
+def path_to(uintptr_t node, uintptr_t root):
+    """How to reach the node at ``node`` from the node at ``root`` (``mem_id``s): for each
+    step down, the child's place among its parent's children (0: the first child), from
+    ``root`` on; None when ``root`` is not above it."""
+    cdef bx_node *at = <bx_node *> node
+    cdef bx_node *sibling
+    cdef Py_ssize_t place
+    path = []
+    while at != NULL and <uintptr_t> at != root:
+        place = 0
+        sibling = at.prev
+        while sibling != NULL:
+            place += 1
+            sibling = sibling.prev
+        path.append(place)
+        at = at.parent
+    if at == NULL:
+        return None
+    path.reverse()
+    return path
 
 
 def text_of(uintptr_t node):

@@ -910,9 +910,33 @@ def _read(root: LexborNode, skip: frozenset[str], found: _Skipped | None = None)
     if found is not None:
         found.streaming = walk.streaming
         if walk.noscripts:
-            ids = set(walk.noscripts)
-            found.noscripts = [node for node in root.css("noscript") if node.mem_id in ids]
+            found.noscripts = _nodes_at(root, walk.noscripts)
     return page
+
+
+_MAX_STEPS = 1000  # siblings passed over to reach the nodes, at most (else a query finds them)
+
+
+def _nodes_at(root: LexborNode, ids: list[int]) -> list[LexborNode]:
+    """The <noscript> elements under ``root`` whose ``mem_id`` are ``ids`` (met in document
+    order), in document order: reached down from ``root`` along their paths, or, where that
+    takes many steps (or does not reach them), found by a query of the whole tree."""
+    paths = [_compiled_walk.path_to(node_id, root.mem_id) for node_id in ids]
+    if all(path is not None for path in paths) and sum(map(sum, paths)) <= _MAX_STEPS:  # type: ignore[arg-type]
+        nodes = []
+        for node_id, path in zip(ids, paths):
+            node: LexborNode | None = root
+            for place in path:  # type: ignore[union-attr]
+                node = node.child if node is not None else None
+                for _ in range(place):
+                    node = node.next if node is not None else None
+            if node is None or node.mem_id != node_id:
+                break
+            nodes.append(node)
+        else:
+            return nodes
+    wanted = set(ids)
+    return [node for node in root.css("noscript") if node.mem_id in wanted]
 
 
 @dataclass
