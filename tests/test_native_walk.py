@@ -217,6 +217,22 @@ def test_compiled_class_words_equal_class_bits(value: str) -> None:
     assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_compiled_whole_words_equal_class_bits(data: st.DataObject) -> None:
+    assert lines._native_walk_ready()
+    words = sorted(lines._WHOLE_WORDS)
+    piece = st.one_of(
+        st.sampled_from(words),
+        st.sampled_from(words).map(str.upper),
+        st.sampled_from(words).map(str.title),
+        st.sampled_from(words).map(lambda w: w + w[:4]),  # 8 bytes and more
+        st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=10),
+    )
+    value = "".join(data.draw(st.lists(piece, max_size=6)))
+    assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
+
+
 # ---------------------------------------------------------------- dataset pages
 def _dataset_pages(every: int = 7):
     root = SHARED / "datasets"

@@ -88,6 +88,14 @@ cdef int _inner_from[256]  # the inner words that begin with byte b: _inner_from
 cdef int _inner_to[256]  # _inner_to[b] - 1
 _class_cache = {}  # class/id value (bytes): its bits
 cdef enum:
+    WHOLE_MAX = 64  # whole words held in the arrays below, at most
+# the whole words of at most 8 bytes as keys (their bytes, little-endian, zero-padded), with
+# their lengths and bits; _n_whole is -1 when the words do not fit (then _whole_words is read)
+cdef uint64_t _whole_key[WHOLE_MAX]
+cdef size_t _whole_length[WHOLE_MAX]
+cdef uint64_t _whole_bits[WHOLE_MAX]
+cdef int _n_whole = -1
+cdef enum:
     CLASS_CACHE = 65536  # values remembered (the cache is emptied when full)
 
 
@@ -126,8 +134,16 @@ def configure(
         _tag_bits[tag_id] = bits
         _kind_of_tag[tag_id] = kind
         _tag_names[tag_id] = name
+    global _n_whole
     _whole_words.clear()
     _whole_words.update({word.encode(): bits for word, bits in whole_words.items()})
+    _n_whole = -1
+    if len(_whole_words) <= WHOLE_MAX and all(len(word) <= 8 for word in _whole_words):
+        for i, (word, bits) in enumerate(_whole_words.items()):
+            _whole_key[i] = _key_of(word, len(word), False)
+            _whole_length[i] = len(word)
+            _whole_bits[i] = bits
+        _n_whole = len(_whole_words)
     _inner_words[:] = sorted(word.encode() for word in inner_words)
     if len(_inner_words) > INNER_MAX or max(map(len, _inner_words), default=0) > INNER_LENGTH:
         raise ValueError("too many or too long inner class words for the compiled walk")
@@ -198,6 +214,33 @@ cdef inline bint _is_upper(unsigned char c) noexcept nogil:
     return 65 <= c <= 90
 
 
+cdef inline uint64_t _key_of(const unsigned char *word, size_t n, bint lower) noexcept nogil:
+    """The bytes of a word of at most 8 bytes (ASCII lower-cased when ``lower``) as one
+    integer, little-endian, zero-padded."""
+    cdef uint64_t key = 0
+    cdef size_t j
+    cdef unsigned char c
+    for j in range(n):
+        c = word[j]
+        if lower and _is_upper(c):
+            c += 32
+        key |= (<uint64_t> c) << (8 * j)
+    return key
+
+
+cdef inline uint64_t _whole_word(const unsigned char *word, size_t n, bint lower) noexcept nogil:
+    """The bits of ``word`` (``n`` bytes, lower-cased first when ``lower``) when it is one of
+    the whole words, else 0: ``_whole_words.get(word)`` when _n_whole >= 0."""
+    if n > 8:  # longer than any whole word
+        return 0
+    cdef uint64_t key = _key_of(word, n, lower)
+    cdef int k
+    for k in range(_n_whole):
+        if _whole_key[k] == key and _whole_length[k] == n:
+            return _whole_bits[k]
+    return 0
+
+
 cdef uint64_t _class_bits(bytes value) except? 0:
     """``lines.class_bits`` of an attribute value: whole words cut at case changes and at
     spaces, inner words anywhere in the lower-cased value. Values that are not ASCII go to
@@ -224,14 +267,19 @@ cdef uint64_t _class_bits(bytes value) except? 0:
                 i += 1
                 while i < n and _is_lower(data[i]):
                     i += 1
+                if _n_whole >= 0:
+                    bits |= _whole_word(data + start, i - start, True)
+                    continue
                 found = _whole_words.get(value[start:i].lower())
                 if found is not None:
                     bits |= <uint64_t> found
             else:
                 i += 1
         # the lower-cased value, "_" as "-": its space-separated words, and words inside it
-        lowered = bytearray(value.lower().replace(b"_", b"-"))
+        lowered = bytearray(n)  # value.lower().replace(b"_", b"-"), in one step
         low = lowered
+        for i in range(n):
+            low[i] = 45 if data[i] == 95 else (data[i] + 32 if _is_upper(data[i]) else data[i])
         i = 0
         while i < n:
             if _ascii_space(low[i]):
@@ -240,6 +288,9 @@ cdef uint64_t _class_bits(bytes value) except? 0:
             start = i
             while i < n and not _ascii_space(low[i]):
                 i += 1
+            if _n_whole >= 0:
+                bits |= _whole_word(low + start, i - start, False)
+                continue
             found = _whole_words.get(bytes(lowered[start:i]))
             if found is not None:
                 bits |= <uint64_t> found
