@@ -241,6 +241,19 @@ cdef inline uint64_t _whole_word(const unsigned char *word, size_t n, bint lower
     return 0
 
 
+cdef inline bint _has(
+    const unsigned char *data, size_t n, const char *word, size_t n_word
+) noexcept nogil:
+    """Whether ``word`` occurs in ``data`` (``word in data`` for bytes)."""
+    cdef size_t i
+    if n_word > n:
+        return False
+    for i in range(n - n_word + 1):
+        if data[i] == word[0] and memcmp(data + i, word, n_word) == 0:
+            return True
+    return False
+
+
 cdef uint64_t _class_bits(bytes value) except? 0:
     """``lines.class_bits`` of an attribute value: whole words cut at case changes and at
     spaces, inner words anywhere in the lower-cased value. Values that are not ASCII go to
@@ -298,7 +311,7 @@ cdef uint64_t _class_bits(bytes value) except? 0:
             for k in range(_inner_from[low[i]], _inner_to[low[i]]):
                 if _inner_length[k] <= n - i and memcmp(low + i, _inner[k], _inner_length[k]) == 0:
                     bits |= _inner_bits[k]
-        if b"hid" in lowered or b"none" in lowered or b"invisible" in lowered:
+        if _has(low, n, b"hid", 3) or _has(low, n, b"none", 4) or _has(low, n, b"invisible", 9):
             bits |= <uint64_t> _vocabulary["undisplayed_bit"](lowered.decode("ascii"))
     if len(_class_cache) >= CLASS_CACHE:
         _class_cache.clear()
