@@ -233,6 +233,37 @@ def test_compiled_whole_words_equal_class_bits(data: st.DataObject) -> None:
     assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
 
 
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_SPACES),
+            st.sampled_from(_SPACES).map(lambda c: c.encode()[:-1].decode("latin-1")),
+            st.text(max_size=8),
+            st.binary(max_size=6).map(lambda b: b.decode("latin-1")),
+            st.sampled_from(["\u2013", "\u201c", "\u2019", "\u3001", "\u00e9", "\u1690"]),
+        ),
+        max_size=20,
+    )
+)
+def test_compiled_line_text_equals_split_and_join(pieces: list[str]) -> None:
+    # pieces mapped to bytes one to one (latin-1 pieces: raw bytes, cut UTF-8 sequences
+    # included), the others as UTF-8
+    data = b"".join(
+        p.encode("latin-1") if all(ord(c) < 256 for c in p) else p.encode("utf-8", "surrogatepass")
+        for p in pieces
+    )
+    assert _compiled_walk.line_text(data) == " ".join(data.decode("utf-8", "replace").split())
+    for space in _SPACES:
+        padded = space.encode() + data + space.encode()
+        assert _compiled_walk.line_text(padded) == " ".join(
+            padded.decode("utf-8", "replace").split()
+        )
+
+
 # ---------------------------------------------------------------- dataset pages
 def _dataset_pages(every: int = 7):
     root = SHARED / "datasets"

@@ -360,6 +360,69 @@ cdef struct Frame:
     bint block
 
 
+cdef bint _unicode_space(const unsigned char *data, size_t n) noexcept nogil:
+    """Whether the UTF-8 ``data`` may hold a space that is not ASCII (U+0085, U+00A0,
+    U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: the others str.split
+    splits at)."""
+    cdef size_t i
+    cdef unsigned char c, c1, c2
+    for i in range(n):
+        c = data[i]
+        if c < 0xC2 or c > 0xE3:
+            continue
+        c1 = data[i + 1] if i + 1 < n else 0
+        c2 = data[i + 2] if i + 2 < n else 0
+        if c == 0xC2:
+            if c1 == 0x85 or c1 == 0xA0:
+                return True
+        elif c == 0xE1:
+            if c1 == 0x9A and c2 == 0x80:
+                return True
+        elif c == 0xE2:
+            if c1 == 0x80 and (c2 <= 0x8A or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF):
+                return True
+            if c1 == 0x81 and c2 == 0x9F:
+                return True
+        elif c == 0xE3:
+            if c1 == 0x80 and c2 == 0x80:
+                return True
+    return False
+
+
+cdef size_t _squeeze(unsigned char *data, size_t n) noexcept nogil:
+    """``" ".join(data.decode("utf-8", "replace").split())``, in the bytes, in place, for
+    ``data`` without a space that is not ASCII (``_unicode_space``): runs of ASCII spaces
+    become one " ", none at the ends. An ASCII byte is never part of a UTF-8 sequence, valid
+    or not, so the decoded characters between them are the same. Returns the new length."""
+    cdef size_t i, j = 0
+    cdef bint pending = False
+    for i in range(n):
+        if _ascii_space(data[i]):
+            pending = j > 0
+        else:
+            if pending:
+                data[j] = 32
+                j += 1
+                pending = False
+            data[j] = data[i]
+            j += 1
+    return j
+
+
+cdef str _line_text(unsigned char *data, size_t n):
+    """``" ".join(data[:n].decode("utf-8", "replace").split())``; ``data`` may be changed."""
+    if _unicode_space(data, n):
+        return " ".join(data[:n].decode("utf-8", "replace").split())
+    return data[:_squeeze(data, n)].decode("utf-8", "replace")
+
+
+def line_text(bytes data):
+    """The text of a line whose UTF-8 bytes are ``data``, as the walk makes it: the
+    words of ``data.decode("utf-8", "replace")``, separated by one " "."""
+    cdef bytearray copy = bytearray(data)
+    return _line_text(copy, len(copy))
+
+
 cdef class Walk:
     """One walk's state: the frames of the open elements, the text of the line being read."""
 
@@ -456,9 +519,17 @@ cdef class Walk:
         self.piece_nlinks = 0
         if self.n_buf == 0:
             return 0
-        raw = self.buf[:self.n_buf].decode("utf-8", "replace")
-        text = " ".join(raw.split())
-        if text and self.has_line:
+        if not self.has_line:  # text only of spaces: no line
+            self.n_buf = 0
+            self.piece_link = 0
+            return 0
+        cdef str raw = None
+        if ctx.kind == self.pre_kind:
+            raw = self.buf[:self.n_buf].decode("utf-8", "replace")
+            text = " ".join(raw.split())
+        else:
+            text = _line_text(<unsigned char *> self.buf, self.n_buf)
+        if text:
             if ctx.kind == self.pre_kind:  # its line breaks and indentation are the code's
                 self.pre_texts[len(self.texts)] = raw.strip("\n").rstrip()
             self.texts.append(text)
