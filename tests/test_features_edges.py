@@ -4,10 +4,19 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from boilerx.pipeline.features import card_pairs, credit_tails, feature_names, line_features
 from boilerx.pipeline.lines import html_lines, text_lines
-from boilerx.pipeline.structured import overlap, structured_text
+from boilerx.pipeline.structured import (
+    _DESCRIPTION_META,
+    _JSON_LD,
+    _found,
+    overlap,
+    structured_text,
+)
 
 BODY = "The council voted on Tuesday to close the old bridge for repairs from next month."
 TEASER = "A different story about the weather that the page links to at its end."
@@ -91,3 +100,38 @@ def test_card_pairs_count_headline_and_summary_runs() -> None:
     words = np.array([5, 12, 5, 12], dtype=np.float32)
     assert card_pairs(terminal, words, np.ones(4, dtype=np.float32)).max() > 0
     assert card_pairs(terminal, words, np.full(4, 3, dtype=np.float32)).max() == 0
+
+
+_HEAD_PARTS = st.sampled_from(
+    [
+        '<meta property="og:description" content="og">',
+        '<meta name="description" content="plain">',
+        '<meta name="twitter:description" content="tw">',
+        '<meta property="og:description" name="description" content="both">',
+        '<meta name="twitter:description" property="og:description" name="x" content="two">',
+        '<meta name="description" name="twitter:description" content="first wins">',
+        '<meta NAME="Description" content="case">',
+        "<meta name=description>",
+        '<meta property="og:title" content="title">',
+        '<script type="application/ld+json">{"description": "ld"}</script>',
+        '<SCRIPT TYPE="Application/LD+JSON">{"articleBody": "a b c"}</SCRIPT>',
+        "<script>var description;</script>",
+        '<svg><script type="application/ld+json">{}</script></svg>',
+        "<p>text</p>",
+        "<div>",
+        "</div>",
+        "<template><meta name=description content=t></template>",
+        "<noscript><meta name=description content=n></noscript>",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HEAD_PARTS, max_size=12), st.lists(_HEAD_PARTS, max_size=12))
+def test_one_query_finds_what_each_selector_finds(head: list[str], body: list[str]) -> None:
+    tree = LexborHTMLParser(f"<html><head>{''.join(head)}</head><body>{''.join(body)}</body>")
+    found = _found(tree)
+    expected = [tree.css(selector) for selector in (_JSON_LD, *_DESCRIPTION_META)]
+    assert [[n.mem_id for n in nodes] for nodes in found] == [
+        [n.mem_id for n in nodes] for nodes in expected
+    ]

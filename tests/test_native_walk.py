@@ -47,10 +47,16 @@ def _both(html: str, skip: frozenset[str] = _SKIP, max_lines: int = _MAX_LINES):
 
 
 def _assert_same(html: str, skip: frozenset[str] = _SKIP, name: str = "") -> None:
-    _, expected, found, page, walk = _both(html, skip)
+    tree, expected, found, page, walk = _both(html, skip)
     assert _columns(page) == _columns(expected), name or html
     assert walk.streaming == found.streaming
     assert sorted(walk.noscripts) == sorted(node.mem_id for node in found.noscripts)
+    # the <noscript> nodes, reached along their paths, are the query's, in its order
+    root = tree.body or tree.root
+    wanted = set(walk.noscripts)
+    queried = [node.mem_id for node in root.css("noscript") if node.mem_id in wanted]
+    assert [node.mem_id for node in lines._nodes_at(root, walk.noscripts)] == queried
+    assert [node.mem_id for node in found.noscripts] == queried
 
 
 # ---------------------------------------------------------------- generated pages
@@ -211,6 +217,53 @@ def test_compiled_class_words_equal_class_bits(value: str) -> None:
     assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_compiled_whole_words_equal_class_bits(data: st.DataObject) -> None:
+    assert lines._native_walk_ready()
+    words = sorted(lines._WHOLE_WORDS)
+    piece = st.one_of(
+        st.sampled_from(words),
+        st.sampled_from(words).map(str.upper),
+        st.sampled_from(words).map(str.title),
+        st.sampled_from(words).map(lambda w: w + w[:4]),  # 8 bytes and more
+        st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=10),
+    )
+    value = "".join(data.draw(st.lists(piece, max_size=6)))
+    assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
+
+
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_SPACES),
+            st.sampled_from(_SPACES).map(lambda c: c.encode()[:-1].decode("latin-1")),
+            st.text(max_size=8),
+            st.binary(max_size=6).map(lambda b: b.decode("latin-1")),
+            st.sampled_from(["\u2013", "\u201c", "\u2019", "\u3001", "\u00e9", "\u1690"]),
+        ),
+        max_size=20,
+    )
+)
+def test_compiled_line_text_equals_split_and_join(pieces: list[str]) -> None:
+    # pieces mapped to bytes one to one (latin-1 pieces: raw bytes, cut UTF-8 sequences
+    # included), the others as UTF-8
+    data = b"".join(
+        p.encode("latin-1") if all(ord(c) < 256 for c in p) else p.encode("utf-8", "surrogatepass")
+        for p in pieces
+    )
+    assert _compiled_walk.line_text(data) == " ".join(data.decode("utf-8", "replace").split())
+    for space in _SPACES:
+        padded = space.encode() + data + space.encode()
+        assert _compiled_walk.line_text(padded) == " ".join(
+            padded.decode("utf-8", "replace").split()
+        )
+
+
 # ---------------------------------------------------------------- dataset pages
 def _dataset_pages(every: int = 7):
     root = SHARED / "datasets"
@@ -251,10 +304,27 @@ _MARKUP_TOKENS = st.sampled_from(
 def test_compiled_depth_bound_equals_the_vectorised_one(tokens: list[str], repeat: int) -> None:
     data = "".join(tokens * repeat).encode()
     # the vectorised bound returns the count of "<" for short markup: compare past that
+    # the "<" counted by the caller give the same bound as those it counts itself
+    assert _compiled_walk.depth_bound(data, data.count(b"<")) == _compiled_walk.depth_bound(data)
     if data.count(b"<") > lines._MAX_DEPTH:
         assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)
     else:
         assert _compiled_walk.depth_bound(data) <= lines._depth_bound(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["<", "<<", "a<b", "\u00e9<", "\u4e2d<", "\U0001f600<"]), st.text()
+        ),
+        max_size=40,
+    )
+)
+def test_compiled_count_lt_equals_str_count(pieces: list[str]) -> None:
+    text = "".join(pieces)  # 1-, 2- and 4-byte strings
+    assert _compiled_walk.count_lt(text) == text.count("<")
+    assert _compiled_walk.count_lt(text * 37) == (text * 37).count("<")
 
 
 @pytest.mark.parametrize(
@@ -272,3 +342,15 @@ def test_compiled_depth_bound_on_hostile_shapes(markup: str, deep: bool) -> None
     data = markup.encode()
     assert (_compiled_walk.depth_bound(data) > lines._MAX_DEPTH) is deep
     assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)
+
+
+def test_noscripts_far_down_long_sibling_lists_are_queried(monkeypatch) -> None:
+    html = "<body>" + "<p>x</p>" * 50 + "<div><noscript>a</noscript><noscript>b</noscript></div>"
+    tree = LexborHTMLParser(html)
+    root = tree.body
+    ids = [node.mem_id for node in root.css("noscript")]
+    assert _compiled_walk.path_to(ids[1], root.mem_id) == [50, 1]
+    assert _compiled_walk.path_to(root.mem_id, ids[1]) is None  # not above it
+    for steps in (0, 1000):  # the query, and the paths
+        monkeypatch.setattr(lines, "_MAX_STEPS", steps)
+        assert [node.mem_id for node in lines._nodes_at(root, ids)] == ids

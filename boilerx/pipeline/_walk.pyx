@@ -11,7 +11,11 @@ Lexbor is reached two ways, both without its headers: the first fields of its no
 structs are declared below (they have been the same since Lexbor 2), and attributes are read
 through the functions selectolax's module exports, found with ctypes (``bind``)."""
 
-from libc.stdint cimport uint64_t, uintptr_t
+from cpython.unicode cimport (
+    PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
+)
+from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
@@ -38,6 +42,7 @@ cdef extern from *:
     ctypedef struct bx_node:
         uintptr_t local_name
         bx_node *next
+        bx_node *prev
         bx_node *parent
         bx_node *first_child
         int type
@@ -83,6 +88,14 @@ cdef int _inner_from[256]  # the inner words that begin with byte b: _inner_from
 cdef int _inner_to[256]  # _inner_to[b] - 1
 _class_cache = {}  # class/id value (bytes): its bits
 cdef enum:
+    WHOLE_MAX = 64  # whole words held in the arrays below, at most
+# the whole words of at most 8 bytes as keys (their bytes, little-endian, zero-padded), with
+# their lengths and bits; _n_whole is -1 when the words do not fit (then _whole_words is read)
+cdef uint64_t _whole_key[WHOLE_MAX]
+cdef size_t _whole_length[WHOLE_MAX]
+cdef uint64_t _whole_bits[WHOLE_MAX]
+cdef int _n_whole = -1
+cdef enum:
     CLASS_CACHE = 65536  # values remembered (the cache is emptied when full)
 
 
@@ -121,8 +134,16 @@ def configure(
         _tag_bits[tag_id] = bits
         _kind_of_tag[tag_id] = kind
         _tag_names[tag_id] = name
+    global _n_whole
     _whole_words.clear()
     _whole_words.update({word.encode(): bits for word, bits in whole_words.items()})
+    _n_whole = -1
+    if len(_whole_words) <= WHOLE_MAX and all(len(word) <= 8 for word in _whole_words):
+        for i, (word, bits) in enumerate(_whole_words.items()):
+            _whole_key[i] = _key_of(word, len(word), False)
+            _whole_length[i] = len(word)
+            _whole_bits[i] = bits
+        _n_whole = len(_whole_words)
     _inner_words[:] = sorted(word.encode() for word in inner_words)
     if len(_inner_words) > INNER_MAX or max(map(len, _inner_words), default=0) > INNER_LENGTH:
         raise ValueError("too many or too long inner class words for the compiled walk")
@@ -148,6 +169,28 @@ def tag_id(uintptr_t node):
     return (<bx_node *> node).local_name
 
 
+def path_to(uintptr_t node, uintptr_t root):
+    """How to reach the node at ``node`` from the node at ``root`` (``mem_id``s): for each
+    step down, the child's place among its parent's children (0: the first child), from
+    ``root`` on; None when ``root`` is not above it."""
+    cdef bx_node *at = <bx_node *> node
+    cdef bx_node *sibling
+    cdef Py_ssize_t place
+    path = []
+    while at != NULL and <uintptr_t> at != root:
+        place = 0
+        sibling = at.prev
+        while sibling != NULL:
+            place += 1
+            sibling = sibling.prev
+        path.append(place)
+        at = at.parent
+    if at == NULL:
+        return None
+    path.reverse()
+    return path
+
+
 def text_of(uintptr_t node):
     """The data of the text node at ``node``, as this module reads it."""
     cdef bx_text *text = <bx_text *> node
@@ -169,6 +212,46 @@ cdef inline bint _is_lower(unsigned char c) noexcept nogil:
 
 cdef inline bint _is_upper(unsigned char c) noexcept nogil:
     return 65 <= c <= 90
+
+
+cdef inline uint64_t _key_of(const unsigned char *word, size_t n, bint lower) noexcept nogil:
+    """The bytes of a word of at most 8 bytes (ASCII lower-cased when ``lower``) as one
+    integer, little-endian, zero-padded."""
+    cdef uint64_t key = 0
+    cdef size_t j
+    cdef unsigned char c
+    for j in range(n):
+        c = word[j]
+        if lower and _is_upper(c):
+            c += 32
+        key |= (<uint64_t> c) << (8 * j)
+    return key
+
+
+cdef inline uint64_t _whole_word(const unsigned char *word, size_t n, bint lower) noexcept nogil:
+    """The bits of ``word`` (``n`` bytes, lower-cased first when ``lower``) when it is one of
+    the whole words, else 0: ``_whole_words.get(word)`` when _n_whole >= 0."""
+    if n > 8:  # longer than any whole word
+        return 0
+    cdef uint64_t key = _key_of(word, n, lower)
+    cdef int k
+    for k in range(_n_whole):
+        if _whole_key[k] == key and _whole_length[k] == n:
+            return _whole_bits[k]
+    return 0
+
+
+cdef inline bint _has(
+    const unsigned char *data, size_t n, const char *word, size_t n_word
+) noexcept nogil:
+    """Whether ``word`` occurs in ``data`` (``word in data`` for bytes)."""
+    cdef size_t i
+    if n_word > n:
+        return False
+    for i in range(n - n_word + 1):
+        if data[i] == word[0] and memcmp(data + i, word, n_word) == 0:
+            return True
+    return False
 
 
 cdef uint64_t _class_bits(bytes value) except? 0:
@@ -197,14 +280,19 @@ cdef uint64_t _class_bits(bytes value) except? 0:
                 i += 1
                 while i < n and _is_lower(data[i]):
                     i += 1
+                if _n_whole >= 0:
+                    bits |= _whole_word(data + start, i - start, True)
+                    continue
                 found = _whole_words.get(value[start:i].lower())
                 if found is not None:
                     bits |= <uint64_t> found
             else:
                 i += 1
         # the lower-cased value, "_" as "-": its space-separated words, and words inside it
-        lowered = bytearray(value.lower().replace(b"_", b"-"))
+        lowered = bytearray(n)  # value.lower().replace(b"_", b"-"), in one step
         low = lowered
+        for i in range(n):
+            low[i] = 45 if data[i] == 95 else (data[i] + 32 if _is_upper(data[i]) else data[i])
         i = 0
         while i < n:
             if _ascii_space(low[i]):
@@ -213,6 +301,9 @@ cdef uint64_t _class_bits(bytes value) except? 0:
             start = i
             while i < n and not _ascii_space(low[i]):
                 i += 1
+            if _n_whole >= 0:
+                bits |= _whole_word(low + start, i - start, False)
+                continue
             found = _whole_words.get(bytes(lowered[start:i]))
             if found is not None:
                 bits |= <uint64_t> found
@@ -220,7 +311,7 @@ cdef uint64_t _class_bits(bytes value) except? 0:
             for k in range(_inner_from[low[i]], _inner_to[low[i]]):
                 if _inner_length[k] <= n - i and memcmp(low + i, _inner[k], _inner_length[k]) == 0:
                     bits |= _inner_bits[k]
-        if b"hid" in lowered or b"none" in lowered or b"invisible" in lowered:
+        if _has(low, n, b"hid", 3) or _has(low, n, b"none", 4) or _has(low, n, b"invisible", 9):
             bits |= <uint64_t> _vocabulary["undisplayed_bit"](lowered.decode("ascii"))
     if len(_class_cache) >= CLASS_CACHE:
         _class_cache.clear()
@@ -267,6 +358,69 @@ cdef struct Frame:
     int kind
     bint in_link
     bint block
+
+
+cdef bint _unicode_space(const unsigned char *data, size_t n) noexcept nogil:
+    """Whether the UTF-8 ``data`` may hold a space that is not ASCII (U+0085, U+00A0,
+    U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: the others str.split
+    splits at)."""
+    cdef size_t i
+    cdef unsigned char c, c1, c2
+    for i in range(n):
+        c = data[i]
+        if c < 0xC2 or c > 0xE3:
+            continue
+        c1 = data[i + 1] if i + 1 < n else 0
+        c2 = data[i + 2] if i + 2 < n else 0
+        if c == 0xC2:
+            if c1 == 0x85 or c1 == 0xA0:
+                return True
+        elif c == 0xE1:
+            if c1 == 0x9A and c2 == 0x80:
+                return True
+        elif c == 0xE2:
+            if c1 == 0x80 and (c2 <= 0x8A or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF):
+                return True
+            if c1 == 0x81 and c2 == 0x9F:
+                return True
+        elif c == 0xE3:
+            if c1 == 0x80 and c2 == 0x80:
+                return True
+    return False
+
+
+cdef size_t _squeeze(unsigned char *data, size_t n) noexcept nogil:
+    """``" ".join(data.decode("utf-8", "replace").split())``, in the bytes, in place, for
+    ``data`` without a space that is not ASCII (``_unicode_space``): runs of ASCII spaces
+    become one " ", none at the ends. An ASCII byte is never part of a UTF-8 sequence, valid
+    or not, so the decoded characters between them are the same. Returns the new length."""
+    cdef size_t i, j = 0
+    cdef bint pending = False
+    for i in range(n):
+        if _ascii_space(data[i]):
+            pending = j > 0
+        else:
+            if pending:
+                data[j] = 32
+                j += 1
+                pending = False
+            data[j] = data[i]
+            j += 1
+    return j
+
+
+cdef str _line_text(unsigned char *data, size_t n):
+    """``" ".join(data[:n].decode("utf-8", "replace").split())``; ``data`` may be changed."""
+    if _unicode_space(data, n):
+        return " ".join(data[:n].decode("utf-8", "replace").split())
+    return data[:_squeeze(data, n)].decode("utf-8", "replace")
+
+
+def line_text(bytes data):
+    """The text of a line whose UTF-8 bytes are ``data``, as the walk makes it: the
+    words of ``data.decode("utf-8", "replace")``, separated by one " "."""
+    cdef bytearray copy = bytearray(data)
+    return _line_text(copy, len(copy))
 
 
 cdef class Walk:
@@ -365,9 +519,17 @@ cdef class Walk:
         self.piece_nlinks = 0
         if self.n_buf == 0:
             return 0
-        raw = self.buf[:self.n_buf].decode("utf-8", "replace")
-        text = " ".join(raw.split())
-        if text and self.has_line:
+        if not self.has_line:  # text only of spaces: no line
+            self.n_buf = 0
+            self.piece_link = 0
+            return 0
+        cdef str raw = None
+        if ctx.kind == self.pre_kind:
+            raw = self.buf[:self.n_buf].decode("utf-8", "replace")
+            text = " ".join(raw.split())
+        else:
+            text = _line_text(<unsigned char *> self.buf, self.n_buf)
+        if text:
             if ctx.kind == self.pre_kind:  # its line breaks and indentation are the code's
                 self.pre_texts[len(self.texts)] = raw.strip("\n").rstrip()
             self.texts.append(text)
@@ -672,16 +834,42 @@ cdef inline NameCount *_slot(NameCount *table, size_t mask, uint64_t key) noexce
     return &table[at]
 
 
-def depth_bound(bytes html):
+def count_lt(str text):
+    """``text.count("<")``, in a loop the compiler vectorises (str.count stops at a count
+    limit at each match, which keeps it from being vectorised)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+    cdef size_t count = 0
+    cdef unsigned int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef const uint8_t *one = <const uint8_t *> data
+    cdef const uint16_t *two = <const uint16_t *> data
+    cdef const uint32_t *four = <const uint32_t *> data
+    with nogil:
+        if kind == PyUnicode_1BYTE_KIND:
+            for i in range(n):
+                count += one[i] == 60
+        elif kind == PyUnicode_2BYTE_KIND:
+            for i in range(n):
+                count += two[i] == 60
+        else:
+            for i in range(n):
+                count += four[i] == 60
+    return count
+
+
+def depth_bound(bytes html, Py_ssize_t tags=-1):
     """``lines._depth_bound`` in one pass: an upper bound of how deep the markup ``html``
     (UTF-8) nests. Each name's open elements are counted exactly (an end tag closes one of its
-    own name, if one is open), so the bound is never above the vectorised one."""
+    own name, if one is open), so the bound is never above the vectorised one. ``tags``, when
+    given, is the number of "<" in ``html`` (counted here otherwise)."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i, begin, gt = -1
     cdef bint closing, long_name, self_closed, is_foreign
     cdef uint64_t key
     cdef long depth = 0, deepest = 0, foreign_open = 0
-    cdef size_t size = 64, tags = html.count(b"<")
+    cdef size_t size = 64
+    if tags < 0:
+        tags = html.count(b"<")
     cdef NameCount *table
     cdef NameCount *slot
     while size < 2 * tags + 2:

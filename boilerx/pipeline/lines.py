@@ -784,18 +784,21 @@ def _cut(html: str) -> tuple[str, bool]:
     """``html`` made safe to parse: cut after _MAX_TAGS tags (a page of a million <br> needs
     gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. Returns the
     markup and whether it was cut."""
-    tags = html.count("<")
+    tags = html.count("<") if _compiled_walk is None else _compiled_walk.count_lt(html)
     if tags <= _MAX_DEPTH or tags * tags <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html):
         return html, False  # cannot nest deeper, or too few tags to be slow however they nest
     data = html.encode("utf-8", "surrogatepass")
     cut = False
-    if html.count("<") > _MAX_TAGS:
+    if tags > _MAX_TAGS:
         arr = np.frombuffer(data, dtype=np.uint8)
         end = int(np.flatnonzero(arr == 60)[_MAX_TAGS])
         data = data[:end]
         html = data.decode("utf-8", "replace")  # a character cut in two: replaced
         cut = True
-    deep = (_compiled_walk.depth_bound if _compiled_walk is not None else _depth_bound)(data)
+    if _compiled_walk is None:
+        deep = _depth_bound(data)
+    else:  # the "<" of the UTF-8 bytes are the markup's: their count sizes its table
+        deep = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else tags)
     if deep > _MAX_DEPTH:
         html = _flatten_deep(html)
     return html, cut
@@ -907,9 +910,33 @@ def _read(root: LexborNode, skip: frozenset[str], found: _Skipped | None = None)
     if found is not None:
         found.streaming = walk.streaming
         if walk.noscripts:
-            ids = set(walk.noscripts)
-            found.noscripts = [node for node in root.css("noscript") if node.mem_id in ids]
+            found.noscripts = _nodes_at(root, walk.noscripts)
     return page
+
+
+_MAX_STEPS = 1000  # siblings passed over to reach the nodes, at most (else a query finds them)
+
+
+def _nodes_at(root: LexborNode, ids: list[int]) -> list[LexborNode]:
+    """The <noscript> elements under ``root`` whose ``mem_id`` are ``ids`` (met in document
+    order), in document order: reached down from ``root`` along their paths, or, where that
+    takes many steps (or does not reach them), found by a query of the whole tree."""
+    paths = [_compiled_walk.path_to(node_id, root.mem_id) for node_id in ids]
+    if all(path is not None for path in paths) and sum(map(sum, paths)) <= _MAX_STEPS:  # type: ignore[arg-type]
+        nodes = []
+        for node_id, path in zip(ids, paths):
+            node: LexborNode | None = root
+            for place in path:  # type: ignore[union-attr]
+                node = node.child if node is not None else None
+                for _ in range(place):
+                    node = node.next if node is not None else None
+            if node is None or node.mem_id != node_id:
+                break
+            nodes.append(node)
+        else:
+            return nodes
+    wanted = set(ids)
+    return [node for node in root.css("noscript") if node.mem_id in wanted]
 
 
 @dataclass

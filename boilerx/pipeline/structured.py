@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import numpy as np
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 try:
     from boilerx.pipeline import _shape as _compiled_shape  # optional compiled overlap (_shape.pyx)
@@ -44,11 +44,36 @@ def _strings(data: Any, key: str, out: list[str], depth: int = 0) -> None:
             _strings(item, key, out, depth + 1)
 
 
+_JSON_LD = 'script[type="application/ld+json"]'
+_QUERY = ", ".join((_JSON_LD, *_DESCRIPTION_META))
+
+
+def _found(tree: LexborHTMLParser) -> list[list[LexborNode]]:
+    """The JSON-LD scripts and the description metas of each of _DESCRIPTION_META, each in
+    document order: what a query of each selector finds, by one query of them all (whose
+    results come in document order, a node once for each selector it matches)."""
+    groups: list[list[LexborNode]] = [[] for _ in range(1 + len(_DESCRIPTION_META))]
+    seen = set()
+    for node in tree.css(_QUERY):
+        node_id = node.mem_id
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        if node.tag == "script":  # the one selector of a script
+            groups[0].append(node)
+            continue
+        for group, selector in zip(groups[1:], _DESCRIPTION_META):
+            if node.css_matches(selector):
+                group.append(node)
+    return groups
+
+
 def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
     """The page's JSON-LD ``articleBody`` text and its descriptions' text (``""`` when none)."""
     bodies: list[str] = []
     descriptions: list[str] = []
-    for script in tree.css('script[type="application/ld+json"]'):
+    scripts, *metas = _found(tree)
+    for script in scripts:
         raw = script.text(deep=True) or ""
         if "articleBody" not in raw and "description" not in raw:
             continue
@@ -60,8 +85,8 @@ def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
             continue
         _strings(data, "articleBody", bodies)
         _strings(data, "description", descriptions)
-    for selector in _DESCRIPTION_META:
-        for node in tree.css(selector):
+    for nodes in metas:
+        for node in nodes:
             content = node.attributes.get("content")
             if content:
                 descriptions.append(content)
