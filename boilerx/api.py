@@ -29,7 +29,7 @@ from boilerx.pipeline.decode import (
     binary_kind,
     control_count,
     looks_like_html,
-    to_text,
+    to_text_and_utf8,
 )
 from boilerx.pipeline.features import line_features, line_groups
 from boilerx.pipeline.lines import Page, html_lines, text_lines
@@ -42,15 +42,17 @@ MODES = ("auto", "html", "text")
 Format = Literal["text", "markdown"]
 
 
-def split_page(text: str, mode: Mode = "auto") -> Page:
-    """Stages 1–2: decide HTML or text and cut the page into lines."""
+def split_page(text: str, mode: Mode = "auto", utf8: bytes | None = None) -> Page:
+    """Stages 1–2: decide HTML or text and cut the page into lines. ``utf8``: ``text``'s
+    UTF-8 when the page came as those bytes (the HTML parser reads them as they are)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     if mode != "text" and "\x00" in text:  # text_lines drops NUL characters itself
         text = text.replace("\x00", "")
+        utf8 = None if utf8 is None else utf8.replace(b"\x00", b"")  # NUL is one byte in UTF-8
     is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
     if is_html:
-        return html_lines(text)
+        return html_lines(text, utf8)
     page = text_lines(text)
     page.title = guess_title(page.texts)
     return page
@@ -139,8 +141,8 @@ def _find_body(
     """Stages 1–5 for one page: its lines, their scores and which are body (with the
     captions inside the article when asked; in Markdown, tables and lists whole)."""
     check_threshold(threshold)
-    text = to_text(page)
-    lines = split_page(text, mode)
+    text, utf8 = to_text_and_utf8(page)
+    lines = split_page(text, mode, utf8)
     if not lines.texts:
         return lines, np.zeros(0), np.zeros(0, dtype=bool)
     model = get_model("html" if lines.is_html else "text")

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from conftest import BODY, news_html, news_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import boilerx
 from boilerx.pipeline import model as model_module
-from boilerx.pipeline.decode import decode, looks_like_html, undo_utf16_as_bytes
+from boilerx.pipeline.decode import decode, decode_exactly, looks_like_html, undo_utf16_as_bytes
 
 
 @pytest.mark.parametrize("page", ["", "   \n\t\n", b"", b"\n\n"])
@@ -325,3 +327,62 @@ def test_utf16_read_as_latin1_is_undone_for_other_scripts(codec: str, language: 
         undo_utf16_as_bytes("ÿþ plain Latin-1 text, not UTF-16")
         == "ÿþ plain Latin-1 text, not UTF-16"
     )
+
+
+_DECLARATIONS = [
+    "",
+    '<meta charset="utf-8">',
+    '<meta charset="windows-1252">',
+    '<meta charset="iso-8859-2">',
+    '<meta charset="shift_jis">',
+    '<meta charset="utf-16">',
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    head=st.sampled_from(_DECLARATIONS),
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    ),
+    bom=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe"]),
+)
+def test_decode_says_exactly_when_the_text_is_the_bytes_as_utf8(
+    head: str, body: bytes, bom: bytes
+) -> None:
+    data = bom + head.encode("ascii") + body
+    text, exact = decode_exactly(data)
+    assert text == decode(data)
+    if exact:
+        assert text.encode("utf-8") == data
+    if not bom and head in _DECLARATIONS[1:3] and _is_utf8(data):  # utf-8 or windows-1252
+        assert exact  # valid UTF-8 under these labels is read as UTF-8 (the common case)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        news_html(),
+        "<html><body><p>Caf\u00e9 \u00fcber \u4e2d\u6587 \U0001f600</p>\x00"
+        "<p>after a NUL</p></body></html>",
+        "<div>" * 3000 + "deep text" + "</div>" * 3000,  # flattened before parsing
+    ],
+)
+def test_html_parsed_from_the_pages_own_bytes_gives_the_same_lines(page: str) -> None:
+    from boilerx.api import split_page
+    from boilerx.pipeline.lines import _columns
+
+    from_text = split_page(page, "html")
+    from_bytes = split_page(page, "html", page.encode("utf-8"))
+    assert _columns(from_bytes) == _columns(from_text)
+    assert from_bytes.texts  # a page that lost its text would compare equal to nothing else
+    assert boilerx.clean(page.encode("utf-8"), mode="html") == boilerx.clean(page, mode="html")

@@ -67,9 +67,16 @@ def decode(data: bytes) -> str:
     the charset: a page declared (or found to be) UTF-8 gets replacement characters for them,
     as a browser shows it; a page whose declaration does not fit most of its bytes is read
     with the detected charset."""
+    return decode_exactly(data)[0]
+
+
+def decode_exactly(data: bytes) -> tuple[str, bool]:
+    """:func:`decode`'s text, and whether it is ``data`` read as UTF-8 with nothing
+    replaced or dropped (then ``text.encode("utf-8") == data``, and the bytes can stand for
+    the text where a parser wants UTF-8)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace"), False
     declared = _declared(data)
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()
@@ -83,32 +90,32 @@ def decode(data: bytes) -> str:
             # What browsers read for these labels; but pages that declare them while being
             # UTF-8 are common, and valid UTF-8 with non-ASCII bytes is no accident.
             try:
-                return data.decode("utf-8")
+                return data.decode("utf-8"), True
             except UnicodeDecodeError:
                 codec = "cp1252"
         if codec:
             try:
-                return data.decode(codec)
+                return data.decode(codec), codec == "utf-8"
             except UnicodeDecodeError:
                 pass
             try:  # the declaration lies, or a byte is broken: UTF-8 if it fits every byte
-                return data.decode("utf-8")
+                return data.decode("utf-8"), True
             except UnicodeDecodeError:  # else the declared charset, as a browser reads it
                 text = data.decode(codec, errors="replace")
             if not _mostly_broken(text, declared=True):
-                return text
-            return _detected(data) or text  # the declaration is wrong: another charset fits
+                return text, False
+            return _detected(data) or text, False  # the declaration is wrong: another charset fits
     wide = _utf16_or_32(data)
     if wide:
-        return data.decode(wide, errors="replace")
+        return data.decode(wide, errors="replace"), False
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
     if not _mostly_broken(text):  # UTF-8 with a few broken bytes
-        return text
-    return _detected(data) or data.decode("cp1252", errors="replace")
+        return text, False
+    return _detected(data) or data.decode("cp1252", errors="replace"), False
 
 
 # Without a declaration, a page is read as UTF-8 with replacement characters when it has at
@@ -291,10 +298,21 @@ def to_text(page: str | bytes) -> str:
     a character is read again: see :func:`undo_utf16_as_bytes`). ``bytearray`` and
     ``memoryview`` are read as the bytes they hold. The result holds no lone surrogates, so
     that everything made from it encodes as UTF-8 (see :func:`replace_surrogates`)."""
+    return to_text_and_utf8(page)[0]
+
+
+def to_text_and_utf8(page: str | bytes) -> tuple[str, bytes | None]:
+    """:func:`to_text`, and the page's own bytes when they are that text's UTF-8 exactly
+    (see :func:`decode_exactly`), so that the HTML parser can read them without the text
+    being encoded again; else ``None``."""
     if isinstance(page, str):
-        return replace_surrogates(undo_utf16_as_bytes(page))
+        return replace_surrogates(undo_utf16_as_bytes(page)), None
     if isinstance(page, (bytes, bytearray, memoryview)):
-        return replace_surrogates(decode(bytes(page)))
+        data = bytes(page)
+        text, exact = decode_exactly(data)
+        if exact:  # valid UTF-8 holds no lone surrogates
+            return text, data
+        return replace_surrogates(text), None
     raise TypeError(f"boilerx expects a page as str or bytes, not {type(page).__name__}")
 
 

@@ -870,12 +870,13 @@ def _streamed_parts(tree: LexborHTMLParser) -> tuple[dict[str, LexborNode], set[
     return parts, fallback
 
 
-def html_lines(html: str) -> Page:
+def html_lines(html: str, utf8: bytes | None = None) -> Page:
     """Cut an HTML page into block-level lines with their markup context. At most
     _MAX_LINES lines (and _MAX_TAGS tags) of a page are read; ``Page.cut`` says whether it
-    had more."""
-    html, cut = _cut(html)
-    tree = LexborHTMLParser(html)
+    had more. ``utf8``, when given, is ``html`` encoded as UTF-8: Lexbor parses those bytes
+    instead of encoding ``html`` again."""
+    safe, cut = _cut(html)
+    tree = LexborHTMLParser(utf8 if utf8 is not None and safe is html else safe)
     title = _title_of(tree)
     root = tree.body or tree.root
     if root is None:
