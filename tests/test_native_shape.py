@@ -329,6 +329,15 @@ def test_date_hints_equal_the_python_path(texts: list[str], data: st.DataObject)
             assert features._date_hint(text), text
 
 
+def test_date_hints_pass_over_years_and_decimals() -> None:
+    """Digits that cannot be a date of _DATE are no hint: a year after a month, a decimal
+    number, a version; a day, a numeric date and a time are."""
+    texts = ["august 2002", "june 2009 (32)", "91.5fm", "3.11", "$83.25/mo", "may 5", "5. mai",
+             "3.14.3", "12/5/24", "2024-03-05", "at 10:30", "3 hours ago"]  # fmt: skip
+    compiled, expected = _both(features._date_candidates, texts, list(range(len(texts))))
+    assert compiled == expected == list(range(5, len(texts)))
+
+
 # strings holding a match of _DATE's alternatives (its leading assertions left out, which
 # hypothesis cannot generate from), in any script's digits and spaces
 _DATE_MATCHES = st.from_regex(features._DATE.pattern.replace(r"\b(?=[\djfmasond])", "", 1))

@@ -560,28 +560,39 @@ cdef inline bint is_decimal(uint32_t c) noexcept:
     """What re's \\d matches in a str."""
     return 48 <= c <= 57 if c < 128 else Py_UNICODE_ISDECIMAL(c)
 
+cdef inline bint is_date_separator(const chars_t *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """Whether s[i] is one of "./-" (i < n)."""
+    return i < n and (s[i] == 46 or s[i] == 47 or s[i] == 45)
+
+cdef inline bint is_decimal_at(const chars_t *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    return i < n and is_decimal(s[i])
+
 cdef int date_shape(const chars_t *s, Py_ssize_t n) noexcept:
-    """1 when s holds a decimal digit, one of "./:-" and a decimal digit in a row; else 2 when
-    a whitespace stands next to a decimal digit (before it, or after it with an optional "."
-    between); else 0."""
-    cdef Py_ssize_t i
+    """1 when s holds a decimal digit followed by one of "./-", one or two decimal digits, one
+    of "./-" and a decimal digit, or by ":" and two decimal digits; else 2 when a run of one or
+    two decimal digits stands after a whitespace, or before one (with an optional "."
+    between); else 0. Read run by run of decimal digits: i to j - 1."""
+    cdef Py_ssize_t i = 0, j
     cdef int found = 0
-    cdef uint32_t c
-    for i in range(n):
+    while i < n:
         if not is_decimal(s[i]):
+            i += 1
             continue
-        if i + 2 < n:
-            c = s[i + 1]
-            if (c == 46 or c == 47 or c == 58 or c == 45) and is_decimal(s[i + 2]):
-                return 1
-        if found:
-            continue
-        if i > 0 and is_space(s[i - 1]):
-            found = 2
-        elif i + 1 < n and (
-            is_space(s[i + 1]) or s[i + 1] == 46 and i + 2 < n and is_space(s[i + 2])
+        j = i + 1
+        while j < n and is_decimal(s[j]):
+            j += 1
+        if is_date_separator(s, n, j) and is_decimal_at(s, n, j + 1) and (
+            is_date_separator(s, n, j + 2) and is_decimal_at(s, n, j + 3)
+            or is_decimal_at(s, n, j + 2) and is_date_separator(s, n, j + 3)
+            and is_decimal_at(s, n, j + 4)
+        ) or j < n and s[j] == 58 and is_decimal_at(s, n, j + 1) and is_decimal_at(s, n, j + 2):
+            return 1
+        if j - i <= 2 and (
+            i > 0 and is_space(s[i - 1]) or j < n and is_space(s[j])
+            or j + 1 < n and s[j] == 46 and is_space(s[j + 1])
         ):
             found = 2
+        i = j
     return found
 
 
@@ -590,9 +601,10 @@ def date_hints(
 ):
     """date_hints(texts, candidates, words, groups) -> list of the indices in the list
     candidates (in their order) whose str in the list texts holds a decimal digit, one of
-    "./:-" and a decimal digit in a row; or holds a str of the tuple words of group 0 (the
-    tuple groups gives each word's, 0 or 1); or holds one of group 1 and a whitespace next to
-    a decimal digit (before it, or after it with an optional "." between), as re's \\d and
+    "./-", one or two decimal digits, one of "./-" and a decimal digit in a row, or a decimal
+    digit, ":" and two decimal digits; or holds a str of the tuple words of group 0 (the tuple
+    groups gives each word's, 0 or 1); or holds one of group 1 and a run of one or two decimal
+    digits after a whitespace or before one (with an optional "." between), as re's \\d and
     \\s see them."""
     cdef _Probes table = probe_table(words, groups)
     cdef Py_ssize_t k

@@ -233,10 +233,12 @@ _DATE = re.compile(
     r"[a-zé]*\.?(?:\s+\d{4})?|\d{1,2}:\d{2}\s*(?:am|pm|uhr|h)?|\b\d+\s*(?:hours?|days?|"
     r"minutes?|mins?|weeks?)\s+ago)\b"
 )  # matched against lower-cased lines: no IGNORECASE, so sre skips non-matching branches fast
-# Every date _DATE finds holds a digit, one of "./:-" and a digit in a row (numeric dates and
-# times), or "ago" ("3 hours ago"), or a month name and a space next to a digit ("may 5",
-# "5. mai"): a line without any of these is not searched. The month names are those of
-# _DATE, which must stay among them (tests/test_native_shape.py checks).
+# Every date _DATE finds holds a numeric date's digits and separators ("5.3.24", "2024-03-05":
+# a digit, one of "./-", one or two digits, one of "./-", a digit) or a time's ("10:30"), or
+# "ago" ("3 hours ago"), or a month name and a run of one or two digits after a space ("may
+# 5") or before one ("5. mai"; a longer run is no day: "may 2024" is no date of _DATE): a
+# line without any of these is not searched. The month names are those of _DATE, which must
+# stay among them (tests/test_native_shape.py checks).
 _DATE_MONTHS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv",
     "févr", "mär", "mai", "juni", "juli", "okt", "dez", "ene", "abr", "ago", "dic", "stycz",
@@ -244,8 +246,8 @@ _DATE_MONTHS = (
 )  # fmt: skip
 _DATE_WORDS = ("ago", *_DATE_MONTHS)  # "ago" alone will do (group 0), a month needs more (1)
 _DATE_WORD_GROUPS = (0,) + (1,) * len(_DATE_MONTHS)
-_DATE_SEPARATED = re.compile(r"\d[./:-]\d")
-_DATE_SPACED = re.compile(r"\s\d|\d\.?\s")
+_DATE_SEPARATED = re.compile(r"\d(?:[./-]\d\d?[./-]\d|:\d\d)")
+_DATE_SPACED = re.compile(r"\s\d\d?(?!\d)|(?<!\d)\d\d?\.?\s")
 _TERMINAL_CHARS = frozenset(".!?。！？…;")
 _CLOSERS = "'\"”’»)]"
 _TERMINAL_CODES = np.array([ord(c) for c in sorted(_TERMINAL_CHARS)], dtype=np.uint32)
