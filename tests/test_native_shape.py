@@ -204,15 +204,24 @@ _HEAD_LINES = st.lists(
 
 
 @_EXAMPLES
-@given(_HEAD_LINES)
-def test_scanned_heads_equal_the_python_path(texts: list[str]) -> None:
-    """Heads, short heads and their lengths, the short heads beginning with an anchored probe
-    and those holding the short probes: one compiled pass gives what the three steps do."""
-    compiled, expected = _both(features._scanned_heads, texts)
+@given(_HEAD_LINES, st.booleans())
+def test_scanned_heads_equal_the_python_path(texts: list[str], long_heads: bool) -> None:
+    """Heads (None without long_heads), short heads and their lengths, the short heads
+    beginning with an anchored probe and those holding the short probes: one compiled pass
+    gives what the three steps do."""
+    texts = texts + ["\u0130" * 120, "x" * 99 + "\u0130", "\U0001d400\u0130" * 60]  # İ: 2
+    compiled, expected = _both(features._scanned_heads, texts, long_heads)
     assert compiled[:2] == expected[:2]
     assert _same_bits(compiled[2], expected[2])
     assert compiled[3] == expected[3]
     assert compiled[4] == expected[4]
+
+
+def test_only_dotted_capital_i_lowers_to_more_than_one_code_point() -> None:
+    """What scan_heads counts on to tell a long line's head length without lowering it."""
+    longer = [c for c in range(0x110000) if len(chr(c).lower()) != 1]
+    assert longer == [0x130]
+    assert len("\u0130".lower()) == 2
 
 
 def test_lowered_heads_equal_str_lower_on_every_bmp_code_point() -> None:
@@ -229,7 +238,8 @@ def test_lowered_heads_equal_str_lower_on_every_bmp_code_point() -> None:
 
 _CREDIT_WORDS = st.sampled_from(
     ["Photo: Jane Roe", "FOTO", "(Image: Getty)", "İmage", "Bild", "credit", "© AFP", "dpa",
-     "REUTERS/Stringer", "photographer", "x" * 45, " ", "ß", "Ω", "\u0130", "🙂"]
+     "REUTERS/Stringer", "photographer", "x" * 45, " ", "ß", "Ω", "\u0130", "🙂", "ΣΑΣ",
+     "\u212aelvin", "AFPΣ"]
 )  # fmt: skip
 _CREDIT_LINES = st.lists(
     st.lists(st.one_of(_CREDIT_WORDS, _SHORT_LINE), max_size=6).map(" ".join), max_size=25

@@ -27,7 +27,8 @@ def scan_heads(
     starts: tuple[str, ...],
     probes: tuple[str, ...],
     groups: tuple[int, ...],
-) -> tuple[list[str], list[str], list[int], list[tuple[int, int]]]: ...
+    long_heads: bool = True,
+) -> tuple[list[str] | None, list[str], list[int], list[tuple[int, int]]]: ...
 def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
 def words_found(
     texts: list[str], words: tuple[str, ...], counts: np.ndarray, at_most: float, out: np.ndarray

@@ -713,10 +713,39 @@ cdef object lowered_tail(object text, Py_ssize_t limit):
     return lowered
 
 
+cdef bint lowered_into(const chars_t *s, Py_ssize_t start, Py_ssize_t n, uint32_t *out) noexcept:
+    """s[start:n] lowered a code point at a time into out, as str.lower lowers it; False (out
+    unfinished) at U+0130 and U+03A3, which str.lower lowers otherwise (to two code points;
+    by context)."""
+    cdef Py_ssize_t i
+    cdef uint32_t c
+    for i in range(start, n):
+        c = s[i]
+        if c < 128:
+            out[i - start] = c + 32 if 65 <= c <= 90 else c
+        elif c == 0x130 or c == 0x3A3:
+            return False
+        else:
+            out[i - start] = Py_UNICODE_TOLOWER(c)
+    return True
+
+
+cdef bint lowered_tail_into(object text, Py_ssize_t limit, uint32_t *out) noexcept:
+    """lowered_into for the last limit code points of the str text, ready to read."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = max(n - limit, 0)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return lowered_into(<uint8_t *>PyUnicode_DATA(text), start, n, out)
+    if kind == 2:
+        return lowered_into(<uint16_t *>PyUnicode_DATA(text), start, n, out)
+    return lowered_into(<uint32_t *>PyUnicode_DATA(text), start, n, out)
+
+
 def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
     """tails_holding(texts, probes, limit) -> list of the indices of the strs in the list texts
     whose last limit characters, lower-cased (str.lower), contain any of the non-empty strs
-    in the tuple probes. ASCII tails are lowered into a buffer, others by str.lower."""
+    in the tuple probes. Tails are lowered into a buffer a code point at a time (ASCII ones
+    into bytes), those holding U+0130 or U+03A3 by str.lower."""
     if limit <= 0:
         raise ValueError("tails_holding: limit must be positive")
     cdef _Probes table = probe_table(probes, None)
@@ -725,7 +754,10 @@ def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
     cdef const uint8_t *src
     cdef uint8_t c
     cdef uint8_t *tail = <uint8_t *>PyMem_Malloc(limit)
-    if tail == NULL:
+    cdef uint32_t *wide_tail = <uint32_t *>PyMem_Malloc(limit * sizeof(uint32_t))
+    if tail == NULL or wide_tail == NULL:
+        PyMem_Free(tail)
+        PyMem_Free(wide_tail)
         raise MemoryError()
     try:
         for i in range(len(texts)):
@@ -740,10 +772,15 @@ def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
                     tail[k - start] = c + 32 if 65 <= c <= 90 else c
                 if table.scan_chars(<const uint8_t *>tail, n - start, False, 1):
                     found.append(i)
+            elif lowered_tail_into(text, limit, wide_tail):
+                n = min(PyUnicode_GET_LENGTH(text), limit)
+                if table.scan_chars(<const uint32_t *>wide_tail, n, False, 1):
+                    found.append(i)
             elif table.scan(lowered_tail(text, limit), False, 1):
                 found.append(i)
     finally:
         PyMem_Free(tail)
+        PyMem_Free(wide_tail)
     return found
 
 
@@ -769,6 +806,24 @@ def lowered_heads(
     return heads, shorts
 
 
+cdef Py_ssize_t lowered_length(object text, Py_ssize_t limit) noexcept:
+    """len(text[:limit].lower()) of a str ready to read: U+0130 lowers to two code points,
+    every other code point to one."""
+    cdef Py_ssize_t i, m = min(PyUnicode_GET_LENGTH(text), limit), size = m
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const uint16_t *wide
+    cdef const uint32_t *widest
+    if kind == 2:
+        wide = <uint16_t *>PyUnicode_DATA(text)
+        for i in range(m):
+            size += wide[i] == 0x130
+    elif kind == 4:
+        widest = <uint32_t *>PyUnicode_DATA(text)
+        for i in range(m):
+            size += widest[i] == 0x130
+    return size
+
+
 def scan_heads(
     list texts not None,
     Py_ssize_t limit,
@@ -777,15 +832,19 @@ def scan_heads(
     tuple starts not None,
     tuple probes not None,
     tuple groups not None,
+    bint long_heads=True,
 ):
-    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups) -> (heads,
-    short_heads, starting, probed): what lowered_heads(texts, limit, short_limit, lengths),
-    lines_holding(short_heads, starts, True) and probe_groups(short_heads, probes, groups)
-    give, in one pass over the lines (each short head is scanned as it is made)."""
+    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups, long_heads=True)
+    -> (heads, short_heads, starting, probed): what lowered_heads(texts, limit, short_limit,
+    lengths), lines_holding(short_heads, starts, True) and probe_groups(short_heads, probes,
+    groups) give, in one pass over the lines (each short head is scanned as it is made).
+    Without long_heads, heads is None and the heads of lines longer than short_limit (their
+    heads are longer still) are not made: only their lengths are counted."""
     cdef Py_ssize_t i, size, n = len(texts)
-    if limit < 0 or lengths.shape[0] != n:
+    if limit < short_limit or short_limit < 0 or lengths.shape[0] != n:
         raise ValueError(
-            "scan_heads: a negative limit, or lengths does not hold one float32 a line"
+            "scan_heads: limit below short_limit or negative, or lengths does not hold one "
+            "float32 a line"
         )
     cdef _Probes at_start = probe_table(starts, None)
     cdef _Probes table = probe_table(probes, groups)
@@ -794,10 +853,15 @@ def scan_heads(
     for i in range(n):
         text = texts[i]
         check_str(text, "line", i)
+        if not long_heads and PyUnicode_GET_LENGTH(text) > short_limit:
+            lengths[i] = lowered_length(text, limit)
+            shorts.append("")
+            continue
         head = lowered_head(text, limit)
         size = PyUnicode_GET_LENGTH(head)
         lengths[i] = size
-        heads.append(head)
+        if long_heads:
+            heads.append(head)
         if size > short_limit:
             shorts.append("")
             continue
@@ -809,7 +873,7 @@ def scan_heads(
         bits = table.scan(head, False, table.all_bits)
         if bits:
             probed.append((i, bits))
-    return heads, shorts, starting, probed
+    return heads if long_heads else None, shorts, starting, probed
 
 
 def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):

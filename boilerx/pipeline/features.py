@@ -638,21 +638,23 @@ def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
 
 
 def _scanned_heads(
-    texts: list[str],
-) -> tuple[list[str], list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
-    """:func:`_lowered_heads`, then the short heads beginning with one of
+    texts: list[str], long_heads: bool = True
+) -> tuple[list[str] | None, list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
+    """:func:`_lowered_heads` (the heads None without ``long_heads``: the compiled ``_shape``
+    module then makes only the short ones), then the short heads beginning with one of
     ``_ANCHORED_PROBES`` (None without them) and those holding ``_SHORT_PROBES`` (as
     :func:`_probe_groups` finds them); in one pass over the lines with the compiled ``_shape``
     module."""
     if _compiled_shape is not None and _ANCHORED_PROBES is not None:
         lengths = np.empty(len(texts), dtype=np.float32)
         heads, short, begin, probed = _compiled_shape.scan_heads(
-            texts, 200, _SHORT, lengths, _ANCHORED_PROBES, _SHORT_PROBES, _SHORT_GROUPS
+            texts, 200, _SHORT, lengths, _ANCHORED_PROBES, _SHORT_PROBES, _SHORT_GROUPS, long_heads
         )
         return heads, short, lengths, begin, probed
     heads, short, lengths = _lowered_heads(texts)
     starting = None if _ANCHORED_PROBES is None else _holding(short, _ANCHORED_PROBES, True)
-    return heads, short, lengths, starting, _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
+    probed = _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
+    return heads if long_heads else None, short, lengths, starting, probed
 
 
 def _shape(
@@ -674,7 +676,7 @@ def _shape(
     rows[:, 2:12] = arithmetic[:, :10]
     rows[:, 14] = arithmetic[:, 10]
     rows[:, -1] = arithmetic[:, 11]  # prose
-    heads, short_heads, head_chars, starting, probed = _scanned_heads(texts)
+    heads, short_heads, head_chars, starting, probed = _scanned_heads(texts, bool(title))
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
     for i in _matching(short_heads, _date_candidates(short_heads, with_digits), _DATE):
@@ -685,7 +687,7 @@ def _shape(
     for i in _matching(short_heads, read_time, _READ_TIME):
         if words[i] <= 12:
             rows[i, 13] = 1.0
-    if title:
+    if title and heads is not None:  # the heads of long lines are made for a title only
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
         for i in (head_chars == len(title_norm)).nonzero()[0].tolist():
