@@ -65,3 +65,11 @@ def tails_holding(texts: list[str], probes: tuple[str, ...], limit: int) -> list
 def container_shares(
     containers: list[tuple[int, ...]], prose: np.ndarray, total: float, out: np.ndarray
 ) -> bool: ...
+def gap_columns(gaps: list[int], out: np.ndarray) -> None: ...
+def text_groups(
+    features: np.ndarray,
+    gap_column: int,
+    long_log_chars: float,
+    blocks: np.ndarray,
+    runs: np.ndarray,
+) -> None: ...

@@ -33,7 +33,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_New,
 )
-from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
 cdef extern from *:
@@ -1099,6 +1099,50 @@ def marker_lines(
             above |= v > 0
         out[i] = small and above and not nan and n_columns > 0
         out[n + i] = small and features[i, more_column] > 0
+
+
+# ---------------------------------------------------------------- text pages' gaps and groups
+def gap_columns(list gaps not None, float[:, :] out not None):
+    """gap_columns(gaps, out): for each line of a text page, the blank lines before it (the
+    list gaps holds their counts) and before the next line, each at most 2 (1 after the last
+    line), into the two float32 columns of out (n x 2, a strided view, say)."""
+    cdef Py_ssize_t i, n = len(gaps)
+    cdef long gap
+    if out.shape[0] != n or out.shape[1] != 2:
+        raise ValueError(f"gap_columns: out is {out.shape[0]} x {out.shape[1]}, not {n} x 2")
+    for i in range(n):
+        gap = gaps[i]
+        out[i, 0] = gap if gap < 2 else 2
+        if i:
+            out[i - 1, 1] = out[i, 0]
+    if n:
+        out[n - 1, 1] = 1
+
+
+def text_groups(
+    const float[:, :] features not None,
+    Py_ssize_t gap_column,
+    float long_log_chars,
+    int64_t[::1] blocks not None,
+    int64_t[::1] runs not None,
+):
+    """text_groups(features, gap_column, long_log_chars, blocks, runs): a text page's
+    line_groups from its feature matrix (float32, one row a line): blocks, the lines with a
+    gap (column gap_column above 0) so far; runs, the changes so far between lines long
+    (column 0 above long_log_chars, compared in float32) and short (int64, one a line each)."""
+    cdef Py_ssize_t i, n = features.shape[0]
+    if blocks.shape[0] != n or runs.shape[0] != n or not 0 <= gap_column < features.shape[1]:
+        raise ValueError("text_groups: buffer sizes or the gap column do not match")
+    cdef int64_t block = 0, run = 0
+    cdef bint long_line, was_long = False
+    for i in range(n):
+        block += features[i, gap_column] > 0
+        blocks[i] = block
+        long_line = features[i, 0] > long_log_chars
+        if i:
+            run += long_line != was_long
+        runs[i] = run
+        was_long = long_line
 
 
 # ---------------------------------------------------------------- neighbour and position columns

@@ -1071,10 +1071,8 @@ def line_features(page: Page) -> np.ndarray:
         out[:, at + 12 : at + 12 + len(_SHARE_BITS)] = _bit_prose_shares(bits, prose_chars)
         at += 12 + len(_SHARE_BITS)
         out[:, at:at_position] = overlap(page.texts, page.article_body, page.description)
-    else:  # the gap before and after each line (at most 2; after the last line: 1)
-        np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=out[:, n_shape])
-        out[:-1, n_shape + 1] = out[1:, n_shape]
-        out[-1, n_shape + 1] = 1.0
+    else:
+        _gap_columns(page.gaps, out[:, n_shape : n_shape + 2])
 
     _position(
         prose,
@@ -1099,6 +1097,18 @@ def line_features(page: Page) -> np.ndarray:
     return out
 
 
+def _gap_columns(gaps: list[int], out: np.ndarray) -> None:
+    """The gap before and after each line of a text page (at most 2; after the last line: 1),
+    into ``out`` (float32, n x 2); the compiled ``_shape`` module writes them when it is
+    built."""
+    if _compiled_shape is not None:
+        _compiled_shape.gap_columns(gaps, out)
+        return
+    np.minimum(np.fromiter(gaps, np.int64, len(gaps)), 2.0, out=out[:, 0])
+    out[:-1, 1] = out[1:, 0]
+    out[-1, 1] = 1.0
+
+
 # A text line of 80 characters or more starts a run of long lines in :func:`line_groups`;
 # read from log_chars against the halfway value, so that rounding cannot move a line across.
 _LONG_LOG_CHARS = float(np.log1p(79.5))
@@ -1110,18 +1120,23 @@ def line_groups(page: Page, features: np.ndarray | None = None) -> tuple[np.ndar
     tag.class signature; text: blocks between blank lines) and lines sharing a container
     (HTML: the block's parent; text: runs of lines of similar length). For a text page, the
     page's :func:`line_features` matrix may be given: the labels are then read from its
-    log_chars and gap_before columns (the same labels, fewer steps)."""
+    log_chars and gap_before columns (the same labels, fewer steps; counted by the compiled
+    ``_shape`` module when it is built)."""
     n = len(page.texts)
     if page.is_html:
         alike = signature_labels(page)
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
+    runs = np.zeros(n, dtype=np.int64)
     if features is not None and len(features) == n:
+        if _compiled_shape is not None and features.dtype == np.float32 and features.ndim == 2:
+            blocks = np.empty(n, dtype=np.int64)
+            _compiled_shape.text_groups(features, _GAP_COLUMN, _LONG_LOG_CHARS, blocks, runs)
+            return blocks, runs
         blocks = np.cumsum(features[:, _GAP_COLUMN] > 0, dtype=np.int64)
         long = features[:, 0] > _LONG_LOG_CHARS
     else:
         blocks = np.cumsum(np.array(page.gaps) > 0, dtype=np.int64)
         long = np.fromiter(map(len, page.texts), dtype=np.int64, count=n) >= 80
-    runs = np.zeros(n, dtype=np.int64)
     np.cumsum(long[1:] != long[:-1], out=runs[1:])
     return blocks, runs
