@@ -211,11 +211,18 @@ _FLOATING_SEARCHES = [
 ]
 _SEPARATORS = (" | ", " • ", " · ")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
-# The floating markers' probes (groups as in ``_FLOATING``) and the read-time phrases (group
-# ``_READ_TIME_GROUP``) in one table: one scan of the short heads finds the lines for both.
+_MINUTES_PROBES = ("min", "mn")  # "N min read" holds one after an ASCII digit
+# The floating markers' probes (groups as in ``_FLOATING``), the read-time phrases (group
+# ``_READ_TIME_GROUP``) and minutes (``_MINUTES_GROUP``) in one table: one scan of the short
+# heads finds the lines for all.
 _READ_TIME_GROUP = len(_FLOATING)
-_SHORT_PROBES = _FLOATING_PROBES + _READ_TIME_PROBES
-_SHORT_GROUPS = _FLOATING_GROUPS + (_READ_TIME_GROUP,) * len(_READ_TIME_PROBES)
+_MINUTES_GROUP = _READ_TIME_GROUP + 1
+_SHORT_PROBES = _FLOATING_PROBES + _READ_TIME_PROBES + _MINUTES_PROBES
+_SHORT_GROUPS = (
+    _FLOATING_GROUPS
+    + (_READ_TIME_GROUP,) * len(_READ_TIME_PROBES)
+    + (_MINUTES_GROUP,) * len(_MINUTES_PROBES)
+)
 _FLOATING_BITS = (1 << len(_FLOATING)) - 1
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
 _READ_TIME = re.compile(
@@ -681,9 +688,12 @@ def _shape(
     with_digits = (digits * is_short).nonzero()[0].tolist()
     for i in _matching(short_heads, _date_candidates(short_heads, with_digits), _DATE):
         rows[i, 12] = 1.0
-    # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
-    read_time = [i for i in with_digits if "mn" in short_heads[i] or "min" in short_heads[i]]
-    read_time += [i for i, groups in probed if groups >> _READ_TIME_GROUP & 1]
+    # "N min read" holds "min" or "mn" and an ASCII digit; the phrases need no digit
+    read_time = [
+        i
+        for i, groups in probed
+        if groups >> _READ_TIME_GROUP & 1 or groups >> _MINUTES_GROUP & 1 and digits[i] > 0
+    ]
     for i in _matching(short_heads, read_time, _READ_TIME):
         if words[i] <= 12:
             rows[i, 13] = 1.0
