@@ -398,32 +398,42 @@ _FLOAT = st.one_of(
 
 
 @st.composite
-def _columns(draw: st.DrawFn) -> np.ndarray:
-    n, k = draw(st.integers(0, 60)), draw(st.integers(1, 5))
-    values = draw(st.lists(_FLOAT, min_size=n * k, max_size=n * k))
-    return np.array(values, dtype=np.float32).reshape(n, k)
+def _columns(draw: st.DrawFn) -> tuple[np.ndarray, tuple[int, ...]]:
+    """A float32 matrix of 0 to 60 rows and some of its columns (in any order, repeated)."""
+    n, width = draw(st.integers(0, 60)), draw(st.integers(1, 8))
+    values = draw(st.lists(_FLOAT, min_size=n * width, max_size=n * width))
+    indices = draw(st.lists(st.integers(0, width - 1), min_size=1, max_size=6))
+    return np.array(values, dtype=np.float32).reshape(n, width), tuple(indices)
 
 
 @_EXAMPLES
 @given(_columns())
-def test_context_equal_the_numpy_path(columns: np.ndarray) -> None:
-    compiled, expected = _both(_context, columns)
+def test_context_equal_the_numpy_path(inputs: tuple[np.ndarray, tuple[int, ...]]) -> None:
+    compiled, expected = _both(_context, *inputs)
     for j in range(compiled.shape[1]):
         assert _same_bits(compiled[:, j], expected[:, j]), j
 
 
 @st.composite
 def _position_inputs(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """Shape columns of 1 to 120 lines (prose and marker flags; the short marker flag on most
+    marker lines, not all) and each line's characters, as a strided column."""
     n = draw(st.integers(1, 120))
 
     def flags(chance: float, value: float = 1.0) -> np.ndarray:
         drawn = draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
         return (np.array(drawn) < chance).astype(np.float32) * value
 
-    prose = flags(draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])))
+    shape = np.zeros((n, len(features.SHAPE_NAMES)), dtype=np.float32)
+    column = features.SHAPE_COLUMNS
+    shape[:, column["prose"]] = flags(draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])))
+    for name in ("m_more_stories", "m_comment", "m_reply", "m_byline"):
+        shape[:, column[name]] = flags(0.1)
+    shape[:, column["short_marker"]] = flags(0.8)
     chars = np.array(draw(st.lists(st.integers(1, 3000), min_size=n, max_size=n)), np.float32)
-    reply = flags(0.1) + flags(0.1)  # reply + byline: 0, 1 or 2
-    return prose, chars, flags(0.05), flags(0.05), reply
+    stats = np.zeros((n, 3), dtype=np.float32)
+    stats[:, 1] = chars
+    return shape, stats[:, 1]
 
 
 @_EXAMPLES
@@ -643,14 +653,15 @@ def test_wrong_arguments_are_refused() -> None:
         _shape.shape_columns(out, np.empty((2, 11), dtype=np.float32))
     with pytest.raises(ValueError):
         _shape.lowered_heads(["a"], -1, 5, np.empty(1, dtype=np.float32))
-    with pytest.raises(ValueError):
-        _shape.position(
-            *[np.zeros(3, np.float32)] * 4,
-            np.zeros(2, np.float32),
-            1.0,
-            1.0,
-            np.zeros((3, 12), np.float32),
-        )
+    shape, rows = np.zeros((3, 8), np.float32), np.zeros((3, 12), np.float32)
+    _shape.position(shape, np.zeros(3, np.float32), (0,) * 6, 1.0, 1.0, rows)
+    with pytest.raises(ValueError):  # chars of 2 lines, not 3
+        _shape.position(shape, np.zeros(2, np.float32), (0,) * 6, 1.0, 1.0, rows)
+    with pytest.raises(ValueError):  # column 8 of 8
+        _shape.position(shape, np.zeros(3, np.float32), (0,) * 5 + (8,), 1.0, 1.0, rows)
+    _shape.context(shape, (1, 7), rows)
+    with pytest.raises(ValueError):  # column 8 of 8
+        _shape.context(shape, (1, 8), np.zeros((3, 12), np.float32))
     with pytest.raises(TypeError):
         _shape.probe_groups(["a"], ("a",), ("0",))
     with pytest.raises(TypeError):

@@ -41,13 +41,11 @@ def marker_lines(
     chars_below: float,
     out: np.ndarray,
 ) -> None: ...
-def context(columns: np.ndarray, n: int, k: int, out: np.ndarray) -> None: ...
+def context(matrix: np.ndarray, columns: tuple[int, ...], out: np.ndarray) -> None: ...
 def position(
-    prose: np.ndarray,
+    shape: np.ndarray,
     chars: np.ndarray,
-    more: np.ndarray,
-    header: np.ndarray,
-    reply: np.ndarray,
+    columns: tuple[int, ...],
     total: float,
     log_n: float,
     out: np.ndarray,

@@ -1154,66 +1154,88 @@ cdef inline float window_mean(
     return <float>((<double>cum[hi * k] - <double>cum[lo * k]) / <double>(hi - lo))
 
 
-def context(
-    const float[:, ::1] columns not None, Py_ssize_t n, Py_ssize_t k, float[:, :] out not None
-):
-    """context(columns, n, k, out): for each of the k float32 columns of the n x k array
-    columns, six float32 values a row into the n x 6k array out, as _context in features.py
-    computes them: the values 2 and 1 rows before and 1 and 2 rows after (0 beyond the page),
-    then the means over the rows within 3 and within 10 of the row (out may be a strided view,
-    such as some columns of a larger matrix)."""
-    if n < 0 or k < 0 or columns.shape[0] != n or columns.shape[1] != k or (
-        out.shape[0] != n or out.shape[1] != 6 * k
-    ):
-        raise ValueError("context: buffer sizes do not match n and k")
+cdef enum:
+    MAX_CONTEXT = 64  # columns context reads at most
+
+def context(const float[:, :] matrix not None, tuple columns not None, float[:, :] out not None):
+    """context(matrix, columns, out): for each of the k columns of the float32 matrix (n rows)
+    whose indices the tuple columns gives, six float32 values a row into the n x 6k array out,
+    as _context in features.py computes them: the values 2 and 1 rows before and 1 and 2 rows
+    after (0 beyond the page), then the means over the rows within 3 and within 10 of the row
+    (matrix and out may be strided views, such as columns of one larger matrix)."""
+    cdef Py_ssize_t n = matrix.shape[0], k = len(columns)
+    cdef Py_ssize_t column[MAX_CONTEXT]
+    if k > MAX_CONTEXT or out.shape[0] != n or out.shape[1] != 6 * k:
+        raise ValueError("context: buffer sizes do not match the columns")
+    cdef Py_ssize_t i, c, at
+    for c in range(k):
+        column[c] = columns[c]
+        if not 0 <= column[c] < matrix.shape[1]:
+            raise ValueError("context: a column is out of range")
     cdef float *cum = <float *>PyMem_Malloc(((n + 1) * k + 1) * sizeof(float))
     if cum == NULL:
         raise MemoryError()
-    cdef Py_ssize_t i, c, at
     for c in range(k):
         cum[c] = 0
     for i in range(n):  # NumPy's cumsum begins with the first value itself (-0.0 stays so)
         for c in range(k):
-            cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c] if i else columns[0, c]
+            cum[(i + 1) * k + c] = (
+                cum[i * k + c] + matrix[i, column[c]] if i else matrix[0, column[c]]
+            )
     for i in range(n):
         for c in range(k):
             at = 6 * c
-            out[i, at + 0] = columns[i - 2, c] if i >= 2 else 0
-            out[i, at + 1] = columns[i - 1, c] if i >= 1 else 0
-            out[i, at + 2] = columns[i + 1, c] if i + 1 < n else 0
-            out[i, at + 3] = columns[i + 2, c] if i + 2 < n else 0
+            out[i, at + 0] = matrix[i - 2, column[c]] if i >= 2 else 0
+            out[i, at + 1] = matrix[i - 1, column[c]] if i >= 1 else 0
+            out[i, at + 2] = matrix[i + 1, column[c]] if i + 1 < n else 0
+            out[i, at + 3] = matrix[i + 2, column[c]] if i + 2 < n else 0
             out[i, at + 4] = window_mean(cum + c, k, max(i - 3, 0), min(i + 4, n))
             out[i, at + 5] = window_mean(cum + c, k, max(i - 10, 0), min(i + 11, n))
     PyMem_Free(cum)
 
 
 def position(
-    const float[:] prose not None,
+    const float[:, :] shape not None,
     const float[:] chars not None,
-    const float[:] more not None,
-    const float[:] header not None,
-    const float[:] reply not None,
+    tuple columns not None,
     float total,
     double log_n,
     float[:, :] out not None,
 ):
-    """position(prose, chars, more, header, reply, total, log_n, out): the 12 position columns
-    of features.line_features (POSITION_NAMES) for n lines, from five float32 arrays of n values
-    (prose characters' flag, characters, "more stories" markers, comment headers, reply/byline
-    lines), the page's characters as float32 (at least 1) and log1p(n), written into out
-    (n x 12 float32), with the same arithmetic as the NumPy path (float32 running sums, float64
-    divisions, one rounding to float32). The arrays and out may be strided views."""
-    cdef Py_ssize_t n = prose.shape[0]
-    if chars.shape[0] != n or more.shape[0] != n or header.shape[0] != n or (
-        reply.shape[0] != n or out.shape[0] != n or out.shape[1] != N_POSITION
+    """position(shape, chars, columns, total, log_n, out): the 12 position columns of
+    features.line_features (POSITION_NAMES) for n lines, from the float32 shape matrix (n rows;
+    the tuple columns gives the indices of its prose, "more stories", comment, short marker,
+    reply and byline columns), each line's characters (float32), the page's characters as
+    float32 (at least 1) and log1p(n), written into out (n x 12 float32), with the same
+    arithmetic as the NumPy path (float32 products and sums of the marker columns, float32
+    running sums, float64 divisions, one rounding to float32). The arrays and out may be
+    strided views."""
+    cdef Py_ssize_t n = shape.shape[0], k
+    cdef Py_ssize_t column[6]
+    if chars.shape[0] != n or out.shape[0] != n or out.shape[1] != N_POSITION or (
+        len(columns) != 6
     ):
-        raise ValueError("position: buffer sizes do not match")
-    cdef float *cum = <float *>PyMem_Malloc((n + 1) * sizeof(float))
+        raise ValueError("position: buffer sizes or columns do not match")
+    for k in range(6):
+        column[k] = columns[k]
+        if not 0 <= column[k] < shape.shape[1]:
+            raise ValueError("position: a column is out of range")
+    cdef float *cum = <float *>PyMem_Malloc((5 * n + 1) * sizeof(float))
     cdef Py_ssize_t *next_prose = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
     if cum == NULL or next_prose == NULL:
         PyMem_Free(cum)
         PyMem_Free(next_prose)
         raise MemoryError()
+    # prose flags, "more stories" and comment headers (short marker lines), reply/byline lines
+    cdef float *prose = cum + n + 1
+    cdef float *more = prose + n
+    cdef float *header = more + n
+    cdef float *reply = header + n
+    for k in range(n):
+        prose[k] = shape[k, column[0]]
+        more[k] = shape[k, column[1]] * shape[k, column[3]]
+        header[k] = shape[k, column[2]] * shape[k, column[3]]
+        reply[k] = shape[k, column[4]] + shape[k, column[5]]
     cdef Py_ssize_t i, run_start = -1, last = -1, best_lo = -1, best_hi = -1, dist
     cdef Py_ssize_t replies_after = 0, last_more = -1, last_prose = -1, last_header = -1
     cdef double best = 0, weight, away

@@ -339,7 +339,7 @@ _CONTEXT_BASE = [
     "date",
 ]
 _CONTEXT_BASE_HTML = ["link_density"]
-_CONTEXT_COLUMNS = [SHAPE_COLUMNS[name] for name in _CONTEXT_BASE]
+_CONTEXT_COLUMNS = tuple(SHAPE_COLUMNS[name] for name in _CONTEXT_BASE)
 
 
 def _context_names(base: list[str]) -> list[str]:
@@ -868,16 +868,20 @@ def _comment_section(header: np.ndarray, reply: np.ndarray) -> np.ndarray:
     return out
 
 
-def _context(columns: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns (the
-    compiled ``_shape`` module computes the same numbers when it is built), into ``out``
-    (float32, n x 6k, every value written) when it is given."""
-    n, k = columns.shape
+def _context(
+    matrix: np.ndarray, indices: tuple[int, ...], out: np.ndarray | None = None
+) -> np.ndarray:
+    """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns of
+    ``matrix`` (their ``indices``; the compiled ``_shape`` module reads them in place and
+    computes the same numbers when it is built), into ``out`` (float32, n x 6k, every value
+    written) when it is given."""
+    n, k = len(matrix), len(indices)
     if out is None:
         out = np.empty((n, k * 6), dtype=np.float32)
-    if _compiled_shape is not None:
-        _compiled_shape.context(np.ascontiguousarray(columns, dtype=np.float32), n, k, out)
+    if _compiled_shape is not None and matrix.dtype == np.float32 and matrix.ndim == 2:
+        _compiled_shape.context(matrix, indices, out)
         return out
+    columns = matrix[:, list(indices)]
     padded = np.vstack([np.zeros((2, k)), columns, np.zeros((2, k))])
     cum = np.vstack([np.zeros((1, k)), np.cumsum(columns, axis=0)])
     for j, shift in enumerate((-2, -1, 1, 2)):
@@ -890,30 +894,31 @@ def _context(columns: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def _position(
-    prose: np.ndarray,
-    chars: np.ndarray,
-    more: np.ndarray,
-    header: np.ndarray,
-    reply: np.ndarray,
-    out: np.ndarray | None = None,
-) -> np.ndarray:
+# The shape columns the position columns are read from: prose, "more stories" and comment
+# markers (counted on short marker lines only), and reply and byline markers.
+_POSITION_INPUTS = tuple(
+    SHAPE_COLUMNS[name]
+    for name in ("prose", "m_more_stories", "m_comment", "short_marker", "m_reply", "m_byline")
+)
+
+
+def _position(shape: np.ndarray, chars: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The position columns (``POSITION_NAMES``): where the line stands in the page, in
     lines and characters, against the main run of prose, the last "more stories" marker and
-    the comment section (the compiled ``_shape`` module computes the same numbers), into
-    ``out`` (float32, n x 12) when it is given."""
-    n = len(prose)
+    the comment section, from the page's shape columns (float32, ``SHAPE_NAMES``) and each
+    line's characters (the compiled ``_shape`` module reads them in place and computes the
+    same numbers when it is built), into ``out`` (float32, n x 12) when it is given."""
+    n = len(shape)
     total = max(chars.sum(), 1.0)  # the float32 sum, as NumPy adds it up
     if out is None:
         out = np.empty((n, len(POSITION_NAMES)), dtype=np.float32)
-    if _compiled_shape is not None:
-        prose, chars, more, header, reply = (
-            np.asarray(c, dtype=np.float32) for c in (prose, chars, more, header, reply)
-        )
+    if _compiled_shape is not None and shape.dtype == chars.dtype == np.float32:
         _compiled_shape.position(
-            prose, chars, more, header, reply, float(total), float(np.log1p(n)), out
+            shape, chars, _POSITION_INPUTS, float(total), float(np.log1p(n)), out
         )
         return out
+    prose, more, comment, short, reply, byline = (shape[:, j] for j in _POSITION_INPUTS)
+    more, header, reply = more * short, comment * short, reply + byline
     cum_chars = np.cumsum(chars) - chars
     out[...] = np.hstack(
         [
@@ -1084,19 +1089,9 @@ def line_features(page: Page) -> np.ndarray:
     else:
         _gap_columns(page.gaps, out[:, n_shape : n_shape + 2])
 
-    _position(
-        prose,
-        chars,
-        shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]],
-        shape[:, col["m_comment"]] * shape[:, col["short_marker"]],
-        shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
-        out[:, at_position:at_edge],
-    )
-
-    base = shape[:, _CONTEXT_COLUMNS]
-    if page.is_html:
-        base = np.concatenate([base, link_density[:, None]], axis=1)
-    _context(base, out[:, at_context:])
+    _position(shape, chars, out[:, at_position:at_edge])
+    # the context columns: of shape columns, and (HTML) of the link density at n_shape
+    _context(out, _CONTEXT_COLUMNS + ((n_shape,) if page.is_html else ()), out[:, at_context:])
     out[:, at_edge] = credit_tails(page.texts)
     card_pairs(
         shape[:, col["terminal"]],
