@@ -197,7 +197,21 @@ def test_lowered_heads_equal_str_lower(texts: list[str]) -> None:
 _HEAD_LINES = st.lists(
     st.one_of(
         _LINE,
-        st.sampled_from(["Read more", "12 comments", "Share: Photo ©", "Explore", "5 min read"]),
+        st.sampled_from(
+            [
+                "Read more",
+                "12 comments",
+                "Share: Photo ©",
+                "Explore",
+                "5 min read",
+                "12 apples",
+                "12comments",
+                "3\u3000 \u00a0Replies",
+                "1٢ comments",
+                "7 7 comments",
+                "9 ",
+            ]
+        ),
     ),
     max_size=30,
 )
@@ -215,6 +229,31 @@ def test_scanned_heads_equal_the_python_path(texts: list[str], long_heads: bool)
     assert _same_bits(compiled[2], expected[2])
     assert compiled[3] == expected[3]
     assert compiled[4] == expected[4]
+
+
+def test_anchored_markers_begin_with_a_digit_only_as_a_count() -> None:
+    """What scan_heads' counted relies on: an anchored marker begins with a decimal digit only
+    through a count (\\d+\\s+) at the start of its alternative."""
+    pattern = features._ANCHORED_RX.pattern
+    assert r"(?P<comment>(?:\d+\s+)?" in pattern
+    starts = features._literal_starts(pattern.replace(r"(?:\d+\s+)?", ""))
+    assert "" not in starts and features._DIGIT not in starts
+
+
+# short heads where an anchored marker matches (hypothesis writes them from the pattern)
+_ANCHORED_HEADS = st.from_regex(features._ANCHORED_RX).filter(lambda h: len(h) <= 100)
+
+
+@_EXAMPLES
+@given(st.lists(_ANCHORED_HEADS, max_size=10))
+def test_every_anchored_marker_line_is_tried(heads: list[str]) -> None:
+    """Each head the anchored markers match at its start is among the lines the scan gives to
+    try (or begins with a decimal digit other than ASCII's, tried apart)."""
+    heads = [h.lower() for h in heads if h.lower() == h]
+    matched = [i for i, h in enumerate(heads) if features._ANCHORED_RX.match(h)]
+    for scanned in _both(features._scanned_heads, heads, False):
+        tried = set(scanned[3]) | {i for i, h in enumerate(heads) if h[:1].isdecimal()}
+        assert set(matched) <= tried
 
 
 def test_only_dotted_capital_i_lowers_to_more_than_one_code_point() -> None:

@@ -28,6 +28,7 @@ def scan_heads(
     probes: tuple[str, ...],
     groups: tuple[int, ...],
     long_heads: bool = True,
+    counted: bool = False,
 ) -> tuple[list[str] | None, list[str], list[int], list[tuple[int, int]]]: ...
 def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
 def words_found(

@@ -824,6 +824,33 @@ cdef Py_ssize_t lowered_length(object text, Py_ssize_t limit) noexcept:
     return size
 
 
+cdef Py_ssize_t count_end(const chars_t *s, Py_ssize_t n) noexcept:
+    """Where s[:n] continues after a count, re's \\d+\\s+ at its start; -1 without one."""
+    cdef Py_ssize_t i = 0, digits
+    while i < n and is_decimal(s[i]):
+        i += 1
+    digits = i
+    while i < n and is_space(s[i]):
+        i += 1
+    return i if digits and i > digits else -1
+
+
+cdef bint begins_after_count(_Probes table, object text) noexcept:
+    """Whether the str text (ready to read) begins with a count (count_end) followed by one
+    of the table's probes."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), at
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    if kind == 1:
+        at = count_end(<uint8_t *>data, n)
+        return at >= 0 and table.scan_chars(<uint8_t *>data + at, n - at, True, 1)
+    if kind == 2:
+        at = count_end(<uint16_t *>data, n)
+        return at >= 0 and table.scan_chars(<uint16_t *>data + at, n - at, True, 1)
+    at = count_end(<uint32_t *>data, n)
+    return at >= 0 and table.scan_chars(<uint32_t *>data + at, n - at, True, 1)
+
+
 def scan_heads(
     list texts not None,
     Py_ssize_t limit,
@@ -833,13 +860,16 @@ def scan_heads(
     tuple probes not None,
     tuple groups not None,
     bint long_heads=True,
+    bint counted=False,
 ):
-    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups, long_heads=True)
-    -> (heads, short_heads, starting, probed): what lowered_heads(texts, limit, short_limit,
-    lengths), lines_holding(short_heads, starts, True) and probe_groups(short_heads, probes,
-    groups) give, in one pass over the lines (each short head is scanned as it is made).
-    Without long_heads, heads is None and the heads of lines longer than short_limit (their
-    heads are longer still) are not made: only their lengths are counted."""
+    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups, long_heads=True,
+    counted=False) -> (heads, short_heads, starting, probed): what lowered_heads(texts, limit,
+    short_limit, lengths), lines_holding(short_heads, starts, True) and
+    probe_groups(short_heads, probes, groups) give, in one pass over the lines (each short
+    head is scanned as it is made). Without long_heads, heads is None and the heads of lines
+    longer than short_limit (their heads are longer still) are not made: only their lengths
+    are counted. With counted, a short head beginning with an ASCII digit is in starting only
+    when a str of starts follows its count (re's \\d+\\s+)."""
     cdef Py_ssize_t i, size, n = len(texts)
     if limit < short_limit or short_limit < 0 or lengths.shape[0] != n:
         raise ValueError(
@@ -868,7 +898,9 @@ def scan_heads(
         shorts.append(head)
         if size == 0:
             continue
-        if at_start.scan(head, True, 1):
+        if at_start.scan(head, True, 1) and not (
+            counted and 48 <= (<str>head)[0] <= 57 and not begins_after_count(at_start, head)
+        ):
             starting.append(i)
         bits = table.scan(head, False, table.all_bits)
         if bits:

@@ -187,6 +187,19 @@ _ANCHORED_PROBES = (
 )
 
 
+# An anchored match begins with a decimal digit only as a count before a word ("15 comments";
+# tests/test_native_shape.py checks): a line beginning with an ASCII digit is tried only when
+# one of the anchored starts follows its count.
+_COUNT = re.compile(r"\d+\s+")
+
+
+def _starts_after_count(head: str) -> bool:
+    """Whether ``head`` begins with a count (``_COUNT``) followed by one of
+    ``_ANCHORED_PROBES``."""
+    count = _COUNT.match(head)
+    return count is not None and head.startswith(_ANCHORED_PROBES or (), count.end())
+
+
 def _floating_probes() -> tuple[tuple[str, ...], tuple[int, ...]]:
     """The literal starts of the floating markers' matches, and the marker (its index in
     ``_FLOATING``) each belongs to."""
@@ -650,16 +663,31 @@ def _scanned_heads(
     """:func:`_lowered_heads` (the heads None without ``long_heads``: the compiled ``_shape``
     module then makes only the short ones), then the short heads beginning with one of
     ``_ANCHORED_PROBES`` (None without them) and those holding ``_SHORT_PROBES`` (as
-    :func:`_probe_groups` finds them); in one pass over the lines with the compiled ``_shape``
-    module."""
+    :func:`_probe_groups` finds them; of those beginning with an ASCII digit, only the ones
+    where one follows the count: :func:`_starts_after_count`); in one pass over the lines
+    with the compiled ``_shape`` module."""
     if _compiled_shape is not None and _ANCHORED_PROBES is not None:
         lengths = np.empty(len(texts), dtype=np.float32)
         heads, short, begin, probed = _compiled_shape.scan_heads(
-            texts, 200, _SHORT, lengths, _ANCHORED_PROBES, _SHORT_PROBES, _SHORT_GROUPS, long_heads
+            texts,
+            200,
+            _SHORT,
+            lengths,
+            _ANCHORED_PROBES,
+            _SHORT_PROBES,
+            _SHORT_GROUPS,
+            long_heads,
+            True,
         )
         return heads, short, lengths, begin, probed
     heads, short, lengths = _lowered_heads(texts)
-    starting = None if _ANCHORED_PROBES is None else _holding(short, _ANCHORED_PROBES, True)
+    starting = None
+    if _ANCHORED_PROBES is not None:
+        starting = [
+            i
+            for i in _holding(short, _ANCHORED_PROBES, True)
+            if not "0" <= short[i][0] <= "9" or _starts_after_count(short[i])
+        ]
     probed = _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
     return heads if long_heads else None, short, lengths, starting, probed
 
