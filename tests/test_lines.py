@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from boilerx.pipeline.features import (
+    SHAPE_COLUMNS,
     STATS,
     _compiled_shape,
     _numpy_line_stats,
@@ -413,14 +414,16 @@ def test_compiled_context_columns_equal_the_numpy_path(monkeypatch: pytest.Monke
     for n in (0, 1, 2, 5, 23, 300):
         columns = (rng.random((n, 4)) * [1, 10, 1e4, 0.001]).astype(np.float32)
         columns[rng.random((n, 4)) < 0.3] = 0.0
-        compiled = _context(columns)
+        compiled = _context(columns, (0, 1, 2, 3))
         with monkeypatch.context() as patched:
             patched.setattr(boilerx.pipeline.features, "_compiled_shape", None)
-            expected = _context(columns)
+            expected = _context(columns, (0, 1, 2, 3))
         assert compiled.shape == (n, 24)
         assert np.array_equal(compiled, expected)
-    with pytest.raises(ValueError):
-        _compiled_shape.context(np.zeros((3, 2), np.float32), 3, 3, np.zeros((3, 18), np.float32))
+    with pytest.raises(ValueError):  # 3 columns need 18 out columns
+        _compiled_shape.context(
+            np.zeros((3, 3), np.float32), (0, 1, 2), np.zeros((3, 12), np.float32)
+        )
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")
@@ -428,16 +431,26 @@ def test_compiled_position_columns_equal_the_numpy_path(monkeypatch: pytest.Monk
     import boilerx.pipeline.features
     from boilerx.pipeline.features import _position
 
+    def shape(prose: np.ndarray, *markers: np.ndarray) -> np.ndarray:
+        """Shape columns: prose, "more stories", comment, reply and byline flags, on short
+        marker lines."""
+        rows = np.zeros((len(prose), len(SHAPE_COLUMNS)), dtype=np.float32)
+        rows[:, SHAPE_COLUMNS["short_marker"]] = 1.0
+        rows[:, SHAPE_COLUMNS["prose"]] = prose
+        for name, flags in zip(("m_more_stories", "m_comment", "m_reply", "m_byline"), markers):
+            rows[:, SHAPE_COLUMNS[name]] = flags
+        return rows
+
     rng = np.random.default_rng(5)
     cases = []
     for n in (1, 2, 9, 40, 250):
-        flags = [(rng.random(n) < p).astype(np.float32) for p in (0.4, 0.05, 0.05, 0.1)]
+        flags = [(rng.random(n) < p).astype(np.float32) for p in (0.4, 0.05, 0.05, 0.1, 0.1)]
         chars = rng.integers(1, 300, n).astype(np.float32)
-        cases.append((flags[0], chars, flags[1], flags[2], flags[3] * 2))
+        cases.append((shape(*flags), chars))
     zeros = np.zeros(12, dtype=np.float32)
-    cases.append((zeros, np.full(12, 50, np.float32), zeros, zeros, zeros))  # no prose at all
+    cases.append((shape(zeros), np.full(12, 50, np.float32)))  # no prose at all
     tied = np.array([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0], dtype=np.float32)  # two equal runs
-    cases.append((tied, np.full(12, 50, np.float32), zeros, zeros, zeros))
+    cases.append((shape(tied), np.full(12, 50, np.float32)))
     for case in cases:
         compiled = _position(*case)
         with monkeypatch.context() as patched:

@@ -197,22 +197,70 @@ def test_lowered_heads_equal_str_lower(texts: list[str]) -> None:
 _HEAD_LINES = st.lists(
     st.one_of(
         _LINE,
-        st.sampled_from(["Read more", "12 comments", "Share: Photo ©", "Explore", "5 min read"]),
+        st.sampled_from(
+            [
+                "Read more",
+                "12 comments",
+                "Share: Photo ©",
+                "Explore",
+                "5 min read",
+                "12 apples",
+                "12comments",
+                "3\u3000 \u00a0Replies",
+                "1٢ comments",
+                "7 7 comments",
+                "9 ",
+            ]
+        ),
     ),
     max_size=30,
 )
 
 
 @_EXAMPLES
-@given(_HEAD_LINES)
-def test_scanned_heads_equal_the_python_path(texts: list[str]) -> None:
-    """Heads, short heads and their lengths, the short heads beginning with an anchored probe
-    and those holding the short probes: one compiled pass gives what the three steps do."""
-    compiled, expected = _both(features._scanned_heads, texts)
+@given(_HEAD_LINES, st.booleans())
+def test_scanned_heads_equal_the_python_path(texts: list[str], long_heads: bool) -> None:
+    """Heads (None without long_heads), short heads and their lengths, the short heads
+    beginning with an anchored probe and those holding the short probes: one compiled pass
+    gives what the three steps do."""
+    texts = texts + ["\u0130" * 120, "x" * 99 + "\u0130", "\U0001d400\u0130" * 60]  # İ: 2
+    compiled, expected = _both(features._scanned_heads, texts, long_heads)
     assert compiled[:2] == expected[:2]
     assert _same_bits(compiled[2], expected[2])
     assert compiled[3] == expected[3]
     assert compiled[4] == expected[4]
+
+
+def test_anchored_markers_begin_with_a_digit_only_as_a_count() -> None:
+    """What scan_heads' counted relies on: an anchored marker begins with a decimal digit only
+    through a count (\\d+\\s+) at the start of its alternative."""
+    pattern = features._ANCHORED_RX.pattern
+    assert r"(?P<comment>(?:\d+\s+)?" in pattern
+    starts = features._literal_starts(pattern.replace(r"(?:\d+\s+)?", ""))
+    assert "" not in starts and features._DIGIT not in starts
+
+
+# short heads where an anchored marker matches (hypothesis writes them from the pattern)
+_ANCHORED_HEADS = st.from_regex(features._ANCHORED_RX).filter(lambda h: len(h) <= 100)
+
+
+@_EXAMPLES
+@given(st.lists(_ANCHORED_HEADS, max_size=10))
+def test_every_anchored_marker_line_is_tried(heads: list[str]) -> None:
+    """Each head the anchored markers match at its start is among the lines the scan gives to
+    try (or begins with a decimal digit other than ASCII's, tried apart)."""
+    heads = [h.lower() for h in heads if h.lower() == h]
+    matched = [i for i, h in enumerate(heads) if features._ANCHORED_RX.match(h)]
+    for scanned in _both(features._scanned_heads, heads, False):
+        tried = set(scanned[3]) | {i for i, h in enumerate(heads) if h[:1].isdecimal()}
+        assert set(matched) <= tried
+
+
+def test_only_dotted_capital_i_lowers_to_more_than_one_code_point() -> None:
+    """What scan_heads counts on to tell a long line's head length without lowering it."""
+    longer = [c for c in range(0x110000) if len(chr(c).lower()) != 1]
+    assert longer == [0x130]
+    assert len("\u0130".lower()) == 2
 
 
 def test_lowered_heads_equal_str_lower_on_every_bmp_code_point() -> None:
@@ -229,7 +277,8 @@ def test_lowered_heads_equal_str_lower_on_every_bmp_code_point() -> None:
 
 _CREDIT_WORDS = st.sampled_from(
     ["Photo: Jane Roe", "FOTO", "(Image: Getty)", "İmage", "Bild", "credit", "© AFP", "dpa",
-     "REUTERS/Stringer", "photographer", "x" * 45, " ", "ß", "Ω", "\u0130", "🙂"]
+     "REUTERS/Stringer", "photographer", "x" * 45, " ", "ß", "Ω", "\u0130", "🙂", "ΣΑΣ",
+     "\u212aelvin", "AFPΣ"]
 )  # fmt: skip
 _CREDIT_LINES = st.lists(
     st.lists(st.one_of(_CREDIT_WORDS, _SHORT_LINE), max_size=6).map(" ".join), max_size=25
@@ -329,6 +378,15 @@ def test_date_hints_equal_the_python_path(texts: list[str], data: st.DataObject)
             assert features._date_hint(text), text
 
 
+def test_date_hints_pass_over_years_and_decimals() -> None:
+    """Digits that cannot be a date of _DATE are no hint: a year after a month, a decimal
+    number, a version; a day, a numeric date and a time are."""
+    texts = ["august 2002", "june 2009 (32)", "91.5fm", "3.11", "$83.25/mo", "may 5", "5. mai",
+             "3.14.3", "12/5/24", "2024-03-05", "at 10:30", "3 hours ago"]  # fmt: skip
+    compiled, expected = _both(features._date_candidates, texts, list(range(len(texts))))
+    assert compiled == expected == list(range(5, len(texts)))
+
+
 # strings holding a match of _DATE's alternatives (its leading assertions left out, which
 # hypothesis cannot generate from), in any script's digits and spaces
 _DATE_MATCHES = st.from_regex(features._DATE.pattern.replace(r"\b(?=[\djfmasond])", "", 1))
@@ -379,32 +437,42 @@ _FLOAT = st.one_of(
 
 
 @st.composite
-def _columns(draw: st.DrawFn) -> np.ndarray:
-    n, k = draw(st.integers(0, 60)), draw(st.integers(1, 5))
-    values = draw(st.lists(_FLOAT, min_size=n * k, max_size=n * k))
-    return np.array(values, dtype=np.float32).reshape(n, k)
+def _columns(draw: st.DrawFn) -> tuple[np.ndarray, tuple[int, ...]]:
+    """A float32 matrix of 0 to 60 rows and some of its columns (in any order, repeated)."""
+    n, width = draw(st.integers(0, 60)), draw(st.integers(1, 8))
+    values = draw(st.lists(_FLOAT, min_size=n * width, max_size=n * width))
+    indices = draw(st.lists(st.integers(0, width - 1), min_size=1, max_size=6))
+    return np.array(values, dtype=np.float32).reshape(n, width), tuple(indices)
 
 
 @_EXAMPLES
 @given(_columns())
-def test_context_equal_the_numpy_path(columns: np.ndarray) -> None:
-    compiled, expected = _both(_context, columns)
+def test_context_equal_the_numpy_path(inputs: tuple[np.ndarray, tuple[int, ...]]) -> None:
+    compiled, expected = _both(_context, *inputs)
     for j in range(compiled.shape[1]):
         assert _same_bits(compiled[:, j], expected[:, j]), j
 
 
 @st.composite
 def _position_inputs(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """Shape columns of 1 to 120 lines (prose and marker flags; the short marker flag on most
+    marker lines, not all) and each line's characters, as a strided column."""
     n = draw(st.integers(1, 120))
 
     def flags(chance: float, value: float = 1.0) -> np.ndarray:
         drawn = draw(st.lists(st.floats(0, 1), min_size=n, max_size=n))
         return (np.array(drawn) < chance).astype(np.float32) * value
 
-    prose = flags(draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])))
+    shape = np.zeros((n, len(features.SHAPE_NAMES)), dtype=np.float32)
+    column = features.SHAPE_COLUMNS
+    shape[:, column["prose"]] = flags(draw(st.sampled_from([0.0, 0.1, 0.5, 1.0])))
+    for name in ("m_more_stories", "m_comment", "m_reply", "m_byline"):
+        shape[:, column[name]] = flags(0.1)
+    shape[:, column["short_marker"]] = flags(0.8)
     chars = np.array(draw(st.lists(st.integers(1, 3000), min_size=n, max_size=n)), np.float32)
-    reply = flags(0.1) + flags(0.1)  # reply + byline: 0, 1 or 2
-    return prose, chars, flags(0.05), flags(0.05), reply
+    stats = np.zeros((n, 3), dtype=np.float32)
+    stats[:, 1] = chars
+    return shape, stats[:, 1]
 
 
 @_EXAMPLES
@@ -512,10 +580,10 @@ def test_text_line_groups_read_from_the_features_equal_those_of_the_page(text: s
     from the page's gaps and line lengths (lines of 79, 80 and 81 characters among them)."""
     page = text_lines(text + "\n" + "\n\n".join(["x" * 79, "y" * 80, "z" * 81, "w" * 80]))
     expected = line_groups(page)
-    got = line_groups(page, line_features(page))
-    for a, b in zip(got, expected):
-        assert a.dtype == b.dtype == np.int64
-        assert a.tolist() == b.tolist()
+    got, numpy_got = _both(line_groups, page, line_features(page))
+    for a, b, c in zip(got, expected, numpy_got):
+        assert a.dtype == b.dtype == c.dtype == np.int64
+        assert a.tolist() == b.tolist() == c.tolist()
 
 
 _MARKED_LINES = st.one_of(
@@ -624,14 +692,15 @@ def test_wrong_arguments_are_refused() -> None:
         _shape.shape_columns(out, np.empty((2, 11), dtype=np.float32))
     with pytest.raises(ValueError):
         _shape.lowered_heads(["a"], -1, 5, np.empty(1, dtype=np.float32))
-    with pytest.raises(ValueError):
-        _shape.position(
-            *[np.zeros(3, np.float32)] * 4,
-            np.zeros(2, np.float32),
-            1.0,
-            1.0,
-            np.zeros((3, 12), np.float32),
-        )
+    shape, rows = np.zeros((3, 8), np.float32), np.zeros((3, 12), np.float32)
+    _shape.position(shape, np.zeros(3, np.float32), (0,) * 6, 1.0, 1.0, rows)
+    with pytest.raises(ValueError):  # chars of 2 lines, not 3
+        _shape.position(shape, np.zeros(2, np.float32), (0,) * 6, 1.0, 1.0, rows)
+    with pytest.raises(ValueError):  # column 8 of 8
+        _shape.position(shape, np.zeros(3, np.float32), (0,) * 5 + (8,), 1.0, 1.0, rows)
+    _shape.context(shape, (1, 7), rows)
+    with pytest.raises(ValueError):  # column 8 of 8
+        _shape.context(shape, (1, 8), np.zeros((3, 12), np.float32))
     with pytest.raises(TypeError):
         _shape.probe_groups(["a"], ("a",), ("0",))
     with pytest.raises(TypeError):

@@ -27,7 +27,9 @@ def scan_heads(
     starts: tuple[str, ...],
     probes: tuple[str, ...],
     groups: tuple[int, ...],
-) -> tuple[list[str], list[str], list[int], list[tuple[int, int]]]: ...
+    long_heads: bool = True,
+    counted: bool = False,
+) -> tuple[list[str] | None, list[str], list[int], list[tuple[int, int]]]: ...
 def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
 def words_found(
     texts: list[str], words: tuple[str, ...], counts: np.ndarray, at_most: float, out: np.ndarray
@@ -40,13 +42,11 @@ def marker_lines(
     chars_below: float,
     out: np.ndarray,
 ) -> None: ...
-def context(columns: np.ndarray, n: int, k: int, out: np.ndarray) -> None: ...
+def context(matrix: np.ndarray, columns: tuple[int, ...], out: np.ndarray) -> None: ...
 def position(
-    prose: np.ndarray,
+    shape: np.ndarray,
     chars: np.ndarray,
-    more: np.ndarray,
-    header: np.ndarray,
-    reply: np.ndarray,
+    columns: tuple[int, ...],
     total: float,
     log_n: float,
     out: np.ndarray,
@@ -64,3 +64,11 @@ def tails_holding(texts: list[str], probes: tuple[str, ...], limit: int) -> list
 def container_shares(
     containers: list[tuple[int, ...]], prose: np.ndarray, total: float, out: np.ndarray
 ) -> bool: ...
+def gap_columns(gaps: list[int], out: np.ndarray) -> None: ...
+def text_groups(
+    features: np.ndarray,
+    gap_column: int,
+    long_log_chars: float,
+    blocks: np.ndarray,
+    runs: np.ndarray,
+) -> None: ...

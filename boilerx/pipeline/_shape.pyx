@@ -33,7 +33,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_New,
 )
-from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
 cdef extern from *:
@@ -560,28 +560,39 @@ cdef inline bint is_decimal(uint32_t c) noexcept:
     """What re's \\d matches in a str."""
     return 48 <= c <= 57 if c < 128 else Py_UNICODE_ISDECIMAL(c)
 
+cdef inline bint is_date_separator(const chars_t *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    """Whether s[i] is one of "./-" (i < n)."""
+    return i < n and (s[i] == 46 or s[i] == 47 or s[i] == 45)
+
+cdef inline bint is_decimal_at(const chars_t *s, Py_ssize_t n, Py_ssize_t i) noexcept:
+    return i < n and is_decimal(s[i])
+
 cdef int date_shape(const chars_t *s, Py_ssize_t n) noexcept:
-    """1 when s holds a decimal digit, one of "./:-" and a decimal digit in a row; else 2 when
-    a whitespace stands next to a decimal digit (before it, or after it with an optional "."
-    between); else 0."""
-    cdef Py_ssize_t i
+    """1 when s holds a decimal digit followed by one of "./-", one or two decimal digits, one
+    of "./-" and a decimal digit, or by ":" and two decimal digits; else 2 when a run of one or
+    two decimal digits stands after a whitespace, or before one (with an optional "."
+    between); else 0. Read run by run of decimal digits: i to j - 1."""
+    cdef Py_ssize_t i = 0, j
     cdef int found = 0
-    cdef uint32_t c
-    for i in range(n):
+    while i < n:
         if not is_decimal(s[i]):
+            i += 1
             continue
-        if i + 2 < n:
-            c = s[i + 1]
-            if (c == 46 or c == 47 or c == 58 or c == 45) and is_decimal(s[i + 2]):
-                return 1
-        if found:
-            continue
-        if i > 0 and is_space(s[i - 1]):
-            found = 2
-        elif i + 1 < n and (
-            is_space(s[i + 1]) or s[i + 1] == 46 and i + 2 < n and is_space(s[i + 2])
+        j = i + 1
+        while j < n and is_decimal(s[j]):
+            j += 1
+        if is_date_separator(s, n, j) and is_decimal_at(s, n, j + 1) and (
+            is_date_separator(s, n, j + 2) and is_decimal_at(s, n, j + 3)
+            or is_decimal_at(s, n, j + 2) and is_date_separator(s, n, j + 3)
+            and is_decimal_at(s, n, j + 4)
+        ) or j < n and s[j] == 58 and is_decimal_at(s, n, j + 1) and is_decimal_at(s, n, j + 2):
+            return 1
+        if j - i <= 2 and (
+            i > 0 and is_space(s[i - 1]) or j < n and is_space(s[j])
+            or j + 1 < n and s[j] == 46 and is_space(s[j + 1])
         ):
             found = 2
+        i = j
     return found
 
 
@@ -590,9 +601,10 @@ def date_hints(
 ):
     """date_hints(texts, candidates, words, groups) -> list of the indices in the list
     candidates (in their order) whose str in the list texts holds a decimal digit, one of
-    "./:-" and a decimal digit in a row; or holds a str of the tuple words of group 0 (the
-    tuple groups gives each word's, 0 or 1); or holds one of group 1 and a whitespace next to
-    a decimal digit (before it, or after it with an optional "." between), as re's \\d and
+    "./-", one or two decimal digits, one of "./-" and a decimal digit in a row, or a decimal
+    digit, ":" and two decimal digits; or holds a str of the tuple words of group 0 (the tuple
+    groups gives each word's, 0 or 1); or holds one of group 1 and a run of one or two decimal
+    digits after a whitespace or before one (with an optional "." between), as re's \\d and
     \\s see them."""
     cdef _Probes table = probe_table(words, groups)
     cdef Py_ssize_t k
@@ -701,10 +713,39 @@ cdef object lowered_tail(object text, Py_ssize_t limit):
     return lowered
 
 
+cdef bint lowered_into(const chars_t *s, Py_ssize_t start, Py_ssize_t n, uint32_t *out) noexcept:
+    """s[start:n] lowered a code point at a time into out, as str.lower lowers it; False (out
+    unfinished) at U+0130 and U+03A3, which str.lower lowers otherwise (to two code points;
+    by context)."""
+    cdef Py_ssize_t i
+    cdef uint32_t c
+    for i in range(start, n):
+        c = s[i]
+        if c < 128:
+            out[i - start] = c + 32 if 65 <= c <= 90 else c
+        elif c == 0x130 or c == 0x3A3:
+            return False
+        else:
+            out[i - start] = Py_UNICODE_TOLOWER(c)
+    return True
+
+
+cdef bint lowered_tail_into(object text, Py_ssize_t limit, uint32_t *out) noexcept:
+    """lowered_into for the last limit code points of the str text, ready to read."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = max(n - limit, 0)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return lowered_into(<uint8_t *>PyUnicode_DATA(text), start, n, out)
+    if kind == 2:
+        return lowered_into(<uint16_t *>PyUnicode_DATA(text), start, n, out)
+    return lowered_into(<uint32_t *>PyUnicode_DATA(text), start, n, out)
+
+
 def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
     """tails_holding(texts, probes, limit) -> list of the indices of the strs in the list texts
     whose last limit characters, lower-cased (str.lower), contain any of the non-empty strs
-    in the tuple probes. ASCII tails are lowered into a buffer, others by str.lower."""
+    in the tuple probes. Tails are lowered into a buffer a code point at a time (ASCII ones
+    into bytes), those holding U+0130 or U+03A3 by str.lower."""
     if limit <= 0:
         raise ValueError("tails_holding: limit must be positive")
     cdef _Probes table = probe_table(probes, None)
@@ -713,7 +754,10 @@ def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
     cdef const uint8_t *src
     cdef uint8_t c
     cdef uint8_t *tail = <uint8_t *>PyMem_Malloc(limit)
-    if tail == NULL:
+    cdef uint32_t *wide_tail = <uint32_t *>PyMem_Malloc(limit * sizeof(uint32_t))
+    if tail == NULL or wide_tail == NULL:
+        PyMem_Free(tail)
+        PyMem_Free(wide_tail)
         raise MemoryError()
     try:
         for i in range(len(texts)):
@@ -728,10 +772,15 @@ def tails_holding(list texts not None, tuple probes not None, Py_ssize_t limit):
                     tail[k - start] = c + 32 if 65 <= c <= 90 else c
                 if table.scan_chars(<const uint8_t *>tail, n - start, False, 1):
                     found.append(i)
+            elif lowered_tail_into(text, limit, wide_tail):
+                n = min(PyUnicode_GET_LENGTH(text), limit)
+                if table.scan_chars(<const uint32_t *>wide_tail, n, False, 1):
+                    found.append(i)
             elif table.scan(lowered_tail(text, limit), False, 1):
                 found.append(i)
     finally:
         PyMem_Free(tail)
+        PyMem_Free(wide_tail)
     return found
 
 
@@ -757,6 +806,51 @@ def lowered_heads(
     return heads, shorts
 
 
+cdef Py_ssize_t lowered_length(object text, Py_ssize_t limit) noexcept:
+    """len(text[:limit].lower()) of a str ready to read: U+0130 lowers to two code points,
+    every other code point to one."""
+    cdef Py_ssize_t i, m = min(PyUnicode_GET_LENGTH(text), limit), size = m
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const uint16_t *wide
+    cdef const uint32_t *widest
+    if kind == 2:
+        wide = <uint16_t *>PyUnicode_DATA(text)
+        for i in range(m):
+            size += wide[i] == 0x130
+    elif kind == 4:
+        widest = <uint32_t *>PyUnicode_DATA(text)
+        for i in range(m):
+            size += widest[i] == 0x130
+    return size
+
+
+cdef Py_ssize_t count_end(const chars_t *s, Py_ssize_t n) noexcept:
+    """Where s[:n] continues after a count, re's \\d+\\s+ at its start; -1 without one."""
+    cdef Py_ssize_t i = 0, digits
+    while i < n and is_decimal(s[i]):
+        i += 1
+    digits = i
+    while i < n and is_space(s[i]):
+        i += 1
+    return i if digits and i > digits else -1
+
+
+cdef bint begins_after_count(_Probes table, object text) noexcept:
+    """Whether the str text (ready to read) begins with a count (count_end) followed by one
+    of the table's probes."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), at
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    if kind == 1:
+        at = count_end(<uint8_t *>data, n)
+        return at >= 0 and table.scan_chars(<uint8_t *>data + at, n - at, True, 1)
+    if kind == 2:
+        at = count_end(<uint16_t *>data, n)
+        return at >= 0 and table.scan_chars(<uint16_t *>data + at, n - at, True, 1)
+    at = count_end(<uint32_t *>data, n)
+    return at >= 0 and table.scan_chars(<uint32_t *>data + at, n - at, True, 1)
+
+
 def scan_heads(
     list texts not None,
     Py_ssize_t limit,
@@ -765,15 +859,22 @@ def scan_heads(
     tuple starts not None,
     tuple probes not None,
     tuple groups not None,
+    bint long_heads=True,
+    bint counted=False,
 ):
-    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups) -> (heads,
-    short_heads, starting, probed): what lowered_heads(texts, limit, short_limit, lengths),
-    lines_holding(short_heads, starts, True) and probe_groups(short_heads, probes, groups)
-    give, in one pass over the lines (each short head is scanned as it is made)."""
+    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups, long_heads=True,
+    counted=False) -> (heads, short_heads, starting, probed): what lowered_heads(texts, limit,
+    short_limit, lengths), lines_holding(short_heads, starts, True) and
+    probe_groups(short_heads, probes, groups) give, in one pass over the lines (each short
+    head is scanned as it is made). Without long_heads, heads is None and the heads of lines
+    longer than short_limit (their heads are longer still) are not made: only their lengths
+    are counted. With counted, a short head beginning with an ASCII digit is in starting only
+    when a str of starts follows its count (re's \\d+\\s+)."""
     cdef Py_ssize_t i, size, n = len(texts)
-    if limit < 0 or lengths.shape[0] != n:
+    if limit < short_limit or short_limit < 0 or lengths.shape[0] != n:
         raise ValueError(
-            "scan_heads: a negative limit, or lengths does not hold one float32 a line"
+            "scan_heads: limit below short_limit or negative, or lengths does not hold one "
+            "float32 a line"
         )
     cdef _Probes at_start = probe_table(starts, None)
     cdef _Probes table = probe_table(probes, groups)
@@ -782,22 +883,29 @@ def scan_heads(
     for i in range(n):
         text = texts[i]
         check_str(text, "line", i)
+        if not long_heads and PyUnicode_GET_LENGTH(text) > short_limit:
+            lengths[i] = lowered_length(text, limit)
+            shorts.append("")
+            continue
         head = lowered_head(text, limit)
         size = PyUnicode_GET_LENGTH(head)
         lengths[i] = size
-        heads.append(head)
+        if long_heads:
+            heads.append(head)
         if size > short_limit:
             shorts.append("")
             continue
         shorts.append(head)
         if size == 0:
             continue
-        if at_start.scan(head, True, 1):
+        if at_start.scan(head, True, 1) and not (
+            counted and 48 <= (<str>head)[0] <= 57 and not begins_after_count(at_start, head)
+        ):
             starting.append(i)
         bits = table.scan(head, False, table.all_bits)
         if bits:
             probed.append((i, bits))
-    return heads, shorts, starting, probed
+    return heads if long_heads else None, shorts, starting, probed
 
 
 def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):
@@ -1025,6 +1133,50 @@ def marker_lines(
         out[n + i] = small and features[i, more_column] > 0
 
 
+# ---------------------------------------------------------------- text pages' gaps and groups
+def gap_columns(list gaps not None, float[:, :] out not None):
+    """gap_columns(gaps, out): for each line of a text page, the blank lines before it (the
+    list gaps holds their counts) and before the next line, each at most 2 (1 after the last
+    line), into the two float32 columns of out (n x 2, a strided view, say)."""
+    cdef Py_ssize_t i, n = len(gaps)
+    cdef long gap
+    if out.shape[0] != n or out.shape[1] != 2:
+        raise ValueError(f"gap_columns: out is {out.shape[0]} x {out.shape[1]}, not {n} x 2")
+    for i in range(n):
+        gap = gaps[i]
+        out[i, 0] = gap if gap < 2 else 2
+        if i:
+            out[i - 1, 1] = out[i, 0]
+    if n:
+        out[n - 1, 1] = 1
+
+
+def text_groups(
+    const float[:, :] features not None,
+    Py_ssize_t gap_column,
+    float long_log_chars,
+    int64_t[::1] blocks not None,
+    int64_t[::1] runs not None,
+):
+    """text_groups(features, gap_column, long_log_chars, blocks, runs): a text page's
+    line_groups from its feature matrix (float32, one row a line): blocks, the lines with a
+    gap (column gap_column above 0) so far; runs, the changes so far between lines long
+    (column 0 above long_log_chars, compared in float32) and short (int64, one a line each)."""
+    cdef Py_ssize_t i, n = features.shape[0]
+    if blocks.shape[0] != n or runs.shape[0] != n or not 0 <= gap_column < features.shape[1]:
+        raise ValueError("text_groups: buffer sizes or the gap column do not match")
+    cdef int64_t block = 0, run = 0
+    cdef bint long_line, was_long = False
+    for i in range(n):
+        block += features[i, gap_column] > 0
+        blocks[i] = block
+        long_line = features[i, 0] > long_log_chars
+        if i:
+            run += long_line != was_long
+        runs[i] = run
+        was_long = long_line
+
+
 # ---------------------------------------------------------------- neighbour and position columns
 cdef inline float window_mean(
     const float *cum, Py_ssize_t k, Py_ssize_t lo, Py_ssize_t hi
@@ -1034,66 +1186,88 @@ cdef inline float window_mean(
     return <float>((<double>cum[hi * k] - <double>cum[lo * k]) / <double>(hi - lo))
 
 
-def context(
-    const float[:, ::1] columns not None, Py_ssize_t n, Py_ssize_t k, float[:, :] out not None
-):
-    """context(columns, n, k, out): for each of the k float32 columns of the n x k array
-    columns, six float32 values a row into the n x 6k array out, as _context in features.py
-    computes them: the values 2 and 1 rows before and 1 and 2 rows after (0 beyond the page),
-    then the means over the rows within 3 and within 10 of the row (out may be a strided view,
-    such as some columns of a larger matrix)."""
-    if n < 0 or k < 0 or columns.shape[0] != n or columns.shape[1] != k or (
-        out.shape[0] != n or out.shape[1] != 6 * k
-    ):
-        raise ValueError("context: buffer sizes do not match n and k")
+cdef enum:
+    MAX_CONTEXT = 64  # columns context reads at most
+
+def context(const float[:, :] matrix not None, tuple columns not None, float[:, :] out not None):
+    """context(matrix, columns, out): for each of the k columns of the float32 matrix (n rows)
+    whose indices the tuple columns gives, six float32 values a row into the n x 6k array out,
+    as _context in features.py computes them: the values 2 and 1 rows before and 1 and 2 rows
+    after (0 beyond the page), then the means over the rows within 3 and within 10 of the row
+    (matrix and out may be strided views, such as columns of one larger matrix)."""
+    cdef Py_ssize_t n = matrix.shape[0], k = len(columns)
+    cdef Py_ssize_t column[MAX_CONTEXT]
+    if k > MAX_CONTEXT or out.shape[0] != n or out.shape[1] != 6 * k:
+        raise ValueError("context: buffer sizes do not match the columns")
+    cdef Py_ssize_t i, c, at
+    for c in range(k):
+        column[c] = columns[c]
+        if not 0 <= column[c] < matrix.shape[1]:
+            raise ValueError("context: a column is out of range")
     cdef float *cum = <float *>PyMem_Malloc(((n + 1) * k + 1) * sizeof(float))
     if cum == NULL:
         raise MemoryError()
-    cdef Py_ssize_t i, c, at
     for c in range(k):
         cum[c] = 0
     for i in range(n):  # NumPy's cumsum begins with the first value itself (-0.0 stays so)
         for c in range(k):
-            cum[(i + 1) * k + c] = cum[i * k + c] + columns[i, c] if i else columns[0, c]
+            cum[(i + 1) * k + c] = (
+                cum[i * k + c] + matrix[i, column[c]] if i else matrix[0, column[c]]
+            )
     for i in range(n):
         for c in range(k):
             at = 6 * c
-            out[i, at + 0] = columns[i - 2, c] if i >= 2 else 0
-            out[i, at + 1] = columns[i - 1, c] if i >= 1 else 0
-            out[i, at + 2] = columns[i + 1, c] if i + 1 < n else 0
-            out[i, at + 3] = columns[i + 2, c] if i + 2 < n else 0
+            out[i, at + 0] = matrix[i - 2, column[c]] if i >= 2 else 0
+            out[i, at + 1] = matrix[i - 1, column[c]] if i >= 1 else 0
+            out[i, at + 2] = matrix[i + 1, column[c]] if i + 1 < n else 0
+            out[i, at + 3] = matrix[i + 2, column[c]] if i + 2 < n else 0
             out[i, at + 4] = window_mean(cum + c, k, max(i - 3, 0), min(i + 4, n))
             out[i, at + 5] = window_mean(cum + c, k, max(i - 10, 0), min(i + 11, n))
     PyMem_Free(cum)
 
 
 def position(
-    const float[:] prose not None,
+    const float[:, :] shape not None,
     const float[:] chars not None,
-    const float[:] more not None,
-    const float[:] header not None,
-    const float[:] reply not None,
+    tuple columns not None,
     float total,
     double log_n,
     float[:, :] out not None,
 ):
-    """position(prose, chars, more, header, reply, total, log_n, out): the 12 position columns
-    of features.line_features (POSITION_NAMES) for n lines, from five float32 arrays of n values
-    (prose characters' flag, characters, "more stories" markers, comment headers, reply/byline
-    lines), the page's characters as float32 (at least 1) and log1p(n), written into out
-    (n x 12 float32), with the same arithmetic as the NumPy path (float32 running sums, float64
-    divisions, one rounding to float32). The arrays and out may be strided views."""
-    cdef Py_ssize_t n = prose.shape[0]
-    if chars.shape[0] != n or more.shape[0] != n or header.shape[0] != n or (
-        reply.shape[0] != n or out.shape[0] != n or out.shape[1] != N_POSITION
+    """position(shape, chars, columns, total, log_n, out): the 12 position columns of
+    features.line_features (POSITION_NAMES) for n lines, from the float32 shape matrix (n rows;
+    the tuple columns gives the indices of its prose, "more stories", comment, short marker,
+    reply and byline columns), each line's characters (float32), the page's characters as
+    float32 (at least 1) and log1p(n), written into out (n x 12 float32), with the same
+    arithmetic as the NumPy path (float32 products and sums of the marker columns, float32
+    running sums, float64 divisions, one rounding to float32). The arrays and out may be
+    strided views."""
+    cdef Py_ssize_t n = shape.shape[0], k
+    cdef Py_ssize_t column[6]
+    if chars.shape[0] != n or out.shape[0] != n or out.shape[1] != N_POSITION or (
+        len(columns) != 6
     ):
-        raise ValueError("position: buffer sizes do not match")
-    cdef float *cum = <float *>PyMem_Malloc((n + 1) * sizeof(float))
+        raise ValueError("position: buffer sizes or columns do not match")
+    for k in range(6):
+        column[k] = columns[k]
+        if not 0 <= column[k] < shape.shape[1]:
+            raise ValueError("position: a column is out of range")
+    cdef float *cum = <float *>PyMem_Malloc((5 * n + 1) * sizeof(float))
     cdef Py_ssize_t *next_prose = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
     if cum == NULL or next_prose == NULL:
         PyMem_Free(cum)
         PyMem_Free(next_prose)
         raise MemoryError()
+    # prose flags, "more stories" and comment headers (short marker lines), reply/byline lines
+    cdef float *prose = cum + n + 1
+    cdef float *more = prose + n
+    cdef float *header = more + n
+    cdef float *reply = header + n
+    for k in range(n):
+        prose[k] = shape[k, column[0]]
+        more[k] = shape[k, column[1]] * shape[k, column[3]]
+        header[k] = shape[k, column[2]] * shape[k, column[3]]
+        reply[k] = shape[k, column[4]] + shape[k, column[5]]
     cdef Py_ssize_t i, run_start = -1, last = -1, best_lo = -1, best_hi = -1, dist
     cdef Py_ssize_t replies_after = 0, last_more = -1, last_prose = -1, last_header = -1
     cdef double best = 0, weight, away

@@ -187,6 +187,19 @@ _ANCHORED_PROBES = (
 )
 
 
+# An anchored match begins with a decimal digit only as a count before a word ("15 comments";
+# tests/test_native_shape.py checks): a line beginning with an ASCII digit is tried only when
+# one of the anchored starts follows its count.
+_COUNT = re.compile(r"\d+\s+")
+
+
+def _starts_after_count(head: str) -> bool:
+    """Whether ``head`` begins with a count (``_COUNT``) followed by one of
+    ``_ANCHORED_PROBES``."""
+    count = _COUNT.match(head)
+    return count is not None and head.startswith(_ANCHORED_PROBES or (), count.end())
+
+
 def _floating_probes() -> tuple[tuple[str, ...], tuple[int, ...]]:
     """The literal starts of the floating markers' matches, and the marker (its index in
     ``_FLOATING``) each belongs to."""
@@ -211,11 +224,18 @@ _FLOATING_SEARCHES = [
 ]
 _SEPARATORS = (" | ", " • ", " · ")
 _READ_TIME_PROBES = ("lesezeit", "reading time", "temps de lecture")
-# The floating markers' probes (groups as in ``_FLOATING``) and the read-time phrases (group
-# ``_READ_TIME_GROUP``) in one table: one scan of the short heads finds the lines for both.
+_MINUTES_PROBES = ("min", "mn")  # "N min read" holds one after an ASCII digit
+# The floating markers' probes (groups as in ``_FLOATING``), the read-time phrases (group
+# ``_READ_TIME_GROUP``) and minutes (``_MINUTES_GROUP``) in one table: one scan of the short
+# heads finds the lines for all.
 _READ_TIME_GROUP = len(_FLOATING)
-_SHORT_PROBES = _FLOATING_PROBES + _READ_TIME_PROBES
-_SHORT_GROUPS = _FLOATING_GROUPS + (_READ_TIME_GROUP,) * len(_READ_TIME_PROBES)
+_MINUTES_GROUP = _READ_TIME_GROUP + 1
+_SHORT_PROBES = _FLOATING_PROBES + _READ_TIME_PROBES + _MINUTES_PROBES
+_SHORT_GROUPS = (
+    _FLOATING_GROUPS
+    + (_READ_TIME_GROUP,) * len(_READ_TIME_PROBES)
+    + (_MINUTES_GROUP,) * len(_MINUTES_PROBES)
+)
 _FLOATING_BITS = (1 << len(_FLOATING)) - 1
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
 _READ_TIME = re.compile(
@@ -233,10 +253,12 @@ _DATE = re.compile(
     r"[a-zé]*\.?(?:\s+\d{4})?|\d{1,2}:\d{2}\s*(?:am|pm|uhr|h)?|\b\d+\s*(?:hours?|days?|"
     r"minutes?|mins?|weeks?)\s+ago)\b"
 )  # matched against lower-cased lines: no IGNORECASE, so sre skips non-matching branches fast
-# Every date _DATE finds holds a digit, one of "./:-" and a digit in a row (numeric dates and
-# times), or "ago" ("3 hours ago"), or a month name and a space next to a digit ("may 5",
-# "5. mai"): a line without any of these is not searched. The month names are those of
-# _DATE, which must stay among them (tests/test_native_shape.py checks).
+# Every date _DATE finds holds a numeric date's digits and separators ("5.3.24", "2024-03-05":
+# a digit, one of "./-", one or two digits, one of "./-", a digit) or a time's ("10:30"), or
+# "ago" ("3 hours ago"), or a month name and a run of one or two digits after a space ("may
+# 5") or before one ("5. mai"; a longer run is no day: "may 2024" is no date of _DATE): a
+# line without any of these is not searched. The month names are those of _DATE, which must
+# stay among them (tests/test_native_shape.py checks).
 _DATE_MONTHS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv",
     "févr", "mär", "mai", "juni", "juli", "okt", "dez", "ene", "abr", "ago", "dic", "stycz",
@@ -244,8 +266,8 @@ _DATE_MONTHS = (
 )  # fmt: skip
 _DATE_WORDS = ("ago", *_DATE_MONTHS)  # "ago" alone will do (group 0), a month needs more (1)
 _DATE_WORD_GROUPS = (0,) + (1,) * len(_DATE_MONTHS)
-_DATE_SEPARATED = re.compile(r"\d[./:-]\d")
-_DATE_SPACED = re.compile(r"\s\d|\d\.?\s")
+_DATE_SEPARATED = re.compile(r"\d(?:[./-]\d\d?[./-]\d|:\d\d)")
+_DATE_SPACED = re.compile(r"\s\d\d?(?!\d)|(?<!\d)\d\d?\.?\s")
 _TERMINAL_CHARS = frozenset(".!?。！？…;")
 _CLOSERS = "'\"”’»)]"
 _TERMINAL_CODES = np.array([ord(c) for c in sorted(_TERMINAL_CHARS)], dtype=np.uint32)
@@ -330,7 +352,7 @@ _CONTEXT_BASE = [
     "date",
 ]
 _CONTEXT_BASE_HTML = ["link_density"]
-_CONTEXT_COLUMNS = [SHAPE_COLUMNS[name] for name in _CONTEXT_BASE]
+_CONTEXT_COLUMNS = tuple(SHAPE_COLUMNS[name] for name in _CONTEXT_BASE)
 
 
 def _context_names(base: list[str]) -> list[str]:
@@ -636,21 +658,38 @@ def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
 
 
 def _scanned_heads(
-    texts: list[str],
-) -> tuple[list[str], list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
-    """:func:`_lowered_heads`, then the short heads beginning with one of
+    texts: list[str], long_heads: bool = True
+) -> tuple[list[str] | None, list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
+    """:func:`_lowered_heads` (the heads None without ``long_heads``: the compiled ``_shape``
+    module then makes only the short ones), then the short heads beginning with one of
     ``_ANCHORED_PROBES`` (None without them) and those holding ``_SHORT_PROBES`` (as
-    :func:`_probe_groups` finds them); in one pass over the lines with the compiled ``_shape``
-    module."""
+    :func:`_probe_groups` finds them; of those beginning with an ASCII digit, only the ones
+    where one follows the count: :func:`_starts_after_count`); in one pass over the lines
+    with the compiled ``_shape`` module."""
     if _compiled_shape is not None and _ANCHORED_PROBES is not None:
         lengths = np.empty(len(texts), dtype=np.float32)
         heads, short, begin, probed = _compiled_shape.scan_heads(
-            texts, 200, _SHORT, lengths, _ANCHORED_PROBES, _SHORT_PROBES, _SHORT_GROUPS
+            texts,
+            200,
+            _SHORT,
+            lengths,
+            _ANCHORED_PROBES,
+            _SHORT_PROBES,
+            _SHORT_GROUPS,
+            long_heads,
+            True,
         )
         return heads, short, lengths, begin, probed
     heads, short, lengths = _lowered_heads(texts)
-    starting = None if _ANCHORED_PROBES is None else _holding(short, _ANCHORED_PROBES, True)
-    return heads, short, lengths, starting, _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
+    starting = None
+    if _ANCHORED_PROBES is not None:
+        starting = [
+            i
+            for i in _holding(short, _ANCHORED_PROBES, True)
+            if not "0" <= short[i][0] <= "9" or _starts_after_count(short[i])
+        ]
+    probed = _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
+    return heads if long_heads else None, short, lengths, starting, probed
 
 
 def _shape(
@@ -672,18 +711,21 @@ def _shape(
     rows[:, 2:12] = arithmetic[:, :10]
     rows[:, 14] = arithmetic[:, 10]
     rows[:, -1] = arithmetic[:, 11]  # prose
-    heads, short_heads, head_chars, starting, probed = _scanned_heads(texts)
+    heads, short_heads, head_chars, starting, probed = _scanned_heads(texts, bool(title))
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
     for i in _matching(short_heads, _date_candidates(short_heads, with_digits), _DATE):
         rows[i, 12] = 1.0
-    # "N min read" holds "min" or "mn" after an ASCII digit; the phrases need no digit
-    read_time = [i for i in with_digits if "mn" in short_heads[i] or "min" in short_heads[i]]
-    read_time += [i for i, groups in probed if groups >> _READ_TIME_GROUP & 1]
+    # "N min read" holds "min" or "mn" and an ASCII digit; the phrases need no digit
+    read_time = [
+        i
+        for i, groups in probed
+        if groups >> _READ_TIME_GROUP & 1 or groups >> _MINUTES_GROUP & 1 and digits[i] > 0
+    ]
     for i in _matching(short_heads, read_time, _READ_TIME):
         if words[i] <= 12:
             rows[i, 13] = 1.0
-    if title:
+    if title and heads is not None:  # the heads of long lines are made for a title only
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
         for i in (head_chars == len(title_norm)).nonzero()[0].tolist():
@@ -854,16 +896,20 @@ def _comment_section(header: np.ndarray, reply: np.ndarray) -> np.ndarray:
     return out
 
 
-def _context(columns: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns (the
-    compiled ``_shape`` module computes the same numbers when it is built), into ``out``
-    (float32, n x 6k, every value written) when it is given."""
-    n, k = columns.shape
+def _context(
+    matrix: np.ndarray, indices: tuple[int, ...], out: np.ndarray | None = None
+) -> np.ndarray:
+    """Neighbours' values (±1, ±2) and centred window means (±3, ±10) of some columns of
+    ``matrix`` (their ``indices``; the compiled ``_shape`` module reads them in place and
+    computes the same numbers when it is built), into ``out`` (float32, n x 6k, every value
+    written) when it is given."""
+    n, k = len(matrix), len(indices)
     if out is None:
         out = np.empty((n, k * 6), dtype=np.float32)
-    if _compiled_shape is not None:
-        _compiled_shape.context(np.ascontiguousarray(columns, dtype=np.float32), n, k, out)
+    if _compiled_shape is not None and matrix.dtype == np.float32 and matrix.ndim == 2:
+        _compiled_shape.context(matrix, indices, out)
         return out
+    columns = matrix[:, list(indices)]
     padded = np.vstack([np.zeros((2, k)), columns, np.zeros((2, k))])
     cum = np.vstack([np.zeros((1, k)), np.cumsum(columns, axis=0)])
     for j, shift in enumerate((-2, -1, 1, 2)):
@@ -876,30 +922,31 @@ def _context(columns: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def _position(
-    prose: np.ndarray,
-    chars: np.ndarray,
-    more: np.ndarray,
-    header: np.ndarray,
-    reply: np.ndarray,
-    out: np.ndarray | None = None,
-) -> np.ndarray:
+# The shape columns the position columns are read from: prose, "more stories" and comment
+# markers (counted on short marker lines only), and reply and byline markers.
+_POSITION_INPUTS = tuple(
+    SHAPE_COLUMNS[name]
+    for name in ("prose", "m_more_stories", "m_comment", "short_marker", "m_reply", "m_byline")
+)
+
+
+def _position(shape: np.ndarray, chars: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """The position columns (``POSITION_NAMES``): where the line stands in the page, in
     lines and characters, against the main run of prose, the last "more stories" marker and
-    the comment section (the compiled ``_shape`` module computes the same numbers), into
-    ``out`` (float32, n x 12) when it is given."""
-    n = len(prose)
+    the comment section, from the page's shape columns (float32, ``SHAPE_NAMES``) and each
+    line's characters (the compiled ``_shape`` module reads them in place and computes the
+    same numbers when it is built), into ``out`` (float32, n x 12) when it is given."""
+    n = len(shape)
     total = max(chars.sum(), 1.0)  # the float32 sum, as NumPy adds it up
     if out is None:
         out = np.empty((n, len(POSITION_NAMES)), dtype=np.float32)
-    if _compiled_shape is not None:
-        prose, chars, more, header, reply = (
-            np.asarray(c, dtype=np.float32) for c in (prose, chars, more, header, reply)
-        )
+    if _compiled_shape is not None and shape.dtype == chars.dtype == np.float32:
         _compiled_shape.position(
-            prose, chars, more, header, reply, float(total), float(np.log1p(n)), out
+            shape, chars, _POSITION_INPUTS, float(total), float(np.log1p(n)), out
         )
         return out
+    prose, more, comment, short, reply, byline = (shape[:, j] for j in _POSITION_INPUTS)
+    more, header, reply = more * short, comment * short, reply + byline
     cum_chars = np.cumsum(chars) - chars
     out[...] = np.hstack(
         [
@@ -1067,24 +1114,12 @@ def line_features(page: Page) -> np.ndarray:
         out[:, at + 12 : at + 12 + len(_SHARE_BITS)] = _bit_prose_shares(bits, prose_chars)
         at += 12 + len(_SHARE_BITS)
         out[:, at:at_position] = overlap(page.texts, page.article_body, page.description)
-    else:  # the gap before and after each line (at most 2; after the last line: 1)
-        np.minimum(np.fromiter(page.gaps, np.int64, n), 2.0, out=out[:, n_shape])
-        out[:-1, n_shape + 1] = out[1:, n_shape]
-        out[-1, n_shape + 1] = 1.0
+    else:
+        _gap_columns(page.gaps, out[:, n_shape : n_shape + 2])
 
-    _position(
-        prose,
-        chars,
-        shape[:, col["m_more_stories"]] * shape[:, col["short_marker"]],
-        shape[:, col["m_comment"]] * shape[:, col["short_marker"]],
-        shape[:, col["m_reply"]] + shape[:, col["m_byline"]],
-        out[:, at_position:at_edge],
-    )
-
-    base = shape[:, _CONTEXT_COLUMNS]
-    if page.is_html:
-        base = np.concatenate([base, link_density[:, None]], axis=1)
-    _context(base, out[:, at_context:])
+    _position(shape, chars, out[:, at_position:at_edge])
+    # the context columns: of shape columns, and (HTML) of the link density at n_shape
+    _context(out, _CONTEXT_COLUMNS + ((n_shape,) if page.is_html else ()), out[:, at_context:])
     out[:, at_edge] = credit_tails(page.texts)
     card_pairs(
         shape[:, col["terminal"]],
@@ -1093,6 +1128,18 @@ def line_features(page: Page) -> np.ndarray:
         out[:, at_edge + 1],
     )
     return out
+
+
+def _gap_columns(gaps: list[int], out: np.ndarray) -> None:
+    """The gap before and after each line of a text page (at most 2; after the last line: 1),
+    into ``out`` (float32, n x 2); the compiled ``_shape`` module writes them when it is
+    built."""
+    if _compiled_shape is not None:
+        _compiled_shape.gap_columns(gaps, out)
+        return
+    np.minimum(np.fromiter(gaps, np.int64, len(gaps)), 2.0, out=out[:, 0])
+    out[:-1, 1] = out[1:, 0]
+    out[-1, 1] = 1.0
 
 
 # A text line of 80 characters or more starts a run of long lines in :func:`line_groups`;
@@ -1106,18 +1153,23 @@ def line_groups(page: Page, features: np.ndarray | None = None) -> tuple[np.ndar
     tag.class signature; text: blocks between blank lines) and lines sharing a container
     (HTML: the block's parent; text: runs of lines of similar length). For a text page, the
     page's :func:`line_features` matrix may be given: the labels are then read from its
-    log_chars and gap_before columns (the same labels, fewer steps)."""
+    log_chars and gap_before columns (the same labels, fewer steps; counted by the compiled
+    ``_shape`` module when it is built)."""
     n = len(page.texts)
     if page.is_html:
         alike = signature_labels(page)
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
+    runs = np.zeros(n, dtype=np.int64)
     if features is not None and len(features) == n:
+        if _compiled_shape is not None and features.dtype == np.float32 and features.ndim == 2:
+            blocks = np.empty(n, dtype=np.int64)
+            _compiled_shape.text_groups(features, _GAP_COLUMN, _LONG_LOG_CHARS, blocks, runs)
+            return blocks, runs
         blocks = np.cumsum(features[:, _GAP_COLUMN] > 0, dtype=np.int64)
         long = features[:, 0] > _LONG_LOG_CHARS
     else:
         blocks = np.cumsum(np.array(page.gaps) > 0, dtype=np.int64)
         long = np.fromiter(map(len, page.texts), dtype=np.int64, count=n) >= 80
-    runs = np.zeros(n, dtype=np.int64)
     np.cumsum(long[1:] != long[:-1], out=runs[1:])
     return blocks, runs
