@@ -340,7 +340,7 @@ SHAPES = {
 }
 
 
-def _best_time(page: str, runs: int = 2) -> float:
+def _best_time(page: str, runs: int = 3) -> float:
     from boilerx.pipeline.lines import html_lines
 
     best = float("inf")
