@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boilerx.pipeline import lines
+from boilerx.pipeline.features import signature_labels
 from boilerx.pipeline.lines import (
     _MAX_LINES,
     _SKIP,
@@ -49,6 +50,7 @@ def _both(html: str, skip: frozenset[str] = _SKIP, max_lines: int = _MAX_LINES):
 def _assert_same(html: str, skip: frozenset[str] = _SKIP, name: str = "") -> None:
     tree, expected, found, page, walk = _both(html, skip)
     assert _columns(page) == _columns(expected), name or html
+    assert list(page.signature_labels) == signature_labels(expected).tolist(), name or html
     assert walk.streaming == found.streaming
     assert sorted(walk.noscripts) == sorted(node.mem_id for node in found.noscripts)
     # the <noscript> nodes, reached along their paths, are the query's, in its order

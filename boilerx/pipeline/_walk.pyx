@@ -11,6 +11,8 @@ Lexbor is reached two ways, both without its headers: the first fields of its no
 structs are declared below (they have been the same since Lexbor 2), and attributes are read
 through the functions selectolax's module exports, found with ctypes (``bind``)."""
 
+from cpython cimport array
+from cpython.object cimport Py_SIZE
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
@@ -18,6 +20,8 @@ from cpython.unicode cimport (
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memchr, memcmp, memcpy, memset
+
+import array
 
 cdef extern from *:
     """
@@ -349,12 +353,14 @@ cdef struct Frame:
     int n_conts
     int block_frame  # the frame of the enclosing block (this one for a block; -1: none)
     # a block's own: its tag id, its class value (in Lexbor's memory), the frame of the block
-    # around it, and its signature (index in Walk.signatures; -1 until a line asks for it)
+    # around it, its signature (index in Walk.signatures; -1 until a line asks for it) and
+    # the signature's label (-1 until a line of the block asks for it)
     uintptr_t tag
     const unsigned char *cls
     size_t n_cls
     int parent_block
     int sig
+    Py_ssize_t label
     int kind
     bint in_link
     bint block
@@ -409,6 +415,14 @@ cdef size_t _squeeze(unsigned char *data, size_t n) noexcept nogil:
     return j
 
 
+cdef inline int _append(array.array column, long long value) except -1:
+    """Append ``value`` to an int64 array, growing it as a list grows."""
+    cdef Py_ssize_t n = Py_SIZE(column)
+    array.resize_smart(column, n + 1)
+    column.data.as_longlongs[n] = value
+    return 0
+
+
 cdef str _line_text(unsigned char *data, size_t n):
     """``" ".join(data[:n].decode("utf-8", "replace").split())``; ``data`` may be changed."""
     if _unicode_space(data, n):
@@ -436,8 +450,10 @@ cdef class Walk:
     cdef int block_ids
     cdef bint skip_noscript, note_skipped
     cdef list signatures
-    cdef object page, texts, kinds, link_chars, n_links, bits_out, outer_out, near_out
-    cdef object depths, containers_out, sigs_out, block_tags, pre_texts
+    cdef dict labels  # signature: its label, in the order lines first have it
+    cdef object page, texts, containers_out, sigs_out, block_tags, pre_texts
+    cdef array.array kinds, link_chars, n_links, bits_out, outer_out, near_out, depths
+    cdef array.array sig_labels
     cdef public list noscripts  # mem_ids of the <noscript> elements passed over
     cdef public bint streaming  # a template of React's streaming was passed over
     cdef int max_lines
@@ -470,13 +486,20 @@ cdef class Walk:
         self.note_skipped = note_skipped
         self.max_lines = max_lines
         self.signatures = [""]
+        self.labels = {}
         self.noscripts = []
         self.streaming = False
         self.page = page
-        self.texts, self.kinds = page.texts, page.kinds
-        self.link_chars, self.n_links = page.link_chars, page.n_links
-        self.bits_out, self.outer_out, self.near_out = page.bits, page.outer_bits, page.near_bits
-        self.depths, self.containers_out = page.depths, page.containers
+        # the numeric columns are arrays of int64 ("q"), made here
+        page.kinds = self.kinds = array.array("q")
+        page.link_chars = self.link_chars = array.array("q")
+        page.n_links = self.n_links = array.array("q")
+        page.bits = self.bits_out = array.array("q")
+        page.outer_bits = self.outer_out = array.array("q")
+        page.near_bits = self.near_out = array.array("q")
+        page.depths = self.depths = array.array("q")
+        page.signature_labels = self.sig_labels = array.array("q")
+        self.texts, self.containers_out = page.texts, page.containers
         self.sigs_out, self.block_tags, self.pre_texts = (
             page.signatures, page.block_tags, page.pre_texts
         )
@@ -533,15 +556,16 @@ cdef class Walk:
             if ctx.kind == self.pre_kind:  # its line breaks and indentation are the code's
                 self.pre_texts[len(self.texts)] = raw.strip("\n").rstrip()
             self.texts.append(text)
-            self.kinds.append(ctx.kind)
-            self.link_chars.append(min(self.piece_link, len(text)))
-            self.n_links.append(n_links)
-            self.bits_out.append(ctx.bits)
-            self.outer_out.append(ctx.outer)
-            self.near_out.append(ctx.near)
-            self.depths.append(ctx.depth)
+            _append(self.kinds, ctx.kind)
+            _append(self.link_chars, min(self.piece_link, len(text)))
+            _append(self.n_links, n_links)
+            _append(self.bits_out, ctx.bits)
+            _append(self.outer_out, ctx.outer)
+            _append(self.near_out, ctx.near)
+            _append(self.depths, ctx.depth)
             self.containers_out.append(tuple([ctx.conts[i] for i in range(ctx.n_conts)]))
             self.sigs_out.append(self.signature(ctx.block_frame))
+            _append(self.sig_labels, self.label(ctx.block_frame))
         self.n_buf = 0
         self.piece_link = 0
         self.has_line = False
@@ -657,6 +681,7 @@ cdef class Walk:
             frame.n_cls = n_cls
             frame.parent_block = ctx.block_frame
             frame.sig = -1
+            frame.label = -1
             frame.kind = kind if kind >= 0 else ctx.kind
             frame.in_link = ctx.in_link or bool(flags & LINK)
             frame.block = True
@@ -692,6 +717,18 @@ cdef class Walk:
         self.signatures.append(sig)
         frame.sig = len(self.signatures) - 1
         return sig
+
+    cdef Py_ssize_t label(self, int index) except -1:
+        """The label of the signature of the block at frame ``index`` (``signature``): 0, 1,
+        2 ... in the order lines first have each signature; a block's is looked up once."""
+        cdef Frame *frame
+        if index < 0:  # outside any block
+            return self.labels.setdefault("", len(self.labels))
+        frame = &self.frames[index]
+        if frame.label < 0:
+            sig = self.signatures[frame.sig]  # the line's signature is made before its label
+            frame.label = self.labels.setdefault(sig, len(self.labels))
+        return frame.label
 
     cdef const unsigned char *attribute(
         self, bx_node *node, const char *wanted, size_t n_wanted, size_t *n_value
@@ -757,6 +794,7 @@ cdef class Walk:
             for column in (
                 self.texts, self.kinds, self.link_chars, self.n_links, self.bits_out,
                 self.outer_out, self.near_out, self.depths, self.containers_out, self.sigs_out,
+                self.sig_labels,
             ):
                 del column[n:]
             for line in [line for line in self.pre_texts if line >= n]:

@@ -781,9 +781,9 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
         _container_shares(page.containers, prose_chars, total, out)
     # lines built alike: the same tag.class signature
     sig = signature_labels(page)
-    chars = np.array([len(t) for t in page.texts], dtype=np.float64)
+    chars = np.fromiter(map(len, page.texts), dtype=np.float64, count=n)
     count = np.bincount(sig).astype(np.float64)
-    link = np.bincount(sig, weights=np.array(page.link_chars) / np.maximum(chars, 1))
+    link = np.bincount(sig, weights=np.asarray(page.link_chars) / np.maximum(chars, 1))
     out[:, 6] = np.log1p(count[sig])
     out[:, 7] = link[sig] / count[sig]
     out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
@@ -792,7 +792,10 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
 
 
 def signature_labels(page: Page) -> np.ndarray:
-    """Each line's block signature as a label 0, 1, 2 … in the order they first appear."""
+    """Each line's block signature as a label 0, 1, 2 … in the order they first appear (the
+    page's own ``signature_labels`` where the compiled walk made them)."""
+    if len(page.signature_labels) == len(page.signatures):
+        return np.asarray(page.signature_labels, dtype=np.intp)
     sig_ids: dict[str, int] = {}
     return np.array([sig_ids.setdefault(s, len(sig_ids)) for s in page.signatures], dtype=np.intp)
 
@@ -1086,15 +1089,15 @@ def line_features(page: Page) -> np.ndarray:
     chars = stats[:, _S["chars"]]
     prose = shape[:, col["prose"]]
     if page.is_html:  # prose is not mostly link text (scraped text has no links)
-        link_density = np.array(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
+        link_density = np.asarray(page.link_chars, dtype=np.float32) / np.maximum(chars, 1)
         prose *= link_density < 0.5
 
         prose_chars = chars * prose
         # written in place, column block by column block (what np.hstack of them gives)
         at = n_shape
         out[:, at] = link_density
-        out[:, at + 1] = np.log1p(np.array(page.n_links, dtype=np.float32))
-        depths = np.array(page.depths, dtype=np.float32)
+        out[:, at + 1] = np.log1p(np.asarray(page.n_links, dtype=np.float32))
+        depths = np.asarray(page.depths, dtype=np.float32)
         out[:, at + 2] = depths / max(depths.max(), 1.0)
         at += 3
         n_kinds = len(KINDS) - 1
@@ -1104,10 +1107,10 @@ def line_features(page: Page) -> np.ndarray:
         at += n_kinds
         nb = len(BITS)
         bit_masks = 1 << np.arange(nb, dtype=np.int64)
-        bits = (np.array(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
+        bits = (np.asarray(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
         out[:, at : at + nb] = bits
         out[:, at + nb : at + 2 * nb] = (
-            np.array(page.near_bits, dtype=np.int64)[:, None] & bit_masks
+            np.asarray(page.near_bits, dtype=np.int64)[:, None] & bit_masks
         ) > 0
         at += 2 * nb
         out[:, at : at + 12] = _container_features(page, prose_chars)

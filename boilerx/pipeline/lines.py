@@ -10,7 +10,7 @@ Text: the input's own lines; blank lines are remembered as paragraph gaps.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -429,18 +429,22 @@ def _enter(structure: Structure, tag: str, block_id: int) -> Structure:
 
 @dataclass
 class Page:
-    """A page cut into lines, as parallel lists (one entry a line)."""
+    """A page cut into lines, as parallel columns (one entry a line). The numeric columns are
+    lists, or int64 arrays (``array.array("q")``) where the compiled walk made them."""
 
     texts: list[str] = field(default_factory=list)
-    kinds: list[int] = field(default_factory=list)  # index into KINDS
-    link_chars: list[int] = field(default_factory=list)  # characters of text inside links
-    n_links: list[int] = field(default_factory=list)
-    bits: list[int] = field(default_factory=list)  # context bits of all ancestors
-    outer_bits: list[int] = field(default_factory=list)  # … of block-level ancestors only
-    near_bits: list[int] = field(default_factory=list)  # context bits of the block and parent
-    depths: list[int] = field(default_factory=list)
+    kinds: MutableSequence[int] = field(default_factory=list)  # index into KINDS
+    link_chars: MutableSequence[int] = field(default_factory=list)  # characters inside links
+    n_links: MutableSequence[int] = field(default_factory=list)
+    bits: MutableSequence[int] = field(default_factory=list)  # context bits of all ancestors
+    outer_bits: MutableSequence[int] = field(default_factory=list)  # … of block-level ones
+    near_bits: MutableSequence[int] = field(default_factory=list)  # … of the block and parent
+    depths: MutableSequence[int] = field(default_factory=list)
     containers: list[tuple[int, ...]] = field(default_factory=list)  # enclosing block ids
     signatures: list[str] = field(default_factory=list)  # tag.class path of the block
+    # each line's signature as a label 0, 1, 2 … in the order lines first have it, where the
+    # compiled walk made them (else empty: ``features.signature_labels`` reads the signatures)
+    signature_labels: MutableSequence[int] = field(default_factory=list)
     gaps: list[int] = field(default_factory=list)  # text mode: blank lines before the line
     # HTML, for Markdown output (the features do not read them): the tag of each block-level
     # element (block id N at N - 1; see ``structure``), and the text of <pre> lines as laid
@@ -1245,16 +1249,16 @@ def _agrees_on(html: str) -> bool:
 
 
 def _columns(page: Page) -> tuple:
-    """What a walk gives a page, for comparing two walks."""
+    """What a walk gives a page, for comparing two walks (numeric columns as lists)."""
     return (
         page.texts,
-        page.kinds,
-        page.link_chars,
-        page.n_links,
-        page.bits,
-        page.outer_bits,
-        page.near_bits,
-        page.depths,
+        list(page.kinds),
+        list(page.link_chars),
+        list(page.n_links),
+        list(page.bits),
+        list(page.outer_bits),
+        list(page.near_bits),
+        list(page.depths),
         page.containers,
         page.signatures,
         page.block_tags,

@@ -17,6 +17,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import MutableSequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,10 +276,10 @@ class Sample:
     w: np.ndarray
     groups: tuple[np.ndarray, np.ndarray]
     title: str | None = None
-    bits: list[int] = field(default_factory=list)  # HTML: the lines' context bits
-    outer_bits: list[int] = field(default_factory=list)  # HTML: … of block-level ancestors
+    bits: MutableSequence[int] = field(default_factory=list)  # HTML: the lines' context bits
+    outer_bits: MutableSequence[int] = field(default_factory=list)  # … of block-level ancestors
     signatures: list[str] = field(default_factory=list)  # HTML: the lines' block signatures
-    link_chars: list[int] = field(default_factory=list)  # HTML: characters inside links
+    link_chars: MutableSequence[int] = field(default_factory=list)  # HTML: characters in links
 
     def output(self, scores: np.ndarray, threshold: float) -> str:
         """What :func:`boilerx.clean` would return for this rendering, given its scores."""
