@@ -235,6 +235,25 @@ def test_compiled_whole_words_equal_class_bits(data: st.DataObject) -> None:
     assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_compiled_inner_words_equal_class_bits(data: st.DataObject) -> None:
+    """Words found inside others ("relatedPosts"), next to words sharing their first letters,
+    cut short, and in values too long for the walk's buffer on the stack."""
+    assert lines._native_walk_ready()
+    words = sorted(lines._INNER_WORDS)
+    piece = st.one_of(
+        st.sampled_from(words),
+        st.sampled_from(words).map(str.title),
+        st.sampled_from(words).map(lambda w: w[:-1]),
+        st.sampled_from(words).map(lambda w: w[:2] + "_" + w[2:]),
+        st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=6),
+    )
+    value = "".join(data.draw(st.lists(piece, max_size=8)))
+    value *= data.draw(st.sampled_from([1, 1, 40]))
+    assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
+
+
 _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
 

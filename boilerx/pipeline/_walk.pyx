@@ -92,13 +92,16 @@ cdef int _inner_from[256]  # the inner words that begin with byte b: _inner_from
 cdef int _inner_to[256]  # _inner_to[b] - 1
 _class_cache = {}  # class/id value (bytes): its bits
 cdef enum:
-    WHOLE_MAX = 64  # whole words held in the arrays below, at most
-# the whole words of at most 8 bytes as keys (their bytes, little-endian, zero-padded), with
-# their lengths and bits; _n_whole is -1 when the words do not fit (then _whole_words is read)
-cdef uint64_t _whole_key[WHOLE_MAX]
-cdef size_t _whole_length[WHOLE_MAX]
-cdef uint64_t _whole_bits[WHOLE_MAX]
+    WHOLE_MAX = 64  # whole words held in the table below, at most
+    WHOLE_SLOTS = 256  # its size (a power of two, 4 x WHOLE_MAX: short runs of slots)
+# the whole words of 1 to 8 bytes, hashed by key (their bytes, little-endian, zero-padded),
+# with their lengths (0: a free slot) and bits; _n_whole is -1 when the words do not fit
+# (then _whole_words is read)
+cdef uint64_t _whole_key[WHOLE_SLOTS]
+cdef size_t _whole_length[WHOLE_SLOTS]
+cdef uint64_t _whole_bits[WHOLE_SLOTS]
 cdef int _n_whole = -1
+cdef size_t _whole_longest = 0  # bytes of the longest whole word (when _n_whole >= 0)
 cdef enum:
     CLASS_CACHE = 65536  # values remembered (the cache is emptied when full)
 
@@ -138,19 +141,26 @@ def configure(
         _tag_bits[tag_id] = bits
         _kind_of_tag[tag_id] = kind
         _tag_names[tag_id] = name
-    global _n_whole
+    global _n_whole, _whole_longest
     _whole_words.clear()
     _whole_words.update({word.encode(): bits for word, bits in whole_words.items()})
     _n_whole = -1
-    if len(_whole_words) <= WHOLE_MAX and all(len(word) <= 8 for word in _whole_words):
-        for i, (word, bits) in enumerate(_whole_words.items()):
-            _whole_key[i] = _key_of(word, len(word), False)
+    memset(_whole_length, 0, sizeof(_whole_length))
+    if len(_whole_words) <= WHOLE_MAX and all(1 <= len(word) <= 8 for word in _whole_words):
+        for word, bits in _whole_words.items():
+            key = _key_of(word, len(word), False)
+            i = _whole_slot(key)
+            while _whole_length[i]:
+                i = (i + 1) % WHOLE_SLOTS
+            _whole_key[i] = key
             _whole_length[i] = len(word)
             _whole_bits[i] = bits
         _n_whole = len(_whole_words)
+        _whole_longest = max(map(len, _whole_words), default=0)
     _inner_words[:] = sorted(word.encode() for word in inner_words)
-    if len(_inner_words) > INNER_MAX or max(map(len, _inner_words), default=0) > INNER_LENGTH:
-        raise ValueError("too many or too long inner class words for the compiled walk")
+    if len(_inner_words) > INNER_MAX or not all(2 <= len(w) <= INNER_LENGTH for w in _inner_words):
+        raise ValueError("too many, too short or too long inner class words for the compiled walk")
+    memset(_inner, 0, sizeof(_inner))
     for i in range(256):
         _inner_from[i] = _inner_to[i] = 0
     for i, word in enumerate(_inner_words):
@@ -232,16 +242,22 @@ cdef inline uint64_t _key_of(const unsigned char *word, size_t n, bint lower) no
     return key
 
 
+cdef inline size_t _whole_slot(uint64_t key) noexcept nogil:
+    """Where the table of whole words begins to look for ``key``."""
+    return <size_t> ((key * 0x9E3779B97F4A7C15ULL) >> 56) % WHOLE_SLOTS
+
+
 cdef inline uint64_t _whole_word(const unsigned char *word, size_t n, bint lower) noexcept nogil:
     """The bits of ``word`` (``n`` bytes, lower-cased first when ``lower``) when it is one of
     the whole words, else 0: ``_whole_words.get(word)`` when _n_whole >= 0."""
-    if n > 8:  # longer than any whole word
+    if n > _whole_longest:
         return 0
     cdef uint64_t key = _key_of(word, n, lower)
-    cdef int k
-    for k in range(_n_whole):
-        if _whole_key[k] == key and _whole_length[k] == n:
-            return _whole_bits[k]
+    cdef size_t slot = _whole_slot(key)
+    while _whole_length[slot]:
+        if _whole_key[slot] == key and _whole_length[slot] == n:
+            return _whole_bits[slot]
+        slot = (slot + 1) % WHOLE_SLOTS
     return 0
 
 
@@ -269,7 +285,9 @@ cdef uint64_t _class_bits(bytes value) except? 0:
     cdef Py_ssize_t n = len(value), i, start
     cdef uint64_t bits = 0
     cdef bytearray lowered
+    cdef unsigned char short_value[256]
     cdef unsigned char *low
+    cdef unsigned char second
     cdef int k
     for i in range(n):
         if data[i] >= 128:
@@ -293,8 +311,12 @@ cdef uint64_t _class_bits(bytes value) except? 0:
             else:
                 i += 1
         # the lower-cased value, "_" as "-": its space-separated words, and words inside it
-        lowered = bytearray(n)  # value.lower().replace(b"_", b"-"), in one step
-        low = lowered
+        # value.lower().replace(b"_", b"-"), in one step
+        if n <= 256:
+            low = short_value
+        else:
+            lowered = bytearray(n)
+            low = lowered
         for i in range(n):
             low[i] = 45 if data[i] == 95 else (data[i] + 32 if _is_upper(data[i]) else data[i])
         i = 0
@@ -308,15 +330,22 @@ cdef uint64_t _class_bits(bytes value) except? 0:
             if _n_whole >= 0:
                 bits |= _whole_word(low + start, i - start, False)
                 continue
-            found = _whole_words.get(bytes(lowered[start:i]))
+            found = _whole_words.get(low[start:i])
             if found is not None:
                 bits |= <uint64_t> found
-        for i in range(n):
+        for i in range(n - 1):
+            # the words that begin with this byte, sorted: those with the next byte as their
+            # second byte are in a row (every inner word has two bytes or more)
+            second = low[i + 1]
             for k in range(_inner_from[low[i]], _inner_to[low[i]]):
+                if <unsigned char> _inner[k][1] < second:
+                    continue
+                if <unsigned char> _inner[k][1] > second:
+                    break
                 if _inner_length[k] <= n - i and memcmp(low + i, _inner[k], _inner_length[k]) == 0:
                     bits |= _inner_bits[k]
         if _has(low, n, b"hid", 3) or _has(low, n, b"none", 4) or _has(low, n, b"invisible", 9):
-            bits |= <uint64_t> _vocabulary["undisplayed_bit"](lowered.decode("ascii"))
+            bits |= <uint64_t> _vocabulary["undisplayed_bit"](low[:n].decode("ascii"))
     if len(_class_cache) >= CLASS_CACHE:
         _class_cache.clear()
     _class_cache[value] = bits
@@ -954,3 +983,4 @@ def depth_bound(bytes html, Py_ssize_t tags=-1):
                     deepest = depth
     free(table)
     return deepest
+
