@@ -7,13 +7,20 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from array import array
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boilerx.pipeline import lines
-from boilerx.pipeline.features import signature_labels
+from boilerx.pipeline.features import (
+    _N_MARKUP,
+    _markup_columns,
+    _numpy_markup_columns,
+    signature_labels,
+)
 from boilerx.pipeline.lines import (
     _MAX_LINES,
     _SKIP,
@@ -375,3 +382,34 @@ def test_noscripts_far_down_long_sibling_lists_are_queried(monkeypatch) -> None:
     for steps in (0, 1000):  # the query, and the paths
         monkeypatch.setattr(lines, "_MAX_STEPS", steps)
         assert [node.mem_id for node in lines._nodes_at(root, ids)] == ids
+
+
+# ---------------------------------------------------------------- markup columns
+_INT64 = st.integers(-(2**63), 2**63 - 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 12),
+            st.integers(0, 60),
+            st.one_of(st.integers(0, 2**31), _INT64),
+            st.one_of(st.integers(0, 2**31), _INT64),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_compiled_markup_columns_equal_the_numpy_path(rows: list, as_arrays: bool) -> None:
+    kinds, depths, bits, near_bits = (list(column) for column in zip(*rows))
+    if as_arrays:  # as the compiled walk makes them
+        kinds, depths, bits, near_bits = (array("q", c) for c in (kinds, depths, bits, near_bits))
+    page = Page(texts=["x"] * len(rows), kinds=kinds, depths=depths, bits=bits)
+    page.near_bits = near_bits
+    compiled = np.full((len(rows), 3 + _N_MARKUP), np.nan, dtype=np.float32)
+    expected = compiled.copy()
+    _markup_columns(page, compiled[:, 1 : 1 + _N_MARKUP])  # a view, as line_features gives
+    _numpy_markup_columns(page, expected[:, 1 : 1 + _N_MARKUP])
+    np.testing.assert_array_equal(compiled, expected)

@@ -984,3 +984,46 @@ def depth_bound(bytes html, Py_ssize_t tags=-1):
     free(table)
     return deepest
 
+
+# ---------------------------------------------------------------- markup columns
+def markup_columns(
+    const long long[::1] kinds, const long long[::1] depths, const long long[::1] bits,
+    const long long[::1] near_bits, int n_kinds, int n_bits, float[:, :] out
+):
+    """``features._numpy_markup_columns`` from a page's columns (int64): into ``out`` (one
+    row a line), each line's depth over the page's deepest (at least 1), its kind one-hot
+    (``n_kinds`` columns; kinds past the last count as the last), then ``n_bits`` columns of
+    its bits and ``n_bits`` of its near bits (1.0 where set)."""
+    cdef Py_ssize_t n = kinds.shape[0], i, j
+    cdef float deepest = 0.0, d
+    cdef long long kind, mask, own, near
+    cdef char *row
+    cdef Py_ssize_t step
+    if not (depths.shape[0] == bits.shape[0] == near_bits.shape[0] == n == out.shape[0]):
+        raise ValueError("columns of different lengths")
+    if out.shape[1] != 1 + n_kinds + 2 * n_bits or not 0 <= n_bits <= 64 or n_kinds < 1:
+        raise ValueError("out does not have the columns asked for")
+    if n == 0:
+        return
+    step = out.strides[1]
+    for i in range(n):
+        d = <float> depths[i]
+        if i == 0 or d > deepest:
+            deepest = d
+    if not deepest >= 1.0:  # max(depths.max(), 1.0)
+        deepest = 1.0
+    for i in range(n):
+        row = <char *> &out[i, 0]
+        (<float *> row)[0] = (<float> depths[i]) / deepest
+        kind = min(kinds[i], n_kinds - 1)
+        if kind < 0:  # counted from the end, as NumPy indexes
+            kind += n_kinds
+            if kind < 0:
+                raise IndexError(f"kind {kinds[i]} out of range")
+        for j in range(n_kinds):
+            (<float *> (row + (1 + j) * step))[0] = j == kind
+        own, near = bits[i], near_bits[i]
+        for j in range(n_bits):
+            mask = <long long> ((<unsigned long long> 1) << j)  # 1 << 63: the sign bit
+            (<float *> (row + (1 + n_kinds + j) * step))[0] = own & mask > 0
+            (<float *> (row + (1 + n_kinds + n_bits + j) * step))[0] = near & mask > 0

@@ -21,6 +21,10 @@ try:
     from boilerx.pipeline import _shape as _compiled_shape  # optional compiled counts (_shape.pyx)
 except ImportError:  # not built: count with NumPy
     _compiled_shape = None  # type: ignore[assignment]
+try:
+    from boilerx.pipeline import _walk as _compiled_walk  # optional compiled markup columns
+except ImportError:  # not built: with NumPy
+    _compiled_walk = None  # type: ignore[assignment]
 
 # ---------------------------------------------------------------- marker vocabularies
 # Each group is matched against the lower-cased start of a line (its first 200 characters).
@@ -768,6 +772,36 @@ def _arithmetic_columns(stats: np.ndarray) -> np.ndarray:
     return out
 
 
+_N_KINDS = len(KINDS) - 1  # kind_ columns (text is no kind of HTML line)
+_N_MARKUP = 1 + _N_KINDS + 2 * len(BITS)  # rel_depth, kind_*, bit_*, near_*
+
+
+def _markup_columns(page: Page, out: np.ndarray) -> None:
+    """The rel_depth, kind_*, bit_* and near_* columns of an HTML page, into ``out`` (float32,
+    n x ``_N_MARKUP``); the compiled ``_walk`` module writes them when it is built."""
+    if _compiled_walk is None:
+        _numpy_markup_columns(page, out)
+        return
+    kinds, depths, bits, near_bits = (
+        np.asarray(column, dtype=np.int64)
+        for column in (page.kinds, page.depths, page.bits, page.near_bits)
+    )
+    _compiled_walk.markup_columns(kinds, depths, bits, near_bits, _N_KINDS, len(BITS), out)
+
+
+def _numpy_markup_columns(page: Page, out: np.ndarray) -> None:
+    """:func:`_markup_columns` with NumPy."""
+    depths = np.asarray(page.depths, dtype=np.float32)
+    out[:, 0] = depths / max(depths.max(), 1.0)
+    kinds = out[:, 1 : 1 + _N_KINDS]
+    kinds.fill(0.0)
+    kinds[np.arange(len(kinds)), np.minimum(page.kinds, _N_KINDS - 1)] = 1.0
+    nb = len(BITS)
+    bit_masks = 1 << np.arange(nb, dtype=np.int64)
+    for at, column in ((1 + _N_KINDS, page.bits), (1 + _N_KINDS + nb, page.near_bits)):
+        out[:, at : at + nb] = (np.asarray(column, dtype=np.int64)[:, None] & bit_masks) > 0
+
+
 def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
     """Shares of the page's prose held by the line's containers, the main region, and the
     statistics of lines built like this one (repeated sibling structures such as teaser cards)."""
@@ -839,10 +873,11 @@ _SHARE_BITS = [BITS.index(b) for b in ("comment", "related", "sidebar", "content
 
 def _bit_prose_shares(bits: np.ndarray, prose_chars: np.ndarray) -> np.ndarray:
     """The page's share of prose inside comment, related, sidebar, content and article
-    markup, on every line: reader comments under an article are chrome, but on a forum page,
-    where the comments hold all the prose, they are the content."""
+    markup (float32, one a bit; the same on every line): reader comments under an article
+    are chrome, but on a forum page, where the comments hold all the prose, they are the
+    content. ``bits`` holds the bit_* columns (1.0 or True where set)."""
     shares = (bits[:, _SHARE_BITS] * prose_chars[:, None]).sum(axis=0) / max(prose_chars.sum(), 1.0)
-    return np.broadcast_to(shares.astype(np.float32), (len(bits), len(_SHARE_BITS)))
+    return shares.astype(np.float32)
 
 
 def _prose_runs(prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
@@ -1097,22 +1132,11 @@ def line_features(page: Page) -> np.ndarray:
         at = n_shape
         out[:, at] = link_density
         out[:, at + 1] = np.log1p(np.asarray(page.n_links, dtype=np.float32))
-        depths = np.asarray(page.depths, dtype=np.float32)
-        out[:, at + 2] = depths / max(depths.max(), 1.0)
-        at += 3
-        n_kinds = len(KINDS) - 1
-        kinds = out[:, at : at + n_kinds]
-        kinds.fill(0.0)
-        kinds[np.arange(n), np.minimum(page.kinds, n_kinds - 1)] = 1.0
-        at += n_kinds
+        at += 2
         nb = len(BITS)
-        bit_masks = 1 << np.arange(nb, dtype=np.int64)
-        bits = (np.asarray(page.bits, dtype=np.int64)[:, None] & bit_masks) > 0
-        out[:, at : at + nb] = bits
-        out[:, at + nb : at + 2 * nb] = (
-            np.asarray(page.near_bits, dtype=np.int64)[:, None] & bit_masks
-        ) > 0
-        at += 2 * nb
+        _markup_columns(page, out[:, at : at + _N_MARKUP])
+        bits = out[:, at + 1 + _N_KINDS : at + 1 + _N_KINDS + nb]  # 1.0 where set
+        at += _N_MARKUP
         out[:, at : at + 12] = _container_features(page, prose_chars)
         out[:, at + 12 : at + 12 + len(_SHARE_BITS)] = _bit_prose_shares(bits, prose_chars)
         at += 12 + len(_SHARE_BITS)
