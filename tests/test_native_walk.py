@@ -413,3 +413,16 @@ def test_compiled_markup_columns_equal_the_numpy_path(rows: list, as_arrays: boo
     _markup_columns(page, compiled[:, 1 : 1 + _N_MARKUP])  # a view, as line_features gives
     _numpy_markup_columns(page, expected[:, 1 : 1 + _N_MARKUP])
     np.testing.assert_array_equal(compiled, expected)
+
+
+def test_class_values_are_read_alike_when_the_walk_has_forgotten_them() -> None:
+    """The walk remembers 65,536 class/id values, then starts again: values read before,
+    after and across that are read as ``lines.class_bits`` reads them."""
+    assert lines._native_walk_ready()
+    words = ("related", "x", "adSlot")
+    values = [f"{words[i % 3]}-{i}" for i in range(70_000)]
+    seen = [_compiled_walk.class_bits_of(value.encode()) for value in values]
+    again = [_compiled_walk.class_bits_of(value.encode()) for value in values[:10] + values[-10:]]
+    assert seen == [lines.class_bits(value) for value in values]
+    assert again == seen[:10] + seen[-10:]
+    assert _compiled_walk.class_bits_of(b"") == lines.class_bits("") == 0

@@ -90,7 +90,6 @@ cdef int _inner_length[INNER_MAX]
 cdef uint64_t _inner_bits[INNER_MAX]
 cdef int _inner_from[256]  # the inner words that begin with byte b: _inner_from[b] to
 cdef int _inner_to[256]  # _inner_to[b] - 1
-_class_cache = {}  # class/id value (bytes): its bits
 cdef enum:
     WHOLE_MAX = 64  # whole words held in the table below, at most
     WHOLE_SLOTS = 256  # its size (a power of two, 4 x WHOLE_MAX: short runs of slots)
@@ -104,6 +103,18 @@ cdef int _n_whole = -1
 cdef size_t _whole_longest = 0  # bytes of the longest whole word (when _n_whole >= 0)
 cdef enum:
     CLASS_CACHE = 65536  # values remembered (the cache is emptied when full)
+    CACHE_SLOTS = 131072  # slots of the table of values (a power of two, 2 x CLASS_CACHE)
+cdef struct Cached:
+    uint64_t hash  # of the value's bytes (never 0); 0: a free slot
+    size_t at  # where the value's bytes lie in _cache_bytes
+    size_t length
+    uint64_t bits
+# the class/id values read so far and their bits: an open-addressed table of CACHE_SLOTS,
+# their bytes one after another (made at the first value)
+cdef Cached *_cache = NULL
+cdef unsigned char *_cache_bytes = NULL
+cdef size_t _cache_bytes_used = 0, _cache_bytes_size = 0
+cdef Py_ssize_t _n_cached = 0
 
 
 def bind(uintptr_t first_attr, uintptr_t next_attr, uintptr_t attr_name, uintptr_t attr_value):
@@ -170,7 +181,7 @@ def configure(
         if _inner_to[word[0]] == 0:
             _inner_from[word[0]] = i
         _inner_to[word[0]] = i + 1
-    _class_cache.clear()
+    _forget_class_values()
     _vocabulary.update(
         class_bits=class_bits, undisplayed_bit=undisplayed_bit, role_bits=role_bits, hidden_style=hidden_style,
         content_bit=content_bit, pre_kind=pre_kind,
@@ -217,7 +228,7 @@ cdef inline bint _ascii_space(unsigned char c) noexcept nogil:
 
 def class_bits_of(bytes value):
     """The context bits of a class/id value, as the walk reads them (``lines.class_bits``)."""
-    return _class_bits(value)
+    return _class_bits(value, len(value))
 
 
 cdef inline bint _is_lower(unsigned char c) noexcept nogil:
@@ -274,15 +285,67 @@ cdef inline bint _has(
     return False
 
 
-cdef uint64_t _class_bits(bytes value) except? 0:
+cdef void _forget_class_values() noexcept nogil:
+    """Empty the table of class/id values read."""
+    global _n_cached, _cache_bytes_used
+    if _cache != NULL:
+        memset(_cache, 0, CACHE_SLOTS * sizeof(Cached))
+    _n_cached = 0
+    _cache_bytes_used = 0
+
+
+cdef inline uint64_t _hash_of(const unsigned char *data, size_t n) noexcept nogil:
+    """FNV-1a of ``data``, never 0."""
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef size_t i
+    for i in range(n):
+        h = (h ^ data[i]) * 1099511628211ULL
+    return h if h != 0 else 1
+
+
+cdef uint64_t _class_bits(const unsigned char *value, size_t n) except? 0:
+    """``lines.class_bits`` of the attribute value of ``n`` bytes at ``value`` (UTF-8),
+    remembered (``_read_class_value`` reads a value not met before)."""
+    global _cache, _cache_bytes, _cache_bytes_size, _cache_bytes_used, _n_cached
+    cdef uint64_t h = _hash_of(value, n), bits
+    cdef size_t slot = h & (CACHE_SLOTS - 1), size
+    cdef Cached *entry
+    cdef unsigned char *grown
+    if _cache == NULL:
+        _cache = <Cached *> malloc(CACHE_SLOTS * sizeof(Cached))
+        if _cache == NULL:
+            raise MemoryError()
+        _forget_class_values()
+    while _cache[slot].hash != 0:
+        entry = &_cache[slot]
+        if entry.hash == h and entry.length == n and (
+            n == 0 or memcmp(_cache_bytes + entry.at, value, n) == 0
+        ):
+            return entry.bits
+        slot = (slot + 1) & (CACHE_SLOTS - 1)
+    bits = _read_class_value(value, n)
+    if _n_cached >= CLASS_CACHE:  # full: start again
+        _forget_class_values()
+        slot = h & (CACHE_SLOTS - 1)
+    if _cache_bytes == NULL or _cache_bytes_used + n > _cache_bytes_size:
+        size = max(2 * _cache_bytes_size, _cache_bytes_used + n, 65536)
+        grown = <unsigned char *> realloc(_cache_bytes, size)
+        if grown == NULL:
+            raise MemoryError()
+        _cache_bytes, _cache_bytes_size = grown, size
+    memcpy(_cache_bytes + _cache_bytes_used, value, n)
+    entry = &_cache[slot]
+    entry.hash, entry.at, entry.length, entry.bits = h, _cache_bytes_used, n, bits
+    _cache_bytes_used += n
+    _n_cached += 1
+    return bits
+
+
+cdef uint64_t _read_class_value(const unsigned char *data, Py_ssize_t n) except? 0:
     """``lines.class_bits`` of an attribute value: whole words cut at case changes and at
     spaces, inner words anywhere in the lower-cased value. Values that are not ASCII go to
-    ``lines.class_bits``; all are remembered."""
-    cached = _class_cache.get(value)
-    if cached is not None:
-        return cached
-    cdef const unsigned char *data = value
-    cdef Py_ssize_t n = len(value), i, start
+    ``lines.class_bits``."""
+    cdef Py_ssize_t i, start
     cdef uint64_t bits = 0
     cdef bytearray lowered
     cdef unsigned char short_value[256]
@@ -291,7 +354,7 @@ cdef uint64_t _class_bits(bytes value) except? 0:
     cdef int k
     for i in range(n):
         if data[i] >= 128:
-            bits = <uint64_t> _vocabulary["class_bits"](value.decode("utf-8", "replace"))
+            bits = <uint64_t> _vocabulary["class_bits"](data[:n].decode("utf-8", "replace"))
             break
     else:
         # words as [a-z]+|[A-Z][a-z]*, lower-cased
@@ -305,7 +368,7 @@ cdef uint64_t _class_bits(bytes value) except? 0:
                 if _n_whole >= 0:
                     bits |= _whole_word(data + start, i - start, True)
                     continue
-                found = _whole_words.get(value[start:i].lower())
+                found = _whole_words.get(data[start:i].lower())
                 if found is not None:
                     bits |= <uint64_t> found
             else:
@@ -346,9 +409,6 @@ cdef uint64_t _class_bits(bytes value) except? 0:
                     bits |= _inner_bits[k]
         if _has(low, n, b"hid", 3) or _has(low, n, b"none", 4) or _has(low, n, b"invisible", 9):
             bits |= <uint64_t> _vocabulary["undisplayed_bit"](low[:n].decode("ascii"))
-    if len(_class_cache) >= CLASS_CACHE:
-        _class_cache.clear()
-    _class_cache[value] = bits
     return bits
 
 
@@ -656,11 +716,11 @@ cdef class Walk:
                 value = _attr_value(attr, &n_value)
                 if n_value:
                     cls, n_cls = value, n_value
-                    own |= _class_bits(value[:n_value])
+                    own |= _class_bits(value, n_value)
             elif n_name == 2 and memcmp(name, b"id", 2) == 0:
                 value = _attr_value(attr, &n_value)
                 if n_value:
-                    own |= _class_bits(value[:n_value])
+                    own |= _class_bits(value, n_value)
             elif n_name == 6 and memcmp(name, b"hidden", 6) == 0:
                 return 0
             elif n_name == 11 and memcmp(name, b"aria-hidden", 11) == 0:
