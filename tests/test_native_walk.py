@@ -261,6 +261,31 @@ def test_compiled_inner_words_equal_class_bits(data: st.DataObject) -> None:
     assert _compiled_walk.class_bits_of(value.encode()) == lines.class_bits(value), value
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["display", "DISPLAY", "visibility", ":", " ", "\t", "none", "NoNe", "hidden",
+             "HIDDEN", "hid", "non", "block", ";", "x", "\u0130", "\u212a", "\u017f", "é"]
+        ),
+        max_size=8,
+    ).map("".join),
+    st.booleans(),
+)  # fmt: skip
+def test_compiled_walk_hides_by_style_as_the_python_walk(style: str, in_link: bool) -> None:
+    """Style values are asked about only when they may hide (``lines._HIDING_WORDS``); and
+    the link text of ASCII lines is counted in the bytes."""
+    inner = f'<span style="{style}"> gone? </span> kept '
+    if in_link:
+        inner = f'<a href="/"> \t{inner}</a> after'
+    _assert_same(f"<body><p>{inner}</p><div style='{style}'>block</div></body>")
+    assert (
+        bool(lines._HIDDEN_STYLE.search(style))
+        <= any(word in style.lower() for word in lines._HIDING_WORDS)
+        or not style.isascii()
+    )
+
+
 _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
 

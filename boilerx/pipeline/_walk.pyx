@@ -102,6 +102,12 @@ cdef uint64_t _whole_bits[WHOLE_SLOTS]
 cdef int _n_whole = -1
 cdef size_t _whole_longest = 0  # bytes of the longest whole word (when _n_whole >= 0)
 cdef enum:
+    HIDING_MAX = 8  # hiding words (of style values) at most
+    HIDING_LENGTH = 16  # bytes of a hiding word, less than
+cdef char _hiding[HIDING_MAX][HIDING_LENGTH]
+cdef size_t _hiding_length[HIDING_MAX]
+cdef int _n_hiding = 0
+cdef enum:
     CLASS_CACHE = 65536  # values remembered (the cache is emptied when full)
     CACHE_SLOTS = 131072  # slots of the table of values (a power of two, 2 x CLASS_CACHE)
 cdef struct Cached:
@@ -130,13 +136,26 @@ def bind(uintptr_t first_attr, uintptr_t next_attr, uintptr_t attr_name, uintptr
 
 def configure(
     tags, class_bits, undisplayed_bit, role_bits, hidden_style, content_bit, pre_kind,
-    whole_words, inner_words
+    whole_words, inner_words, hiding_words
 ):
     """Set the markup vocabulary: ``tags`` holds (tag id, name, skip, block, break, link,
     template, noscript, bits, kind or -1) for each tag the walk tells apart; ``class_bits``
     reads a class/id value, which ``whole_words`` and ``inner_words`` (word: bits) let this
-    module do itself for ASCII values."""
+    module do itself for ASCII values; ``hidden_style`` is asked only about the style values
+    that hold one of ``hiding_words`` (lower-case ASCII, found in any case) or are not ASCII."""
+    global _n_hiding
     cdef int i
+    if len(hiding_words) > HIDING_MAX or not all(
+        0 < len(word) < HIDING_LENGTH and word.isascii() and word == word.lower()
+        for word in hiding_words
+    ):
+        raise ValueError("too many or too long hiding words for the compiled walk")
+    memset(_hiding, 0, sizeof(_hiding))
+    for i, word in enumerate(hiding_words):
+        encoded = word.encode()
+        memcpy(_hiding[i], <const char *> encoded, len(encoded))
+        _hiding_length[i] = len(encoded)
+    _n_hiding = len(hiding_words)
     for i in range(TAGS):
         _flags[i] = 0
         _tag_bits[i] = 0
@@ -224,6 +243,25 @@ def text_of(uintptr_t node):
 
 cdef inline bint _ascii_space(unsigned char c) noexcept nogil:
     return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
+
+
+cdef bint _may_hide(const unsigned char *value, size_t n) noexcept nogil:
+    """Whether the style value of ``n`` bytes at ``value`` may hide its element: it is not
+    ASCII, or it holds one of the hiding words, in any case."""
+    cdef size_t i, j, k
+    for i in range(n):
+        if value[i] >= 128:
+            return True
+    for k in range(_n_hiding):
+        for i in range(n - _hiding_length[k] + 1 if n >= _hiding_length[k] else 0):
+            j = 0
+            while j < _hiding_length[k] and (
+                value[i + j] + 32 if _is_upper(value[i + j]) else value[i + j]
+            ) == <unsigned char> _hiding[k][j]:
+                j += 1
+            if j == _hiding_length[k]:
+                return True
+    return False
 
 
 def class_bits_of(bytes value):
@@ -455,6 +493,20 @@ cdef struct Frame:
     bint block
 
 
+cdef Py_ssize_t _stripped_length(const unsigned char *data, size_t n) except -1:
+    """``len(data[:n].decode("utf-8", "replace").strip())``, counted in the bytes when they
+    are ASCII."""
+    cdef size_t start = 0, end = n, i
+    for i in range(n):
+        if data[i] >= 128:
+            return len(data[:n].decode("utf-8", "replace").strip())
+    while start < end and _ascii_space(data[start]):
+        start += 1
+    while end > start and _ascii_space(data[end - 1]):
+        end -= 1
+    return end - start
+
+
 cdef bint _unicode_space(const unsigned char *data, size_t n) noexcept nogil:
     """Whether the UTF-8 ``data`` may hold a space that is not ASCII (U+0085, U+00A0,
     U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: the others str.split
@@ -681,7 +733,7 @@ cdef class Walk:
             self.has_line = True
         self.add_text(text.data, text.length)
         if ctx.in_link:
-            self.piece_link += len(text.data[:text.length].decode("utf-8", "replace").strip())
+            self.piece_link += _stripped_length(text.data, text.length)
         return 0
 
     cdef int element(self, bx_node *node, Frame *ctx) except -1:
@@ -729,7 +781,9 @@ cdef class Walk:
                     return 0
             elif n_name == 5 and memcmp(name, b"style", 5) == 0:
                 value = _attr_value(attr, &n_value)
-                if n_value and self.hidden_style(value[:n_value].decode("utf-8", "replace")):
+                if n_value and _may_hide(value, n_value) and self.hidden_style(
+                    value[:n_value].decode("utf-8", "replace")
+                ):
                     return 0
             elif n_name == 4 and memcmp(name, b"role", 4) == 0:
                 value = _attr_value(attr, &n_value)

@@ -373,6 +373,7 @@ _ROLE_BITS = {
 _CONTAINERS_KEPT = 8  # how many enclosing blocks a line remembers (bounded: linear in depth)
 _MAX_DEPTH = 400  # deeper markup is flattened before parsing (Lexbor is quadratic in depth)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDING_WORDS = ("none", "hidden")  # every match of _HIDDEN_STYLE holds one, in any case
 _SPACE = re.compile(r"\s+")
 
 
@@ -1223,6 +1224,7 @@ def _walk_vocabulary() -> dict:
         undisplayed_bit=undisplayed_bit,
         role_bits=_ROLE_BITS,
         hidden_style=_HIDDEN_STYLE.search,
+        hiding_words=_HIDING_WORDS,
         content_bit=_BIT["content"],
         pre_kind=_PRE,
         whole_words={word: _WORD_TO_BITS[word] for word in _WHOLE_WORDS},
