@@ -81,15 +81,20 @@ cdef int _kind_of_tag[TAGS]  # -1: the enclosing kind
 _tag_names = [""] * TAGS
 _vocabulary = {}  # what configure was given: class_bits, role bits, ...
 _whole_words = {}  # class/id words that count as whole words only, as bytes: their bits
-_inner_words = []  # the words that count anywhere in a value, as bytes, by first letter
+_inner_words = []  # the words that count anywhere in a value, as bytes, sorted
 cdef enum:
     INNER_MAX = 256  # inner words at most
     INNER_LENGTH = 32  # bytes of an inner word at most
+    PAIR_BYTES = 64  # bytes that begin or follow the first byte of inner words, at most
 cdef char _inner[INNER_MAX][INNER_LENGTH]
 cdef int _inner_length[INNER_MAX]
 cdef uint64_t _inner_bits[INNER_MAX]
-cdef int _inner_from[256]  # the inner words that begin with byte b: _inner_from[b] to
-cdef int _inner_to[256]  # _inner_to[b] - 1
+# the inner words by their first two bytes: byte b is the _pair_byte[b]-th of those bytes
+# (0: none), and the words that begin with bytes b, c are _pair_from[_pair_byte[b]]
+# [_pair_byte[c]] to _pair_to[...][...] - 1 (the words are sorted)
+cdef unsigned char _pair_byte[256]
+cdef uint16_t _pair_from[PAIR_BYTES][PAIR_BYTES]
+cdef uint16_t _pair_to[PAIR_BYTES][PAIR_BYTES]
 cdef enum:
     WHOLE_MAX = 64  # whole words held in the table below, at most
     WHOLE_SLOTS = 256  # its size (a power of two, 4 x WHOLE_MAX: short runs of slots)
@@ -190,16 +195,23 @@ def configure(
     _inner_words[:] = sorted(word.encode() for word in inner_words)
     if len(_inner_words) > INNER_MAX or not all(2 <= len(w) <= INNER_LENGTH for w in _inner_words):
         raise ValueError("too many, too short or too long inner class words for the compiled walk")
+    pair_bytes = sorted({b for word in _inner_words for b in word[:2]})
+    if len(pair_bytes) >= PAIR_BYTES:
+        raise ValueError("inner class words of too many letters for the compiled walk")
     memset(_inner, 0, sizeof(_inner))
-    for i in range(256):
-        _inner_from[i] = _inner_to[i] = 0
+    memset(_pair_byte, 0, sizeof(_pair_byte))
+    memset(_pair_from, 0, sizeof(_pair_from))
+    memset(_pair_to, 0, sizeof(_pair_to))
+    for i, b in enumerate(pair_bytes):
+        _pair_byte[b] = i + 1
     for i, word in enumerate(_inner_words):
         memcpy(_inner[i], <const char *> word, len(word))
         _inner_length[i] = len(word)
         _inner_bits[i] = inner_words[word.decode()]
-        if _inner_to[word[0]] == 0:
-            _inner_from[word[0]] = i
-        _inner_to[word[0]] = i + 1
+        first, second = _pair_byte[word[0]], _pair_byte[word[1]]
+        if _pair_to[first][second] == 0:
+            _pair_from[first][second] = i
+        _pair_to[first][second] = i + 1
     _forget_class_values()
     _vocabulary.update(
         class_bits=class_bits, undisplayed_bit=undisplayed_bit, role_bits=role_bits, hidden_style=hidden_style,
@@ -388,7 +400,7 @@ cdef uint64_t _read_class_value(const unsigned char *data, Py_ssize_t n) except?
     cdef bytearray lowered
     cdef unsigned char short_value[256]
     cdef unsigned char *low
-    cdef unsigned char second
+    cdef unsigned char first, second
     cdef int k
     for i in range(n):
         if data[i] >= 128:
@@ -434,16 +446,14 @@ cdef uint64_t _read_class_value(const unsigned char *data, Py_ssize_t n) except?
             found = _whole_words.get(low[start:i])
             if found is not None:
                 bits |= <uint64_t> found
-        for i in range(n - 1):
-            # the words that begin with this byte, sorted: those with the next byte as their
-            # second byte are in a row (every inner word has two bytes or more)
-            second = low[i + 1]
-            for k in range(_inner_from[low[i]], _inner_to[low[i]]):
-                if <unsigned char> _inner[k][1] < second:
-                    continue
-                if <unsigned char> _inner[k][1] > second:
-                    break
-                if _inner_length[k] <= n - i and memcmp(low + i, _inner[k], _inner_length[k]) == 0:
+        for i in range(n - 1):  # the words that begin with this byte and the next
+            first, second = _pair_byte[low[i]], _pair_byte[low[i + 1]]
+            if first == 0 or second == 0:
+                continue
+            for k in range(_pair_from[first][second], _pair_to[first][second]):
+                if _inner_length[k] <= n - i and memcmp(
+                    low + i + 2, _inner[k] + 2, _inner_length[k] - 2
+                ) == 0:
                     bits |= _inner_bits[k]
         if _has(low, n, b"hid", 3) or _has(low, n, b"none", 4) or _has(low, n, b"invisible", 9):
             bits |= <uint64_t> _vocabulary["undisplayed_bit"](low[:n].decode("ascii"))
