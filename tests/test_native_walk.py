@@ -19,6 +19,7 @@ from boilerx.pipeline.features import (
     _N_MARKUP,
     _markup_columns,
     _numpy_markup_columns,
+    line_groups,
     signature_labels,
 )
 from boilerx.pipeline.lines import (
@@ -58,6 +59,8 @@ def _assert_same(html: str, skip: frozenset[str] = _SKIP, name: str = "") -> Non
     tree, expected, found, page, walk = _both(html, skip)
     assert _columns(page) == _columns(expected), name or html
     assert list(page.signature_labels) == signature_labels(expected).tolist(), name or html
+    if expected.texts:
+        assert list(page.parent_blocks) == line_groups(expected)[1].tolist(), name or html
     assert walk.streaming == found.streaming
     assert sorted(walk.noscripts) == sorted(node.mem_id for node in found.noscripts)
     # the <noscript> nodes, reached along their paths, are the query's, in its order

@@ -604,7 +604,7 @@ cdef class Walk:
     cdef dict labels  # signature: its label, in the order lines first have it
     cdef object page, texts, containers_out, sigs_out, block_tags, pre_texts
     cdef array.array kinds, link_chars, n_links, bits_out, outer_out, near_out, depths
-    cdef array.array sig_labels
+    cdef array.array sig_labels, parents
     cdef public list noscripts  # mem_ids of the <noscript> elements passed over
     cdef public bint streaming  # a template of React's streaming was passed over
     cdef int max_lines
@@ -650,6 +650,7 @@ cdef class Walk:
         page.near_bits = self.near_out = array.array("q")
         page.depths = self.depths = array.array("q")
         page.signature_labels = self.sig_labels = array.array("q")
+        page.parent_blocks = self.parents = array.array("q")
         self.texts, self.containers_out = page.texts, page.containers
         self.sigs_out, self.block_tags, self.pre_texts = (
             page.signatures, page.block_tags, page.pre_texts
@@ -717,6 +718,11 @@ cdef class Walk:
             self.containers_out.append(tuple([ctx.conts[i] for i in range(ctx.n_conts)]))
             self.sigs_out.append(self.signature(ctx.block_frame))
             _append(self.sig_labels, self.label(ctx.block_frame))
+            _append(
+                self.parents,
+                ctx.conts[ctx.n_conts - 2] if ctx.n_conts > 1
+                else (ctx.conts[0] if ctx.n_conts else 0),
+            )
         self.n_buf = 0
         self.piece_link = 0
         self.has_line = False
@@ -947,7 +953,7 @@ cdef class Walk:
             for column in (
                 self.texts, self.kinds, self.link_chars, self.n_links, self.bits_out,
                 self.outer_out, self.near_out, self.depths, self.containers_out, self.sigs_out,
-                self.sig_labels,
+                self.sig_labels, self.parents,
             ):
                 del column[n:]
             for line in [line for line in self.pre_texts if line >= n]:

@@ -1185,6 +1185,8 @@ def line_groups(page: Page, features: np.ndarray | None = None) -> tuple[np.ndar
     n = len(page.texts)
     if page.is_html:
         alike = signature_labels(page)
+        if n and len(page.parent_blocks) == n:
+            return alike, np.asarray(page.parent_blocks, dtype=np.int64)
         shared = np.array([c[-2] if len(c) > 1 else (c[-1] if c else 0) for c in page.containers])
         return alike, shared
     runs = np.zeros(n, dtype=np.int64)

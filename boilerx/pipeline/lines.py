@@ -446,6 +446,9 @@ class Page:
     # each line's signature as a label 0, 1, 2 … in the order lines first have it, where the
     # compiled walk made them (else empty: ``features.signature_labels`` reads the signatures)
     signature_labels: MutableSequence[int] = field(default_factory=list)
+    # each line's parent block id (its own block's without one, 0 outside blocks), where the
+    # compiled walk made them (else empty: ``features.line_groups`` reads the containers)
+    parent_blocks: MutableSequence[int] = field(default_factory=list)
     gaps: list[int] = field(default_factory=list)  # text mode: blank lines before the line
     # HTML, for Markdown output (the features do not read them): the tag of each block-level
     # element (block id N at N - 1; see ``structure``), and the text of <pre> lines as laid
