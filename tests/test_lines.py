@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from boilerx.pipeline import lines
 from boilerx.pipeline.features import (
     SHAPE_COLUMNS,
     STATS,
@@ -494,3 +495,21 @@ def test_features_are_the_same_without_the_compiled_module(monkeypatch: pytest.M
     monkeypatch.setattr(boilerx.pipeline.features, "_compiled_shape", None)
     monkeypatch.setattr(boilerx.pipeline.lines, "_compiled_shape", None)
     assert np.array_equal(line_features(text_lines(text)), compiled)
+
+
+def test_cut_hands_the_parser_the_utf8_it_made_of_the_same_markup() -> None:
+    """A page with many tags for its length is measured in UTF-8 (made, or given with it):
+    those bytes are parsed, unless the str has lone surrogates (which the parser drops) or
+    was cut or flattened."""
+    html = "<p>é</p>" + "<i></i>" * 99_990 + "<p>ü</p>"
+    markup, cut = lines._cut(html)
+    assert markup == html.encode() and not cut
+    assert lines._cut(html, html.encode()) == (html.encode(), False)  # given, not made
+    assert lines._cut("<p>short</p>", b"<p>short</p>") == (b"<p>short</p>", False)
+    assert lines.html_lines(html).texts == ["é", "ü"]
+    with_surrogate = html.replace("é", "é\ud800")
+    assert lines._cut(with_surrogate) == (with_surrogate, False)
+    assert lines.html_lines(with_surrogate).texts == ["é", "ü"]
+    deep = "<b>" * 150_000 + "<p>x</p>"
+    assert lines._cut(deep) == ("<b>" * lines._MAX_DEPTH + "x", False)  # flattened
+    assert isinstance(lines._cut(html + "<i></i>" * 10)[0], str)  # cut

@@ -788,14 +788,25 @@ def _flatten_deep(html: str) -> str:
     return "".join(out)
 
 
-def _cut(html: str) -> tuple[str, bool]:
+def _cut(html: str, utf8: bytes | None = None) -> tuple[str | bytes, bool]:
     """``html`` made safe to parse: cut after _MAX_TAGS tags (a page of a million <br> needs
-    gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. Returns the
-    markup and whether it was cut."""
+    gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. ``utf8``,
+    when given, is ``html`` encoded as UTF-8. Returns the markup, as a str or, where its
+    UTF-8 was given or made here and is what the parser would make of the str, as those
+    bytes; and whether it was cut."""
     tags = html.count("<") if _compiled_walk is None else _compiled_walk.count_lt(html)
     if tags <= _MAX_DEPTH or tags * tags <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html):
-        return html, False  # cannot nest deeper, or too few tags to be slow however they nest
-    data = html.encode("utf-8", "surrogatepass")
+        # cannot nest deeper, or too few tags to be slow however they nest
+        return html if utf8 is None else utf8, False
+    parsable = True
+    if utf8 is not None:
+        data = utf8
+    else:
+        try:
+            data = html.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates, which the parser drops
+            data = html.encode("utf-8", "surrogatepass")
+            parsable = False
     cut = False
     if tags > _MAX_TAGS:
         arr = np.frombuffer(data, dtype=np.uint8)
@@ -808,8 +819,10 @@ def _cut(html: str) -> tuple[str, bool]:
     else:  # the "<" of the UTF-8 bytes are the markup's: their count sizes its table
         deep = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else tags)
     if deep > _MAX_DEPTH:
-        html = _flatten_deep(html)
-    return html, cut
+        flat = _flatten_deep(html)
+        if flat is not html:
+            return flat, cut
+    return data if parsable and not cut else html, cut
 
 
 def _title_of(tree: LexborHTMLParser) -> str | None:
@@ -883,8 +896,8 @@ def html_lines(html: str, utf8: bytes | None = None) -> Page:
     _MAX_LINES lines (and _MAX_TAGS tags) of a page are read; ``Page.cut`` says whether it
     had more. ``utf8``, when given, is ``html`` encoded as UTF-8: Lexbor parses those bytes
     instead of encoding ``html`` again."""
-    safe, cut = _cut(html)
-    tree = LexborHTMLParser(utf8 if utf8 is not None and safe is html else safe)
+    markup, cut = _cut(html, utf8)
+    tree = LexborHTMLParser(markup)
     title = _title_of(tree)
     root = tree.body or tree.root
     if root is None:
