@@ -98,6 +98,9 @@ _ATTRS = st.one_of(
                     "  ",
                     "byline",
                     "comments",
+                    "x>y",  # a ">" inside a signature
+                    "é>" * 3,
+                    "long" * 80,  # a signature longer than the walk's buffer on the stack
                 ]
             ),
             max_size=3,

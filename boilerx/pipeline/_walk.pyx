@@ -14,8 +14,8 @@ through the functions selectolax's module exports, found with ctypes (``bind``).
 from cpython cimport array
 from cpython.object cimport Py_SIZE
 from cpython.unicode cimport (
-    PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_GET_LENGTH,
-    PyUnicode_KIND,
+    PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_AsUTF8AndSize, PyUnicode_DATA,
+    PyUnicode_DecodeUTF8, PyUnicode_GET_LENGTH, PyUnicode_KIND,
 )
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
@@ -79,6 +79,10 @@ cdef unsigned char _flags[TAGS]
 cdef uint64_t _tag_bits[TAGS]
 cdef int _kind_of_tag[TAGS]  # -1: the enclosing kind
 _tag_names = [""] * TAGS
+cdef enum:
+    TAG_NAME = 16  # bytes of a tag name the walk tells apart, less than
+cdef char _tag_name[TAGS][TAG_NAME]  # the names again, as ASCII
+cdef Py_ssize_t _tag_name_length[TAGS]
 _vocabulary = {}  # what configure was given: class_bits, role bits, ...
 _whole_words = {}  # class/id words that count as whole words only, as bytes: their bits
 _inner_words = []  # the words that count anywhere in a value, as bytes, sorted
@@ -166,6 +170,7 @@ def configure(
         _tag_bits[i] = 0
         _kind_of_tag[i] = -1
         _tag_names[i] = ""
+        _tag_name_length[i] = 0
     for tag_id, name, skip, block, brk, link, template, noscript, bits, kind in tags:
         if not 0 <= tag_id < TAGS:
             raise ValueError(f"tag id {tag_id} of <{name}> is not one of Lexbor's own")
@@ -176,6 +181,11 @@ def configure(
         _tag_bits[tag_id] = bits
         _kind_of_tag[tag_id] = kind
         _tag_names[tag_id] = name
+        ascii_name = name.encode("ascii")
+        if len(ascii_name) >= TAG_NAME:
+            raise ValueError(f"tag name <{name}> is too long for the compiled walk")
+        memcpy(_tag_name[tag_id], <const char *> ascii_name, len(ascii_name))
+        _tag_name_length[tag_id] = len(ascii_name)
     global _n_whole, _whole_longest
     _whole_words.clear()
     _whole_words.update({word.encode(): bits for word, bits in whole_words.items()})
@@ -477,6 +487,55 @@ cdef str _first_word(const unsigned char *value, size_t n):
     while i < n and not _ascii_space(value[i]):
         i += 1
     return value[start:i].decode("ascii")
+
+
+cdef str _signature_in(str around, uintptr_t tag, const unsigned char *cls, size_t n_cls):
+    """The signature of a block of tag id ``tag`` and class value ``cls`` inside the block of
+    signature ``around``: ``around[around.rfind(">", 0, around.rfind(">")) + 1 :] + ">" +
+    name + "." + first class word``, put together in UTF-8 (a ">" is one byte there)."""
+    cdef Py_ssize_t n_around, last, start, i, n_word = 0, n_name = _tag_name_length[tag], size
+    cdef const char *parts = PyUnicode_AsUTF8AndSize(around, &n_around)
+    cdef const unsigned char *word = cls
+    cdef bytes encoded
+    cdef bytearray long_sig
+    cdef char short_sig[256]
+    cdef char *out = short_sig
+    last = n_around - 1
+    while last >= 0 and parts[last] != 62:  # the last ">"
+        last -= 1
+    start = 0
+    if last > 0:
+        i = last - 1
+        while i >= 0 and parts[i] != 62:  # the one before it
+            i -= 1
+        start = i + 1
+    if cls != NULL:
+        for i in range(n_cls):
+            if cls[i] >= 128:  # not ASCII: Python says what is space
+                encoded = _first_word(cls, n_cls).encode()
+                word, n_word = encoded, len(encoded)
+                break
+        else:
+            i = 0
+            while i < <Py_ssize_t> n_cls and _ascii_space(cls[i]):
+                i += 1
+            word = cls + i
+            while i < <Py_ssize_t> n_cls and not _ascii_space(cls[i]):
+                i += 1
+            n_word = i - (word - cls)
+    size = n_around - start + 1 + n_name + 1 + n_word
+    if size > 256:
+        long_sig = bytearray(size)
+        out = long_sig
+    memcpy(out, parts + start, n_around - start)
+    i = n_around - start
+    out[i] = 62  # ">"
+    memcpy(out + i + 1, _tag_name[tag], n_name)
+    i += 1 + n_name
+    out[i] = 46  # "."
+    if n_word:
+        memcpy(out + i + 1, word, n_word)
+    return PyUnicode_DecodeUTF8(out, size, NULL)
 
 
 cdef struct Frame:
@@ -869,10 +928,7 @@ cdef class Walk:
             return self.signatures[frame.sig]
         around = self.signature(frame.parent_block)
         frame = &self.frames[index]
-        sig = (
-            around[around.rfind(">", 0, around.rfind(">")) + 1 :]
-            + ">" + _tag_names[frame.tag] + "." + _first_word(frame.cls, frame.n_cls)
-        )
+        sig = _signature_in(around, frame.tag, frame.cls, frame.n_cls)
         self.signatures.append(sig)
         frame.sig = len(self.signatures) - 1
         return sig
