@@ -447,8 +447,8 @@ def test_compiled_markup_columns_equal_the_numpy_path(rows: list, as_arrays: boo
 
 
 def test_class_values_are_read_alike_when_the_walk_has_forgotten_them() -> None:
-    """The walk remembers 65,536 class/id values, then starts again: values read before,
-    after and across that are read as ``lines.class_bits`` reads them."""
+    """The walk remembers 65,536 class/id values (of up to 4,096 bytes), then starts again:
+    values read before, after and across that are read as ``lines.class_bits`` reads them."""
     assert lines._native_walk_ready()
     words = ("related", "x", "adSlot")
     values = [f"{words[i % 3]}-{i}" for i in range(70_000)]
@@ -457,3 +457,6 @@ def test_class_values_are_read_alike_when_the_walk_has_forgotten_them() -> None:
     assert seen == [lines.class_bits(value) for value in values]
     assert again == seen[:10] + seen[-10:]
     assert _compiled_walk.class_bits_of(b"") == lines.class_bits("") == 0
+    long_value = "sidebar " + "x" * 5000  # too long to be remembered: read each time
+    for _ in range(2):
+        assert _compiled_walk.class_bits_of(long_value.encode()) == lines.class_bits(long_value)
