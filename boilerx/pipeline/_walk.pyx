@@ -12,6 +12,9 @@ structs are declared below (they have been the same since Lexbor 2), and attribu
 through the functions selectolax's module exports, found with ctypes (``bind``)."""
 
 from cpython cimport array
+from cpython.long cimport PyLong_FromLong
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from cpython.object cimport Py_SIZE
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_AsUTF8AndSize, PyUnicode_DATA,
@@ -660,6 +663,17 @@ def line_text(bytes data):
     return _line_text(copy, len(copy))
 
 
+cdef tuple _containers(Frame *frame):
+    """The block ids of the blocks around ``frame`` (the innermost last), as a tuple."""
+    cdef tuple ids = PyTuple_New(frame.n_conts)
+    cdef int i
+    for i in range(frame.n_conts):
+        item = PyLong_FromLong(frame.conts[i])
+        Py_INCREF(item)  # PyTuple_SET_ITEM takes the reference
+        PyTuple_SET_ITEM(ids, i, item)
+    return ids
+
+
 cdef class Walk:
     """One walk's state: the frames of the open elements, the text of the line being read."""
 
@@ -787,7 +801,7 @@ cdef class Walk:
             _append(self.outer_out, ctx.outer)
             _append(self.near_out, ctx.near)
             _append(self.depths, ctx.depth)
-            self.containers_out.append(tuple([ctx.conts[i] for i in range(ctx.n_conts)]))
+            self.containers_out.append(_containers(ctx))
             self.sigs_out.append(self.signature(ctx.block_frame))
             _append(self.sig_labels, self.label(ctx.block_frame))
             _append(
