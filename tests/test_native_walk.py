@@ -292,6 +292,49 @@ def test_compiled_walk_hides_by_style_as_the_python_walk(style: str, in_link: bo
     )
 
 
+_META = st.builds(
+    lambda prop, name, content: (
+        "<meta"
+        + (f' property="{prop}"' if prop else "")
+        + (f' name="{name}"' if name else "")
+        + ("" if content is None else f' content="{content}"')
+        + ">"
+    ),
+    st.sampled_from([None, "og:title", "OG:TITLE", "og:title ", "og:type"]),
+    st.sampled_from([None, "twitter:title", "Twitter:title", "description"]),
+    st.sampled_from([None, "", " ", "\u00a0", "Title é", "  spaced  title "]),
+)
+_HEADINGS = st.sampled_from(
+    ["<h1>Head <b>line</b></h1>", "<h1> </h1>", "<h1><!--c-->é</h1>", "<title>T | Site</title>",
+     "<title></title>", "<h2>Not it</h2>"]
+)  # fmt: skip
+_AROUND = st.sampled_from(
+    ["{}", "<div>{}</div>", "<svg>{}</svg>", "<template>{}</template>", "<noscript>{}</noscript>",
+     "<h1>{}</h1>", "<math><mi>{}</mi></math>", "<p>text {} more</p>"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_AROUND, st.one_of(_META, _HEADINGS)), max_size=6), st.integers(0, 6))
+def test_compiled_title_texts_find_what_the_queries_find(parts: list, in_head: int) -> None:
+    assert lines._native_walk_ready()
+    markup = [around.format(part) for around, part in parts]
+    html = f"<head>{''.join(markup[:in_head])}</head><body>{''.join(markup[in_head:])}</body>"
+    tree = LexborHTMLParser(html)
+    found = _compiled_walk.title_texts(tree.root.mem_id)
+    metas = [tree.css_first(selector) for selector in lines._TITLE_METAS]
+    h1, title = tree.css_first("h1"), tree.css_first("title")
+    expected = (
+        *(None if node is None else node.attributes.get("content") or "" for node in metas),
+        None if h1 is None else h1.text(deep=True),
+        None if title is None else title.text(),
+    )
+    if found[0] is not None and found[0].strip():  # the rest is not read
+        assert found == (expected[0], None, None, None)
+    else:
+        assert found == expected
+
+
 _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
 

@@ -22,7 +22,7 @@ from cpython.unicode cimport (
 )
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memchr, memcmp, memcpy, memset
+from libc.string cimport memchr, memcmp, memcpy, memset, strlen
 
 import array
 
@@ -79,6 +79,8 @@ cdef enum:
     TEMPLATE = 16
     NOSCRIPT = 32
 cdef unsigned char _flags[TAGS]
+# the tag ids of <meta>, <h1> and <title> (TAGS: not given)
+cdef uintptr_t _meta_tag = TAGS, _h1_tag = TAGS, _title_tag = TAGS
 cdef uint64_t _tag_bits[TAGS]
 cdef int _kind_of_tag[TAGS]  # -1: the enclosing kind
 _tag_names = [""] * TAGS
@@ -155,7 +157,7 @@ def configure(
     reads a class/id value, which ``whole_words`` and ``inner_words`` (word: bits) let this
     module do itself for ASCII values; ``hidden_style`` is asked only about the style values
     that hold one of ``hiding_words`` (lower-case ASCII, found in any case) or are not ASCII."""
-    global _n_hiding
+    global _n_hiding, _meta_tag, _h1_tag, _title_tag
     cdef int i
     if len(hiding_words) > HIDING_MAX or not all(
         0 < len(word) < HIDING_LENGTH and word.isascii() and word == word.lower()
@@ -174,6 +176,7 @@ def configure(
         _kind_of_tag[i] = -1
         _tag_names[i] = ""
         _tag_name_length[i] = 0
+    _meta_tag = _h1_tag = _title_tag = TAGS
     for tag_id, name, skip, block, brk, link, template, noscript, bits, kind in tags:
         if not 0 <= tag_id < TAGS:
             raise ValueError(f"tag id {tag_id} of <{name}> is not one of Lexbor's own")
@@ -183,6 +186,12 @@ def configure(
         )
         _tag_bits[tag_id] = bits
         _kind_of_tag[tag_id] = kind
+        if name == "meta":
+            _meta_tag = tag_id
+        elif name == "h1":
+            _h1_tag = tag_id
+        elif name == "title":
+            _title_tag = tag_id
         _tag_names[tag_id] = name
         ascii_name = name.encode("ascii")
         if len(ascii_name) >= TAG_NAME:
@@ -260,10 +269,87 @@ def path_to(uintptr_t node, uintptr_t root):
     return path
 
 
+cdef bint _attribute_is(bx_node *node, const char *name, size_t n_name, const char *wanted):
+    """Whether the element's attribute ``name`` has the value ``wanted`` (NUL-ended)."""
+    cdef size_t n_value
+    cdef const unsigned char *value = _attribute(node, name, n_name, &n_value)
+    return value != NULL and n_value == strlen(wanted) and memcmp(value, wanted, n_value) == 0
+
+
+cdef str _content_of(bx_node *node):
+    """The element's content attribute ("" without one)."""
+    cdef size_t n_value
+    cdef const unsigned char *value = _attribute(node, b"content", 7, &n_value)
+    return value[:n_value].decode("utf-8", "replace") if value != NULL and n_value else ""
+
+
+cdef str _text_below(bx_node *top):
+    """The data of the text nodes below ``top``, joined (``LexborNode.text()``)."""
+    cdef bytearray text = bytearray()
+    cdef bx_node *node = top.first_child
+    cdef bx_text *data
+    while node != NULL:
+        if node.type == TEXT:
+            data = <bx_text *> node
+            text += data.data[:data.length]
+        node = _next_below(node, top)
+    return text.decode("utf-8", "replace")
+
+
+cdef inline bx_node *_next_below(bx_node *node, bx_node *top) noexcept nogil:
+    """The node after ``node`` in document order below ``top`` (NULL: none)."""
+    if node.first_child != NULL:
+        return node.first_child
+    while node != top and node.next == NULL:
+        node = node.parent
+    return NULL if node == top else node.next
+
+
+def title_texts(uintptr_t root_id):
+    """What ``lines._title_of`` reads, below the node at ``root_id`` (a LexborNode's
+    ``mem_id``), in one pass: the content attributes ("" without one) of the first <meta
+    property="og:title"> and of the first <meta name="twitter:title">, and the text of the
+    first <h1> and of the first <title>, in document order; None where there is none. The
+    pass ends at an og:title whose content holds more than spaces (the rest is None)."""
+    cdef bx_node *root = <bx_node *> root_id
+    cdef bx_node *node = root.first_child
+    og = twitter = h1 = title = None
+    while node != NULL:
+        if node.type == ELEMENT:
+            if node.local_name == _meta_tag:
+                if og is None and _attribute_is(node, b"property", 8, b"og:title"):
+                    og = _content_of(node)
+                    if og.strip():  # the title
+                        return og, None, None, None
+                if twitter is None and _attribute_is(node, b"name", 4, b"twitter:title"):
+                    twitter = _content_of(node)
+            elif node.local_name == _h1_tag and h1 is None:
+                h1 = _text_below(node)
+            elif node.local_name == _title_tag and title is None:
+                title = _text_below(node)
+        node = _next_below(node, root)
+    return og, twitter, h1, title
+
+
 def text_of(uintptr_t node):
     """The data of the text node at ``node``, as this module reads it."""
     cdef bx_text *text = <bx_text *> node
     return text.data[:text.length].decode("utf-8", "replace")
+
+
+cdef const unsigned char *_attribute(
+    bx_node *node, const char *wanted, size_t n_wanted, size_t *n_value
+) noexcept:
+    """The value of the element's attribute ``wanted`` (``n_value`` bytes; NULL: none)."""
+    cdef void *attr = _first_attr(node)
+    cdef const unsigned char *name
+    cdef size_t n_name
+    while attr != NULL:
+        name = _attr_name(attr, &n_name)
+        if n_name == n_wanted and memcmp(name, wanted, n_wanted) == 0:
+            return _attr_value(attr, n_value)
+        attr = _next_attr(attr)
+    return NULL
 
 
 cdef inline bint _ascii_space(unsigned char c) noexcept nogil:
@@ -855,7 +941,7 @@ cdef class Walk:
         if flags & SKIP and not (flags & NOSCRIPT and not self.skip_noscript):
             if self.note_skipped:
                 if flags & TEMPLATE:
-                    value = self.attribute(node, b"id", 2, &n_value)
+                    value = _attribute(node, b"id", 2, &n_value)
                     if value != NULL and n_value >= 2 and value[1] == 58 and (
                         value[0] == 66 or value[0] == 80
                     ):  # "B:" or "P:"
@@ -972,18 +1058,6 @@ cdef class Walk:
             frame.label = self.labels.setdefault(sig, len(self.labels))
         return frame.label
 
-    cdef const unsigned char *attribute(
-        self, bx_node *node, const char *wanted, size_t n_wanted, size_t *n_value
-    ):
-        cdef void *attr = _first_attr(node)
-        cdef const unsigned char *name
-        cdef size_t n_name
-        while attr != NULL:
-            name = _attr_name(attr, &n_name)
-            if n_name == n_wanted and memcmp(name, wanted, n_wanted) == 0:
-                return _attr_value(attr, n_value)
-            attr = _next_attr(attr)
-        return NULL
 
     cdef bint leave(self) except -1:
         """Close the innermost open element; True when the line budget is spent."""

@@ -827,23 +827,40 @@ def _cut(html: str, utf8: bytes | None = None) -> tuple[str | bytes, bool]:
 
 def _title_of(tree: LexborHTMLParser) -> str | None:
     """The headline: og:title, else the first <h1>, else <title> without the site name."""
-    for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
-        node = tree.css_first(selector)
-        if node is not None:
-            content = (node.attributes.get("content") or "").strip()
-            if content:
-                return _SPACE.sub(" ", content)
-    h1 = tree.css_first("h1")
+    og, twitter, h1, title = _title_texts(tree)
+    for content in (og, twitter):
+        content = (content or "").strip()
+        if content:
+            return _SPACE.sub(" ", content)
     if h1 is not None:
-        text = _SPACE.sub(" ", h1.text(deep=True)).strip()
+        text = _SPACE.sub(" ", h1).strip()
         if text:
             return text
-    node = tree.css_first("title")
-    if node is not None:
-        text = _SPACE.sub(" ", node.text()).strip()
+    if title is not None:
+        text = _SPACE.sub(" ", title).strip()
         parts = re.split(r"\s+[|\-–—:»·]\s+", text)
         return max(parts, key=len) if parts else None
     return None
+
+
+_TITLE_METAS = ('meta[property="og:title"]', 'meta[name="twitter:title"]')
+
+
+def _title_texts(tree: LexborHTMLParser) -> tuple[str | None, ...]:
+    """What :func:`_title_of` reads: the content attributes ("" without one) of the first
+    og:title and twitter:title <meta> elements, the text of the first <h1> and <title>;
+    None where there is none. The compiled walk, where it is used, finds them in one pass
+    (and stops at an og:title with text: the rest is not read then)."""
+    if _native_walk_ready():
+        root = tree.root
+        return (None,) * 4 if root is None else _compiled_walk.title_texts(root.mem_id)
+    metas = [tree.css_first(selector) for selector in _TITLE_METAS]
+    h1, title = tree.css_first("h1"), tree.css_first("title")
+    return (
+        *(None if node is None else node.attributes.get("content") or "" for node in metas),
+        None if h1 is None else h1.text(deep=True),
+        None if title is None else title.text(),
+    )
 
 
 # React's streamed server rendering sends a page's late parts at the end of the body, in
@@ -1200,7 +1217,8 @@ def _probe_native_walk() -> bool:
             raise AttributeError("a Lexbor function has no address")
         _compiled_walk.bind(*addresses)
         probe = LexborHTMLParser("")
-        names = _SKIP | _BLOCK | set(_TAG_BITS) | set(_KIND_OF_TAG) | {"a", "template"}
+        names = _SKIP | _BLOCK | set(_TAG_BITS) | set(_KIND_OF_TAG)
+        names |= {"a", "template", "meta", "title"}
         _compiled_walk.configure(
             [
                 (
