@@ -29,19 +29,22 @@ _DESCRIPTION_META = (
 )
 
 
-def _strings(data: Any, key: str, out: list[str], depth: int = 0) -> None:
-    """Every string value of ``key`` anywhere in parsed JSON (lists, ``@graph`` …)."""
+def _strings(data: Any, found: dict[str, list[str]], depth: int = 0) -> None:
+    """Every string value of each key of ``found`` anywhere in parsed JSON (lists, ``@graph``
+    …), appended to its list in document order."""
     if depth > 20:
         return
     if isinstance(data, dict):
         for k, value in data.items():
-            if k == key and isinstance(value, str):
-                out.append(value)
+            if isinstance(value, str):
+                out = found.get(k)
+                if out is not None:
+                    out.append(value)
             elif isinstance(value, (dict, list)):
-                _strings(value, key, out, depth + 1)
+                _strings(value, found, depth + 1)
     elif isinstance(data, list):
         for item in data:
-            _strings(item, key, out, depth + 1)
+            _strings(item, found, depth + 1)
 
 
 _JSON_LD = 'script[type="application/ld+json"]'
@@ -72,6 +75,7 @@ def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
     """The page's JSON-LD ``articleBody`` text and its descriptions' text (``""`` when none)."""
     bodies: list[str] = []
     descriptions: list[str] = []
+    wanted = {"articleBody": bodies, "description": descriptions}
     scripts, *metas = _found(tree)
     for script in scripts:
         raw = script.text(deep=True) or ""
@@ -83,8 +87,7 @@ def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
             data = json.loads(raw, strict=False)
         except ValueError:
             continue
-        _strings(data, "articleBody", bodies)
-        _strings(data, "description", descriptions)
+        _strings(data, wanted)
     for nodes in metas:
         for node in nodes:
             content = node.attributes.get("content")
