@@ -67,9 +67,14 @@ def decode(data: bytes) -> str:
     the charset: a page declared (or found to be) UTF-8 gets replacement characters for them,
     as a browser shows it; a page whose declaration does not fit most of its bytes is read
     with the detected charset."""
+    return decoded(data)[0]
+
+
+def decoded(data: bytes) -> tuple[str, str | None]:
+    """:func:`decode`'s text and the codec that made it (``None``: the one a detector found)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace"), encoding
     declared = _declared(data)
     if declared:
         name = declared.group(1).decode("ascii", "replace").lower()
@@ -83,32 +88,34 @@ def decode(data: bytes) -> str:
             # What browsers read for these labels; but pages that declare them while being
             # UTF-8 are common, and valid UTF-8 with non-ASCII bytes is no accident.
             try:
-                return data.decode("utf-8")
+                return data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
                 codec = "cp1252"
         if codec:
             try:
-                return data.decode(codec)
+                return data.decode(codec), codec
             except UnicodeDecodeError:
                 pass
             try:  # the declaration lies, or a byte is broken: UTF-8 if it fits every byte
-                return data.decode("utf-8")
+                return data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:  # else the declared charset, as a browser reads it
                 text = data.decode(codec, errors="replace")
             if not _mostly_broken(text, declared=True):
-                return text
-            return _detected(data) or text  # the declaration is wrong: another charset fits
+                return text, codec
+            found = _detected(data)  # the declaration is wrong: another charset fits
+            return (found, None) if found else (text, codec)
     wide = _utf16_or_32(data)
     if wide:
-        return data.decode(wide, errors="replace")
+        return data.decode(wide, errors="replace"), wide
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
     if not _mostly_broken(text):  # UTF-8 with a few broken bytes
-        return text
-    return _detected(data) or data.decode("cp1252", errors="replace")
+        return text, "utf-8"
+    found = _detected(data)
+    return (found, None) if found else (data.decode("cp1252", errors="replace"), "cp1252")
 
 
 # Without a declaration, a page is read as UTF-8 with replacement characters when it has at
@@ -294,7 +301,8 @@ def to_text(page: str | bytes) -> str:
     if isinstance(page, str):
         return replace_surrogates(undo_utf16_as_bytes(page))
     if isinstance(page, (bytes, bytearray, memoryview)):
-        return replace_surrogates(decode(bytes(page)))
+        text, codec = decoded(bytes(page))
+        return text if codec == "utf-8" else replace_surrogates(text)  # UTF-8 makes none
     raise TypeError(f"boilerx expects a page as str or bytes, not {type(page).__name__}")
 
 
