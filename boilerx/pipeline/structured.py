@@ -22,11 +22,12 @@ except ImportError:  # not built: the same numbers in Python
 
 _WORD = re.compile(r"\w+")
 _MAX_SCRIPT_CHARS = 2_000_000  # a JSON-LD block larger than this is not read
-_DESCRIPTION_META = (
-    'meta[property="og:description"]',
-    'meta[name="description"]',
-    'meta[name="twitter:description"]',
+_DESCRIPTION_ATTRIBUTES = (
+    ("property", "og:description"),
+    ("name", "description"),
+    ("name", "twitter:description"),
 )
+_DESCRIPTION_META = tuple(f'meta[{name}="{value}"]' for name, value in _DESCRIPTION_ATTRIBUTES)
 
 
 def _strings(data: Any, found: dict[str, list[str]], depth: int = 0) -> None:
@@ -65,8 +66,16 @@ def _found(tree: LexborHTMLParser) -> list[list[LexborNode]]:
         if node.tag == "script":  # the one selector of a script
             groups[0].append(node)
             continue
-        for group, selector in zip(groups[1:], _DESCRIPTION_META):
-            if node.css_matches(selector):
+        attributes = node.attributes
+        for group, selector, (name, value) in zip(
+            groups[1:], _DESCRIPTION_META, _DESCRIPTION_ATTRIBUTES
+        ):
+            found = attributes.get(name)
+            # the value itself matches; another, unless only its case differs, does not (a
+            # selector compares exactly or ignoring ASCII case): Lexbor decides the rest
+            if found == value or (
+                found is not None and found.lower() == value and node.css_matches(selector)
+            ):
                 group.append(node)
     return groups
 
