@@ -188,16 +188,14 @@ cdef void score_rows(
     are then joined in ``joined``, room for BLOCK rows of wx + wz floats)."""
     cdef const float *rows[BLOCK]
     cdef double acc[BLOCK]
-    cdef uint32_t bits, has_nan = 0
+    cdef uint32_t has_nan = 0
     cdef Py_ssize_t i, r0, k, k_end, width = wx + wz
-    # feature rows rarely hold NaN: then the walk skips the test. A NaN's bits, sign aside,
-    # exceed those of infinity; tested on the bits, the scan compiles to vector code.
+    # feature rows rarely hold NaN: then the walk skips the test. The scan compiles to vector
+    # compares (v != v: NaN), four floats a step (faster than a test of the bits, measured).
     for i in range(n_rows * wx):
-        memcpy(&bits, &x[i], sizeof(bits))
-        has_nan |= (bits & 0x7FFFFFFF) > 0x7F800000
+        has_nan |= x[i] != x[i]
     for i in range(n_rows * wz):
-        memcpy(&bits, &z[i], sizeof(bits))
-        has_nan |= (bits & 0x7FFFFFFF) > 0x7F800000
+        has_nan |= z[i] != z[i]
     r0 = 0
     while r0 < n_rows:
         k_end = min(n_rows - r0, BLOCK)
