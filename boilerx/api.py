@@ -46,7 +46,9 @@ def split_page(text: str, mode: Mode = "auto") -> Page:
     """Stages 1–2: decide HTML or text and cut the page into lines."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    if mode != "text" and "\x00" in text:  # text_lines drops NUL characters itself
+    # text_lines drops NUL characters itself; find, not ``in``: twice as fast on a page of
+    # two-byte characters (curly quotes, say), where no memchr helps either
+    if mode != "text" and text.find("\x00") >= 0:
         text = text.replace("\x00", "")
     is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
     if is_html:
