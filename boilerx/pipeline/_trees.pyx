@@ -275,7 +275,7 @@ cdef void stable_order(const double *s, Py_ssize_t n, int64_t *order, int64_t *s
     """The line numbers in ``order``, from the highest score down, ties in line order: what
     ``np.argsort(-s, kind="stable")`` gives (any stable sort gives the same). A merge sort,
     bottom up from insertion-sorted runs, between ``order`` and ``spare`` (n each)."""
-    cdef Py_ssize_t i, j, lo, mid, hi, a, b, out_at, run = 16, width
+    cdef Py_ssize_t i, j, lo, mid, hi, a, b, out_at, run = 16, width, right
     cdef int64_t item
     cdef int64_t *src
     cdef int64_t *dst
@@ -301,13 +301,11 @@ cdef void stable_order(const double *s, Py_ssize_t n, int64_t *order, int64_t *s
             mid = min(lo + width, n)
             hi = min(lo + 2 * width, n)
             a, b, out_at = lo, mid, lo
-            while a < mid and b < hi:
-                if before(s[src[b]], s[src[a]]):
-                    dst[out_at] = src[b]
-                    b += 1
-                else:
-                    dst[out_at] = src[a]
-                    a += 1
+            while a < mid and b < hi:  # without branches on the scores
+                right = before(s[src[b]], s[src[a]])
+                dst[out_at] = src[b] if right else src[a]
+                b += right
+                a += 1 - right
                 out_at += 1
             while a < mid:
                 dst[out_at] = src[a]
