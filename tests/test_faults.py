@@ -7,6 +7,7 @@ records with a worker killed at random several times; bigger pages of each hosti
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import io
@@ -22,6 +23,8 @@ from typing import Any
 
 import pytest
 from fakes import fake_extract  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import boilerx
 import boilerx.api
@@ -218,6 +221,39 @@ def test_utf7_declared_page_gives_utf8() -> None:
     page = b"<meta charset=utf-7><p>+2AA- a paragraph of words about the +2ADcAA- storm.</p>"
     boilerx.extract(page).text.encode("utf-8")
     boilerx.clean(page).encode("utf-8")
+
+
+_DECLARATIONS = [b"", b"<meta charset=utf-8>", b"<meta charset=utf-7>", b"<meta charset=latin-1>"]
+_UTF8 = st.text(max_size=100).map(lambda t: t.encode("utf-8", "surrogatepass"))
+_BODIES = st.binary(max_size=200) | _UTF8 | st.just(b"+2AA- and +2ADcAA- in UTF-7")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    declaration=st.sampled_from(_DECLARATIONS),
+    body=_BODIES,
+    bom=st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE]),
+)
+def test_only_utf8_text_skips_the_surrogate_scan(
+    declaration: bytes, body: bytes, bom: bytes
+) -> None:
+    """to_text skips the lone-surrogate scan only for text that is its bytes read as UTF-8
+    exactly, which holds none: the same text as the scan gives, for any bytes (UTF-7 makes
+    lone ones)."""
+    from boilerx.pipeline.decode import (
+        _python_has_surrogates,
+        decode,
+        decode_exactly,
+        replace_surrogates,
+        to_text,
+    )
+
+    data = bom + declaration + body
+    text, exact = decode_exactly(data)
+    assert text == decode(data)
+    if exact:
+        assert not _python_has_surrogates(text)
+    assert to_text(data) == replace_surrogates(text)
 
 
 # ---------------------------------------------------------------- WARC framing

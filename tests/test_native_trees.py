@@ -313,22 +313,91 @@ def test_compiled_page_context_equals_numpy(data: st.DataObject) -> None:
 def test_page_context_declines_or_refuses_bad_inputs(n: int, labels: list[int], seed: int) -> None:
     rng = np.random.default_rng(seed)
     scores = rng.random(n)
-    order = np.argsort(-scores, kind="stable").astype(np.int64)
     first = np.array(labels[:n], dtype=np.int64)
     second = np.zeros(n, np.int64)
     out = np.zeros((n, 14), np.float32)
     declined = first.min() < 0 or first.max() > 2 * n
-    assert _trees.page_context(scores, order, first, second, 0.5, 0.5, 1.0, out) is not declined
+    assert _trees.page_context(scores, first, second, out) is not declined
     assert bool(out.any()) is not declined  # declined: out untouched
-    broken = order.copy()
-    broken[rng.integers(n)] = rng.choice([-1, n, n + 5, -(2**40)])
-    with pytest.raises(ValueError, match="out of range"):
-        _trees.page_context(scores, broken, first, second, 0.5, 0.5, 1.0, out)
     for bad in (
-        (scores, order[:-1], first, second, out),
-        (scores, order, first, second[1:], out),
-        (scores, order, first, second, out[:, :13].copy()),
-        (scores, order, first, second, np.zeros((n + 1, 14), np.float32)),
+        (scores[:-1], first, second, out),
+        (scores, first, second[1:], out),
+        (scores, first, second, out[:, :13].copy()),
+        (scores, first, second, np.zeros((n + 1, 14), np.float32)),
     ):
         with pytest.raises(ValueError, match="sizes"):
-            _trees.page_context(*bad[:4], 0.5, 0.5, 1.0, bad[4])
+            _trees.page_context(*bad)
+
+
+@_SETTINGS
+@given(data=st.data())
+def test_page_context_ranks_as_a_stable_argsort(data: st.DataObject) -> None:
+    """The ranking column and the page's statistics on pages of up to 700 lines, scores drawn
+    from few values (long runs of ties for the merge sort) or from all of [0, 1]."""
+    n = data.draw(st.integers(1, 700))
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    few = data.draw(st.booleans())
+    scores = rng.choice([0.0, 0.25, 0.5, 1.0], n) if few else rng.random(n) ** 3
+    groups = [np.zeros(n, np.int64), np.arange(n)]
+    compiled = page_features(scores, groups)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(boilerx.pipeline.classify, "_trees", None)
+        expected = page_features(scores, groups)
+    assert np.array_equal(compiled, expected)
+    order = np.argsort(-scores, kind="stable")
+    assert np.array_equal(compiled[order, 9], (np.arange(n) / n).astype(np.float32))
+
+
+@_SETTINGS
+@given(n=st.integers(0, 1200), seed=st.integers(0, 2**32 - 1), exact=st.booleans())
+def test_top_sum_adds_as_numpy_sums(n: int, seed: int, exact: bool) -> None:
+    """The page context's mean of the top tenth sums as NumPy's sum does, bit for bit (eight
+    running sums in blocks of 128, halves above): on values whose sums round, the order
+    shows."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 4, n) / 4 if exact else rng.random(n) ** 3
+    assert _trees.top_sum(a) == a.sum()
+
+
+@_SETTINGS
+@given(data=st.data())
+def test_score_joined_equals_score_of_the_joined_rows(data: st.DataObject) -> None:
+    """score_joined(X, Z) walks each row of X followed by its row of Z: the same sums as
+    score() of the matrix that joins them, NaN in either part included."""
+    trees = data.draw(ensembles())
+    joined = data.draw(rows(trees))
+    cut = data.draw(st.integers(0, joined.shape[1]))
+    X, Z = np.ascontiguousarray(joined[:, :cut]), np.ascontiguousarray(joined[:, cut:])
+    expected = np.full(len(joined), np.nan)
+    _trees.score(joined, joined.shape[1], trees._packed, expected)
+    out = np.full(len(joined), np.nan)
+    _trees.score_joined(X, Z, trees._packed, out)
+    assert np.array_equal(out, expected)
+    assert np.array_equal(trees.raw_score(X, Z), trees.raw_score(joined))
+    if len(trees.roots) < 8:  # (NumPy sums eight trees or more pairwise: see the walk test)
+        assert np.array_equal(trees.raw_score(X, Z), trees._raw_score_numpy(joined))
+
+
+def test_score_joined_refuses_wrong_inputs() -> None:
+    trees = TreeEnsemble(
+        feature=np.array([2, 0, 0]),
+        threshold=np.array([0.5, np.inf, np.inf]),
+        missing_left=np.array([True, True, True]),
+        children=np.array([1, 2, 1, 1, 2, 2]),
+        value=np.array([0.0, 1.0, -1.0]),
+        roots=np.array([0]),
+        baseline=0.0,
+        depth=1,
+    )
+    X, Z, out = np.zeros((4, 2), np.float32), np.ones((4, 1), np.float32), np.empty(4)
+    _trees.score_joined(X, Z, trees._packed, out)
+    assert (out == 1.0).all()  # column 2 is Z's first: 1 > 0.5, right
+    with pytest.raises(ValueError, match="narrower"):
+        _trees.score_joined(X, Z[:, :0], trees._packed, out)
+    with pytest.raises(ValueError, match="do not match"):
+        _trees.score_joined(X, Z[:3], trees._packed, out)
+    with pytest.raises(ValueError, match="do not match"):
+        _trees.score_joined(X, Z, trees._packed, out[:3])
+    with pytest.raises(ValueError):
+        _trees.score_joined(X, Z, object(), out)

@@ -282,19 +282,17 @@ def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyP
     small = [rng.integers(0, 5, 40), np.cumsum(rng.random(40) < 0.2)]
     odd = [small[0] * 10**12 - 7, small[1] - 3.5]
     assert np.array_equal(page_features(scores, odd), page_features(scores, small))
-    # the compiled module declines such labels (out untouched) and rejects a bad order
+    # the compiled module declines such labels (out untouched) and rejects wrong sizes
     out = np.zeros((3, 14), dtype=np.float32)
-    s, order = np.array([0.1, 0.9, 0.5]), np.array([1, 2, 0])
+    s = np.array([0.1, 0.9, 0.5])
     zeros = np.zeros(3, np.int64)
-    assert _trees.page_context(s, order, zeros, zeros, 0, 0, 1, out) is True and out.any()
+    assert _trees.page_context(s, zeros, zeros, out) is True and out.any()
     out[:] = 0
-    assert _trees.page_context(s, order, np.array([0, -1, 0]), zeros, 0, 0, 1, out) is False
-    assert _trees.page_context(s, order, np.array([0, 7, 0]), zeros, 0, 0, 1, out) is False
+    assert _trees.page_context(s, np.array([0, -1, 0]), zeros, out) is False
+    assert _trees.page_context(s, np.array([0, 7, 0]), zeros, out) is False
     assert not out.any()
-    with pytest.raises(ValueError, match="out of range"):
-        _trees.page_context(s, np.array([1, 3, 0]), zeros, zeros, 0, 0, 1, out)
     with pytest.raises(ValueError, match="sizes"):
-        _trees.page_context(s, order[:2], zeros, zeros, 0, 0, 1, out)
+        _trees.page_context(s[:2], zeros, zeros, out)
 
 
 def test_scorer_rejects_features_of_another_version() -> None:

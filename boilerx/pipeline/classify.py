@@ -30,32 +30,26 @@ N_PAGE_FEATURES = 14
 def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     """Context of step-one ``scores`` on one page. ``groups`` are labels per line (same
     signature, same container) whose mean score each line gets. The compiled scorer module
-    fills in the same numbers when it is built (sorting stays with NumPy)."""
+    fills in the same numbers when it is built."""
     n = len(scores)
-    out = np.zeros((n, N_PAGE_FEATURES), dtype=np.float32)
     if n == 0:
-        return out
-    s = scores.astype(np.float64)
+        return np.zeros((0, N_PAGE_FEATURES), dtype=np.float32)
     if _trees is not None and len(groups) >= 2:
-        order = np.argsort(-s, kind="stable")
-        top = s[order]  # the scores from the highest down (what np.sort gives, reversed)
-        best = max(1, n // 10)
-        top_mean = float(top[:best].sum() / best)  # as .mean() sums and divides
-        median = float((top[n - 1 - (n - 1) // 2] + top[n - 1 - n // 2]) / 2)
-        highest = float(max(top[0], 1e-6))
-        order = order.astype(np.int64, copy=False)
+        out = np.empty((n, N_PAGE_FEATURES), dtype=np.float32)  # every column is written
+        s = np.ascontiguousarray(scores, dtype=np.float64)
         first, second = (
             np.ascontiguousarray(
                 g if np.asarray(g).dtype.kind in "iu" else dense_labels(g), dtype=np.int64
             )
             for g in groups[:2]
         )
-        context = (top_mean, median, highest, out)
-        if not _trees.page_context(s, order, first, second, *context):
+        if not _trees.page_context(s, first, second, out):
             # labels negative or above 2n are declined: renumbered 0, 1, 2 ...
             first, second = (dense_labels(g).astype(np.int64, copy=False) for g in (first, second))
-            _trees.page_context(s, order, first, second, *context)
+            _trees.page_context(s, first, second, out)
         return out
+    out = np.zeros((n, N_PAGE_FEATURES), dtype=np.float32)
+    s = scores.astype(np.float64)
     groups = [_small_labels(g) for g in groups]
     padded = np.concatenate([np.zeros(3), s, np.zeros(3)])
     cum = np.concatenate([[0.0], np.cumsum(s)])
@@ -218,16 +212,23 @@ class TreeEnsemble:
             depth=max(e.depth for e in ensembles),
         )
 
-    def raw_score(self, X: np.ndarray) -> np.ndarray:
-        """The summed leaf values of every row of ``X`` (the log-odds of body)."""
-        n, width = X.shape
+    def raw_score(self, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+        """The summed leaf values of every row of ``X`` (the log-odds of body); with ``Z``,
+        of every row of ``X`` followed by the same row of ``Z`` (step two: a line's features,
+        then its page context), as if the two were joined."""
+        n = len(X)
         if n == 0:
             return np.zeros(0)
-        if _trees is not None and self._packed is not None and X.dtype == np.float32:
+        packed = self._packed
+        float32 = X.dtype == np.float32 and (Z is None or Z.dtype == np.float32)
+        if _trees is not None and packed is not None and float32:
             out = np.empty(n, dtype=np.float64)
-            _trees.score(np.ascontiguousarray(X), width, self._packed, out)
+            if Z is None:
+                _trees.score(np.ascontiguousarray(X), X.shape[1], packed, out)
+            else:
+                _trees.score_joined(np.ascontiguousarray(X), np.ascontiguousarray(Z), packed, out)
             return out + self.baseline
-        return self._raw_score_numpy(X)
+        return self._raw_score_numpy(X if Z is None else np.concatenate([X, Z], axis=1))
 
     def _raw_score_numpy(self, X: np.ndarray) -> np.ndarray:
         """:meth:`raw_score` with NumPy, level by level for all (row, tree) pairs at once."""
@@ -249,15 +250,16 @@ class TreeEnsemble:
             node = self.children[2 * node + went_left]
         return self.value[node].reshape(n, -1).sum(axis=1) + self.baseline
 
-    def probability(self, X: np.ndarray) -> np.ndarray:
-        """P(body) of every row of ``X``."""
-        return 1.0 / (1.0 + np.exp(-self.raw_score(X)))
+    def probability(self, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+        """P(body) of every row of ``X`` (each followed by its row of ``Z``, when given)."""
+        return 1.0 / (1.0 + np.exp(-self.raw_score(X, Z)))
 
 
 class Step(Protocol):
-    """What a scoring step offers: the body probability of each row."""
+    """What a scoring step offers: the body probability of each row (of ``X`` each followed
+    by its row of ``Z``, when given)."""
 
-    def probability(self, X: np.ndarray) -> np.ndarray: ...
+    def probability(self, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray: ...
 
 
 class LineScorer:
@@ -284,20 +286,14 @@ class LineScorer:
                 f"the model expects {self.n_features} features, got {X.shape[1]}: "
                 "the model files do not match this version of boilerx; retrain them"
             )
-        return self._predict(X, groups, None)
+        return self._predict(X, groups)
 
-    def _predict(self, X: np.ndarray, groups: Any, wide: np.ndarray | None) -> np.ndarray:
-        """:meth:`predict_page` for rows already checked; ``wide``, when given, is a matrix
-        of ``X``'s rows with room for the page columns after them (filled here), so that
-        members of an :class:`AveragedScorer` need not copy ``X`` each."""
+    def _predict(self, X: np.ndarray, groups: Any) -> np.ndarray:
+        """:meth:`predict_page` for rows already checked."""
         first = self.step_one.probability(X)
         if self.step_two is None:
             return first
-        Z = page_features(first, list(groups))
-        if wide is None:
-            return self.step_two.probability(np.concatenate([X, Z], axis=1))
-        wide[:, X.shape[1] :] = Z
-        return self.step_two.probability(wide)
+        return self.step_two.probability(X, page_features(first, list(groups)))
 
 
 class AveragedScorer:
@@ -316,16 +312,12 @@ class AveragedScorer:
             return np.zeros(0)
         if X.shape[1] != self.n_features:
             return self.members[0].predict_page(X, groups)  # says what is wrong
-        # what every member needs alike, made once: labels fit for the page columns, and
-        # the rows with room for them (the same numbers as each member alone)
+        # labels fit for the page columns, made once for every member (the same numbers as
+        # each member alone)
         labels: tuple[np.ndarray, ...] = tuple(_small_labels(g) for g in groups)
-        wide = None
-        if any(member.step_two is not None for member in self.members):
-            wide = np.empty((len(X), X.shape[1] + N_PAGE_FEATURES), dtype=X.dtype)
-            wide[:, : X.shape[1]] = X
         log_odds = np.zeros(len(X))
         for member in self.members:
-            p = np.clip(member._predict(X, labels, wide), _CLIP, 1.0 - _CLIP)
+            p = np.clip(member._predict(X, labels), _CLIP, 1.0 - _CLIP)
             log_odds += np.log(p / (1.0 - p))
         return 1.0 / (1.0 + np.exp(-log_odds / len(self.members)))
 

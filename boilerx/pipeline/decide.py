@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 import numpy as np
 
@@ -99,41 +98,43 @@ def decide(
     keep = (scores >= threshold) & ~markers
     texts = page.texts
     # a dateline is short and holds a digit (ASCII, as the features count them, or any other)
-    dateline = features[:, SHAPE_COLUMNS["log_chars"]] < _DATELINE_LOG_CHARS
-    with_digit = (features[:, SHAPE_COLUMNS["digit_frac"]] > 0).tolist()
+    short = (keep & (features[:, SHAPE_COLUMNS["log_chars"]] < _DATELINE_LOG_CHARS)).nonzero()[0]
+    with_digit = (features[short, SHAPE_COLUMNS["digit_frac"]] > 0).tolist()
     keep[
         [
             i
-            for i in (keep & dateline).nonzero()[0].tolist()
-            if (with_digit[i] or not texts[i].isascii()) and is_metadata(texts[i], None)
+            for i, digit in zip(short.tolist(), with_digit)
+            if (digit or not texts[i].isascii()) and is_metadata(texts[i], None)
         ]
     ] = False
     if page.title:
         _drop_copies(keep, texts, page.title)
     ends_sentence = features[:, SHAPE_COLUMNS["terminal"]] > 0
-    keep[_story_list_start(texts, scores, more_stories, ends_sentence) :] = False
+    confident = (scores >= CONFIDENT).nonzero()[0]
+    keep[_story_list_start(texts, confident, more_stories, ends_sentence) :] = False
     if not page.is_html:
         keep &= ~_inline_story_lists(scores, more_stories, ends_sentence)
         labelled = [i for i in keep.nonzero()[0].tolist() if texts[i].startswith(_STORY_LABELS)]
         keep[[i for i in labelled if _is_story_link(texts[i])]] = False
     repeated = features[:, SHAPE_COLUMNS["repeats"]] > 0
     keep = _without_repeats(page, _without_comments(page, keep, scores), repeated)
-    keep = _without_cards(page, keep, scores)
+    keep = _without_cards(page, keep, confident)
     if page.is_html:
         keep |= _subheadings(page, keep, scores, threshold, markers)
         if len(page.bits) == len(keep):
-            keep &= ~_undisplayed(page)
+            keep[_undisplayed(page, keep.nonzero()[0].tolist())] = False
     return keep
 
 
 _UNDISPLAYED_BIT = 1 << BITS.index("undisplayed")
 
 
-def _undisplayed(page: Page) -> np.ndarray:
-    """HTML: the lines inside an element whose class hides it at every screen width
+def _undisplayed(page: Page, lines: list[int]) -> list[int]:
+    """HTML: those of ``lines`` inside an element whose class hides it at every screen width
     (``lines.undisplayed_bit``: "hidden", "d-none", …), which a browser does not show: a
     paywall's or a newsletter's box waiting for a script, a layout for another device."""
-    return (np.asarray(page.bits, dtype=np.uint64) & np.uint64(_UNDISPLAYED_BIT)) > 0
+    bits = page.bits
+    return [i for i in lines if bits[i] & _UNDISPLAYED_BIT]
 
 
 SUBHEADING_WORDS = 12
@@ -151,24 +152,27 @@ def _subheadings(
     score is often below the threshold even where the paragraphs around it are confidently
     body."""
     found = np.zeros(len(keep), dtype=bool)
-    if len(page.kinds) != len(keep):
+    kinds, n = page.kinds, len(keep)
+    if len(kinds) != n or _HEADING not in kinds:
         return found
     kept = keep.tolist()
-    last_kept = -(10**9)
-    for i in range(len(kept) - 1):
-        if kept[i]:
-            last_kept = i
-        elif (
-            page.kinds[i] == _HEADING
+    i = kinds.index(_HEADING)
+    while True:  # from heading to heading
+        if (
+            i + 1 < n
+            and not kept[i]
             and kept[i + 1]
-            and i - last_kept <= SUBHEADING_REACH
+            and True in kept[max(i - SUBHEADING_REACH, 0) : i]  # the article's last kept line
             and not markers[i]
             and scores[i] >= threshold / 2
             and len(page.texts[i].split()) <= SUBHEADING_WORDS
             and page.texts[i] != page.title
         ):
             found[i] = True
-    return found
+        try:
+            i = kinds.index(_HEADING, i + 1)
+        except ValueError:
+            return found
 
 
 def _drop_copies(keep: np.ndarray, texts: list[str], text: str) -> None:
@@ -203,11 +207,11 @@ def _without_comments(page: Page, keep: np.ndarray, scores: np.ndarray) -> np.nd
     "comments", "reply", on the line's block-level ancestors) when the rest of the kept text
     makes an article."""
     bits = page.outer_bits or page.bits
-    if not page.is_html or len(bits) != len(keep) or not keep.any():
+    if not page.is_html or len(bits) != len(keep):
         return keep
+    if not any(bits[i] & _COMMENT_BIT for i in keep.nonzero()[0].tolist()):
+        return keep  # (no kept line at all, too)
     in_comments = (np.array(bits, dtype=np.int64) & _COMMENT_BIT) > 0
-    if not in_comments[keep].any():
-        return keep
     lengths = np.array([len(t) for t in page.texts])
     kept = lengths[keep].sum()
     article = keep & ~in_comments
@@ -274,26 +278,22 @@ CARD_REPEATS = 3
 CARDS_AT_MOST = 0.5
 
 
-def _without_cards(page: Page, keep: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """``keep`` less the cards after the last confident line (see ``CARD_REPEATS`` and
-    ``CARDS_AT_MOST``)."""
+def _without_cards(page: Page, keep: np.ndarray, confident: np.ndarray) -> np.ndarray:
+    """``keep`` less the cards after the last ``confident`` line (the lines scoring
+    ``CONFIDENT`` or more; see ``CARD_REPEATS`` and ``CARDS_AT_MOST``)."""
     signatures = page.signatures
-    if not page.is_html or len(signatures) != len(keep):
-        return keep
-    confident = (scores >= CONFIDENT).nonzero()[0]
-    if not len(confident):
+    if not page.is_html or len(signatures) != len(keep) or not len(confident):
         return keep
     end = int(confident[-1]) + 1
     later = keep[end:].nonzero()[0]
     if not len(later):
         return keep
     article = {signatures[i] for i in confident.tolist()}
-    repeats = Counter(signatures)
-    cards = [
-        i
-        for i in (later + end).tolist()
-        if signatures[i] not in article and repeats[signatures[i]] >= CARD_REPEATS
-    ]
+    unlike = [i for i in (later + end).tolist() if signatures[i] not in article]
+    repeats = {sig: signatures.count(sig) for sig in {signatures[i] for i in unlike}}
+    cards = [i for i in unlike if repeats[signatures[i]] >= CARD_REPEATS]
+    if not cards:
+        return keep
     card_chars = sum(len(page.texts[i]) for i in cards)
     if card_chars > CARDS_AT_MOST * sum(len(page.texts[i]) for i in keep.nonzero()[0].tolist()):
         return keep  # the confident lines did not reach the article's end
@@ -302,14 +302,13 @@ def _without_cards(page: Page, keep: np.ndarray, scores: np.ndarray) -> np.ndarr
 
 
 def _story_list_start(
-    texts: list[str], scores: np.ndarray, more_stories: np.ndarray, ends_sentence: np.ndarray
+    texts: list[str], confident: np.ndarray, more_stories: np.ndarray, ends_sentence: np.ndarray
 ) -> int:
     """Where a closing list of other stories begins: at the last "more stories" marker line
-    ("Explore", "Recommended", "Most read" …) when no line after it is prose or confidently
-    body; else at the end of the page. ``ends_sentence``: the lines ending as a sentence
-    does (only they can be prose)."""
+    ("Explore", "Recommended", "Most read" …) when no line after it is prose or ``confident``
+    (a line scoring ``CONFIDENT`` or more); else at the end of the page. ``ends_sentence``:
+    the lines ending as a sentence does (only they can be prose)."""
     n = len(texts)
-    confident = (scores >= CONFIDENT).nonzero()[0]
     after = int(confident[-1]) + 1 if len(confident) else 0  # no list runs over these
     markers = more_stories[after:].nonzero()[0]
     if not len(markers):

@@ -22,26 +22,30 @@ except ImportError:  # not built: the same numbers in Python
 
 _WORD = re.compile(r"\w+")
 _MAX_SCRIPT_CHARS = 2_000_000  # a JSON-LD block larger than this is not read
-_DESCRIPTION_META = (
-    'meta[property="og:description"]',
-    'meta[name="description"]',
-    'meta[name="twitter:description"]',
+_DESCRIPTION_ATTRIBUTES = (
+    ("property", "og:description"),
+    ("name", "description"),
+    ("name", "twitter:description"),
 )
+_DESCRIPTION_META = tuple(f'meta[{name}="{value}"]' for name, value in _DESCRIPTION_ATTRIBUTES)
 
 
-def _strings(data: Any, key: str, out: list[str], depth: int = 0) -> None:
-    """Every string value of ``key`` anywhere in parsed JSON (lists, ``@graph`` …)."""
+def _strings(data: Any, found: dict[str, list[str]], depth: int = 0) -> None:
+    """Every string value of each key of ``found`` anywhere in parsed JSON (lists, ``@graph``
+    …), appended to its list in document order."""
     if depth > 20:
         return
     if isinstance(data, dict):
         for k, value in data.items():
-            if k == key and isinstance(value, str):
-                out.append(value)
+            if isinstance(value, str):
+                out = found.get(k)
+                if out is not None:
+                    out.append(value)
             elif isinstance(value, (dict, list)):
-                _strings(value, key, out, depth + 1)
+                _strings(value, found, depth + 1)
     elif isinstance(data, list):
         for item in data:
-            _strings(item, key, out, depth + 1)
+            _strings(item, found, depth + 1)
 
 
 _JSON_LD = 'script[type="application/ld+json"]'
@@ -62,8 +66,16 @@ def _found(tree: LexborHTMLParser) -> list[list[LexborNode]]:
         if node.tag == "script":  # the one selector of a script
             groups[0].append(node)
             continue
-        for group, selector in zip(groups[1:], _DESCRIPTION_META):
-            if node.css_matches(selector):
+        attributes = node.attributes
+        for group, selector, (name, value) in zip(
+            groups[1:], _DESCRIPTION_META, _DESCRIPTION_ATTRIBUTES
+        ):
+            found = attributes.get(name)
+            # the value itself matches; another, unless only its case differs, does not (a
+            # selector compares exactly or ignoring ASCII case): Lexbor decides the rest
+            if found == value or (
+                found is not None and found.lower() == value and node.css_matches(selector)
+            ):
                 group.append(node)
     return groups
 
@@ -72,6 +84,7 @@ def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
     """The page's JSON-LD ``articleBody`` text and its descriptions' text (``""`` when none)."""
     bodies: list[str] = []
     descriptions: list[str] = []
+    wanted = {"articleBody": bodies, "description": descriptions}
     scripts, *metas = _found(tree)
     for script in scripts:
         raw = script.text(deep=True) or ""
@@ -83,8 +96,7 @@ def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
             data = json.loads(raw, strict=False)
         except ValueError:
             continue
-        _strings(data, "articleBody", bodies)
-        _strings(data, "description", descriptions)
+        _strings(data, wanted)
     for nodes in metas:
         for node in nodes:
             content = node.attributes.get("content")

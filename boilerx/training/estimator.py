@@ -212,8 +212,8 @@ class _Fitted:
     def __init__(self, model: Any) -> None:
         self.model = model
 
-    def probability(self, X: np.ndarray) -> np.ndarray:
-        return self.model.predict_proba(X)[:, 1]
+    def probability(self, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+        return self.model.predict_proba(X if Z is None else np.concatenate([X, Z], axis=1))[:, 1]
 
 
 class _Bagged:
