@@ -218,17 +218,17 @@ _HEAD_LINES = st.lists(
 
 
 @_EXAMPLES
-@given(_HEAD_LINES, st.booleans())
-def test_scanned_heads_equal_the_python_path(texts: list[str], long_heads: bool) -> None:
-    """Heads (None without long_heads), short heads and their lengths, the short heads
-    beginning with an anchored probe and those holding the short probes: one compiled pass
-    gives what the three steps do."""
+@given(_HEAD_LINES)
+def test_scanned_heads_equal_the_python_path(texts: list[str]) -> None:
+    """Short heads and the lengths of all heads, the short heads beginning with an anchored
+    probe and those holding the short probes: one compiled pass gives what the three steps
+    do."""
     texts = texts + ["\u0130" * 120, "x" * 99 + "\u0130", "\U0001d400\u0130" * 60]  # İ: 2
-    compiled, expected = _both(features._scanned_heads, texts, long_heads)
-    assert compiled[:2] == expected[:2]
-    assert _same_bits(compiled[2], expected[2])
+    compiled, expected = _both(features._scanned_heads, texts)
+    assert compiled[0] == expected[0]
+    assert _same_bits(compiled[1], expected[1])
+    assert compiled[2] == expected[2]
     assert compiled[3] == expected[3]
-    assert compiled[4] == expected[4]
 
 
 def test_anchored_markers_begin_with_a_digit_only_as_a_count() -> None:
@@ -251,8 +251,8 @@ def test_every_anchored_marker_line_is_tried(heads: list[str]) -> None:
     try (or begins with a decimal digit other than ASCII's, tried apart)."""
     heads = [h.lower() for h in heads if h.lower() == h]
     matched = [i for i, h in enumerate(heads) if features._ANCHORED_RX.match(h)]
-    for scanned in _both(features._scanned_heads, heads, False):
-        tried = set(scanned[3]) | {i for i, h in enumerate(heads) if h[:1].isdecimal()}
+    for scanned in _both(features._scanned_heads, heads):
+        tried = set(scanned[2]) | {i for i, h in enumerate(heads) if h[:1].isdecimal()}
         assert set(matched) <= tried
 
 
@@ -342,13 +342,23 @@ def test_repeats_equal_counter(texts: list[str]) -> None:
 @_EXAMPLES
 @given(_LINES, _SHORT_LINE)
 def test_title_words_equal_set_intersection(texts: list[str], title: str) -> None:
+    """Title words in each line's lower-cased head: the compiled module lowers the lines as it
+    reads them (İ and Σ by str.lower) and gives what the set intersection does."""
+    texts = texts + ["ΟΔΟΣ ΟΔΟΣ. İstanbul x", "A" * 199 + " B", "x " * 150 + "Read more"]
     heads = [t[:200].lower() for t in texts]
     words = np.array([len(t.split()) for t in texts], dtype=np.float32)
     title_words = set(" ".join(title.lower().split()).split())
-    title_words |= {w for h in heads[:3] for w in h.split()[:4]}  # some that are there
+    title_words |= {w for h in heads[:3] + heads[-3:] for w in h.split()[:4]}  # some there
+    title_words |= {"read", "b"}  # found past the head: not counted
     assert len(title_words) <= 64
-    compiled, expected = _both(_title_overlap, heads, words, title_words)
+    compiled, expected = _both(_title_overlap, texts, words, title_words)
     assert _same_bits(compiled, expected)
+
+
+def test_lowering_keeps_what_is_whitespace() -> None:
+    """What words_found counts on to split a line into words before lowering them."""
+    changed = [c for c in range(0x110000) if chr(c).isspace() != chr(c).lower().isspace()]
+    assert changed == []
 
 
 _DATE_PIECES = st.sampled_from(
@@ -704,4 +714,6 @@ def test_wrong_arguments_are_refused() -> None:
     with pytest.raises(TypeError):
         _shape.probe_groups(["a"], ("a",), ("0",))
     with pytest.raises(TypeError):
-        _shape.words_found(["a"], (1,), np.zeros(1, np.float32), 1.0, np.zeros(1))
+        _shape.words_found(["a"], (1,), 200, np.zeros(1, np.float32), 1.0, np.zeros(1))
+    with pytest.raises(ValueError):
+        _shape.words_found(["a"], ("a",), -1, np.zeros(1, np.float32), 1.0, np.zeros(1))

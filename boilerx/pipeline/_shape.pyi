@@ -27,12 +27,16 @@ def scan_heads(
     starts: tuple[str, ...],
     probes: tuple[str, ...],
     groups: tuple[int, ...],
-    long_heads: bool = True,
     counted: bool = False,
-) -> tuple[list[str] | None, list[str], list[int], list[tuple[int, int]]]: ...
+) -> tuple[list[str], list[int], list[tuple[int, int]]]: ...
 def repeats(texts: list[str], cap: int, out: np.ndarray) -> bool | None: ...
 def words_found(
-    texts: list[str], words: tuple[str, ...], counts: np.ndarray, at_most: float, out: np.ndarray
+    texts: list[str],
+    words: tuple[str, ...],
+    limit: int,
+    counts: np.ndarray,
+    at_most: float,
+    out: np.ndarray,
 ) -> None: ...
 def marker_lines(
     features: np.ndarray,

@@ -390,7 +390,7 @@ cdef class _Probes:
     cdef uint32_t *singles  # the probes of one code point
     cdef uint32_t all_bits
     # bit (a << 8 | b): a probe may begin with code points a, b (both below 256), or one of
-    # one code point is a; in a 1-byte str, positions without it are skipped at once
+    # one code point is a; positions of two such code points without it are skipped at once
     cdef uint64_t latin1_pairs[LATIN1_PAIR_WORDS]
 
     def __cinit__(self, tuple probes not None, tuple groups):
@@ -474,13 +474,15 @@ cdef class _Probes:
         cdef uint32_t c, next_c
         cdef const uint32_t *probe
         while at < n:
-            if chars_t is uint8_t:
-                if not at_start:  # skip to where a probe may begin (or the last position)
-                    while at + 1 < n:
-                        pair = <Py_ssize_t>s[at] << 8 | s[at + 1]
-                        if self.latin1_pairs[pair >> 6] >> (pair & 63) & 1:
-                            break
-                        at += 1
+            if not at_start:  # skip to where a probe may begin (or the last position): a
+                # pair of code points below 256 that no probe begins with is passed at once
+                while at + 1 < n:
+                    if chars_t is not uint8_t and (s[at] | s[at + 1]) >= 256:
+                        break
+                    pair = <Py_ssize_t>s[at] << 8 | s[at + 1]
+                    if self.latin1_pairs[pair >> 6] >> (pair & 63) & 1:
+                        break
+                    at += 1
             if found & enough == enough:
                 break
             c = s[at]
@@ -859,17 +861,15 @@ def scan_heads(
     tuple starts not None,
     tuple probes not None,
     tuple groups not None,
-    bint long_heads=True,
     bint counted=False,
 ):
-    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups, long_heads=True,
-    counted=False) -> (heads, short_heads, starting, probed): what lowered_heads(texts, limit,
-    short_limit, lengths), lines_holding(short_heads, starts, True) and
-    probe_groups(short_heads, probes, groups) give, in one pass over the lines (each short
-    head is scanned as it is made). Without long_heads, heads is None and the heads of lines
-    longer than short_limit (their heads are longer still) are not made: only their lengths
-    are counted. With counted, a short head beginning with an ASCII digit is in starting only
-    when a str of starts follows its count (re's \\d+\\s+)."""
+    """scan_heads(texts, limit, short_limit, lengths, starts, probes, groups, counted=False)
+    -> (short_heads, starting, probed): what lowered_heads(texts, limit, short_limit, lengths)
+    gives as short heads and lengths, lines_holding(short_heads, starts, True) and
+    probe_groups(short_heads, probes, groups), in one pass over the lines (each short head is
+    scanned as it is made; the heads of lines longer than short_limit, longer still, are not
+    made: only their lengths are counted). With counted, a short head beginning with an ASCII
+    digit is in starting only when a str of starts follows its count (re's \\d+\\s+)."""
     cdef Py_ssize_t i, size, n = len(texts)
     if limit < short_limit or short_limit < 0 or lengths.shape[0] != n:
         raise ValueError(
@@ -878,20 +878,18 @@ def scan_heads(
         )
     cdef _Probes at_start = probe_table(starts, None)
     cdef _Probes table = probe_table(probes, groups)
-    cdef list heads = [], shorts = [], starting = [], probed = []
+    cdef list shorts = [], starting = [], probed = []
     cdef uint32_t bits
     for i in range(n):
         text = texts[i]
         check_str(text, "line", i)
-        if not long_heads and PyUnicode_GET_LENGTH(text) > short_limit:
+        if PyUnicode_GET_LENGTH(text) > short_limit:
             lengths[i] = lowered_length(text, limit)
             shorts.append("")
             continue
         head = lowered_head(text, limit)
         size = PyUnicode_GET_LENGTH(head)
         lengths[i] = size
-        if long_heads:
-            heads.append(head)
         if size > short_limit:
             shorts.append("")
             continue
@@ -905,7 +903,7 @@ def scan_heads(
         bits = table.scan(head, False, table.all_bits)
         if bits:
             probed.append((i, bits))
-    return heads if long_heads else None, shorts, starting, probed
+    return shorts, starting, probed
 
 
 def repeats(list texts not None, Py_ssize_t cap, float[::1] out not None):
@@ -979,6 +977,10 @@ cdef extern from *:
     """
     int count_trailing_zeros "bx_ctz64"(uint64_t x) nogil
 
+cdef inline uint32_t simple_lower(uint32_t c) noexcept:
+    """The simple lower case of c: what str.lower gives but at U+0130 and U+03A3."""
+    return c + 32 if 65 <= c <= 90 else (c if c < 128 else Py_UNICODE_TOLOWER(c))
+
 cdef int words_in(
     const chars_t *s,
     Py_ssize_t n,
@@ -986,23 +988,30 @@ cdef int words_in(
     const Py_ssize_t *offset,
     const Py_ssize_t *length,
     const uint64_t *buckets,
+    bint fold,
 ) noexcept:
     """How many of the distinct words (word w: code points chars[offset[w]:][:length[w]]) are
-    among the whitespace-separated tokens of s. buckets[word_key(first code point, length)]:
-    the bits of the words that may begin so and have that length."""
+    among the whitespace-separated tokens of s (with fold: of s lowered a code point at a time,
+    -1 where s holds U+0130 or U+03A3, which str.lower lowers otherwise; lowering keeps what is
+    whitespace). buckets[word_key(first code point, length)]: the bits of the words that may
+    begin so and have that length."""
     cdef Py_ssize_t at = 0, start, w, k, size
     cdef uint64_t seen = 0, maybe
+    cdef uint32_t c
     cdef const uint32_t *word
     while at < n:
         while at < n and is_space(s[at]):
             at += 1
         start = at
         while at < n and not is_space(s[at]):
+            if fold and (s[at] == 0x130 or s[at] == 0x3A3):
+                return -1
             at += 1
         size = at - start
         if size == 0:
             break
-        maybe = buckets[word_key(s[start], size)] & ~seen
+        c = simple_lower(s[start]) if fold else s[start]
+        maybe = buckets[word_key(c, size)] & ~seen
         while maybe:
             w = count_trailing_zeros(maybe)
             maybe &= maybe - 1
@@ -1010,7 +1019,8 @@ cdef int words_in(
             if length[w] != size:
                 continue
             for k in range(size):
-                if s[start + k] != word[k]:
+                c = simple_lower(s[start + k]) if fold else s[start + k]
+                if c != word[k]:
                     break
             else:
                 seen |= <uint64_t>1 << w
@@ -1021,28 +1031,52 @@ cdef int words_in(
     return found
 
 
+cdef int words_in_str(
+    object text,
+    Py_ssize_t n,
+    const uint32_t *chars,
+    const Py_ssize_t *offset,
+    const Py_ssize_t *length,
+    const uint64_t *buckets,
+    bint fold,
+) noexcept:
+    """words_in over the first n code points of the str text, ready to read."""
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return words_in(<uint8_t *>data, n, chars, offset, length, buckets, fold)
+    if kind == 2:
+        return words_in(<uint16_t *>data, n, chars, offset, length, buckets, fold)
+    return words_in(<uint32_t *>data, n, chars, offset, length, buckets, fold)
+
+
 def words_found(
     list texts not None,
     tuple words not None,
+    Py_ssize_t limit,
     const float[::1] counts not None,
     double at_most,
     double[::1] out not None,
 ):
-    """words_found(texts, words, counts, at_most, out): for each str of the list texts, how
-    many of the distinct strs of the tuple words (at most 64) are among its whitespace-separated
-    tokens, as len(set(words).intersection(text.split())) counts, written into out (float64, one
-    a line); 0 for the lines whose count (float32, one a line) is above at_most. The distinct
-    words are copied as UCS4 once (an empty one is no token: it is dropped)."""
+    """words_found(texts, words, limit, counts, at_most, out): for each str of the list texts,
+    how many of the distinct strs of the tuple words (at most 64) are among the
+    whitespace-separated tokens of its first limit code points lower-cased, as
+    len(set(words).intersection(text[:limit].lower().split())) counts, written into out
+    (float64, one a line); 0 for the lines whose count (float32, one a line) is above at_most.
+    Lines are lowered as they are read, those holding U+0130 or U+03A3 by str.lower. The
+    distinct words are copied as UCS4 once (an empty one is no token: it is dropped)."""
     cdef Py_ssize_t i, w, v, n = len(texts), total = 0, n_words = 0
+    cdef int found
     if len(words) > 64:
         raise ValueError("at most 64 words")
-    if counts.shape[0] != n or out.shape[0] != n:
-        raise ValueError("words_found: counts must hold one float32 a line and out one float64")
+    if limit < 0 or counts.shape[0] != n or out.shape[0] != n:
+        raise ValueError(
+            "words_found: a negative limit, or counts does not hold one float32 a line and out "
+            "one float64"
+        )
     cdef uint64_t buckets[WORD_BUCKETS]
     cdef Py_ssize_t offset[64]
     cdef Py_ssize_t length[64]
-    cdef const void *data
-    cdef int kind
     cdef Py_UCS4 c
     for w in range(len(words)):
         check_str(words[w], "word", w)
@@ -1076,20 +1110,16 @@ def words_found(
             if counts[i] > at_most:
                 out[i] = 0
                 continue
-            data = PyUnicode_DATA(text)
-            kind = PyUnicode_KIND(text)
-            if kind == 1:
-                out[i] = words_in(
-                    <uint8_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
+            found = words_in_str(
+                text, min(PyUnicode_GET_LENGTH(text), limit), chars, offset, length, buckets,
+                True
+            )
+            if found < 0:
+                text = (<str>text)[:limit].lower()
+                found = words_in_str(
+                    text, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets, False
                 )
-            elif kind == 2:
-                out[i] = words_in(
-                    <uint16_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
-                )
-            else:
-                out[i] = words_in(
-                    <uint32_t *>data, PyUnicode_GET_LENGTH(text), chars, offset, length, buckets
-                )
+            out[i] = found
     finally:
         PyMem_Free(chars)
 

@@ -242,6 +242,7 @@ _SHORT_GROUPS = (
 )
 _FLOATING_BITS = (1 << len(_FLOATING)) - 1
 _SHORT = 100  # characters: a line longer than this is no marker, date or share line
+_HEAD = 200  # characters: the start of a line its markers and title words are read from
 _READ_TIME = re.compile(
     r"\b\d+\s*(?:min(?:ute)?s?|minuten|mn)\.?\s*(?:read|lesezeit|de lecture|de lectura|czytania)?\b"
     r"|lesezeit|reading time|temps de lecture"
@@ -603,19 +604,21 @@ def _markers(
     return {i for i, _ in hits}
 
 
-def _title_overlap(heads: list[str], words: np.ndarray, title_words: set[str]) -> np.ndarray:
-    """Share of the headline's words among the words of each line of up to 40 words."""
-    overlap = np.zeros(len(heads))
+def _title_overlap(texts: list[str], words: np.ndarray, title_words: set[str]) -> np.ndarray:
+    """Share of the headline's words among the words of each line of up to 40 words (of its
+    lower-cased head: the first ``_HEAD`` characters; the compiled ``_shape`` module lowers
+    them as it reads them when it is built)."""
+    overlap = np.zeros(len(texts))
     if not title_words:
         return overlap
     if _compiled_shape is not None and len(title_words) <= 64:
         counts = np.ascontiguousarray(words, dtype=np.float32)
-        _compiled_shape.words_found(heads, tuple(title_words), counts, 40.0, overlap)
+        _compiled_shape.words_found(texts, tuple(title_words), _HEAD, counts, 40.0, overlap)
         overlap /= len(title_words)
         return overlap
     near = (words <= 40).nonzero()[0]
-    lines = list(map(heads.__getitem__, near.tolist()))
-    found = [len(title_words.intersection(h.split())) for h in lines]
+    heads = [texts[i][:_HEAD].lower() for i in near.tolist()]
+    found = [len(title_words.intersection(h.split())) for h in heads]
     overlap[near] = np.array(found, dtype=np.float64) / len(title_words)
     return overlap
 
@@ -647,44 +650,43 @@ def shape_features(texts: list[str], title: str | None = None) -> np.ndarray:
 
 
 def _lowered_heads(texts: list[str]) -> tuple[list[str], list[str], np.ndarray]:
-    """The first 200 characters of each line, lower-cased; the same with the ones longer than
-    ``_SHORT`` emptied; and their lengths (float32). The compiled ``_shape`` module lowers the
-    ASCII lines itself when it is built; else, a line at a time (``lower()`` is slow on
+    """The first ``_HEAD`` characters of each line, lower-cased; the same with the ones longer
+    than ``_SHORT`` emptied; and their lengths (float32). The compiled ``_shape`` module lowers
+    the ASCII lines itself when it is built; else, a line at a time (``lower()`` is slow on
     non-ASCII text, so one call over the joined lines is not faster)."""
     lengths = np.empty(len(texts), dtype=np.float32)
     if _compiled_shape is not None:
-        heads, short = _compiled_shape.lowered_heads(texts, 200, _SHORT, lengths)
+        heads, short = _compiled_shape.lowered_heads(texts, _HEAD, _SHORT, lengths)
         return heads, short, lengths
-    heads = [t[:200].lower() for t in texts]
+    heads = [t[:_HEAD].lower() for t in texts]
     lengths[:] = [len(h) for h in heads]
     short = [h if len(h) <= _SHORT else "" for h in heads]
     return heads, short, lengths
 
 
 def _scanned_heads(
-    texts: list[str], long_heads: bool = True
-) -> tuple[list[str] | None, list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
-    """:func:`_lowered_heads` (the heads None without ``long_heads``: the compiled ``_shape``
-    module then makes only the short ones), then the short heads beginning with one of
-    ``_ANCHORED_PROBES`` (None without them) and those holding ``_SHORT_PROBES`` (as
-    :func:`_probe_groups` finds them; of those beginning with an ASCII digit, only the ones
-    where one follows the count: :func:`_starts_after_count`); in one pass over the lines
-    with the compiled ``_shape`` module."""
+    texts: list[str],
+) -> tuple[list[str], np.ndarray, list[int] | None, list[tuple[int, int]]]:
+    """The short heads and the lengths of all heads of :func:`_lowered_heads`, then the
+    short heads beginning with one of ``_ANCHORED_PROBES`` (None without them) and those
+    holding ``_SHORT_PROBES`` (as :func:`_probe_groups` finds them; of those beginning with an
+    ASCII digit, only the ones where one follows the count: :func:`_starts_after_count`); in
+    one pass over the lines with the compiled ``_shape`` module, which makes no heads of long
+    lines."""
     if _compiled_shape is not None and _ANCHORED_PROBES is not None:
         lengths = np.empty(len(texts), dtype=np.float32)
-        heads, short, begin, probed = _compiled_shape.scan_heads(
+        short, begin, probed = _compiled_shape.scan_heads(
             texts,
-            200,
+            _HEAD,
             _SHORT,
             lengths,
             _ANCHORED_PROBES,
             _SHORT_PROBES,
             _SHORT_GROUPS,
-            long_heads,
             True,
         )
-        return heads, short, lengths, begin, probed
-    heads, short, lengths = _lowered_heads(texts)
+        return short, lengths, begin, probed
+    _, short, lengths = _lowered_heads(texts)
     starting = None
     if _ANCHORED_PROBES is not None:
         starting = [
@@ -693,7 +695,7 @@ def _scanned_heads(
             if not "0" <= short[i][0] <= "9" or _starts_after_count(short[i])
         ]
     probed = _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
-    return heads if long_heads else None, short, lengths, starting, probed
+    return short, lengths, starting, probed
 
 
 def _shape(
@@ -715,7 +717,7 @@ def _shape(
     rows[:, 2:12] = arithmetic[:, :10]
     rows[:, 14] = arithmetic[:, 10]
     rows[:, -1] = arithmetic[:, 11]  # prose
-    heads, short_heads, head_chars, starting, probed = _scanned_heads(texts, bool(title))
+    short_heads, head_chars, starting, probed = _scanned_heads(texts)
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
     for i in _matching(short_heads, _date_candidates(short_heads, with_digits), _DATE):
@@ -729,13 +731,13 @@ def _shape(
     for i in _matching(short_heads, read_time, _READ_TIME):
         if words[i] <= 12:
             rows[i, 13] = 1.0
-    if title and heads is not None:  # the heads of long lines are made for a title only
+    if title:
         title_norm = " ".join(title.lower().split())
         title_words = set(title_norm.split())
         for i in (head_chars == len(title_norm)).nonzero()[0].tolist():
-            if heads[i] == title_norm:
+            if texts[i][:_HEAD].lower() == title_norm:
                 rows[i, 15] = 1.0
-        rows[:, 16] = _title_overlap(heads, words, title_words)
+        rows[:, 16] = _title_overlap(texts, words, title_words)
     repeated = _repeats(texts)
     if repeated is not None:
         rows[:, 17] = repeated
