@@ -360,12 +360,19 @@ def test_compiled_arithmetic_columns_equal_the_numpy_path(monkeypatch: pytest.Mo
     stats = line_stats(lines + ["x" * 70 + ".", "Eight words make a sentence of prose here ."])
     rng = np.random.default_rng(5)
     odd = rng.integers(0, 90, size=(40, len(STATS))).astype(np.float32)  # zeros, big ratios
+    width = len(boilerx.pipeline.features.SHAPE_NAMES)
     for rows in (stats, odd, stats[:0]):
-        compiled = _arithmetic_columns(rows)
+        compiled = np.full((len(rows), width), 7.0, dtype=np.float32)
+        _arithmetic_columns(rows, compiled)
         monkeypatch.setattr(boilerx.pipeline.features, "_compiled_shape", None)
-        assert np.array_equal(compiled, _arithmetic_columns(rows))
+        expected = np.full_like(compiled, 7.0)
+        _arithmetic_columns(rows, expected)
+        assert np.array_equal(compiled, expected)
         monkeypatch.undo()
-    assert _arithmetic_columns(stats)[-2:, 11].tolist() == [1.0, 1.0]  # both are prose
+    assert compiled[:0].size == 0 and not (expected == 7.0).any()
+    shape = np.empty((len(stats), width), dtype=np.float32)
+    _arithmetic_columns(stats, shape)
+    assert shape[-2:, -1].tolist() == [1.0, 1.0]  # both are prose
 
 
 @pytest.mark.skipif(_compiled_shape is None, reason="compiled _shape module not built")

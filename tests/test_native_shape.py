@@ -433,9 +433,15 @@ _STATS_ROWS = st.lists(
 @_EXAMPLES
 @given(st.one_of(_NON_EMPTY_LINES.map(line_stats), _STATS_ROWS))
 def test_shape_columns_equal_the_numpy_path(stats: np.ndarray) -> None:
-    compiled, expected = _both(_arithmetic_columns, stats)
-    for j in range(compiled.shape[1]):
+    """Every column of a view of a larger matrix: the arithmetic ones, 0 in the others."""
+    width = len(features.SHAPE_NAMES)
+    compiled, expected = (np.full((len(stats), width + 5), 7.0, np.float32) for _ in range(2))
+    _arithmetic_columns(stats, compiled[:, :width])
+    with _python_path():
+        _arithmetic_columns(stats, expected[:, :width])
+    for j in range(width + 5):
         assert _same_bits(compiled[:, j], expected[:, j]), j
+    assert (compiled[:, width:] == 7.0).all()
 
 
 _FLOAT = st.one_of(
@@ -699,7 +705,13 @@ def test_wrong_arguments_are_refused() -> None:
     with pytest.raises(ValueError):
         _shape.line_stats(["a"], out)
     with pytest.raises(ValueError):
-        _shape.shape_columns(out, np.empty((2, 11), dtype=np.float32))
+        _shape.shape_columns(out, np.empty((2, 12), dtype=np.float32), tuple(range(11)))
+    with pytest.raises(ValueError):  # a row too many
+        _shape.shape_columns(out, np.empty((3, 12), dtype=np.float32), tuple(range(12)))
+    with pytest.raises(ValueError):  # column 12 of 12
+        _shape.shape_columns(out, np.empty((2, 12), dtype=np.float32), tuple(range(1, 13)))
+    with pytest.raises(ValueError):  # column 0 twice
+        _shape.shape_columns(out, np.empty((2, 12), dtype=np.float32), (0,) + tuple(range(11)))
     with pytest.raises(ValueError):
         _shape.lowered_heads(["a"], -1, 5, np.empty(1, dtype=np.float32))
     shape, rows = np.zeros((3, 8), np.float32), np.zeros((3, 12), np.float32)

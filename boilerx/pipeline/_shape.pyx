@@ -197,36 +197,53 @@ def line_stats(list texts not None, float[:, ::1] out not None):
             count_chars(<uint32_t *>data, PyUnicode_GET_LENGTH(text), &out[i, 0])
 
 
-def shape_columns(const float[:, ::1] stats not None, float[:, ::1] out not None):
-    """shape_columns(stats, out): from line_stats rows, the shape columns that are plain
-    arithmetic on them, into out (12 float32 a line), in this order: terminal, ends with a
-    colon, commas per word, upper-case share of letters, title-cased share of words (at most 1),
-    starts upper case, digit share, letter share, characters per word (at most 30), separators
-    (at most 10), sentences (full stops + terminal, at most 20), prose (terminal and 8 words or
-    60 characters). Single-precision operations, as NumPy does them on float32 columns."""
-    cdef Py_ssize_t i, n = stats.shape[0]
-    if stats.shape[1] != N_STATS or out.shape[0] != n or out.shape[1] != N_SHAPE:
-        raise ValueError("shape_columns: stats must hold 13 float32 a line and out 12")
+def shape_columns(
+    const float[:, ::1] stats not None, float[:, :] out not None, tuple columns not None
+):
+    """shape_columns(stats, out, columns): from line_stats rows, the shape columns that are
+    plain arithmetic on them, into out (float32, one row a line; 0 in its other columns), in
+    the columns given by the tuple columns (12 distinct indices), in this order: terminal,
+    ends with a colon, commas per word, upper-case share of letters, title-cased share of words
+    (at most 1), starts upper case, digit share, letter share, characters per word (at most
+    30), separators (at most 10), sentences (full stops + terminal, at most 20), prose
+    (terminal and 8 words or 60 characters). Single-precision operations, as NumPy does them
+    on float32 columns."""
+    cdef Py_ssize_t i, j, k, n = stats.shape[0], width = out.shape[1]
+    cdef Py_ssize_t at[N_SHAPE]
+    cdef float values[N_SHAPE]
+    if stats.shape[1] != N_STATS or out.shape[0] != n or len(columns) != N_SHAPE:
+        raise ValueError(
+            "shape_columns: stats must hold 13 float32 a line, out a row a line, and columns "
+            "12 indices"
+        )
+    for k in range(N_SHAPE):
+        at[k] = columns[k]
+        if not 0 <= at[k] < width or at[k] in columns[:k]:
+            raise ValueError(f"shape_columns: column {at[k]} is outside out or twice given")
     cdef float one = 1, chars, words, letters, some_words, some_chars, ratio, sentences
     for i in range(n):
         chars, words, letters = stats[i, 0], stats[i, 1], stats[i, 2]
         some_words = words if words > one else one
         some_chars = chars if chars > one else one
-        out[i, 0] = stats[i, 10]  # terminal
-        out[i, 1] = stats[i, 9] == 58  # the last code point is ':'
-        out[i, 2] = stats[i, 6] / (words + one)
-        out[i, 3] = stats[i, 3] / (letters if letters > one else one)
+        values[0] = stats[i, 10]  # terminal
+        values[1] = stats[i, 9] == 58  # the last code point is ':'
+        values[2] = stats[i, 6] / (words + one)
+        values[3] = stats[i, 3] / (letters if letters > one else one)
         ratio = stats[i, 5] / some_words
-        out[i, 4] = ratio if ratio < one else one
-        out[i, 5] = stats[i, 12]
-        out[i, 6] = stats[i, 4] / some_chars
-        out[i, 7] = letters / some_chars
+        values[4] = ratio if ratio < one else one
+        values[5] = stats[i, 12]
+        values[6] = stats[i, 4] / some_chars
+        values[7] = letters / some_chars
         ratio = chars / some_words
-        out[i, 8] = ratio if ratio < 30 else 30
-        out[i, 9] = stats[i, 11] if stats[i, 11] < 10 else 10
+        values[8] = ratio if ratio < 30 else 30
+        values[9] = stats[i, 11] if stats[i, 11] < 10 else 10
         sentences = stats[i, 7] + stats[i, 10]
-        out[i, 10] = sentences if sentences < 20 else 20
-        out[i, 11] = stats[i, 10] * <float>(words >= 8 or chars >= 60)
+        values[10] = sentences if sentences < 20 else 20
+        values[11] = stats[i, 10] * <float>(words >= 8 or chars >= 60)
+        for j in range(width):
+            out[i, j] = 0
+        for k in range(N_SHAPE):
+            out[i, at[k]] = values[k]
 
 
 # ---------------------------------------------------------------- checks of a whole text

@@ -709,15 +709,10 @@ def _shape(
     words = stats[:, _S["words"]]
     digits = stats[:, _S["digits"]]
     if rows is None:
-        rows = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
-    else:
-        rows.fill(0.0)
+        rows = np.empty((n, len(SHAPE_NAMES)), dtype=np.float32)
+    _arithmetic_columns(stats, rows)  # 0 in the other columns
     for j in range(2):  # characters and words (STATS begins with them), a column at a time:
         np.log1p(stats[:, j], out=rows[:, j])  # 5x faster than one 2-column call
-    arithmetic = _arithmetic_columns(stats)
-    rows[:, 2:12] = arithmetic[:, :10]
-    rows[:, 14] = arithmetic[:, 10]
-    rows[:, -1] = arithmetic[:, 11]  # prose
     short_heads, head_chars, starting, probed = _scanned_heads(texts)
     is_short = head_chars <= _SHORT
     with_digits = (digits * is_short).nonzero()[0].tolist()
@@ -749,14 +744,22 @@ def _shape(
     return rows
 
 
-def _arithmetic_columns(stats: np.ndarray) -> np.ndarray:
-    """The shape columns that are plain arithmetic on :func:`line_stats` rows, in the order of
-    ``SHAPE_NAMES`` from "terminal" to "separators", then "n_sentences" and "prose" (the
-    compiled ``_shape`` module computes the same float32 numbers when it is built)."""
-    out = np.empty((len(stats), 12), dtype=np.float32)
+# Where the columns of :func:`_arithmetic_columns` go among the shape columns.
+_ARITHMETIC_COLUMNS = (*range(SHAPE_COLUMNS["terminal"], SHAPE_COLUMNS["separators"] + 1),) + (
+    SHAPE_COLUMNS["n_sentences"],
+    SHAPE_COLUMNS["prose"],
+)
+
+
+def _arithmetic_columns(stats: np.ndarray, rows: np.ndarray) -> None:
+    """The shape columns that are plain arithmetic on :func:`line_stats` rows ("terminal" to
+    "separators" of ``SHAPE_NAMES``, "n_sentences" and "prose"), into ``rows`` (float32, n x
+    ``len(SHAPE_NAMES)``), 0 in its other columns; the compiled ``_shape`` module computes
+    the same float32 numbers when it is built."""
     if _compiled_shape is not None:
-        _compiled_shape.shape_columns(np.ascontiguousarray(stats), out)
-        return out
+        _compiled_shape.shape_columns(np.ascontiguousarray(stats), rows, _ARITHMETIC_COLUMNS)
+        return
+    out = np.empty((len(stats), 12), dtype=np.float32)
     chars, words, letters, upper, digits, terminal = (
         stats[:, _S[k]] for k in ("chars", "words", "letters", "upper", "digits", "terminal")
     )
@@ -772,7 +775,8 @@ def _arithmetic_columns(stats: np.ndarray) -> np.ndarray:
     out[:, 9] = np.minimum(stats[:, _S["separators"]], 10)
     out[:, 10] = np.minimum(stats[:, _S["full_stops"]] + terminal, 20.0)
     out[:, 11] = terminal * ((words >= 8) | (chars >= 60))
-    return out
+    rows.fill(0.0)
+    rows[:, list(_ARITHMETIC_COLUMNS)] = out
 
 
 _N_KINDS = len(KINDS) - 1  # kind_ columns (text is no kind of HTML line)
