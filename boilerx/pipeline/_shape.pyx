@@ -885,8 +885,9 @@ def scan_heads(
     gives as short heads and lengths, lines_holding(short_heads, starts, True) and
     probe_groups(short_heads, probes, groups), in one pass over the lines (each short head is
     scanned as it is made; the heads of lines longer than short_limit, longer still, are not
-    made: only their lengths are counted). With counted, a short head beginning with an ASCII
-    digit is in starting only when a str of starts follows its count (re's \\d+\\s+)."""
+    made: only their lengths are counted). With counted, a short head beginning with a
+    decimal digit (re's \\d) is in starting when, and only when, a str of starts follows its
+    count (re's \\d+\\s+)."""
     cdef Py_ssize_t i, size, n = len(texts)
     if limit < short_limit or short_limit < 0 or lengths.shape[0] != n:
         raise ValueError(
@@ -897,6 +898,7 @@ def scan_heads(
     cdef _Probes table = probe_table(probes, groups)
     cdef list shorts = [], starting = [], probed = []
     cdef uint32_t bits
+    cdef bint begins
     for i in range(n):
         text = texts[i]
         check_str(text, "line", i)
@@ -913,9 +915,11 @@ def scan_heads(
         shorts.append(head)
         if size == 0:
             continue
-        if at_start.scan(head, True, 1) and not (
-            counted and 48 <= (<str>head)[0] <= 57 and not begins_after_count(at_start, head)
-        ):
+        if counted and is_decimal((<str>head)[0]):
+            begins = begins_after_count(at_start, head)
+        else:
+            begins = at_start.scan(head, True, 1)
+        if begins:
             starting.append(i)
         bits = table.scan(head, False, table.all_bits)
         if bits:

@@ -574,27 +574,20 @@ def _date_candidates(lines: list[str], candidates: list[int]) -> list[int]:
 
 def _markers(
     short: list[str],
-    first_codes: np.ndarray,
     starting: list[int] | None,
     probed: list[tuple[int, int]],
     rows: np.ndarray,
     first: int,
 ) -> set[int]:
     """Fill the marker columns (from ``first`` on) and return the lines with a marker.
-    ``short`` holds the lower-cased short lines (longer ones emptied), ``first_codes`` the
-    first code point of each line, ``starting`` the short lines beginning with one of
-    ``_ANCHORED_PROBES`` (None when there are none), ``probed`` the lines ``_probe_groups``
-    finds holding ``_SHORT_PROBES`` (the floating markers' groups in the low bits)."""
+    ``short`` holds the lower-cased short lines (longer ones emptied), ``starting`` the
+    short lines that may begin as an anchored match (:func:`_scanned_heads`; None when a match
+    may begin with anything), ``probed`` the lines ``_probe_groups`` finds holding
+    ``_SHORT_PROBES`` (the floating markers' groups in the low bits)."""
     match = _ANCHORED_RX.match
-    if _ANCHORED_STARTS is None or starting is None:
-        tried = [i for i, head in enumerate(short) if head]
-    else:  # only lines that begin as a match can begin
-        tried = list(starting)
-        if _ANCHORED_STARTS[1]:  # or with another decimal digit
-            tried += [
-                i for i in (first_codes >= 128).nonzero()[0].tolist() if short[i][:1].isdecimal()
-            ]
-    hits = [(i, m.lastgroup) for i in tried if (m := match(short[i]))]
+    if starting is None:
+        starting = [i for i, head in enumerate(short) if head]
+    hits = [(i, m.lastgroup) for i in starting if (m := match(short[i]))]
     for i, groups in probed:
         line = short[i]
         searches = _FLOATING_SEARCHES[groups & _FLOATING_BITS]
@@ -670,7 +663,7 @@ def _scanned_heads(
     """The short heads and the lengths of all heads of :func:`_lowered_heads`, then the
     short heads beginning with one of ``_ANCHORED_PROBES`` (None without them) and those
     holding ``_SHORT_PROBES`` (as :func:`_probe_groups` finds them; of those beginning with an
-    ASCII digit, only the ones where one follows the count: :func:`_starts_after_count`); in
+    decimal digit, the ones where one follows the count: :func:`_starts_after_count`); in
     one pass over the lines with the compiled ``_shape`` module, which makes no heads of long
     lines."""
     if _compiled_shape is not None and _ANCHORED_PROBES is not None:
@@ -689,10 +682,11 @@ def _scanned_heads(
     _, short, lengths = _lowered_heads(texts)
     starting = None
     if _ANCHORED_PROBES is not None:
+        begins = set(_holding(short, _ANCHORED_PROBES, True))
         starting = [
             i
-            for i in _holding(short, _ANCHORED_PROBES, True)
-            if not "0" <= short[i][0] <= "9" or _starts_after_count(short[i])
+            for i, head in enumerate(short)
+            if head and (_starts_after_count(head) if head[0].isdecimal() else i in begins)
         ]
     probed = _probe_groups(short, _SHORT_PROBES, _SHORT_GROUPS)
     return short, lengths, starting, probed
@@ -738,7 +732,7 @@ def _shape(
     if repeated is not None:
         rows[:, 17] = repeated
     first = 18
-    for i in _markers(short_heads, stats[:, _S["first"]], starting, probed, rows, first):
+    for i in _markers(short_heads, starting, probed, rows, first):
         if words[i] <= 6:  # a short marker line
             rows[i, first + len(_MARKERS)] = 1.0
     return rows
