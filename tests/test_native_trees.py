@@ -16,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import boilerx.pipeline.classify
-from boilerx.pipeline.classify import TreeEnsemble, _trees, page_features
+from boilerx.pipeline.classify import (
+    AveragedScorer,
+    LineScorer,
+    TreeEnsemble,
+    _compiled_steps,
+    _step_two_probabilities,
+    _trees,
+    page_features,
+)
 
 if _trees is None and os.environ.get("BOILERX_NATIVE") == "required":
     pytest.fail("BOILERX_NATIVE=required but boilerx.pipeline._trees is not built")
@@ -401,3 +409,91 @@ def test_score_joined_refuses_wrong_inputs() -> None:
         _trees.score_joined(X, Z, trees._packed, out[:3])
     with pytest.raises(ValueError):
         _trees.score_joined(X, Z, object(), out)
+
+
+@_SETTINGS
+@given(data=st.data())
+def test_score_each_equals_score_of_each_ensemble(data: st.DataObject) -> None:
+    """score_each(X, Z, ensembles) gives, row k, what score_joined(X, Z[k], ensembles[k])
+    gives (score(X) without Z), NaN in X or in one member's Z alone included."""
+    sets = data.draw(st.lists(ensembles(), min_size=1, max_size=3))
+    joined = data.draw(rows(sets[0]))
+    cut = data.draw(st.integers(0, joined.shape[1]))
+    X = np.ascontiguousarray(joined[:, :cut])
+    orders = [data.draw(st.permutations(range(len(joined)))) for _ in sets]
+    Z = np.ascontiguousarray(np.stack([joined[order, cut:] for order in orders]))
+    packed = tuple(trees._packed for trees in sets)
+    out = np.full((len(sets), len(joined)), np.nan)
+    _trees.score_each(X, Z, packed, out)
+    for k, trees in enumerate(sets):
+        expected = np.full(len(joined), np.nan)
+        _trees.score_joined(X, Z[k], trees._packed, expected)
+        assert np.array_equal(out[k], expected)
+    out = np.full((len(sets), len(joined)), np.nan)
+    _trees.score_each(joined, None, packed, out)
+    for k, trees in enumerate(sets):
+        expected = np.full(len(joined), np.nan)
+        _trees.score(joined, joined.shape[1], trees._packed, expected)
+        assert np.array_equal(out[k], expected)
+
+
+def test_score_each_refuses_wrong_inputs() -> None:
+    trees = TreeEnsemble(
+        feature=np.array([2, 0, 0]),
+        threshold=np.array([0.5, np.inf, np.inf]),
+        missing_left=np.array([True, True, True]),
+        children=np.array([1, 2, 1, 1, 2, 2]),
+        value=np.array([0.0, 1.0, -1.0]),
+        roots=np.array([0]),
+        baseline=0.0,
+        depth=1,
+    )
+    packed = (trees._packed, trees._packed)
+    X, Z, out = np.zeros((4, 2), np.float32), np.ones((2, 4, 1), np.float32), np.empty((2, 4))
+    _trees.score_each(X, Z, packed, out)
+    assert (out == 1.0).all()  # column 2 is Z's first: 1 > 0.5, right
+    with pytest.raises(ValueError, match="narrower"):
+        _trees.score_each(X, None, packed, out)
+    with pytest.raises(ValueError, match="do not match"):
+        _trees.score_each(X, Z[:1], packed, out)
+    with pytest.raises(ValueError, match="do not match"):
+        _trees.score_each(X, np.ones((2, 3, 1), np.float32), packed, out)
+    with pytest.raises(ValueError, match="do not match"):
+        _trees.score_each(X, Z, packed, np.empty((2, 3)))
+    with pytest.raises(ValueError):
+        _trees.score_each(X, Z, (trees._packed, object()), out)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in exp")  # large leaf values
+@_SETTINGS
+@given(data=st.data())
+def test_compiled_members_predict_as_numpy(data: st.DataObject) -> None:
+    """A LineScorer's and an AveragedScorer's probabilities, their steps walked together by
+    score_each, equal those of the NumPy scorer and page context (below eight trees a step,
+    where NumPy sums the leaves in tree order too), NaN and labels of any size included."""
+    steps = data.draw(st.lists(ensembles(max_trees=7), min_size=2, max_size=6))
+    members = [LineScorer(one, two, 0.5, _MAX_WIDTH) for one, two in zip(steps[::2], steps[1::2])]
+    X = data.draw(rows(steps[0]))
+    X = np.ascontiguousarray(X[:, :_MAX_WIDTH])
+    if not len(X):
+        return
+    label = st.integers(-3, 3 * len(X))
+    groups = tuple(
+        np.array(data.draw(st.lists(label, min_size=len(X), max_size=len(X))), dtype=np.int64)
+        for _ in range(2)
+    )
+    averaged = AveragedScorer(members, 0.5)
+    compiled = [averaged.predict_page(X, groups), members[0].predict_page(X, groups)]
+    steps = _compiled_steps(members, X, groups)
+    assert steps is not None
+    each = _step_two_probabilities(steps, X, groups)
+    classify = boilerx.pipeline.classify
+    try:
+        classify._trees = None  # type: ignore[assignment]
+        numpy = [averaged.predict_page(X, groups), members[0].predict_page(X, groups)]
+        for k, member in enumerate(members):
+            assert np.array_equal(each[k], member.predict_page(X, groups))
+    finally:
+        classify._trees = _trees
+    assert np.array_equal(compiled[0], numpy[0])
+    assert np.array_equal(compiled[1], numpy[1])

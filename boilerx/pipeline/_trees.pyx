@@ -179,23 +179,28 @@ cdef inline void walk_block(
             acc[k] += e.val[node[k]]
 
 
+cdef bint any_nan(const float *x, Py_ssize_t n) noexcept nogil:
+    """Whether the ``n`` floats at ``x`` hold a NaN. Feature rows rarely do: then the walk
+    skips the test. The scan compiles to vector compares (v != v: NaN), four floats a step
+    (faster than a test of the bits, measured)."""
+    cdef uint32_t found = 0
+    cdef Py_ssize_t i
+    for i in range(n):
+        found |= x[i] != x[i]
+    return found != 0
+
+
 cdef void score_rows(
     const float *x, Py_ssize_t wx, const float *z, Py_ssize_t wz, Py_ssize_t n_rows,
-    const Packed *e, float *joined, double *out
+    const Packed *e, float *joined, bint has_nan, double *out
 ) noexcept nogil:
     """The sum of the leaf values each row reaches: row i is the ``wx`` floats of ``x`` at
     i * wx, followed, when ``wz`` > 0, by the ``wz`` floats of ``z`` at i * wz (a block's rows
-    are then joined in ``joined``, room for BLOCK rows of wx + wz floats)."""
+    are then joined in ``joined``, room for BLOCK rows of wx + wz floats). ``has_nan``: whether
+    the rows may hold NaN (see any_nan)."""
     cdef const float *rows[BLOCK]
     cdef double acc[BLOCK]
-    cdef uint32_t has_nan = 0
     cdef Py_ssize_t i, r0, k, k_end, width = wx + wz
-    # feature rows rarely hold NaN: then the walk skips the test. The scan compiles to vector
-    # compares (v != v: NaN), four floats a step (faster than a test of the bits, measured).
-    for i in range(n_rows * wx):
-        has_nan |= x[i] != x[i]
-    for i in range(n_rows * wz):
-        has_nan |= z[i] != z[i]
     r0 = 0
     while r0 < n_rows:
         k_end = min(n_rows - r0, BLOCK)
@@ -234,7 +239,10 @@ def score(
     if n_rows == 0:
         return
     with nogil:
-        score_rows(&X[0, 0], width, NULL, 0, n_rows, e, NULL, &out[0])
+        score_rows(
+            &X[0, 0], width, NULL, 0, n_rows, e, NULL, any_nan(&X[0, 0], n_rows * width),
+            &out[0]
+        )
 
 
 def score_joined(
@@ -251,16 +259,63 @@ def score_joined(
         raise ValueError("rows are narrower than the trees need, or X, Z and out do not match")
     if n_rows == 0:
         return
+    cdef const float *x = &X[0, 0] if wx else NULL
+    cdef bint has_nan = any_nan(x, n_rows * wx)
     if wz == 0:
         with nogil:
-            score_rows(&X[0, 0], wx, NULL, 0, n_rows, e, NULL, &out[0])
+            score_rows(x, wx, NULL, 0, n_rows, e, NULL, has_nan, &out[0])
         return
+    has_nan |= any_nan(&Z[0, 0], n_rows * wz)
     cdef float *joined = <float *>PyMem_Malloc(BLOCK * (wx + wz) * sizeof(float))
     if not joined:
         raise MemoryError()
     try:
         with nogil:
-            score_rows(&X[0, 0] if wx else NULL, wx, &Z[0, 0], wz, n_rows, e, joined, &out[0])
+            score_rows(x, wx, &Z[0, 0], wz, n_rows, e, joined, has_nan, &out[0])
+    finally:
+        PyMem_Free(joined)
+
+
+def score_each(
+    const float[:, ::1] X not None,
+    const float[:, :, ::1] Z,
+    tuple ensembles not None,
+    double[:, ::1] out not None,
+):
+    """score_each(X, Z, ensembles, out): for each k, ``score_joined(X, Z[k], ensembles[k],
+    out[k])``, or ``score(X, X.shape[1], ensembles[k], out[k])`` when Z is None, with X
+    scanned for NaN once for them all (the members of an averaged model score the same rows)."""
+    cdef Py_ssize_t n_rows = out.shape[1], wx = X.shape[1], wz = 0, k
+    cdef Py_ssize_t n_sets = len(ensembles)
+    cdef const Packed *e
+    if Z is not None:
+        wz = Z.shape[2]
+        if Z.shape[0] != n_sets or Z.shape[1] != n_rows:
+            raise ValueError("X, Z, ensembles and out do not match")
+    if X.shape[0] != n_rows or out.shape[0] != n_sets:
+        raise ValueError("X, Z, ensembles and out do not match")
+    for k in range(n_sets):
+        if wx + wz < packed_of(ensembles[k]).min_width:
+            raise ValueError("rows are narrower than the trees need")
+    if n_rows == 0 or n_sets == 0:
+        return
+    cdef const float *x = &X[0, 0] if wx else NULL
+    cdef bint x_nan = any_nan(x, n_rows * wx), z_nan
+    if Z is None or wz == 0:
+        for k in range(n_sets):
+            e = packed_of(ensembles[k])
+            with nogil:
+                score_rows(x, wx, NULL, 0, n_rows, e, NULL, x_nan, &out[k, 0])
+        return
+    cdef float *joined = <float *>PyMem_Malloc(BLOCK * (wx + wz) * sizeof(float))
+    if not joined:
+        raise MemoryError()
+    try:
+        for k in range(n_sets):
+            e = packed_of(ensembles[k])
+            with nogil:
+                z_nan = any_nan(&Z[k, 0, 0], n_rows * wz)
+                score_rows(x, wx, &Z[k, 0, 0], wz, n_rows, e, joined, x_nan or z_nan, &out[k, 0])
     finally:
         PyMem_Free(joined)
 

@@ -37,16 +37,7 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     if _trees is not None and len(groups) >= 2:
         out = np.empty((n, N_PAGE_FEATURES), dtype=np.float32)  # every column is written
         s = np.ascontiguousarray(scores, dtype=np.float64)
-        first, second = (
-            np.ascontiguousarray(
-                g if np.asarray(g).dtype.kind in "iu" else dense_labels(g), dtype=np.int64
-            )
-            for g in groups[:2]
-        )
-        if not _trees.page_context(s, first, second, out):
-            # labels negative or above 2n are declined: renumbered 0, 1, 2 ...
-            first, second = (dense_labels(g).astype(np.int64, copy=False) for g in (first, second))
-            _trees.page_context(s, first, second, out)
+        _compiled_context(s, _context_labels(groups), out)
         return out
     out = np.zeros((n, N_PAGE_FEATURES), dtype=np.float32)
     s = scores.astype(np.float64)
@@ -84,6 +75,32 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
         counts = np.bincount(labels)
         out[:, 12 + j] = sums[labels] / counts[labels]
     return out
+
+
+def _context_labels(groups: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The first two of ``groups`` as the compiled ``page_context`` reads labels: int64."""
+    first, second = (
+        np.ascontiguousarray(
+            g if np.asarray(g).dtype.kind in "iu" else dense_labels(g), dtype=np.int64
+        )
+        for g in groups[:2]
+    )
+    return first, second
+
+
+def _compiled_context(
+    scores: np.ndarray, labels: tuple[np.ndarray, np.ndarray], out: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`page_features` of float64 ``scores`` into ``out``, compiled; the labels it
+    read (``labels``, or them renumbered 0, 1, 2 … when they are negative or above 2n, which
+    ``page_context`` declines)."""
+    if not _trees.page_context(scores, labels[0], labels[1], out):
+        labels = (
+            dense_labels(labels[0]).astype(np.int64, copy=False),
+            dense_labels(labels[1]).astype(np.int64, copy=False),
+        )
+        _trees.page_context(scores, labels[0], labels[1], out)
+    return labels
 
 
 def dense_labels(labels: np.ndarray) -> np.ndarray:
@@ -312,14 +329,71 @@ class AveragedScorer:
             return np.zeros(0)
         if X.shape[1] != self.n_features:
             return self.members[0].predict_page(X, groups)  # says what is wrong
-        # labels fit for the page columns, made once for every member (the same numbers as
-        # each member alone)
-        labels: tuple[np.ndarray, ...] = tuple(_small_labels(g) for g in groups)
+        steps = _compiled_steps(self.members, X, groups)
+        if steps is not None:
+            p = _step_two_probabilities(steps, X, groups)
+        else:
+            # labels fit for the page columns, made once for every member (the same numbers
+            # as each member alone)
+            labels: tuple[np.ndarray, ...] = tuple(_small_labels(g) for g in groups)
+            p = np.array([member._predict(X, labels) for member in self.members])
+        p = np.clip(p, _CLIP, 1.0 - _CLIP)
         log_odds = np.zeros(len(X))
-        for member in self.members:
-            p = np.clip(member._predict(X, labels), _CLIP, 1.0 - _CLIP)
-            log_odds += np.log(p / (1.0 - p))
+        for member_odds in np.log(p / (1.0 - p)):  # added member by member
+            log_odds += member_odds
         return 1.0 / (1.0 + np.exp(-log_odds / len(self.members)))
+
+
+# One step of each member, as the compiled scorer walks them: the packed trees, and the
+# baselines as a column (a row of scores a member)
+PackedSteps = tuple[tuple[Any, ...], np.ndarray]
+
+
+def _compiled_steps(
+    members: list[LineScorer], X: np.ndarray, groups: Any
+) -> tuple[PackedSteps, PackedSteps] | None:
+    """The ``members``' steps one and two, when :func:`_step_two_probabilities` can score
+    ``X`` with them: the compiled scorer is built, ``X`` is float32, ``groups`` two or more,
+    and every step is packed trees; else None."""
+    if _trees is None or X.dtype != np.float32 or len(groups) < 2:
+        return None
+    ones, twos = [], []
+    for member in members:
+        one, two = member.step_one, member.step_two
+        if not (isinstance(one, TreeEnsemble) and isinstance(two, TreeEnsemble)):
+            return None
+        if one._packed is None or two._packed is None:
+            return None
+        ones.append(one)
+        twos.append(two)
+    return _packed_steps(ones), _packed_steps(twos)
+
+
+def _packed_steps(steps: list[TreeEnsemble]) -> PackedSteps:
+    """``steps`` as :data:`PackedSteps`."""
+    return tuple(s._packed for s in steps), np.array([[s.baseline] for s in steps])
+
+
+def _step_two_probabilities(
+    steps: tuple[PackedSteps, PackedSteps], X: np.ndarray, groups: Any
+) -> np.ndarray:
+    """The body probability of every row of ``X`` by each member (a row a member) whose
+    ``steps`` one and two :func:`_compiled_steps` gives, as its ``_predict`` gives it, each
+    step's trees walked by one compiled call for all members, and the labels made once for
+    them all."""
+    (ones, one_baselines), (twos, two_baselines) = steps
+    X = np.ascontiguousarray(X)
+    raw = np.empty((len(ones), len(X)))
+    _trees.score_each(X, None, ones, raw)
+    raw += one_baselines
+    first = 1.0 / (1.0 + np.exp(-raw))
+    context = np.empty((len(ones), len(X), N_PAGE_FEATURES), dtype=np.float32)
+    labels = _context_labels(groups)
+    for k in range(len(ones)):
+        labels = _compiled_context(first[k], labels, context[k])
+    _trees.score_each(X, context, twos, raw)
+    raw += two_baselines
+    return 1.0 / (1.0 + np.exp(-raw))
 
 
 _CLIP = 1e-12  # probabilities of exactly 0 or 1 have no finite log-odds
