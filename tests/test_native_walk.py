@@ -425,8 +425,18 @@ def test_compiled_depth_bound_equals_the_vectorised_one(tokens: list[str], repea
 )
 def test_compiled_count_lt_equals_str_count(pieces: list[str]) -> None:
     text = "".join(pieces)  # 1-, 2- and 4-byte strings
-    assert _compiled_walk.count_lt(text) == text.count("<")
-    assert _compiled_walk.count_lt(text * 37) == (text * 37).count("<")
+    for repeat in (1, 37, 1000):  # past the ends of the blocks counted in one go
+        assert _compiled_walk.count_lt(text * repeat) == (text * repeat).count("<")
+        utf8 = (text * repeat).encode("utf-8", "surrogatepass")
+        assert _compiled_walk.count_lt(utf8) == utf8.count(b"<")
+
+
+@pytest.mark.parametrize("other", ["", "a", "\u00e9", "\u4e2d", "\U0001f600"])
+def test_compiled_count_lt_counts_blocks_full_of_lt(other: str) -> None:
+    """Blocks where every character is "<" (a count that fills the block's counter)."""
+    text = "<" * 200_000 + other + "<" * 70_000
+    assert _compiled_walk.count_lt(text) == 270_000
+    assert _compiled_walk.count_lt(text.encode()) == 270_000
 
 
 @pytest.mark.parametrize(
