@@ -46,3 +46,13 @@ def markup_columns(
     out: Any,
 ) -> None: ...
 def title_texts(root_id: int) -> tuple[str | None, str | None, str | None, str | None]: ...
+def signature_columns(
+    labels: Any,
+    link_chars: Any,
+    texts: list[str],
+    prose_chars: Any,
+    total: float,
+    out: Any,
+    alike: Any,
+    mean_chars: Any,
+) -> None: ...

@@ -1337,3 +1337,54 @@ def markup_columns(
             mask = <long long> ((<unsigned long long> 1) << j)  # 1 << 63: the sign bit
             (<float *> (row + (1 + n_kinds + j) * step))[0] = own & mask > 0
             (<float *> (row + (1 + n_kinds + n_bits + j) * step))[0] = near & mask > 0
+
+
+def signature_columns(
+    const long long[::1] labels, const long long[::1] link_chars, list texts,
+    const float[:] prose_chars, double total, float[:, :] out, double[::1] alike,
+    double[::1] mean_chars
+):
+    """The statistics of the lines built alike (their signature ``labels``, 0, 1, 2 …) that
+    ``features._container_features`` reads, summed in line order in float64 as its NumPy path
+    sums them: into ``out`` (one row a line), in column 1 the mean link density of the line's
+    signature and in column 3 its share of the page's prose (``total``: at least 1); into
+    ``alike`` how many lines have it and into ``mean_chars`` their mean characters (which
+    the caller takes the log1p of, as NumPy does)."""
+    cdef Py_ssize_t n = labels.shape[0], i, n_labels = 0
+    cdef long long label
+    cdef double chars
+    cdef double *sums
+    cdef double *count
+    cdef double *links
+    cdef double *all_chars
+    cdef double *prose
+    if not (
+        link_chars.shape[0] == len(texts) == prose_chars.shape[0] == out.shape[0]
+        == alike.shape[0] == mean_chars.shape[0] == n
+    ):
+        raise ValueError("columns of different lengths")
+    if out.shape[1] != 4:
+        raise ValueError("out does not have the columns asked for")
+    for i in range(n):
+        if labels[i] < 0:
+            raise ValueError(f"signature label {labels[i]} is negative")
+        n_labels = max(n_labels, labels[i] + 1)
+    sums = <double *> malloc(4 * max(n_labels, 1) * sizeof(double))
+    if sums == NULL:
+        raise MemoryError()
+    memset(sums, 0, 4 * n_labels * sizeof(double))
+    count, links, all_chars, prose = sums, sums + n_labels, sums + 2 * n_labels, sums + 3 * n_labels
+    for i in range(n):
+        label = labels[i]
+        chars = <double> PyUnicode_GET_LENGTH(<str?> texts[i])
+        count[label] += 1.0
+        links[label] += (<double> link_chars[i]) / (chars if chars > 1.0 else 1.0)
+        all_chars[label] += chars
+        prose[label] += <double> prose_chars[i]
+    for i in range(n):
+        label = labels[i]
+        alike[i] = count[label]
+        out[i, 1] = <float> (links[label] / count[label])
+        mean_chars[i] = all_chars[label] / count[label]
+        out[i, 3] = <float> (prose[label] / total)
+    free(sums)
