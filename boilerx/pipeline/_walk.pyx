@@ -678,53 +678,42 @@ cdef Py_ssize_t _stripped_length(const unsigned char *data, size_t n) except -1:
     return end - start
 
 
-cdef bint _unicode_space(const unsigned char *data, size_t n) noexcept nogil:
-    """Whether the UTF-8 ``data`` may hold a space that is not ASCII (U+0085, U+00A0,
-    U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: the others str.split
-    splits at)."""
-    cdef size_t i
-    cdef unsigned char c, c1, c2
-    for i in range(n):
-        c = data[i]
-        if c < 0xC2 or c > 0xE3:
-            continue
-        c1 = data[i + 1] if i + 1 < n else 0
-        c2 = data[i + 2] if i + 2 < n else 0
-        if c == 0xC2:
-            if c1 == 0x85 or c1 == 0xA0:
-                return True
-        elif c == 0xE1:
-            if c1 == 0x9A and c2 == 0x80:
-                return True
-        elif c == 0xE2:
-            if c1 == 0x80 and (c2 <= 0x8A or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF):
-                return True
-            if c1 == 0x81 and c2 == 0x9F:
-                return True
-        elif c == 0xE3:
-            if c1 == 0x80 and c2 == 0x80:
-                return True
-    return False
+cdef inline bint _unicode_space_at(const unsigned char *data, size_t n) noexcept nogil:
+    """Whether the UTF-8 ``data`` (``n`` bytes, at least 1) begins with a space that is not
+    ASCII (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000:
+    the others str.split splits at)."""
+    cdef unsigned char c = data[0]
+    cdef unsigned char c1 = data[1] if n > 1 else 0
+    cdef unsigned char c2 = data[2] if n > 2 else 0
+    if c == 0xC2:
+        return c1 == 0x85 or c1 == 0xA0
+    if c == 0xE1:
+        return c1 == 0x9A and c2 == 0x80
+    if c == 0xE2:
+        return (c1 == 0x80 and (c2 <= 0x8A or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF)) or (
+            c1 == 0x81 and c2 == 0x9F
+        )
+    return c == 0xE3 and c1 == 0x80 and c2 == 0x80
 
 
-cdef size_t _squeeze(unsigned char *data, size_t n) noexcept nogil:
-    """``" ".join(data.decode("utf-8", "replace").split())``, in the bytes, in place, for
-    ``data`` without a space that is not ASCII (``_unicode_space``): runs of ASCII spaces
-    become one " ", none at the ends. An ASCII byte is never part of a UTF-8 sequence, valid
-    or not, so the decoded characters between them are the same. Returns the new length."""
-    cdef size_t i, j = 0
-    cdef bint pending = False
-    for i in range(n):
-        if _ascii_space(data[i]):
-            pending = j > 0
-        else:
-            if pending:
-                data[j] = 32
-                j += 1
-                pending = False
-            data[j] = data[i]
-            j += 1
-    return j
+cdef enum:  # what a byte of a line's UTF-8 is to _line_text
+    WORD_BYTE = 0
+    ASCII_SPACE = 1
+    MAY_BEGIN_SPACE = 2  # the first byte of the spaces that are not ASCII
+cdef unsigned char _byte_kind[256]
+
+
+cdef void _set_byte_kinds() noexcept nogil:
+    cdef int c
+    for c in range(256):
+        _byte_kind[c] = WORD_BYTE
+        if _ascii_space(c):
+            _byte_kind[c] = ASCII_SPACE
+        elif c == 0xC2 or c == 0xE1 or c == 0xE2 or c == 0xE3:
+            _byte_kind[c] = MAY_BEGIN_SPACE
+
+
+_set_byte_kinds()
 
 
 cdef inline int _append(array.array column, long long value) except -1:
@@ -736,10 +725,32 @@ cdef inline int _append(array.array column, long long value) except -1:
 
 
 cdef str _line_text(unsigned char *data, size_t n):
-    """``" ".join(data[:n].decode("utf-8", "replace").split())``; ``data`` may be changed."""
-    if _unicode_space(data, n):
-        return " ".join(data[:n].decode("utf-8", "replace").split())
-    return data[:_squeeze(data, n)].decode("utf-8", "replace")
+    """``" ".join(data[:n].decode("utf-8", "replace").split())``; ``data`` is changed. In one
+    pass over the bytes, runs of ASCII spaces become one " " (none at the ends), in place,
+    and spaces that are not ASCII are looked for. An ASCII byte is never part of a UTF-8
+    sequence, valid or not, so the decoded characters between the runs stay the same: the
+    squeezed bytes are the line's text where they hold no other space, and str.split reads
+    them where they do."""
+    cdef size_t i, j = 0
+    cdef bint pending = False, unicode_space = False
+    cdef unsigned char c, kind
+    for i in range(n):
+        c = data[i]
+        kind = _byte_kind[c]
+        if kind == ASCII_SPACE:
+            pending = j > 0
+            continue
+        if kind == MAY_BEGIN_SPACE and not unicode_space:
+            unicode_space = _unicode_space_at(data + i, n - i)  # bytes from i on are unchanged
+        if pending:
+            data[j] = 32
+            j += 1
+            pending = False
+        data[j] = c
+        j += 1
+    if unicode_space:
+        return " ".join(data[:j].decode("utf-8", "replace").split())
+    return data[:j].decode("utf-8", "replace")
 
 
 def line_text(bytes data):
