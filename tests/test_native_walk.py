@@ -555,6 +555,37 @@ def test_compiled_signature_columns_refuse_what_does_not_fit() -> None:
         )
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 12),
+    st.sampled_from([0, 1, 7, 8, 9, 30, 63, 64]),
+    st.lists(st.tuples(st.integers(-3, 20), st.integers(0, 60), _INT64, _INT64), max_size=30),
+    st.booleans(),
+)
+def test_compiled_markup_columns_of_any_width(
+    n_kinds: int, n_bits: int, rows: list, strided: bool
+) -> None:
+    """Any number of kinds and bits (bit 63, the sign bit, never counts as set, as NumPy
+    reads it), into cells side by side or apart."""
+    n = len(rows)
+    kinds, depths, bits, near_bits = (
+        np.array([row[k] for row in rows], dtype=np.int64) for k in range(4)
+    )
+    kinds = np.maximum(kinds, -n_kinds)  # NumPy reads -1 as the last kind
+    width = 1 + n_kinds + 2 * n_bits
+    expected = np.zeros((n, width), dtype=np.float32)
+    if n:
+        expected[:, 0] = depths.astype(np.float32) / max(float(depths.max()), 1.0)
+        expected[np.arange(n), 1 + np.minimum(kinds, n_kinds - 1) % n_kinds] = 1.0
+        masks = np.left_shift(1, np.arange(n_bits, dtype=np.int64))
+        expected[:, 1 + n_kinds : 1 + n_kinds + n_bits] = (bits[:, None] & masks) > 0
+        expected[:, 1 + n_kinds + n_bits :] = (near_bits[:, None] & masks) > 0
+    out = np.full((n, 2 * width), np.nan, dtype=np.float32)
+    cells = out[:, ::2] if strided else out[:, :width]
+    _compiled_walk.markup_columns(kinds, depths, bits, near_bits, n_kinds, n_bits, cells)
+    assert np.ascontiguousarray(cells).tobytes() == expected.tobytes()
+
+
 def test_class_values_are_read_alike_when_the_walk_has_forgotten_them() -> None:
     """The walk remembers 65,536 class/id values (of up to 4,096 bytes), then starts again:
     values read before, after and across that are read as ``lines.class_bits`` reads them."""

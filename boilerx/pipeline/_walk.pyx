@@ -1307,6 +1307,19 @@ def depth_bound(bytes html, Py_ssize_t tags=-1):
 
 
 # ---------------------------------------------------------------- markup columns
+cdef float _byte_cells[256][8]  # the bits of a byte, lowest first, as 0.0 and 1.0
+
+
+cdef void _set_byte_cells() noexcept nogil:
+    cdef int byte, bit
+    for byte in range(256):
+        for bit in range(8):
+            _byte_cells[byte][bit] = (byte >> bit) & 1
+
+
+_set_byte_cells()
+
+
 def markup_columns(
     const long long[::1] kinds, const long long[::1] depths, const long long[::1] bits,
     const long long[::1] near_bits, int n_kinds, int n_bits, float[:, :] out
@@ -1315,9 +1328,11 @@ def markup_columns(
     row a line), each line's depth over the page's deepest (at least 1), its kind one-hot
     (``n_kinds`` columns; kinds past the last count as the last), then ``n_bits`` columns of
     its bits and ``n_bits`` of its near bits (1.0 where set)."""
-    cdef Py_ssize_t n = kinds.shape[0], i, j
+    cdef Py_ssize_t n = kinds.shape[0], i, j, width = out.shape[1]
     cdef float deepest = 0.0, d
-    cdef long long kind, mask, own, near
+    cdef long long kind
+    cdef uint64_t own, near
+    cdef float *cells  # a row's cells, then copied into out
     cdef char *row
     cdef Py_ssize_t step
     if not (depths.shape[0] == bits.shape[0] == near_bits.shape[0] == n == out.shape[0]):
@@ -1333,21 +1348,35 @@ def markup_columns(
             deepest = d
     if not deepest >= 1.0:  # max(depths.max(), 1.0)
         deepest = 1.0
-    for i in range(n):
-        row = <char *> &out[i, 0]
-        (<float *> row)[0] = (<float> depths[i]) / deepest
-        kind = min(kinds[i], n_kinds - 1)
-        if kind < 0:  # counted from the end, as NumPy indexes
-            kind += n_kinds
-            if kind < 0:
-                raise IndexError(f"kind {kinds[i]} out of range")
-        for j in range(n_kinds):
-            (<float *> (row + (1 + j) * step))[0] = j == kind
-        own, near = bits[i], near_bits[i]
-        for j in range(n_bits):
-            mask = <long long> ((<unsigned long long> 1) << j)  # 1 << 63: the sign bit
-            (<float *> (row + (1 + n_kinds + j) * step))[0] = own & mask > 0
-            (<float *> (row + (1 + n_kinds + n_bits + j) * step))[0] = near & mask > 0
+    cells = <float *> malloc((width + 8) * sizeof(float))  # bytes of bits spill 8 cells over
+    if cells == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            cells[0] = (<float> depths[i]) / deepest
+            kind = min(kinds[i], n_kinds - 1)
+            if kind < 0:  # counted from the end, as NumPy indexes
+                kind += n_kinds
+                if kind < 0:
+                    raise IndexError(f"kind {kinds[i]} out of range")
+            memset(cells + 1, 0, n_kinds * sizeof(float))
+            cells[1 + kind] = 1.0
+            own, near = <uint64_t> bits[i], <uint64_t> near_bits[i]
+            # a byte's 8 cells at a time: the near bits' are written over the own bits' spill
+            for j in range(0, n_bits, 8):
+                memcpy(cells + 1 + n_kinds + j, _byte_cells[(own >> j) & 255], 8 * sizeof(float))
+            for j in range(0, n_bits, 8):
+                memcpy(cells + 1 + n_kinds + n_bits + j, _byte_cells[(near >> j) & 255], 8 * sizeof(float))
+            if n_bits == 64:  # bit 63 is the sign bit: never above 0, as NumPy reads it
+                cells[n_kinds + 64] = cells[n_kinds + 128] = 0.0
+            row = <char *> &out[i, 0]
+            if step == sizeof(float):  # a row's cells lie side by side
+                memcpy(row, cells, width * sizeof(float))
+            else:
+                for j in range(width):
+                    (<float *> (row + j * step))[0] = cells[j]
+    finally:
+        free(cells)
 
 
 def signature_columns(
