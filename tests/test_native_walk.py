@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boilerx.pipeline import lines
+from boilerx.pipeline import features, lines
 from boilerx.pipeline.features import (
     _N_MARKUP,
     _markup_columns,
     _numpy_markup_columns,
+    _signature_columns,
     line_groups,
     signature_labels,
 )
@@ -425,8 +426,18 @@ def test_compiled_depth_bound_equals_the_vectorised_one(tokens: list[str], repea
 )
 def test_compiled_count_lt_equals_str_count(pieces: list[str]) -> None:
     text = "".join(pieces)  # 1-, 2- and 4-byte strings
-    assert _compiled_walk.count_lt(text) == text.count("<")
-    assert _compiled_walk.count_lt(text * 37) == (text * 37).count("<")
+    for repeat in (1, 37, 1000):  # past the ends of the blocks counted in one go
+        assert _compiled_walk.count_lt(text * repeat) == (text * repeat).count("<")
+        utf8 = (text * repeat).encode("utf-8", "surrogatepass")
+        assert _compiled_walk.count_lt(utf8) == utf8.count(b"<")
+
+
+@pytest.mark.parametrize("other", ["", "a", "\u00e9", "\u4e2d", "\U0001f600"])
+def test_compiled_count_lt_counts_blocks_full_of_lt(other: str) -> None:
+    """Blocks where every character is "<" (a count that fills the block's counter)."""
+    text = "<" * 200_000 + other + "<" * 70_000
+    assert _compiled_walk.count_lt(text) == 270_000
+    assert _compiled_walk.count_lt(text.encode()) == 270_000
 
 
 @pytest.mark.parametrize(
@@ -487,6 +498,92 @@ def test_compiled_markup_columns_equal_the_numpy_path(rows: list, as_arrays: boo
     _markup_columns(page, compiled[:, 1 : 1 + _N_MARKUP])  # a view, as line_features gives
     _numpy_markup_columns(page, expected[:, 1 : 1 + _N_MARKUP])
     np.testing.assert_array_equal(compiled, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "div>p.", "div>p.lead", "ul>li.", "\u00e9>a.x"]),
+            st.text(max_size=30),
+            st.integers(0, 40),
+            st.one_of(st.sampled_from([0.0, 1.0, 149.0, 150.0]), st.floats(0, 5000, width=32)),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_compiled_signature_columns_equal_the_numpy_path(
+    rows: list, as_arrays: bool, strided: bool
+) -> None:
+    signatures, texts, link_chars, prose = (list(column) for column in zip(*rows))
+    page = Page(texts=texts, link_chars=link_chars, signatures=signatures)
+    if as_arrays:  # as the compiled walk makes them
+        page.link_chars = array("q", link_chars)
+        page.signature_labels = array("q", signature_labels(page).tolist())
+    prose_chars = np.array(prose, dtype=np.float32)
+    if strided:  # a column of a matrix, as line_features gives
+        prose_chars = np.repeat(prose_chars[:, None], 3, axis=1)[:, 1]
+    total = float(prose_chars.sum()) or 1.0
+    compiled = np.full((len(rows), 12), np.nan, dtype=np.float32)
+    expected = compiled.copy()
+    _signature_columns(page, prose_chars, total, compiled[:, 6:10])
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(features, "_compiled_walk", None)
+        _signature_columns(page, prose_chars, total, expected[:, 6:10])
+    assert compiled.tobytes() == expected.tobytes()
+
+
+def test_compiled_signature_columns_refuse_what_does_not_fit() -> None:
+    out, alike, mean_chars = np.zeros((2, 4), np.float32), np.zeros(2), np.zeros(2)
+    labels, links, prose = np.array([0, 1]), np.array([0, 3]), np.ones(2, np.float32)
+    with pytest.raises(ValueError):
+        _compiled_walk.signature_columns(
+            np.array([0, -1]), links, ["a", "b"], prose, 1.0, out, alike, mean_chars
+        )
+    with pytest.raises(ValueError):
+        _compiled_walk.signature_columns(labels, links, ["a"], prose, 1.0, out, alike, mean_chars)
+    with pytest.raises(ValueError):
+        _compiled_walk.signature_columns(
+            labels, links, ["a", "b"], prose, 1.0, out[:, :3], alike, mean_chars
+        )
+    with pytest.raises(TypeError):
+        _compiled_walk.signature_columns(
+            labels, links, ["a", b"b"], prose, 1.0, out, alike, mean_chars
+        )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 12),
+    st.sampled_from([0, 1, 7, 8, 9, 30, 63, 64]),
+    st.lists(st.tuples(st.integers(-3, 20), st.integers(0, 60), _INT64, _INT64), max_size=30),
+    st.booleans(),
+)
+def test_compiled_markup_columns_of_any_width(
+    n_kinds: int, n_bits: int, rows: list, strided: bool
+) -> None:
+    """Any number of kinds and bits (bit 63, the sign bit, never counts as set, as NumPy
+    reads it), into cells side by side or apart."""
+    n = len(rows)
+    kinds, depths, bits, near_bits = (
+        np.array([row[k] for row in rows], dtype=np.int64) for k in range(4)
+    )
+    kinds = np.maximum(kinds, -n_kinds)  # NumPy reads -1 as the last kind
+    width = 1 + n_kinds + 2 * n_bits
+    expected = np.zeros((n, width), dtype=np.float32)
+    if n:
+        expected[:, 0] = depths.astype(np.float32) / max(float(depths.max()), 1.0)
+        expected[np.arange(n), 1 + np.minimum(kinds, n_kinds - 1) % n_kinds] = 1.0
+        masks = np.left_shift(1, np.arange(n_bits, dtype=np.int64))
+        expected[:, 1 + n_kinds : 1 + n_kinds + n_bits] = (bits[:, None] & masks) > 0
+        expected[:, 1 + n_kinds + n_bits :] = (near_bits[:, None] & masks) > 0
+    out = np.full((n, 2 * width), np.nan, dtype=np.float32)
+    cells = out[:, ::2] if strided else out[:, :width]
+    _compiled_walk.markup_columns(kinds, depths, bits, near_bits, n_kinds, n_bits, cells)
+    assert np.ascontiguousarray(cells).tobytes() == expected.tobytes()
 
 
 def test_class_values_are_read_alike_when_the_walk_has_forgotten_them() -> None:

@@ -678,53 +678,42 @@ cdef Py_ssize_t _stripped_length(const unsigned char *data, size_t n) except -1:
     return end - start
 
 
-cdef bint _unicode_space(const unsigned char *data, size_t n) noexcept nogil:
-    """Whether the UTF-8 ``data`` may hold a space that is not ASCII (U+0085, U+00A0,
-    U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: the others str.split
-    splits at)."""
-    cdef size_t i
-    cdef unsigned char c, c1, c2
-    for i in range(n):
-        c = data[i]
-        if c < 0xC2 or c > 0xE3:
-            continue
-        c1 = data[i + 1] if i + 1 < n else 0
-        c2 = data[i + 2] if i + 2 < n else 0
-        if c == 0xC2:
-            if c1 == 0x85 or c1 == 0xA0:
-                return True
-        elif c == 0xE1:
-            if c1 == 0x9A and c2 == 0x80:
-                return True
-        elif c == 0xE2:
-            if c1 == 0x80 and (c2 <= 0x8A or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF):
-                return True
-            if c1 == 0x81 and c2 == 0x9F:
-                return True
-        elif c == 0xE3:
-            if c1 == 0x80 and c2 == 0x80:
-                return True
-    return False
+cdef inline bint _unicode_space_at(const unsigned char *data, size_t n) noexcept nogil:
+    """Whether the UTF-8 ``data`` (``n`` bytes, at least 1) begins with a space that is not
+    ASCII (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000:
+    the others str.split splits at)."""
+    cdef unsigned char c = data[0]
+    cdef unsigned char c1 = data[1] if n > 1 else 0
+    cdef unsigned char c2 = data[2] if n > 2 else 0
+    if c == 0xC2:
+        return c1 == 0x85 or c1 == 0xA0
+    if c == 0xE1:
+        return c1 == 0x9A and c2 == 0x80
+    if c == 0xE2:
+        return (c1 == 0x80 and (c2 <= 0x8A or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF)) or (
+            c1 == 0x81 and c2 == 0x9F
+        )
+    return c == 0xE3 and c1 == 0x80 and c2 == 0x80
 
 
-cdef size_t _squeeze(unsigned char *data, size_t n) noexcept nogil:
-    """``" ".join(data.decode("utf-8", "replace").split())``, in the bytes, in place, for
-    ``data`` without a space that is not ASCII (``_unicode_space``): runs of ASCII spaces
-    become one " ", none at the ends. An ASCII byte is never part of a UTF-8 sequence, valid
-    or not, so the decoded characters between them are the same. Returns the new length."""
-    cdef size_t i, j = 0
-    cdef bint pending = False
-    for i in range(n):
-        if _ascii_space(data[i]):
-            pending = j > 0
-        else:
-            if pending:
-                data[j] = 32
-                j += 1
-                pending = False
-            data[j] = data[i]
-            j += 1
-    return j
+cdef enum:  # what a byte of a line's UTF-8 is to _line_text
+    WORD_BYTE = 0
+    ASCII_SPACE = 1
+    MAY_BEGIN_SPACE = 2  # the first byte of the spaces that are not ASCII
+cdef unsigned char _byte_kind[256]
+
+
+cdef void _set_byte_kinds() noexcept nogil:
+    cdef int c
+    for c in range(256):
+        _byte_kind[c] = WORD_BYTE
+        if _ascii_space(c):
+            _byte_kind[c] = ASCII_SPACE
+        elif c == 0xC2 or c == 0xE1 or c == 0xE2 or c == 0xE3:
+            _byte_kind[c] = MAY_BEGIN_SPACE
+
+
+_set_byte_kinds()
 
 
 cdef inline int _append(array.array column, long long value) except -1:
@@ -736,10 +725,32 @@ cdef inline int _append(array.array column, long long value) except -1:
 
 
 cdef str _line_text(unsigned char *data, size_t n):
-    """``" ".join(data[:n].decode("utf-8", "replace").split())``; ``data`` may be changed."""
-    if _unicode_space(data, n):
-        return " ".join(data[:n].decode("utf-8", "replace").split())
-    return data[:_squeeze(data, n)].decode("utf-8", "replace")
+    """``" ".join(data[:n].decode("utf-8", "replace").split())``; ``data`` is changed. In one
+    pass over the bytes, runs of ASCII spaces become one " " (none at the ends), in place,
+    and spaces that are not ASCII are looked for. An ASCII byte is never part of a UTF-8
+    sequence, valid or not, so the decoded characters between the runs stay the same: the
+    squeezed bytes are the line's text where they hold no other space, and str.split reads
+    them where they do."""
+    cdef size_t i, j = 0
+    cdef bint pending = False, unicode_space = False
+    cdef unsigned char c, kind
+    for i in range(n):
+        c = data[i]
+        kind = _byte_kind[c]
+        if kind == ASCII_SPACE:
+            pending = j > 0
+            continue
+        if kind == MAY_BEGIN_SPACE and not unicode_space:
+            unicode_space = _unicode_space_at(data + i, n - i)  # bytes from i on are unchanged
+        if pending:
+            data[j] = 32
+            j += 1
+            pending = False
+        data[j] = c
+        j += 1
+    if unicode_space:
+        return " ".join(data[:j].decode("utf-8", "replace").split())
+    return data[:j].decode("utf-8", "replace")
 
 
 def line_text(bytes data):
@@ -1188,26 +1199,49 @@ cdef inline NameCount *_slot(NameCount *table, size_t mask, uint64_t key) noexce
     return &table[at]
 
 
-def count_lt(str text):
-    """``text.count("<")``, in a loop the compiler vectorises (str.count stops at a count
-    limit at each match, which keeps it from being vectorised)."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
+def count_lt(text):
+    """``text.count("<")`` of a str or ``text.count(b"<")`` of bytes, in loops the compiler
+    vectorises (their count stops at a count limit at each match, which keeps it from being
+    vectorised): each block's count is summed in a counter of the characters' own width."""
+    cdef Py_ssize_t n, i = 0, j, end
     cdef size_t count = 0
-    cdef unsigned int kind = PyUnicode_KIND(text)
-    cdef const void *data = PyUnicode_DATA(text)
+    cdef unsigned int kind = PyUnicode_1BYTE_KIND
+    cdef const void *data
+    cdef bytes utf8
+    cdef str chars
+    if isinstance(text, bytes):
+        utf8 = text
+        data, n = <const char *> utf8, len(utf8)
+    else:
+        chars = text
+        data, n, kind = PyUnicode_DATA(chars), PyUnicode_GET_LENGTH(chars), PyUnicode_KIND(chars)
     cdef const uint8_t *one = <const uint8_t *> data
     cdef const uint16_t *two = <const uint16_t *> data
     cdef const uint32_t *four = <const uint32_t *> data
+    cdef uint8_t in_block_one
+    cdef uint16_t in_block_two
+    cdef uint32_t in_block_four
     with nogil:
-        if kind == PyUnicode_1BYTE_KIND:
-            for i in range(n):
-                count += one[i] == 60
-        elif kind == PyUnicode_2BYTE_KIND:
-            for i in range(n):
-                count += two[i] == 60
-        else:
-            for i in range(n):
-                count += four[i] == 60
+        while i < n:
+            if kind == PyUnicode_1BYTE_KIND:  # blocks of at most 255: the count fits a byte
+                end = min(i + 255, n)
+                in_block_one = 0
+                for j in range(i, end):
+                    in_block_one += one[j] == 60
+                count += in_block_one
+            elif kind == PyUnicode_2BYTE_KIND:
+                end = min(i + 65535, n)
+                in_block_two = 0
+                for j in range(i, end):
+                    in_block_two += two[j] == 60
+                count += in_block_two
+            else:
+                end = min(i + 65535, n)
+                in_block_four = 0
+                for j in range(i, end):
+                    in_block_four += four[j] == 60
+                count += in_block_four
+            i = end
     return count
 
 
@@ -1273,6 +1307,19 @@ def depth_bound(bytes html, Py_ssize_t tags=-1):
 
 
 # ---------------------------------------------------------------- markup columns
+cdef float _byte_cells[256][8]  # the bits of a byte, lowest first, as 0.0 and 1.0
+
+
+cdef void _set_byte_cells() noexcept nogil:
+    cdef int byte, bit
+    for byte in range(256):
+        for bit in range(8):
+            _byte_cells[byte][bit] = (byte >> bit) & 1
+
+
+_set_byte_cells()
+
+
 def markup_columns(
     const long long[::1] kinds, const long long[::1] depths, const long long[::1] bits,
     const long long[::1] near_bits, int n_kinds, int n_bits, float[:, :] out
@@ -1281,9 +1328,11 @@ def markup_columns(
     row a line), each line's depth over the page's deepest (at least 1), its kind one-hot
     (``n_kinds`` columns; kinds past the last count as the last), then ``n_bits`` columns of
     its bits and ``n_bits`` of its near bits (1.0 where set)."""
-    cdef Py_ssize_t n = kinds.shape[0], i, j
+    cdef Py_ssize_t n = kinds.shape[0], i, j, width = out.shape[1]
     cdef float deepest = 0.0, d
-    cdef long long kind, mask, own, near
+    cdef long long kind
+    cdef uint64_t own, near
+    cdef float *cells  # a row's cells, then copied into out
     cdef char *row
     cdef Py_ssize_t step
     if not (depths.shape[0] == bits.shape[0] == near_bits.shape[0] == n == out.shape[0]):
@@ -1299,18 +1348,83 @@ def markup_columns(
             deepest = d
     if not deepest >= 1.0:  # max(depths.max(), 1.0)
         deepest = 1.0
+    cells = <float *> malloc((width + 8) * sizeof(float))  # bytes of bits spill 8 cells over
+    if cells == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            cells[0] = (<float> depths[i]) / deepest
+            kind = min(kinds[i], n_kinds - 1)
+            if kind < 0:  # counted from the end, as NumPy indexes
+                kind += n_kinds
+                if kind < 0:
+                    raise IndexError(f"kind {kinds[i]} out of range")
+            memset(cells + 1, 0, n_kinds * sizeof(float))
+            cells[1 + kind] = 1.0
+            own, near = <uint64_t> bits[i], <uint64_t> near_bits[i]
+            # a byte's 8 cells at a time: the near bits' are written over the own bits' spill
+            for j in range(0, n_bits, 8):
+                memcpy(cells + 1 + n_kinds + j, _byte_cells[(own >> j) & 255], 8 * sizeof(float))
+            for j in range(0, n_bits, 8):
+                memcpy(cells + 1 + n_kinds + n_bits + j, _byte_cells[(near >> j) & 255], 8 * sizeof(float))
+            if n_bits == 64:  # bit 63 is the sign bit: never above 0, as NumPy reads it
+                cells[n_kinds + 64] = cells[n_kinds + 128] = 0.0
+            row = <char *> &out[i, 0]
+            if step == sizeof(float):  # a row's cells lie side by side
+                memcpy(row, cells, width * sizeof(float))
+            else:
+                for j in range(width):
+                    (<float *> (row + j * step))[0] = cells[j]
+    finally:
+        free(cells)
+
+
+def signature_columns(
+    const long long[::1] labels, const long long[::1] link_chars, list texts,
+    const float[:] prose_chars, double total, float[:, :] out, double[::1] alike,
+    double[::1] mean_chars
+):
+    """The statistics of the lines built alike (their signature ``labels``, 0, 1, 2 …) that
+    ``features._container_features`` reads, summed in line order in float64 as its NumPy path
+    sums them: into ``out`` (one row a line), in column 1 the mean link density of the line's
+    signature and in column 3 its share of the page's prose (``total``: at least 1); into
+    ``alike`` how many lines have it and into ``mean_chars`` their mean characters (which
+    the caller takes the log1p of, as NumPy does)."""
+    cdef Py_ssize_t n = labels.shape[0], i, n_labels = 0
+    cdef long long label
+    cdef double chars
+    cdef double *sums
+    cdef double *count
+    cdef double *links
+    cdef double *all_chars
+    cdef double *prose
+    if not (
+        link_chars.shape[0] == len(texts) == prose_chars.shape[0] == out.shape[0]
+        == alike.shape[0] == mean_chars.shape[0] == n
+    ):
+        raise ValueError("columns of different lengths")
+    if out.shape[1] != 4:
+        raise ValueError("out does not have the columns asked for")
     for i in range(n):
-        row = <char *> &out[i, 0]
-        (<float *> row)[0] = (<float> depths[i]) / deepest
-        kind = min(kinds[i], n_kinds - 1)
-        if kind < 0:  # counted from the end, as NumPy indexes
-            kind += n_kinds
-            if kind < 0:
-                raise IndexError(f"kind {kinds[i]} out of range")
-        for j in range(n_kinds):
-            (<float *> (row + (1 + j) * step))[0] = j == kind
-        own, near = bits[i], near_bits[i]
-        for j in range(n_bits):
-            mask = <long long> ((<unsigned long long> 1) << j)  # 1 << 63: the sign bit
-            (<float *> (row + (1 + n_kinds + j) * step))[0] = own & mask > 0
-            (<float *> (row + (1 + n_kinds + n_bits + j) * step))[0] = near & mask > 0
+        if labels[i] < 0:
+            raise ValueError(f"signature label {labels[i]} is negative")
+        n_labels = max(n_labels, labels[i] + 1)
+    sums = <double *> malloc(4 * max(n_labels, 1) * sizeof(double))
+    if sums == NULL:
+        raise MemoryError()
+    memset(sums, 0, 4 * n_labels * sizeof(double))
+    count, links, all_chars, prose = sums, sums + n_labels, sums + 2 * n_labels, sums + 3 * n_labels
+    for i in range(n):
+        label = labels[i]
+        chars = <double> PyUnicode_GET_LENGTH(<str?> texts[i])
+        count[label] += 1.0
+        links[label] += (<double> link_chars[i]) / (chars if chars > 1.0 else 1.0)
+        all_chars[label] += chars
+        prose[label] += <double> prose_chars[i]
+    for i in range(n):
+        label = labels[i]
+        alike[i] = count[label]
+        out[i, 1] = <float> (links[label] / count[label])
+        mean_chars[i] = all_chars[label] / count[label]
+        out[i, 3] = <float> (prose[label] / total)
+    free(sums)

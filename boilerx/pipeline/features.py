@@ -814,16 +814,32 @@ def _container_features(page: Page, prose_chars: np.ndarray) -> np.ndarray:
     )
     if not shared:
         _container_shares(page.containers, prose_chars, total, out)
-    # lines built alike: the same tag.class signature
+    _signature_columns(page, prose_chars, total, out[:, 6:10])
+    return out
+
+
+def _signature_columns(page: Page, prose_chars: np.ndarray, total: float, out: np.ndarray) -> None:
+    """Columns 6-9 of :func:`_container_features`, of the lines built alike (the same
+    tag.class signature): how many (log1p), their mean link density, their mean characters
+    (log1p) and their share of the page's prose, into ``out``; the compiled ``_walk`` module
+    sums them when it is built."""
     sig = signature_labels(page)
-    chars = np.fromiter(map(len, page.texts), dtype=np.float64, count=n)
+    if _compiled_walk is not None and prose_chars.dtype == np.float32:
+        alike, mean_chars = np.empty(len(sig)), np.empty(len(sig))
+        link_chars = np.asarray(page.link_chars, dtype=np.int64)
+        _compiled_walk.signature_columns(
+            sig, link_chars, page.texts, prose_chars, total, out, alike, mean_chars
+        )
+        out[:, 0] = np.log1p(alike)
+        out[:, 2] = np.log1p(mean_chars)
+        return
+    chars = np.fromiter(map(len, page.texts), dtype=np.float64, count=len(page.texts))
     count = np.bincount(sig).astype(np.float64)
     link = np.bincount(sig, weights=np.asarray(page.link_chars) / np.maximum(chars, 1))
-    out[:, 6] = np.log1p(count[sig])
-    out[:, 7] = link[sig] / count[sig]
-    out[:, 8] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
-    out[:, 9] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
-    return out
+    out[:, 0] = np.log1p(count[sig])
+    out[:, 1] = link[sig] / count[sig]
+    out[:, 2] = np.log1p(np.bincount(sig, weights=chars)[sig] / count[sig])
+    out[:, 3] = np.bincount(sig, weights=prose_chars.astype(np.float64))[sig] / total
 
 
 def signature_labels(page: Page) -> np.ndarray:

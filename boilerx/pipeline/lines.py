@@ -794,7 +794,10 @@ def _cut(html: str, utf8: bytes | None = None) -> tuple[str | bytes, bool]:
     when given, is ``html`` encoded as UTF-8. Returns the markup, as a str or, where its
     UTF-8 was given or made here and is what the parser would make of the str, as those
     bytes; and whether it was cut."""
-    tags = html.count("<") if _compiled_walk is None else _compiled_walk.count_lt(html)
+    if _compiled_walk is None:
+        tags = html.count("<")
+    else:  # the UTF-8, where given, holds the same "<" in fewer bytes
+        tags = _compiled_walk.count_lt(html if utf8 is None else utf8)
     if tags <= _MAX_DEPTH or tags * tags <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html):
         # cannot nest deeper, or too few tags to be slow however they nest
         return html if utf8 is None else utf8, False
