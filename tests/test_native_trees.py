@@ -320,21 +320,42 @@ def test_compiled_page_context_equals_numpy(data: st.DataObject) -> None:
 )
 def test_page_context_declines_or_refuses_bad_inputs(n: int, labels: list[int], seed: int) -> None:
     rng = np.random.default_rng(seed)
-    scores = rng.random(n)
+    scores = rng.random((2, n))
     first = np.array(labels[:n], dtype=np.int64)
     second = np.zeros(n, np.int64)
-    out = np.zeros((n, 14), np.float32)
+    out = np.zeros((2, n, 14), np.float32)
     declined = first.min() < 0 or first.max() > 2 * n
     assert _trees.page_context(scores, first, second, out) is not declined
     assert bool(out.any()) is not declined  # declined: out untouched
     for bad in (
-        (scores[:-1], first, second, out),
+        (scores[:, :-1].copy(), first, second, out),
         (scores, first, second[1:], out),
-        (scores, first, second, out[:, :13].copy()),
-        (scores, first, second, np.zeros((n + 1, 14), np.float32)),
+        (scores, first, second, out[:, :, :13].copy()),
+        (scores, first, second, np.zeros((2, n + 1, 14), np.float32)),
+        (scores, first, second, out[:1]),
     ):
         with pytest.raises(ValueError, match="sizes"):
             _trees.page_context(*bad)
+
+
+@_SETTINGS
+@given(data=st.data())
+def test_page_context_of_several_runs_is_each_run_alone(data: st.DataObject) -> None:
+    """One call for k runs of a page's scores (the averaged members' step one) fills each
+    run's block as page_features of that run alone, the buffers shared between the runs."""
+    n = data.draw(st.integers(1, 80))
+    k = data.draw(st.integers(1, 4))
+    rows = [data.draw(st.lists(_SCORES, min_size=n, max_size=n)) for _ in range(k)]
+    scores = np.array(rows, dtype=np.float64)
+    groups = [data.draw(labels(n)), data.draw(labels(n))]
+    out = np.full((k, n, 14), np.nan, np.float32)
+    boilerx.pipeline.classify._compiled_context(
+        scores, boilerx.pipeline.classify._context_labels(groups), out
+    )
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(boilerx.pipeline.classify, "_trees", None)
+        for run in range(k):
+            assert np.array_equal(out[run], page_features(scores[run], groups))
 
 
 @_SETTINGS

@@ -283,8 +283,8 @@ def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyP
     odd = [small[0] * 10**12 - 7, small[1] - 3.5]
     assert np.array_equal(page_features(scores, odd), page_features(scores, small))
     # the compiled module declines such labels (out untouched) and rejects wrong sizes
-    out = np.zeros((3, 14), dtype=np.float32)
-    s = np.array([0.1, 0.9, 0.5])
+    out = np.zeros((1, 3, 14), dtype=np.float32)
+    s = np.array([[0.1, 0.9, 0.5]])
     zeros = np.zeros(3, np.int64)
     assert _trees.page_context(s, zeros, zeros, out) is True and out.any()
     out[:] = 0
@@ -292,7 +292,7 @@ def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyP
     assert _trees.page_context(s, np.array([0, 7, 0]), zeros, out) is False
     assert not out.any()
     with pytest.raises(ValueError, match="sizes"):
-        _trees.page_context(s[:2], zeros, zeros, out)
+        _trees.page_context(s[:, :2].copy(), zeros, zeros, out)
 
 
 def test_scorer_rejects_features_of_another_version() -> None:

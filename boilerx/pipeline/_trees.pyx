@@ -416,94 +416,121 @@ def top_sum(const double[::1] values not None):
     return pairwise_sum(&values[0], values.shape[0])
 
 
-def page_context(
-    const double[::1] scores not None,
-    const int64_t[::1] labels0 not None,
-    const int64_t[::1] labels1 not None,
-    float[:, ::1] out not None,
-):
-    """page_context(scores, labels0, labels1, out) -> bool: the page step's context columns
-    as classify.page_features computes them with NumPy, written into out (n x 14 float32) for
-    the n scores, the ranking (a stable sort) and the page's statistics included.
-    labels0/1: labels whose mean score each line gets. Returns True, or False (out untouched)
-    when a label is negative or above 2n: the caller renumbers them."""
-    cdef Py_ssize_t n = scores.shape[0], i, j, lo, hi, dist, best_count
-    if labels0.shape[0] != n or labels1.shape[0] != n or out.shape[0] != n or out.shape[1] != 14:
-        raise ValueError("page_context: buffer sizes do not match")
-    cdef int64_t most = 0
-    cdef bint negative = False
-    for i in range(n):
-        negative |= labels0[i] < 0 or labels1[i] < 0
-        most = max(most, labels0[i], labels1[i])
-    if negative or most > 2 * n:  # the sums per label would not be small
-        return False
-    if n == 0:
-        return True
-
-    cdef const double *s = &scores[0]
+cdef void run_context(
+    const double *s,
+    Py_ssize_t n,
+    const int64_t *labels0,
+    const int64_t *labels1,
+    int64_t most,
+    float *out,
+    double *cum,
+    double *top,
+    int64_t *order,
+    double *sums,
+    int64_t *counts,
+) noexcept nogil:
+    """The context columns of one run of ``n`` scores ``s`` (n >= 1) into ``out`` (n rows of
+    14), for :func:`page_context`, which checked the labels (none above ``most``) and lends
+    the work buffers: ``cum`` n + 1, ``top`` n, ``order`` 2n, ``sums``/``counts`` most + 1."""
+    cdef Py_ssize_t i, j, lo, hi, dist, best_count
     cdef float *row
     cdef const int64_t *labels
-    cdef double *cum = <double *>PyMem_Malloc((n + 1) * sizeof(double))
-    cdef double *top = <double *>PyMem_Malloc(n * sizeof(double))
-    cdef int64_t *order = <int64_t *>PyMem_Malloc(2 * n * sizeof(int64_t))
-    cdef double *sums = <double *>PyMem_Malloc((most + 1) * sizeof(double))
-    cdef int64_t *counts = <int64_t *>PyMem_Malloc((most + 1) * sizeof(int64_t))
     cdef Py_ssize_t first_high = -1, last_high = -1
     cdef Py_ssize_t halves[3]
     cdef double top_mean, median, best
     cdef float f_top_mean, f_median
     halves[:] = [2, 6, 20]
+    # the page's statistics, from the scores ranked highest first: as page_features'
+    # NumPy path computes them (the mean of the top tenth summed as NumPy sums)
+    stable_order(s, n, order, order + n)
+    for i in range(n):
+        top[i] = s[order[i]]
+    best_count = max(1, n // 10)
+    top_mean = pairwise_sum(top, best_count) / <double>best_count
+    median = (top[n - 1 - (n - 1) // 2] + top[n - 1 - n // 2]) / 2
+    best = 1e-6 if 1e-6 > top[0] else top[0]  # max(top[0], 1e-6) as Python picks
+    f_top_mean, f_median = <float>top_mean, <float>median
+    cum[0] = 0.0
+    for i in range(n):
+        cum[i + 1] = cum[i] + s[i]
+        if s[i] >= 0.5:
+            first_high = i if first_high < 0 else first_high
+            last_high = i
+    for i in range(n):
+        row = &out[14 * i]
+        row[0] = <float>s[i]
+        row[1] = <float>s[i - 1] if i > 0 else 0.0  # previous line
+        row[2] = <float>s[i + 1] if i + 1 < n else 0.0  # next line
+        for j in range(3):
+            lo = max(i - halves[j], 0)
+            hi = min(i + halves[j] + 1, n)
+            row[3 + j] = <float>((cum[hi] - cum[lo]) / <double>(hi - lo))
+        row[6] = f_top_mean
+        row[7] = f_median
+        row[8] = <float>(s[i] / best)
+        if first_high >= 0:  # the span of high-scoring lines, and the distance to it
+            row[10] = 1.0 if first_high <= i <= last_high else 0.0
+            dist = first_high - i if i < first_high else (i - last_high if i > last_high else 0)
+            row[11] = <float>min(<double>dist / 20.0, 1.0)
+        else:
+            row[10] = 0.0
+            row[11] = 1.0
+    for i in range(n):  # rank: the share of lines scoring higher
+        out[14 * order[i] + 9] = <float>(<double>i / <double>n)
+    for j in range(2):  # mean score of the line's group, summed in line order
+        labels = labels0 if j == 0 else labels1
+        for i in range(most + 1):
+            sums[i] = 0.0
+            counts[i] = 0
+        for i in range(n):
+            sums[labels[i]] += s[i]
+            counts[labels[i]] += 1
+        for i in range(n):
+            out[14 * i + 12 + j] = <float>(sums[labels[i]] / <double>counts[labels[i]])
+
+
+def page_context(
+    const double[:, ::1] scores not None,
+    const int64_t[::1] labels0 not None,
+    const int64_t[::1] labels1 not None,
+    float[:, :, ::1] out not None,
+):
+    """page_context(scores, labels0, labels1, out) -> bool: the page step's context columns
+    as classify.page_features computes them with NumPy, for each of the k runs of n scores in
+    scores (k x n) written into its n x 14 float32 block of out (k x n x 14), the ranking (a
+    stable sort) and the page's statistics included. labels0/1: labels whose mean score each
+    line gets, the same for every run. Returns True, or False (out untouched) when a label is
+    negative or above 2n: the caller renumbers them."""
+    cdef Py_ssize_t k = scores.shape[0], n = scores.shape[1], run
+    if (
+        labels0.shape[0] != n or labels1.shape[0] != n
+        or out.shape[0] != k or out.shape[1] != n or out.shape[2] != 14
+    ):
+        raise ValueError("page_context: buffer sizes do not match")
+    cdef int64_t most = 0
+    cdef bint negative = False
+    cdef Py_ssize_t i
+    for i in range(n):
+        negative |= labels0[i] < 0 or labels1[i] < 0
+        most = max(most, labels0[i], labels1[i])
+    if negative or most > 2 * n:  # the sums per label would not be small
+        return False
+    if n == 0 or k == 0:
+        return True
+    cdef double *cum = <double *>PyMem_Malloc((n + 1) * sizeof(double))
+    cdef double *top = <double *>PyMem_Malloc(n * sizeof(double))
+    cdef int64_t *order = <int64_t *>PyMem_Malloc(2 * n * sizeof(int64_t))
+    cdef double *sums = <double *>PyMem_Malloc((most + 1) * sizeof(double))
+    cdef int64_t *counts = <int64_t *>PyMem_Malloc((most + 1) * sizeof(int64_t))
     try:
         if not (cum and top and order and sums and counts):
             raise MemoryError()
         with nogil:
-            # the page's statistics, from the scores ranked highest first: as page_features'
-            # NumPy path computes them (the mean of the top tenth summed as NumPy sums)
-            stable_order(s, n, order, order + n)
-            for i in range(n):
-                top[i] = s[order[i]]
-            best_count = max(1, n // 10)
-            top_mean = pairwise_sum(top, best_count) / <double>best_count
-            median = (top[n - 1 - (n - 1) // 2] + top[n - 1 - n // 2]) / 2
-            best = 1e-6 if 1e-6 > top[0] else top[0]  # max(top[0], 1e-6) as Python picks
-            f_top_mean, f_median = <float>top_mean, <float>median
-            cum[0] = 0.0
-            for i in range(n):
-                cum[i + 1] = cum[i] + s[i]
-                if s[i] >= 0.5:
-                    first_high = i if first_high < 0 else first_high
-                    last_high = i
-            for i in range(n):
-                row = &out[i, 0]
-                row[0] = <float>s[i]
-                row[1] = <float>s[i - 1] if i > 0 else 0.0  # previous line
-                row[2] = <float>s[i + 1] if i + 1 < n else 0.0  # next line
-                for j in range(3):
-                    lo = max(i - halves[j], 0)
-                    hi = min(i + halves[j] + 1, n)
-                    row[3 + j] = <float>((cum[hi] - cum[lo]) / <double>(hi - lo))
-                row[6] = f_top_mean
-                row[7] = f_median
-                row[8] = <float>(s[i] / best)
-                if first_high >= 0:  # the span of high-scoring lines, and the distance to it
-                    row[10] = 1.0 if first_high <= i <= last_high else 0.0
-                    dist = first_high - i if i < first_high else (i - last_high if i > last_high else 0)
-                    row[11] = <float>min(<double>dist / 20.0, 1.0)
-                else:
-                    row[10] = 0.0
-                    row[11] = 1.0
-            for i in range(n):  # rank: the share of lines scoring higher
-                out[order[i], 9] = <float>(<double>i / <double>n)
-            for j in range(2):  # mean score of the line's group, summed in line order
-                labels = &labels0[0] if j == 0 else &labels1[0]
-                for i in range(most + 1):
-                    sums[i] = 0.0
-                    counts[i] = 0
-                for i in range(n):
-                    sums[labels[i]] += s[i]
-                    counts[labels[i]] += 1
-                for i in range(n):
-                    out[i, 12 + j] = <float>(sums[labels[i]] / <double>counts[labels[i]])
+            for run in range(k):
+                run_context(
+                    &scores[run, 0], n, &labels0[0], &labels1[0], most, &out[run, 0, 0],
+                    cum, top, order, sums, counts,
+                )
     finally:
         PyMem_Free(cum)
         PyMem_Free(top)

@@ -37,7 +37,7 @@ def page_features(scores: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     if _trees is not None and len(groups) >= 2:
         out = np.empty((n, N_PAGE_FEATURES), dtype=np.float32)  # every column is written
         s = np.ascontiguousarray(scores, dtype=np.float64)
-        _compiled_context(s, _context_labels(groups), out)
+        _compiled_context(s[None], _context_labels(groups), out[None])
         return out
     out = np.zeros((n, N_PAGE_FEATURES), dtype=np.float32)
     s = scores.astype(np.float64)
@@ -90,17 +90,17 @@ def _context_labels(groups: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _compiled_context(
     scores: np.ndarray, labels: tuple[np.ndarray, np.ndarray], out: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`page_features` of float64 ``scores`` into ``out``, compiled; the labels it
-    read (``labels``, or them renumbered 0, 1, 2 … when they are negative or above 2n, which
-    ``page_context`` declines)."""
+) -> None:
+    """:func:`page_features` of each row of float64 ``scores`` (runs of one page's scores)
+    into its block of ``out``, compiled in one call; ``labels`` renumbered 0, 1, 2 … first
+    when they are negative or above 2n, which ``page_context`` declines."""
     if not _trees.page_context(scores, labels[0], labels[1], out):
-        labels = (
+        _trees.page_context(
+            scores,
             dense_labels(labels[0]).astype(np.int64, copy=False),
             dense_labels(labels[1]).astype(np.int64, copy=False),
+            out,
         )
-        _trees.page_context(scores, labels[0], labels[1], out)
-    return labels
 
 
 def dense_labels(labels: np.ndarray) -> np.ndarray:
@@ -388,9 +388,7 @@ def _step_two_probabilities(
     raw += one_baselines
     first = 1.0 / (1.0 + np.exp(-raw))
     context = np.empty((len(ones), len(X), N_PAGE_FEATURES), dtype=np.float32)
-    labels = _context_labels(groups)
-    for k in range(len(ones)):
-        labels = _compiled_context(first[k], labels, context[k])
+    _compiled_context(first, _context_labels(groups), context)
     _trees.score_each(X, context, twos, raw)
     raw += two_baselines
     return 1.0 / (1.0 + np.exp(-raw))
