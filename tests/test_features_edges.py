@@ -15,6 +15,7 @@ from boilerx.pipeline.structured import (
     _JSON_LD,
     _found,
     overlap,
+    sources,
     structured_text,
 )
 
@@ -55,9 +56,9 @@ def test_broken_or_huge_json_ld_is_ignored() -> None:
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(_page('{"articleBody": "unterminated'))
-    assert structured_text(tree) == ("", "")
+    assert structured_text(*sources(tree)) == ("", "")
     deep = "[" * 5000 + "]" * 5000  # parses, and is not walked past its depth limit
-    assert structured_text(LexborHTMLParser(_page(deep))) == ("", "")
+    assert structured_text(*sources(LexborHTMLParser(_page(deep)))) == ("", "")
 
 
 def test_overlap_of_short_lines_counts_words() -> None:
