@@ -3,18 +3,28 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from boilerx.pipeline.features import card_pairs, credit_tails, feature_names, line_features
+from boilerx.pipeline.features import (
+    _CREDIT_FIRST,
+    _CREDIT_TAIL,
+    card_pairs,
+    credit_tails,
+    feature_names,
+    line_features,
+)
 from boilerx.pipeline.lines import html_lines, text_lines
 from boilerx.pipeline.structured import (
     _DESCRIPTION_META,
     _JSON_LD,
     _found,
     overlap,
+    sources,
     structured_text,
 )
 
@@ -55,9 +65,9 @@ def test_broken_or_huge_json_ld_is_ignored() -> None:
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(_page('{"articleBody": "unterminated'))
-    assert structured_text(tree) == ("", "")
+    assert structured_text(*sources(tree)) == ("", "")
     deep = "[" * 5000 + "]" * 5000  # parses, and is not walked past its depth limit
-    assert structured_text(LexborHTMLParser(_page(deep))) == ("", "")
+    assert structured_text(*sources(LexborHTMLParser(_page(deep)))) == ("", "")
 
 
 def test_overlap_of_short_lines_counts_words() -> None:
@@ -81,6 +91,20 @@ def test_credit_tails_find_captions_not_sentences_about_agencies() -> None:
         "İstanbul'da bir fotoğraf sergisi açıldı ve çok ilgi gördü",
     ]
     assert credit_tails(lines).tolist() == [1, 1, 1, 1, 1, 0, 0, 0, 0]
+
+
+_CREDIT_ALTERNATIVES = re.compile(_CREDIT_TAIL.pattern.replace(_CREDIT_FIRST, "", 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=20),
+    st.from_regex(_CREDIT_ALTERNATIVES, fullmatch=True) | st.text(max_size=30),
+)
+def test_credit_lookahead_turns_away_no_credit(before: str, tail: str) -> None:
+    """``_CREDIT_TAIL``'s lookahead lets every credit its alternatives match through."""
+    text = before + tail
+    assert bool(_CREDIT_TAIL.search(text)) == bool(_CREDIT_ALTERNATIVES.search(text))
 
 
 def test_card_pairs_count_headline_and_summary_runs() -> None:

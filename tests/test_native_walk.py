@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boilerx.pipeline import features, lines
+from boilerx.pipeline import features, lines, structured
 from boilerx.pipeline.features import (
     _N_MARKUP,
     _markup_columns,
@@ -334,6 +334,67 @@ def test_compiled_title_texts_find_what_the_queries_find(parts: list, in_head: i
         assert found == (expected[0], None, None, None)
     else:
         assert found == expected
+
+
+_STRUCTURED_EXACT = [
+    '<meta property="og:description" content="og">',
+    '<meta name="description" content="plain é">',
+    '<meta name="twitter:description" content="tw">',
+    '<meta property="og:description" name="description" content="both">',
+    '<meta name="twitter:description" property="og:description" name="x" content="two">',
+    '<meta name="description" name="twitter:description" content="first wins">',
+    '<meta name=" description" property="og:description " content="spaced">',
+    '<meta name="descriptions" property="og:descriptio" content="near">',
+    '<meta name="description" content>',
+    "<meta name>",
+    "<meta name=description>",
+    '<meta property="og:title" content="title">',
+    '<script type="application/ld+json">{"description": "ld"}</script>',
+    '<SCRIPT TYPE="application/ld+json">{"articleBody": "a <b> c"}</SCRIPT>',
+    '<script type="application/json">{"description": "not ld"}</script>',
+    '<script type="application/ld+json"></script>',
+    "<script>var description;</script>",
+    '<svg><script type="application/ld+json">{"x": "svg"}<g>in</g>!</script></svg>',
+    '<math><meta name="description" content="math"></math>',
+    "<p>text</p>",
+    "<div>",
+    "</div>",
+    '<template><meta name="description" content="t"></template>',
+    '<noscript><meta name="description" content="n"></noscript>',
+]  # fmt: skip
+_STRUCTURED_CASE = [  # values a selector may match in another case: the queries decide
+    '<meta NAME="Description" content="case">',
+    '<meta name="DESCRIPTION" property="OG:Description" content="upper">',
+    '<meta property="og:description" name="Twitter:description" content="mixed">',
+    '<script type="Application/LD+JSON">{"articleBody": "a b c"}</script>',
+    '<meta name="descriptİon" content="not ascii">',
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_STRUCTURED_EXACT), max_size=10),
+    st.lists(st.sampled_from(_STRUCTURED_EXACT), max_size=10),
+    st.lists(st.tuples(st.integers(0, 20), st.sampled_from(_STRUCTURED_CASE)), max_size=1),
+)
+def test_compiled_structured_sources_read_what_the_queries_find(
+    head: list[str], body: list[str], case: list[tuple[int, str]]
+) -> None:
+    """The compiled pass reads the JSON-LD scripts and description metas the selectors find,
+    in their order; where a value differs from the wanted one in case only, it leaves them to
+    the selectors (None), and ``lines._structured_sources`` reads theirs."""
+    assert lines._native_walk_ready()
+    for at, part in case:
+        body.insert(min(at, len(body)), part)
+    html = f"<html><head>{''.join(head)}</head><body>{''.join(body)}</body></html>"
+    tree = LexborHTMLParser(html)
+    found = _compiled_walk.structured_sources(tree.root.mem_id)
+    expected = structured.sources(tree)
+    if case:
+        assert found is None
+    else:
+        assert found == expected
+    assert lines._structured_sources(tree) == expected
 
 
 _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]

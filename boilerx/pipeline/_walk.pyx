@@ -81,6 +81,7 @@ cdef enum:
 cdef unsigned char _flags[TAGS]
 # the tag ids of <meta>, <h1> and <title> (TAGS: not given)
 cdef uintptr_t _meta_tag = TAGS, _h1_tag = TAGS, _title_tag = TAGS
+cdef uintptr_t _script_tag = TAGS  # and of <script>
 cdef uint64_t _tag_bits[TAGS]
 cdef int _kind_of_tag[TAGS]  # -1: the enclosing kind
 _tag_names = [""] * TAGS
@@ -157,7 +158,7 @@ def configure(
     reads a class/id value, which ``whole_words`` and ``inner_words`` (word: bits) let this
     module do itself for ASCII values; ``hidden_style`` is asked only about the style values
     that hold one of ``hiding_words`` (lower-case ASCII, found in any case) or are not ASCII."""
-    global _n_hiding, _meta_tag, _h1_tag, _title_tag
+    global _n_hiding, _meta_tag, _h1_tag, _title_tag, _script_tag
     cdef int i
     if len(hiding_words) > HIDING_MAX or not all(
         0 < len(word) < HIDING_LENGTH and word.isascii() and word == word.lower()
@@ -176,7 +177,7 @@ def configure(
         _kind_of_tag[i] = -1
         _tag_names[i] = ""
         _tag_name_length[i] = 0
-    _meta_tag = _h1_tag = _title_tag = TAGS
+    _meta_tag = _h1_tag = _title_tag = _script_tag = TAGS
     for tag_id, name, skip, block, brk, link, template, noscript, bits, kind in tags:
         if not 0 <= tag_id < TAGS:
             raise ValueError(f"tag id {tag_id} of <{name}> is not one of Lexbor's own")
@@ -192,6 +193,8 @@ def configure(
             _h1_tag = tag_id
         elif name == "title":
             _title_tag = tag_id
+        elif name == "script":
+            _script_tag = tag_id
         _tag_names[tag_id] = name
         ascii_name = name.encode("ascii")
         if len(ascii_name) >= TAG_NAME:
@@ -329,6 +332,64 @@ def title_texts(uintptr_t root_id):
                 title = _text_below(node)
         node = _next_below(node, root)
     return og, twitter, h1, title
+
+
+cdef int _value_is(bx_node *node, const char *name, size_t n_name, const char *wanted):
+    """Whether the element's attribute ``name`` has the value ``wanted`` (lower-case ASCII,
+    NUL-ended): 1 when it has, 0 when it has not, -1 when a selector may still decide it has
+    (the value differs in ASCII case only, or holds other than ASCII)."""
+    cdef size_t n_value, i
+    cdef const unsigned char *value = _attribute(node, name, n_name, &n_value)
+    if value == NULL:
+        return 0
+    if n_value == strlen(wanted) and memcmp(value, wanted, n_value) == 0:
+        return 1
+    for i in range(n_value):
+        if value[i] >= 0x80:
+            return -1
+    if n_value != strlen(wanted):
+        return 0
+    for i in range(n_value):
+        if (value[i] | 0x20 if _is_upper(value[i]) else value[i]) != <unsigned char> wanted[i]:
+            return 0
+    return -1
+
+
+def structured_sources(uintptr_t root_id):
+    """What ``structured._python_sources`` reads below the node at ``root_id`` (a
+    LexborNode's ``mem_id``), in one pass: the text of each <script
+    type="application/ld+json"> and the content attributes ("" without one) of the <meta>
+    elements of og:description, of name=description and of twitter:description, each in
+    document order; None where a value may match in another case (the selectors decide)."""
+    cdef bx_node *root = <bx_node *> root_id
+    cdef bx_node *node = root.first_child
+    cdef int json_ld, og, named, twitter
+    scripts = []
+    og_metas = []
+    named_metas = []
+    twitter_metas = []
+    while node != NULL:
+        if node.type == ELEMENT:
+            if node.local_name == _script_tag:
+                json_ld = _value_is(node, b"type", 4, b"application/ld+json")
+                if json_ld < 0:
+                    return None
+                if json_ld:
+                    scripts.append(_text_below(node))
+            elif node.local_name == _meta_tag:
+                og = _value_is(node, b"property", 8, b"og:description")
+                named = _value_is(node, b"name", 4, b"description")
+                twitter = _value_is(node, b"name", 4, b"twitter:description")
+                if og < 0 or named < 0 or twitter < 0:
+                    return None
+                if og:
+                    og_metas.append(_content_of(node))
+                if named:
+                    named_metas.append(_content_of(node))
+                if twitter:
+                    twitter_metas.append(_content_of(node))
+        node = _next_below(node, root)
+    return scripts, og_metas + named_metas + twitter_metas
 
 
 def text_of(uintptr_t node):

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from boilerx.pipeline.structured import structured_text
+from boilerx.pipeline.structured import sources, structured_text
 
 try:
     from boilerx.pipeline import _shape as _compiled_shape  # optional compiled split (_shape.pyx)
@@ -866,6 +866,17 @@ def _title_texts(tree: LexborHTMLParser) -> tuple[str | None, ...]:
     )
 
 
+def _structured_sources(tree: LexborHTMLParser) -> tuple[list[str], list[str]]:
+    """What ``structured.sources`` reads: by the compiled walk's one pass where it is used
+    and sure of the selectors' answer, else by their queries."""
+    root = tree.root
+    if root is not None and _native_walk_ready():
+        found = _compiled_walk.structured_sources(root.mem_id)
+        if found is not None:
+            return found
+    return sources(tree)
+
+
 # React's streamed server rendering sends a page's late parts at the end of the body, in
 # hidden <div id="S:N"> elements, with a script that moves each into the place held by
 # <template id="B:N"> (a Suspense boundary, whose fallback - "Loading..." - it removes) or
@@ -936,7 +947,7 @@ def html_lines(html: str, utf8: bytes | None = None) -> Page:
         )
     page.title = title
     page.tree = tree
-    page.article_body, page.description = structured_text(tree)
+    page.article_body, page.description = structured_text(*_structured_sources(tree))
     page.cut = cut or len(page.texts) >= _MAX_LINES
     return page
 
@@ -1221,7 +1232,7 @@ def _probe_native_walk() -> bool:
         _compiled_walk.bind(*addresses)
         probe = LexborHTMLParser("")
         names = _SKIP | _BLOCK | set(_TAG_BITS) | set(_KIND_OF_TAG)
-        names |= {"a", "template", "meta", "title"}
+        names |= {"a", "template", "meta", "title", "script"}
         _compiled_walk.configure(
             [
                 (

@@ -80,14 +80,25 @@ def _found(tree: LexborHTMLParser) -> list[list[LexborNode]]:
     return groups
 
 
-def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
-    """The page's JSON-LD ``articleBody`` text and its descriptions' text (``""`` when none)."""
-    bodies: list[str] = []
-    descriptions: list[str] = []
-    wanted = {"articleBody": bodies, "description": descriptions}
+def sources(tree: LexborHTMLParser) -> tuple[list[str], list[str]]:
+    """The text of the page's JSON-LD scripts and the content attributes of its description
+    metas (``""`` without one; og:description, then description, then twitter:description),
+    each in document order, by selector queries (``_walk.structured_sources`` reads the same
+    in one pass)."""
     scripts, *metas = _found(tree)
-    for script in scripts:
-        raw = script.text(deep=True) or ""
+    return (
+        [script.text(deep=True) or "" for script in scripts],
+        [node.attributes.get("content") or "" for nodes in metas for node in nodes],
+    )
+
+
+def structured_text(scripts: list[str], descriptions: list[str]) -> tuple[str, str]:
+    """The JSON-LD ``articleBody`` text of ``scripts`` and the text of the ``descriptions``
+    (those of JSON-LD first; ``""`` when none), from what :func:`sources` reads."""
+    bodies: list[str] = []
+    found: list[str] = []
+    wanted = {"articleBody": bodies, "description": found}
+    for raw in scripts:
         if "articleBody" not in raw and "description" not in raw:
             continue
         if len(raw) > _MAX_SCRIPT_CHARS:
@@ -97,12 +108,8 @@ def structured_text(tree: LexborHTMLParser) -> tuple[str, str]:
         except ValueError:
             continue
         _strings(data, wanted)
-    for nodes in metas:
-        for node in nodes:
-            content = node.attributes.get("content")
-            if content:
-                descriptions.append(content)
-    return " ".join(bodies), " ".join(descriptions)
+    found.extend(filter(None, descriptions))
+    return " ".join(bodies), " ".join(found)
 
 
 def _grams(tokens: list[str]) -> set[tuple[str, ...]]:
