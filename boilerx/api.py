@@ -62,7 +62,7 @@ def split_page(text: str, mode: Mode = "auto", utf8: bytes | None = None) -> Pag
 
 def score_lines(page: Page, model: Any) -> tuple[np.ndarray, np.ndarray]:
     """Stages 3–4: the feature matrix, and the classifier's body probability for every line."""
-    features = line_features(page)
+    features = line_features(page, model.lexicon)
     if not page.texts:
         return features, np.zeros(0)
     return features, model.predict_page(features, line_groups(page, features))

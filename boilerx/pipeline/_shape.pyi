@@ -76,3 +76,14 @@ def text_groups(
     blocks: np.ndarray,
     runs: np.ndarray,
 ) -> None: ...
+def lexicon_table(
+    words: list[str], weights: np.ndarray, keys: np.ndarray, values: np.ndarray
+) -> None: ...
+def lexicon_columns(
+    texts: list[str],
+    keys: np.ndarray,
+    values: np.ndarray,
+    limit: int,
+    max_word: int,
+    out: np.ndarray,
+) -> None: ...

@@ -23,6 +23,7 @@ from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
+    Py_UNICODE_ISDIGIT,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
     Py_UNICODE_TOLOWER,
@@ -1452,6 +1453,170 @@ ctypedef struct WordSlot:
 ctypedef struct GramSlot:
     int32_t a, b, c  # the ids of its three words; a == -1: an empty slot
     uint64_t mask  # bit j: a 3-gram of reference j
+
+
+# ---------------------------------------------------------------- the lexicon's words
+# (lexicon.py): words found by a 64-bit FNV-1a hash of their lowered code points (is_word_char
+# and hash_step: the word 3-grams' below)
+cdef uint64_t FNV_OFFSET = 0xcbf29ce484222325ULL
+cdef enum:
+    N_LEXICON = 6  # columns of lexicon.NAMES
+cdef uint32_t NOT_WORD = 0xFFFFFFFFu  # lowered_word_char of what is no word character
+cdef uint32_t word_lower[256]  # code points below 256: lowered if a word character, else NOT_WORD
+cdef uint8_t digit_char[256]  # … 1 where str.isdigit holds
+
+cdef void fill_word_lower() noexcept:
+    cdef uint32_t c
+    for c in range(256):
+        word_lower[c] = simple_lower(c) if is_word_char(c) else NOT_WORD
+        digit_char[c] = Py_UNICODE_ISDIGIT(c)
+
+cdef inline uint32_t lowered_word_char(uint32_t c) noexcept:
+    """c lowered (simple_lower) when re's \\w matches it, else NOT_WORD."""
+    if c < 256:
+        return word_lower[c]
+    return simple_lower(c) if Py_UNICODE_ISALNUM(c) else NOT_WORD
+
+cdef inline bint is_digit_char(uint32_t c) noexcept:
+    return digit_char[c] if c < 256 else Py_UNICODE_ISDIGIT(c)
+
+cdef inline Py_ssize_t word_slot(
+    const uint64_t *keys, Py_ssize_t mask, uint64_t h
+) noexcept:
+    """The slot of the hash h in the open-addressing table keys (its own, or the empty one
+    where it would go)."""
+    cdef Py_ssize_t at = <Py_ssize_t>(h & <uint64_t>mask)
+    while keys[at] != 0 and keys[at] != h:
+        at = (at + 1) & mask
+    return at
+
+
+def lexicon_table(
+    list words not None,
+    const float[::1] weights not None,
+    uint64_t[::1] keys not None,
+    float[::1] values not None,
+):
+    """lexicon_table(words, weights, keys, values): put each str of words (lowered already)
+    with its weight into the zero-filled open-addressing table keys/values (a power of two
+    slots, more than there are words), keyed by the hash lexicon_columns finds it by."""
+    cdef Py_ssize_t w, at, size = keys.shape[0], mask = size - 1
+    cdef uint64_t h
+    cdef Py_UCS4 c
+    if size == 0 or size & mask or size <= len(words) or values.shape[0] != size:
+        raise ValueError("lexicon_table: keys and values need a power of two slots, > words")
+    if weights.shape[0] != len(words):
+        raise ValueError("lexicon_table: one weight a word")
+    for w in range(len(words)):
+        check_str(words[w], "word", w)
+        h = FNV_OFFSET
+        for c in <str>words[w]:
+            h = hash_step(h, c)
+        if h == 0:
+            h = 1  # 0 marks an empty slot
+        at = word_slot(&keys[0], mask, h)
+        keys[at] = h
+        values[at] = weights[w]
+
+
+cdef void lexicon_row(
+    const chars_t *s,
+    Py_ssize_t n,
+    const uint64_t *keys,
+    const float *values,
+    Py_ssize_t mask,
+    Py_ssize_t max_word,
+    float *row,
+) noexcept:
+    """The first four lexicon columns of the n code points s into row."""
+    cdef Py_ssize_t at = 0, start, found = 0, known = 0, slot
+    cdef double total = 0.0
+    cdef float weight, high = 0.0, low = 0.0
+    cdef uint64_t h
+    cdef uint32_t c
+    cdef bint digits
+    while at < n:
+        c = lowered_word_char(s[at])
+        if c == NOT_WORD:
+            at += 1
+            continue
+        start = at
+        h = FNV_OFFSET
+        digits = True
+        while True:  # the word: hashed as it is lowered
+            if digits:
+                digits = is_digit_char(s[at])
+            h = hash_step(h, c)
+            at += 1
+            if at == n:
+                break
+            c = lowered_word_char(s[at])
+            if c == NOT_WORD:
+                break
+        if digits or at - start >= max_word:
+            continue
+        found += 1
+        if h == 0:
+            h = 1
+        slot = word_slot(keys, mask, h)
+        if keys[slot] == 0:
+            continue
+        weight = values[slot]
+        if known == 0 or weight > high:
+            high = weight
+        if known == 0 or weight < low:
+            low = weight
+        total += weight
+        known += 1
+    if known:
+        row[0] = <float>(total / known)
+        row[1] = high
+        row[2] = low
+        row[3] = <float>(<double>known / <double>found)
+    else:
+        row[0] = row[1] = row[2] = row[3] = 0.0
+
+
+def lexicon_columns(
+    list texts not None,
+    const uint64_t[::1] keys not None,
+    const float[::1] values not None,
+    Py_ssize_t limit,
+    Py_ssize_t max_word,
+    float[:, :] out not None,
+):
+    """lexicon_columns(texts, keys, values, limit, max_word, out): the lexicon.NAMES columns
+    of each str of texts (its first limit code points) into out (float32, a row a line, six
+    columns), with the words' weights from the table lexicon_table filled: the numbers
+    Lexicon._python_columns writes."""
+    cdef Py_ssize_t i, j, m, n = len(texts), size = keys.shape[0], mask = size - 1
+    cdef float row[N_LEXICON]
+    cdef const void *data
+    cdef int kind
+    if size == 0 or size & mask or values.shape[0] != size:
+        raise ValueError("lexicon_columns: keys and values need the same power of two slots")
+    if out.shape[0] != n or out.shape[1] != N_LEXICON or limit < 0:
+        raise ValueError("lexicon_columns: out needs a row a line and six columns")
+    for i in range(n):
+        text = texts[i]
+        check_str(text, "line", i)
+        m = min(PyUnicode_GET_LENGTH(text), limit)
+        data = PyUnicode_DATA(text)
+        kind = PyUnicode_KIND(text)
+        if kind == 1:
+            lexicon_row(<uint8_t *>data, m, &keys[0], &values[0], mask, max_word, row)
+        elif kind == 2:
+            lexicon_row(<uint16_t *>data, m, &keys[0], &values[0], mask, max_word, row)
+        else:
+            lexicon_row(<uint32_t *>data, m, &keys[0], &values[0], mask, max_word, row)
+        for j in range(4):
+            out[i, j] = row[j]
+    for i in range(n):
+        out[i, 4] = out[i - 1, 0] if i > 0 else 0.0
+        out[i, 5] = out[i + 1, 0] if i + 1 < n else 0.0
+
+
+fill_word_lower()
 
 
 cdef class _References:

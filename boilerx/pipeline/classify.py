@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from boilerx.pipeline.lexicon import Lexicon
+
 try:
     from boilerx.pipeline import _trees  # the optional compiled scorer
 except ImportError:  # not built: score with NumPy
@@ -280,7 +282,10 @@ class Step(Protocol):
 
 
 class LineScorer:
-    """The shipped model: step one and (optional) step two, and the tuned threshold."""
+    """The shipped model: step one and (optional) step two, the tuned threshold, and the
+    lexicon the features stage reads the last columns from."""
+
+    lexicon: Lexicon | None = None
 
     def __init__(
         self,
@@ -288,11 +293,13 @@ class LineScorer:
         step_two: Step | None,
         threshold: float,
         n_features: int,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.step_one = step_one
         self.step_two = step_two
         self.threshold = threshold
         self.n_features = n_features
+        self.lexicon = lexicon
 
     def predict_page(self, X: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """Body probability of every line of one page (rows of ``X`` in page order)."""
@@ -318,10 +325,15 @@ class AveragedScorer:
     (one seed each): a line's body probability is the mean of their log-odds. One fit's
     scores move with the sample it drew; their mean moves less."""
 
-    def __init__(self, members: list[LineScorer], threshold: float) -> None:
+    lexicon: Lexicon | None = None
+
+    def __init__(
+        self, members: list[LineScorer], threshold: float, lexicon: Lexicon | None = None
+    ) -> None:
         self.members = members
         self.threshold = threshold
         self.n_features = members[0].n_features
+        self.lexicon = lexicon
 
     def predict_page(self, X: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """Body probability of every line of one page (rows of ``X`` in page order)."""

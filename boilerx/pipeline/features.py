@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from boilerx.pipeline import lexicon as _lexicon
+from boilerx.pipeline.lexicon import Lexicon
 from boilerx.pipeline.lines import BITS, KINDS, Page
 from boilerx.pipeline.structured import overlap
 
@@ -371,7 +373,7 @@ def feature_names(is_html: bool) -> list[str]:
     """Column names of the matrix :func:`line_features` returns."""
     base = _CONTEXT_BASE + (_CONTEXT_BASE_HTML if is_html else [])
     own = SHAPE_NAMES + (HTML_NAMES if is_html else TEXT_NAMES) + POSITION_NAMES + EDGE_NAMES
-    return own + _context_names(base)
+    return own + _context_names(base) + ([] if is_html else _lexicon.NAMES)
 
 
 # Columns of :func:`line_stats`: per-line character counts the shape features are built from.
@@ -1127,8 +1129,10 @@ def _numpy_card_pairs(terminal: np.ndarray, words: np.ndarray, sentences: np.nda
     return out
 
 
-def line_features(page: Page) -> np.ndarray:
-    """The feature matrix of a page: one row a line, columns as :func:`feature_names`."""
+def line_features(page: Page, lexicon: Lexicon | None = None) -> np.ndarray:
+    """The feature matrix of a page: one row a line, columns as :func:`feature_names`. A text
+    page's last columns come from the model's ``lexicon`` (zero without one: training fills
+    them in, see :mod:`boilerx.training.lexicon`)."""
     n = len(page.texts)
     if n == 0:
         return np.zeros((0, len(feature_names(page.is_html))), dtype=np.float32)
@@ -1139,7 +1143,9 @@ def line_features(page: Page) -> np.ndarray:
     at_edge = at_position + len(POSITION_NAMES)
     at_context = at_edge + len(EDGE_NAMES)
     n_context = len(_CONTEXT_BASE) + (len(_CONTEXT_BASE_HTML) if page.is_html else 0)
-    out = np.empty((n, at_context + 6 * n_context), dtype=np.float32)
+    at_lexicon = at_context + 6 * n_context
+    n_lexicon = 0 if page.is_html else _lexicon.N_COLUMNS
+    out = np.empty((n, at_lexicon + n_lexicon), dtype=np.float32)
     shape = _shape(page.texts, page.title, stats, out[:, :n_shape])
     col = SHAPE_COLUMNS
     chars = stats[:, _S["chars"]]
@@ -1167,7 +1173,11 @@ def line_features(page: Page) -> np.ndarray:
 
     _position(shape, chars, out[:, at_position:at_edge])
     # the context columns: of shape columns, and (HTML) of the link density at n_shape
-    _context(out, _CONTEXT_COLUMNS + ((n_shape,) if page.is_html else ()), out[:, at_context:])
+    _context(
+        out,
+        _CONTEXT_COLUMNS + ((n_shape,) if page.is_html else ()),
+        out[:, at_context:at_lexicon],
+    )
     out[:, at_edge] = credit_tails(page.texts)
     card_pairs(
         shape[:, col["terminal"]],
@@ -1175,6 +1185,11 @@ def line_features(page: Page) -> np.ndarray:
         shape[:, col["n_sentences"]],
         out[:, at_edge + 1],
     )
+    if n_lexicon:
+        if lexicon is None:
+            out[:, at_lexicon:] = 0.0
+        else:
+            lexicon.columns(page.texts, out[:, at_lexicon:])
     return out
 
 

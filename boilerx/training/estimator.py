@@ -21,6 +21,7 @@ from boilerx.pipeline.classify import (
     dense_labels,
     page_features,
 )
+from boilerx.pipeline.lexicon import Lexicon
 
 
 class LineClassifier(ClassifierMixin, BaseEstimator):
@@ -101,11 +102,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         pages: np.ndarray,
         groups: tuple[np.ndarray, np.ndarray],
         sites: np.ndarray | None = None,
+        lexicon: Lexicon | None = None,
     ) -> LineClassifier:
-        """Fit both steps. ``sites`` (per row) keeps a site's pages in one fold. Runs on one
-        thread, so that the same data and seed give the same model."""
+        """Fit both steps. ``sites`` (per row) keeps a site's pages in one fold; ``lexicon``
+        is the one ``X``'s lexicon columns were made with, shipped with the scorer. Runs on
+        one thread, so that the same data and seed give the same model."""
         from threadpoolctl import threadpool_limits
 
+        self.lexicon_ = lexicon
         with threadpool_limits(1):
             if self.n_runs <= 1:
                 return self._fit(X, y, sample_weight, pages, groups, sites)
@@ -177,12 +181,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         comparing designs only)."""
         if self.runs_:
             members = [run.to_scorer() for run in self.runs_]
-            return AveragedScorer(members, threshold=float(self.threshold))  # type: ignore[arg-type]
+            return AveragedScorer(
+                members,  # type: ignore[arg-type]
+                threshold=float(self.threshold),
+                lexicon=getattr(self, "lexicon_", None),
+            )
         return LineScorer(
             step_one=_step(self.step_one_),
             step_two=None if self.step_two_ is None else _step(self.step_two_),
             threshold=float(self.threshold),
             n_features=int(self.n_features_in_),
+            lexicon=getattr(self, "lexicon_", None),
         )
 
     def predict_page(self, X: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> np.ndarray:

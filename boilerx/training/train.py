@@ -30,6 +30,7 @@ from boilerx.pipeline.features import _MARKERS, SHAPE_COLUMNS, line_features, li
 from boilerx.pipeline.lines import BITS, KINDS, Page, html_lines, text_lines
 from boilerx.pipeline.model import MODEL_DIR_VARIABLE, sha256_of, write_manifest
 from boilerx.training.estimator import LineClassifier
+from boilerx.training.lexicon import cross_fitted, fit_lexicon, with_columns, word_counts
 
 # Relative to the current folder, never to where boilerx is installed: from a checkout's root,
 # ../shared/datasets is the datasets beside it and ./models the shipped models' folder.
@@ -280,6 +281,12 @@ class Sample:
     outer_bits: MutableSequence[int] = field(default_factory=list)  # … of block-level ancestors
     signatures: list[str] = field(default_factory=list)  # HTML: the lines' block signatures
     link_chars: MutableSequence[int] = field(default_factory=list)  # HTML: characters in links
+    word_counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # body, chrome lines
+
+    @property
+    def is_html(self) -> bool:
+        """Whether the rendering is HTML lines (they carry context bits; text lines none)."""
+        return bool(self.bits)
 
     def output(self, scores: np.ndarray, threshold: float) -> str:
         """What :func:`boilerx.clean` would return for this rendering, given its scores."""
@@ -290,7 +297,7 @@ class Sample:
             outer_bits=self.outer_bits,
             signatures=self.signatures,
             link_chars=self.link_chars,
-            is_html=bool(self.bits),
+            is_html=self.is_html,
         )
         keep = decide(page, scores, threshold, self.X)
         return "\n".join(t for t, k in zip(self.texts, keep) if k)
@@ -331,6 +338,7 @@ def build_samples(record: LabelledPage, mode: str, headlines: list[str]) -> list
                     pg.outer_bits if pg.is_html else [],
                     pg.signatures if pg.is_html else [],
                     pg.link_chars if pg.is_html else [],
+                    word_counts(pg.texts, yy, ww),
                 )
             )
     return samples
@@ -550,7 +558,12 @@ def hash_site(site: str) -> int:
 
 
 def fit(samples: list[Sample], seed: int, **params: float) -> LineClassifier:
-    data = _stack(samples)
+    """The classifier fitted on ``samples``; for text pages, with the lexicon (the training
+    lines' lexicon columns cross-fitted by site, see :mod:`boilerx.training.lexicon`). HTML
+    pages have no lexicon columns: the lexicon moved no HTML score beyond noise."""
+    text = not samples[0].is_html
+    lexicon = fit_lexicon(samples) if text else None
+    data = _stack(cross_fitted(samples) if text else samples)
     model = LineClassifier(random_state=seed, **params)  # type: ignore[arg-type]
     model.fit(
         data["X"],
@@ -559,19 +572,24 @@ def fit(samples: list[Sample], seed: int, **params: float) -> LineClassifier:
         pages=data["pages"],
         groups=data["groups"],
         sites=data["sites"],
+        lexicon=lexicon,
     )
     return model
+
+
+def predict_sample(model: LineClassifier, sample: Sample) -> np.ndarray:
+    """The body probability of each line of a sample the model was not fitted on (its
+    lexicon columns read from the model's lexicon, as :func:`boilerx.clean` reads them)."""
+    if model.lexicon_ is None:  # fitted without one: the columns stay zero
+        return model.predict_page(sample.X, sample.groups)
+    return model.predict_page(with_columns(sample, model.lexicon_).X, sample.groups)
 
 
 def _fold_scores(
     samples: list[Sample], fold_of: list[int], k: int, seed: int, params: dict
 ) -> dict[int, np.ndarray]:
     model = fit([s for s, f in zip(samples, fold_of) if f != k], seed, **params)
-    return {
-        i: model.predict_page(s.X, s.groups)
-        for i, (s, f) in enumerate(zip(samples, fold_of))
-        if f == k
-    }
+    return {i: predict_sample(model, s) for i, (s, f) in enumerate(zip(samples, fold_of)) if f == k}
 
 
 def validate(
@@ -603,7 +621,7 @@ def leave_one_dataset_out(
     for name in names:
         model = fit([s for s in samples if s.record.dataset != name], seed, **params)
         held = [s for s in samples if s.record.dataset == name and s.rendering in _JUDGED]
-        scores = [model.predict_page(s.X, s.groups) for s in held]
+        scores = [predict_sample(model, s) for s in held]
         print(f"  without {name}:", flush=True)
         result.update(report(held, scores, threshold))
     return result
