@@ -76,13 +76,10 @@ def text_groups(
     blocks: np.ndarray,
     runs: np.ndarray,
 ) -> None: ...
-def lexicon_table(
-    words: list[str], weights: np.ndarray, keys: np.ndarray, values: np.ndarray
-) -> None: ...
+def lexicon_table(words: list[str], weights: np.ndarray, table: np.ndarray) -> None: ...
 def lexicon_columns(
     texts: list[str],
-    keys: np.ndarray,
-    values: np.ndarray,
+    table: np.ndarray,
     limit: int,
     max_word: int,
     out: np.ndarray,

@@ -1480,31 +1480,41 @@ cdef inline uint32_t lowered_word_char(uint32_t c) noexcept:
 cdef inline bint is_digit_char(uint32_t c) noexcept:
     return digit_char[c] if c < 256 else Py_UNICODE_ISDIGIT(c)
 
+ctypedef struct word_slot_t:  # a slot of the lexicon's table: two uint64 of the NumPy array
+    uint64_t key  # the word's hash; 0: empty
+    float weight
+    uint32_t unused
+
 cdef inline Py_ssize_t word_slot(
-    const uint64_t *keys, Py_ssize_t mask, uint64_t h
+    const word_slot_t *table, Py_ssize_t mask, uint64_t h
 ) noexcept:
-    """The slot of the hash h in the open-addressing table keys (its own, or the empty one
-    where it would go)."""
+    """The slot of the hash h in the open-addressing table (its own, or the empty one where
+    it would go)."""
     cdef Py_ssize_t at = <Py_ssize_t>(h & <uint64_t>mask)
-    while keys[at] != 0 and keys[at] != h:
+    while table[at].key != 0 and table[at].key != h:
         at = (at + 1) & mask
     return at
 
 
-def lexicon_table(
-    list words not None,
-    const float[::1] weights not None,
-    uint64_t[::1] keys not None,
-    float[::1] values not None,
-):
-    """lexicon_table(words, weights, keys, values): put each str of words (lowered already)
-    with its weight into the zero-filled open-addressing table keys/values (a power of two
-    slots, more than there are words), keyed by the hash lexicon_columns finds it by."""
-    cdef Py_ssize_t w, at, size = keys.shape[0], mask = size - 1
+cdef Py_ssize_t table_mask(const uint64_t[::1] table) except -1:
+    """The slot mask of a lexicon table: two uint64 a slot, a power of two slots."""
+    cdef Py_ssize_t size = table.shape[0] // 2
+    if size == 0 or size & (size - 1) or table.shape[0] != 2 * size:
+        raise ValueError("a lexicon table needs two uint64 a slot and a power of two slots")
+    return size - 1
+
+
+def lexicon_table(list words not None, const float[::1] weights not None, uint64_t[::1] table not None):
+    """lexicon_table(words, weights, table): put each str of words (lowered already) with its
+    weight into the zero-filled open-addressing table (uint64, two a slot: the hash
+    lexicon_columns finds the word by, and the weight's float32 bits; a power of two slots,
+    more than there are words)."""
+    cdef Py_ssize_t w, at, mask = table_mask(table)
+    cdef word_slot_t *slots = <word_slot_t *>&table[0]
     cdef uint64_t h
     cdef Py_UCS4 c
-    if size == 0 or size & mask or size <= len(words) or values.shape[0] != size:
-        raise ValueError("lexicon_table: keys and values need a power of two slots, > words")
+    if mask + 1 <= len(words):
+        raise ValueError("lexicon_table: more words than slots")
     if weights.shape[0] != len(words):
         raise ValueError("lexicon_table: one weight a word")
     for w in range(len(words)):
@@ -1514,16 +1524,15 @@ def lexicon_table(
             h = hash_step(h, c)
         if h == 0:
             h = 1  # 0 marks an empty slot
-        at = word_slot(&keys[0], mask, h)
-        keys[at] = h
-        values[at] = weights[w]
+        at = word_slot(slots, mask, h)
+        slots[at].key = h
+        slots[at].weight = weights[w]
 
 
 cdef void lexicon_row(
     const chars_t *s,
     Py_ssize_t n,
-    const uint64_t *keys,
-    const float *values,
+    const word_slot_t *table,
     Py_ssize_t mask,
     Py_ssize_t max_word,
     float *row,
@@ -1558,10 +1567,10 @@ cdef void lexicon_row(
         found += 1
         if h == 0:
             h = 1
-        slot = word_slot(keys, mask, h)
-        if keys[slot] == 0:
+        slot = word_slot(table, mask, h)
+        if table[slot].key == 0:
             continue
-        weight = values[slot]
+        weight = table[slot].weight
         if known == 0 or weight > high:
             high = weight
         if known == 0 or weight < low:
@@ -1579,22 +1588,20 @@ cdef void lexicon_row(
 
 def lexicon_columns(
     list texts not None,
-    const uint64_t[::1] keys not None,
-    const float[::1] values not None,
+    const uint64_t[::1] table not None,
     Py_ssize_t limit,
     Py_ssize_t max_word,
     float[:, :] out not None,
 ):
-    """lexicon_columns(texts, keys, values, limit, max_word, out): the lexicon.NAMES columns
+    """lexicon_columns(texts, table, limit, max_word, out): the lexicon.NAMES columns
     of each str of texts (its first limit code points) into out (float32, a row a line, six
     columns), with the words' weights from the table lexicon_table filled: the numbers
     Lexicon._python_columns writes."""
-    cdef Py_ssize_t i, j, m, n = len(texts), size = keys.shape[0], mask = size - 1
+    cdef Py_ssize_t i, j, m, n = len(texts), mask = table_mask(table)
+    cdef const word_slot_t *slots = <const word_slot_t *>&table[0]
     cdef float row[N_LEXICON]
     cdef const void *data
     cdef int kind
-    if size == 0 or size & mask or values.shape[0] != size:
-        raise ValueError("lexicon_columns: keys and values need the same power of two slots")
     if out.shape[0] != n or out.shape[1] != N_LEXICON or limit < 0:
         raise ValueError("lexicon_columns: out needs a row a line and six columns")
     for i in range(n):
@@ -1604,11 +1611,11 @@ def lexicon_columns(
         data = PyUnicode_DATA(text)
         kind = PyUnicode_KIND(text)
         if kind == 1:
-            lexicon_row(<uint8_t *>data, m, &keys[0], &values[0], mask, max_word, row)
+            lexicon_row(<uint8_t *>data, m, slots, mask, max_word, row)
         elif kind == 2:
-            lexicon_row(<uint16_t *>data, m, &keys[0], &values[0], mask, max_word, row)
+            lexicon_row(<uint16_t *>data, m, slots, mask, max_word, row)
         else:
-            lexicon_row(<uint32_t *>data, m, &keys[0], &values[0], mask, max_word, row)
+            lexicon_row(<uint32_t *>data, m, slots, mask, max_word, row)
         for j in range(4):
             out[i, j] = row[j]
     for i in range(n):
