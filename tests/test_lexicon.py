@@ -86,6 +86,27 @@ def test_fit_gives_chrome_words_positive_and_body_words_negative_weights() -> No
     assert len(few) == 0
 
 
+def test_weights_compare_word_rates_not_line_rates() -> None:
+    """A word weighs by how common it is among the words of chrome lines against among
+    those of body lines. Body lines are long: counted per line, a word in one body line and
+    one chrome line of seven would look like body (log(1/7) - log(1/1) < -1.5); per word it
+    is a little more common in chrome (1 of 13 words against 1 of 17)."""
+    pytest.importorskip("sklearn")
+    from boilerx.training.lexicon import MIN_SITES, fit_lexicon
+
+    chrome = ["the menu", "home page", "sports news", "log in", "our shop", "contact us", "jobs"]
+    body = (
+        "the minister said on monday that a new law on rents would pass before the summer "
+        "recess of parliament"
+    )
+    lines = [(t, 0) for t in chrome] + [(body, 1)]
+    assert len(words(" ".join(chrome))) == 13 and len(set(words(body))) == 17
+    weights = fit_lexicon([_sample(f"site{i}.example", lines) for i in range(MIN_SITES)]).weights
+    # per word: chrome 5 of 65 words, body 5 of 85 (each counted once a line), smoothed by one
+    assert weights["the"] == pytest.approx(np.log(6 / 67) - np.log(6 / 87), abs=1e-6)
+    assert weights["the"] > 0 > weights["minister"]
+
+
 def test_unweighted_lines_are_not_counted() -> None:
     pytest.importorskip("sklearn")
     from boilerx.training.lexicon import MIN_SITES, fit_lexicon

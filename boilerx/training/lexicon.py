@@ -1,8 +1,12 @@
 """Fitting the lexicon (:mod:`boilerx.pipeline.lexicon`) on labelled lines.
 
-A word's weight is the log-odds that a line holding it is chrome rather than body, each
-count smoothed by one and clipped to ±:data:`CLIP`. Only words seen on at least
-:data:`MIN_SITES` sites get one: a word of one site's menus says nothing about the next site.
+A word's weight compares how often it occurs among the words of chrome lines with how often
+among the words of body lines: the log of the ratio of those two rates, each count smoothed by
+one, clipped to ±:data:`CLIP`. The rates are per word, not per line: a body line holds ten
+times the words of a menu item, so counted per line every common word ("the", "und") would
+look like body; per word they weigh about nothing, and the words that tell stand out. Only
+words seen on at least :data:`MIN_SITES` sites get one: a word of one site's menus says
+nothing about the next site.
 
 The trees learn how far to trust the columns from training lines, so those lines must not
 read weights their own labels made: each training line's columns come from a lexicon fitted
@@ -41,7 +45,7 @@ class Labelled(Protocol):
 
 def word_counts(texts: Sequence[str], y: np.ndarray, w: np.ndarray) -> dict[str, tuple[int, int]]:
     """For each word of a page's weighted lines: how many body and how many chrome lines
-    hold it."""
+    hold it (a word counted once a line)."""
     body: Counter[str] = Counter()
     chrome: Counter[str] = Counter()
     for text, label, weight in zip(texts, y, w):
@@ -55,16 +59,13 @@ def fit_lexicon(samples: Sequence[Labelled]) -> Lexicon:
     body: Counter[str] = Counter()
     chrome: Counter[str] = Counter()
     sites: dict[str, set[str]] = {}
-    n_body = n_chrome = 0
     for sample in samples:
         site = sample.record.site
         for word, (b, c) in sample.word_counts.items():
             body[word] += b
             chrome[word] += c
             sites.setdefault(word, set()).add(site)
-        weighted = sample.w > 0
-        n_body += int(np.count_nonzero(weighted & (sample.y == 1)))
-        n_chrome += int(np.count_nonzero(weighted & (sample.y != 1)))
+    n_body, n_chrome = sum(body.values()), sum(chrome.values())  # words of each kind of line
     weights = {}
     for word, seen in sites.items():
         if len(seen) >= MIN_SITES:
