@@ -658,17 +658,18 @@ def tune_threshold(samples: list[Sample], scores: list[np.ndarray]) -> float:
 
 
 # The shipped classifier settings of each model: LineClassifier's defaults, overridden here.
-# Both average three runs (seeds 0, 1, 2), each drawing its own sample of the chrome lines.
-# Text: runs of 40 + 20 trees of up to 64 leaves and 7 levels (learning rate 0.35); averaged,
-# held-out F1 +0.004 to +0.010 on every set over one run (means of two seeds), where one run
-# fitted on every chrome line, or three runs of 24 + 12 trees, gained nothing.
-# HTML: runs of 60 + 30 trees: held-out dragnet 0.921 against 0.916-0.918 for one run of
+# Both average runs (seeds 0, 1, …), each drawing its own sample of the chrome lines.
+# Text: two runs of 40 + 20 trees of up to 64 leaves and 7 levels (learning rate 0.35): held-out
+# F1 +0.003 to +0.008 on every set over one run (means of two seeds); a third run added
+# -0.001 to +0.002 for half as much scoring again, and one run fitted on every chrome line, or
+# three runs of 24 + 12 trees, gained nothing.
+# HTML: three runs of 60 + 30 trees: held-out dragnet 0.921 against 0.916-0.918 for one run of
 # 120 + 60 trees; three runs of 120 + 60 trees scored the same (0.922) at twice the cost.
 # (docs/training.md has the numbers.)
 MODEL_PARAMS: dict[str, dict[str, Any]] = {
     "html": {"n_runs": 3, "max_iter": 60, "learning_rate": 0.25, "max_leaf_nodes": 64},
     "text": {
-        "n_runs": 3,
+        "n_runs": 2,
         "max_iter": 40,
         "learning_rate": 0.35,
         "max_leaf_nodes": 64,
