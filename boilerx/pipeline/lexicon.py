@@ -2,7 +2,8 @@
 
 Marker lists name the chrome words someone thought of ("Related", "Share", "Anzeige"). The
 lexicon is learned instead: for every word seen on the training pages of enough different
-sites, the log-odds that a line holding it is chrome rather than body. Words that tell
+sites, how much more often it occurs among the words of chrome lines than among those of
+body lines (a log ratio). Words that tell
 ("cookie", "subscribe", "newsletter", "advertisement", "comments", "©", in whatever language
 the training pages use them) get large weights; a site's own name, seen on one site only, gets
 none. It is fitted by :mod:`boilerx.training.lexicon` and shipped inside the model file.
