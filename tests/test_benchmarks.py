@@ -438,3 +438,21 @@ def test_quick_mode_picks_fixed_subsets(tmp_path: Path, monkeypatch: pytest.Monk
         ("p0", "c4-rules", 1.0),
         ("p2", "c4-rules", 1.0),
     ]
+
+
+def test_cold_cache_times_every_stage_warm_and_cold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks.cold_cache import main
+
+    _common_dataset(tmp_path / "data/news", ["article", "article", "article"])
+    monkeypatch.setenv("BOILERX_DATA", str(tmp_path / "data"))
+    assert main(["--every", "1", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("3 html pages")
+    rows = {line.split()[0]: line.split()[1:] for line in out[1:]}
+    assert set(rows) == {"warm", "cold"}
+    for cells in rows.values():
+        stages = dict(zip(cells[::2], map(float, cells[1::2])))
+        assert list(stages) == ["clean", "split", "features", "classify", "decide"]
+        assert all(ms > 0 for ms in stages.values()), stages
