@@ -15,6 +15,17 @@ from libc.math cimport INFINITY
 from libc.stdint cimport INT32_MAX, int32_t, int64_t, uint8_t, uint32_t
 from libc.string cimport memcpy
 
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define BX_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+    #else
+    #define BX_PREFETCH(p) ((void)(p))
+    #endif
+    """
+    void BX_PREFETCH(const void *p) noexcept nogil
+
+
 cdef enum:
     # Rows walked together: their independent paths overlap in the CPU's pipeline, and a count
     # fixed at compile time lets the compiler unroll the step over them (12 measured fastest,
@@ -37,6 +48,7 @@ cdef struct Packed:
     double *val  # a leaf's value, by node
     int32_t *root  # each tree's first node
     Py_ssize_t n_trees, depth, min_width  # rows need at least min_width features
+    Py_ssize_t n_nodes  # what stream_in() asks for
 
 
 @cython.final
@@ -143,7 +155,7 @@ def pack(
         PyMem_Free(seen)
     if twice:
         raise ValueError("malformed tree arrays: a node is reached twice")
-    e.n_trees, e.depth, e.min_width = n_trees, depth, min_width
+    e.n_trees, e.depth, e.min_width, e.n_nodes = n_trees, depth, min_width, n_nodes
     return packed
 
 
@@ -179,6 +191,21 @@ cdef inline void walk_block(
             acc[k] += e.val[node[k]]
 
 
+cdef void stream_in(const Packed *e) noexcept nogil:
+    """Ask for the ensemble's node arrays in address order, a cache line at a time, before the
+    walk reads them. On a page that starts on caches other work filled, the walk would
+    otherwise wait on each node's first visit in the order the trees happen to reach them."""
+    cdef Py_ssize_t i
+    for i in range(0, e.n_nodes, 16):  # 64 bytes of 4-byte fields
+        BX_PREFETCH(e.thr + i)
+        BX_PREFETCH(e.feat + i)
+        BX_PREFETCH(e.first + i)
+    for i in range(0, e.n_nodes, 8):
+        BX_PREFETCH(e.val + i)
+    for i in range(0, e.n_nodes, 64):
+        BX_PREFETCH(e.missing_left + i)
+
+
 cdef bint any_nan(const float *x, Py_ssize_t n) noexcept nogil:
     """Whether the ``n`` floats at ``x`` hold a NaN. Feature rows rarely do: then the walk
     skips the test. The scan compiles to vector compares (v != v: NaN), four floats a step
@@ -201,6 +228,7 @@ cdef void score_rows(
     cdef const float *rows[BLOCK]
     cdef double acc[BLOCK]
     cdef Py_ssize_t i, r0, k, k_end, width = wx + wz
+    stream_in(e)
     r0 = 0
     while r0 < n_rows:
         k_end = min(n_rows - r0, BLOCK)
