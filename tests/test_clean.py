@@ -380,6 +380,62 @@ def test_text_mode_drops_a_story_list_inside_the_article() -> None:
     assert kept == [lines[0], lines[3], lines[4]]
 
 
+def test_a_text_of_one_headline_shaped_paragraph_is_kept() -> None:
+    """Scraped text's headline is a guess (a first line without a closing full stop): when it
+    is the only line kept, it is the text, not a headline to drop."""
+    import boilerx
+
+    text = (
+        "Deep fake phishing is still rare, and most breaches still start with a stolen "
+        "password or an unpatched server"
+    )
+    assert boilerx.clean(text) == text
+    doc = boilerx.extract(text)
+    assert doc.text == text
+
+
+def test_text_mode_drops_a_run_of_teaser_cards_apart_from_the_article() -> None:
+    """Headline, one- to three-sentence summary, three times running, between lines that are
+    not body: other stories' teasers, even where the model scores them as prose. Not when the
+    run touches the article, holds a line the model is sure of, or would be the whole page."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import text_lines
+
+    article = [
+        "The council voted on Monday to close the old bridge for repairs from next month.",
+        "A ferry will carry people across the river while the work goes on, officials said.",
+    ]
+    cards = [
+        "Rail strike ends after three days of talks",
+        "Unions and the operator agreed on a new pay deal late on Sunday night.",
+        "Ten scenic train journeys to take this winter",
+        "From the Alps to the fjords, these routes show the season at its best.",
+        "City library reopens after a long refurbishment",
+        "The building now has a rooftop garden and twice as many study rooms.",
+    ]
+    lines = [*article, "Weather in Porthaven: 12 degrees, light rain", *cards]
+
+    def kept(scores: list[float], lines: list[str] = lines) -> list[str]:
+        page = text_lines("\n".join(lines))
+        keep = decide(page, np.array(scores), 0.5)
+        return [t for t, k in zip(page.texts, keep) if k]
+
+    teasers = [0.6, 0.7, 0.6, 0.8, 0.6, 0.7]
+    assert kept([0.95, 0.9, 0.1, *teasers]) == article
+    # two pairs are not a run: a subheading and its paragraph look alike
+    assert kept([0.95, 0.9, 0.1, *teasers[:4]], lines[:-2]) == article + cards[:4]
+    # the run touches the article: the line before it or after it is kept
+    assert kept([0.95, 0.9, 0.6, *teasers]) == lines
+    more = "Work on the bridge is expected to take about a year, the council said."
+    assert kept([0.95, 0.9, 0.1, *teasers, 0.9], [*lines, more]) == [*article, *cards, more]
+    # a line of the run the model is sure of makes it the article's
+    assert kept([0.95, 0.9, 0.1, *teasers[:3], 0.95, *teasers[4:]]) == article + cards
+    # nothing kept before the run, and the run is most of what is kept: keep it
+    assert kept([0.2, 0.3, 0.1, *teasers]) == cards
+
+
 def test_text_mode_drops_labelled_links_to_other_stories() -> None:
     import numpy as np
 
