@@ -436,6 +436,54 @@ def test_text_mode_drops_a_run_of_teaser_cards_apart_from_the_article() -> None:
     assert kept([0.2, 0.3, 0.1, *teasers]) == cards
 
 
+def test_text_mode_drops_a_comment_thread_under_an_article() -> None:
+    """Scraped text has no comment markup: a comments header after a long article, followed by
+    dated posts, starts the thread, however much the posts read like prose. A short text
+    above it (a forum's opening post), a header that the article goes on after, or posts
+    without dates keep everything."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import text_lines
+
+    paragraph = (
+        "The council voted on Monday to close the old bridge for repairs from next month, "
+        "after engineers found cracks in two of its piers during a routine inspection. "
+        "A ferry will carry people across the river while the work goes on, officials said, "
+        "and buses will be rerouted through the industrial estate to the north of the town."
+    )
+    article = [f"{paragraph} ({n})" for n in range(8)]  # 8 x ~330 characters
+    posts = [
+        "Anna Berg",
+        "March 3, 2025 at 9:14 am",
+        "I cross that bridge every day, and the cracks have been visible for years now.",
+        "John Carter",
+        "March 3, 2025 at 10:02 am",
+        "Good to hear about the ferry. I hope it runs late enough for the night shift.",
+    ]
+
+    def kept(lines: list[str], scores: list[float]) -> list[str]:
+        page = text_lines("\n".join(lines))
+        keep = decide(page, np.array(scores), 0.5)
+        return [t for t, k in zip(page.texts, keep) if k]
+
+    post_scores = [0.1, 0.1, 0.7, 0.1, 0.1, 0.7]
+    lines = [*article, "2 Comments on “Bridge closes for a year”", *posts]
+    assert kept(lines, [0.95] * 8 + [0.2] + post_scores) == article
+    # a short opening post: a forum thread, whose replies are the content
+    assert kept(lines[6:], [0.95] * 2 + [0.2] + post_scores) == [*article[6:], posts[2], posts[5]]
+    # the article goes on after the header
+    on = [0.95] * 8 + [0.2] + [0.1, 0.1, 0.9, 0.1, 0.1, 0.7]
+    assert kept(lines, on) == [*article, posts[2], posts[5]]
+    # no dated posts after the header
+    undated = [p for p in posts if "2025" not in p]
+    assert kept([*article, "Comments", *undated], [0.95] * 8 + [0.2, 0.1, 0.7, 0.1, 0.7]) == [
+        *article,
+        undated[1],
+        undated[3],
+    ]
+
+
 def test_text_mode_drops_labelled_links_to_other_stories() -> None:
     import numpy as np
 
