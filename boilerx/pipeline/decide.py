@@ -117,7 +117,7 @@ def decide(
     keep[_story_list_start(texts, confident, more_stories, ends_sentence) :] = False
     if not page.is_html:
         keep &= ~_inline_story_lists(scores, more_stories, ends_sentence)
-        keep[_card_runs(texts, keep, scores, threshold, features)] = False
+        keep[_card_runs(texts, keep, scores, threshold, features, ends_sentence)] = False
         labelled = [i for i in keep.nonzero()[0].tolist() if texts[i].startswith(_STORY_LABELS)]
         keep[[i for i in labelled if _is_story_link(texts[i])]] = False
     repeated = features[:, SHAPE_COLUMNS["repeats"]] > 0
@@ -361,53 +361,59 @@ CARD_SUMMARY_SENTENCES = 3
 
 
 def _card_runs(
-    texts: list[str], keep: np.ndarray, scores: np.ndarray, threshold: float, features: np.ndarray
+    texts: list[str],
+    keep: np.ndarray,
+    scores: np.ndarray,
+    threshold: float,
+    features: np.ndarray,
+    ends_sentence: np.ndarray,
 ) -> list[int]:
     """Scraped text: the lines of kept teaser lists — ``CARD_RUN_PAIRS`` or more headline and
     summary pairs in a row (see above) that stand apart from the article: the lines just
     before and after the run score below ``threshold``, no line of the run scores
     ``CARD_RUN_CEILING`` or more, and either some kept line comes before the run or the run
     holds under half the kept text (else the run may be the article itself: a short post of
-    a few captioned photos)."""
+    a few captioned photos). ``ends_sentence``: the lines ending as a sentence does."""
+    pairs = (~ends_sentence[:-1] & ends_sentence[1:]).nonzero()[0]  # headline, then a sentence
+    if len(pairs) < CARD_RUN_PAIRS:
+        return []
     col = SHAPE_COLUMNS
-    log_words = features[:, col["log_words"]]
-    ends_sentence = features[:, col["terminal"]] > 0
-    head = (
-        ~ends_sentence
-        & (log_words > _CARD_HEAD_LOG_WORDS[0])
-        & (log_words < _CARD_HEAD_LOG_WORDS[1])
+    heads = features[pairs, col["log_words"]]
+    summaries = features[pairs + 1, col["log_words"]]
+    shaped = (
+        (heads > _CARD_HEAD_LOG_WORDS[0])
+        & (heads < _CARD_HEAD_LOG_WORDS[1])
+        & (summaries > _CARD_SUMMARY_LOG_WORDS[0])
+        & (summaries < _CARD_SUMMARY_LOG_WORDS[1])
+        & (features[pairs + 1, col["n_sentences"]] <= CARD_SUMMARY_SENTENCES)
     )
-    summary = (
-        ends_sentence
-        & (log_words > _CARD_SUMMARY_LOG_WORDS[0])
-        & (log_words < _CARD_SUMMARY_LOG_WORDS[1])
-        & (features[:, col["n_sentences"]] <= CARD_SUMMARY_SENTENCES)
-    )
-    starts = (head[:-1] & summary[1:]).nonzero()[0].tolist()
+    starts = pairs[shaped].tolist()
     if len(starts) < CARD_RUN_PAIRS:
+        return []
+    pair_at = set(starts)
+    runs = []  # (first line, line after the run); a run needs a line before it
+    for first in starts:
+        if first == 0 or (first - 2 >= 1 and first - 2 in pair_at):
+            continue  # no line before it, or inside a run that began earlier
+        end = first
+        while end in pair_at:
+            end += 2
+        if (end - first) // 2 >= CARD_RUN_PAIRS:
+            runs.append((first, end))
+    if not runs:
         return []
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) * keep
     kept_chars = int(chars.sum())
     dropped: list[int] = []
-    pair_at = set(starts)
-    i = 1  # a run must have a line before it
-    last = starts[-1]
-    while i <= last:
-        end = i
-        while end in pair_at:
-            end += 2
-        if (end - i) // 2 < CARD_RUN_PAIRS:
-            i += 1
-            continue
+    for first, end in runs:
         apart = (
-            scores[i - 1] < threshold
+            scores[first - 1] < threshold
             and (end == len(scores) or scores[end] < threshold)
-            and scores[i:end].max() < CARD_RUN_CEILING
+            and scores[first:end].max() < CARD_RUN_CEILING
         )
-        after_article = chars[:i].sum() > 0 or 2 * chars[i:end].sum() < kept_chars
+        after_article = chars[:first].sum() > 0 or 2 * chars[first:end].sum() < kept_chars
         if apart and after_article:
-            dropped.extend(range(i, end))
-        i = end
+            dropped.extend(range(first, end))
     return dropped
 
 
@@ -440,19 +446,18 @@ def _comment_thread_start(
     ``COMMENTS_LOOKAHEAD`` lines after it (else the article goes on), and at least
     ``COMMENTS_DATED`` lines after it must hold a date."""
     n = len(texts)
-    headers = (features[:, SHAPE_COLUMNS["m_comment"]] > 0).nonzero()[0].tolist()
+    marked = (features[:, SHAPE_COLUMNS["m_comment"]] > 0).nonzero()[0].tolist()
+    headers = [i for i in marked if i > 0 and _COMMENTS_HEADER.fullmatch(texts[i].strip())]
     if not headers:
         return n
-    article = np.fromiter(map(len, texts), dtype=np.int64, count=n) * (keep & (scores >= CONFIDENT))
-    before = np.cumsum(article)
-    dated = np.cumsum(features[:, SHAPE_COLUMNS["date"]] > 0)
+    confident = keep & (scores >= CONFIDENT)
+    dated = features[:, SHAPE_COLUMNS["date"]] > 0
     for i in headers:
         if (
-            i > 0
-            and before[i - 1] >= COMMENTS_AFTER_CHARS
-            and dated[-1] - dated[i] >= COMMENTS_DATED
-            and scores[i + 1 : i + 1 + COMMENTS_LOOKAHEAD].max(initial=0.0) < CONFIDENT
-            and _COMMENTS_HEADER.fullmatch(texts[i].strip())
+            scores[i + 1 : i + 1 + COMMENTS_LOOKAHEAD].max(initial=0.0) < CONFIDENT
+            and int(dated[i + 1 :].sum()) >= COMMENTS_DATED
+            and sum(len(texts[j]) for j in confident[:i].nonzero()[0].tolist())
+            >= COMMENTS_AFTER_CHARS
         ):
             return i
     return n
