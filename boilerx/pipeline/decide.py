@@ -16,8 +16,10 @@ def guess_title(texts: list[str]) -> str | None:
     """The headline of scraped text: among the first lines, the first one shaped like a
     headline (4–30 words, no closing full stop); a line that comes again is preferred."""
     head = texts[:15]
-    candidates = [
-        t for t in head if not t.endswith((".", ":", "!", "…")) and 4 <= len(t.split()) <= 30
+    candidates = [  # split at most 30 times: a longer line is no headline either way
+        t
+        for t in head
+        if not t.endswith((".", ":", "!", "…")) and 4 <= len(t.split(None, 30)) <= 30
     ]
     if not candidates:
         return None
@@ -375,7 +377,8 @@ def _card_runs(
     holds under half the kept text (else the run may be the article itself: a short post of
     a few captioned photos). ``ends_sentence``: the lines ending as a sentence does."""
     pairs = (~ends_sentence[:-1] & ends_sentence[1:]).nonzero()[0]  # headline, then a sentence
-    if len(pairs) < CARD_RUN_PAIRS:
+    chained = pairs[1:] - pairs[:-1] == 2  # the next pair follows at once
+    if not (chained[:-1] & chained[1:]).any():  # no three pairs in a row (CARD_RUN_PAIRS)
         return []
     col = SHAPE_COLUMNS
     heads = features[pairs, col["log_words"]]
@@ -446,18 +449,24 @@ def _comment_thread_start(
     ``COMMENTS_LOOKAHEAD`` lines after it (else the article goes on), and at least
     ``COMMENTS_DATED`` lines after it must hold a date."""
     n = len(texts)
-    marked = (features[:, SHAPE_COLUMNS["m_comment"]] > 0).nonzero()[0].tolist()
-    headers = [i for i in marked if i > 0 and _COMMENTS_HEADER.fullmatch(texts[i].strip())]
-    if not headers:
-        return n
-    confident = keep & (scores >= CONFIDENT)
-    dated = features[:, SHAPE_COLUMNS["date"]] > 0
-    for i in headers:
+    article = 0  # characters of confidently kept lines so far
+    for i in (keep & (scores >= CONFIDENT)).nonzero()[0].tolist():
+        article += len(texts[i])
+        if article >= COMMENTS_AFTER_CHARS:
+            break
+    else:
+        return n  # no article for a thread to follow
+    after = i + 1  # a header can stand only after this line
+    marked = (features[after:, SHAPE_COLUMNS["m_comment"]] > 0).nonzero()[0] + after
+    dated = None
+    for i in marked.tolist():
+        if not _COMMENTS_HEADER.fullmatch(texts[i].strip()):
+            continue
+        if dated is None:
+            dated = features[:, SHAPE_COLUMNS["date"]] > 0
         if (
             scores[i + 1 : i + 1 + COMMENTS_LOOKAHEAD].max(initial=0.0) < CONFIDENT
             and int(dated[i + 1 :].sum()) >= COMMENTS_DATED
-            and sum(len(texts[j]) for j in confident[:i].nonzero()[0].tolist())
-            >= COMMENTS_AFTER_CHARS
         ):
             return i
     return n
