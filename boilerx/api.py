@@ -30,6 +30,7 @@ from boilerx.pipeline.decode import (
     control_count,
     looks_like_html,
     to_text_and_utf8,
+    undo_wrong_charset,
 )
 from boilerx.pipeline.features import line_features, line_groups
 from boilerx.pipeline.lines import Page, html_lines, text_lines
@@ -55,7 +56,7 @@ def split_page(text: str, mode: Mode = "auto", utf8: bytes | None = None) -> Pag
     is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
     if is_html:
         return html_lines(text, utf8)
-    page = text_lines(text)
+    page = text_lines(undo_wrong_charset(text))  # scraped text read in a wrong charset
     page.title = guess_title(page.texts)
     return page
 

@@ -14,8 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import boilerx
+from boilerx.pipeline import decode as decode_module
 from boilerx.pipeline import model as model_module
-from boilerx.pipeline.decode import decode, decode_exactly, looks_like_html, undo_utf16_as_bytes
+from boilerx.pipeline.decode import (
+    decode,
+    decode_exactly,
+    looks_like_html,
+    undo_utf16_as_bytes,
+    undo_wrong_charset,
+)
 
 
 @pytest.mark.parametrize("page", ["", "   \n\t\n", b"", b"\n\n"])
@@ -135,6 +142,61 @@ def test_utf16_read_one_byte_a_character_is_read_again() -> None:
     assert undo_utf16_as_bytes("ÿþ is how it looks") == "ÿþ is how it looks"  # no NULs: as is
     page = "\xff\xfe" + news_html().encode("utf-16-le").decode("latin-1")
     assert boilerx.clean(page) == boilerx.clean(news_html())
+
+
+def _misread(text: str, codec: str) -> str:
+    """``text``'s UTF-8 read one byte a character, as a browser (Windows-1252, with the five
+    bytes it leaves undefined as C1 controls) or a Latin-1 reader shows it."""
+    data = text.encode("utf-8")
+    if codec == "latin-1":
+        return data.decode("latin-1")
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in data)
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_utf8_read_as_cp1252_is_read_again(codec: str) -> None:
+    text = "Grüße für außen – “quoted” it’s 5 € … «Łódź» naïve ©2024\nSão Paulo ½ ¶"
+    misread = _misread(text, codec)
+    assert misread != text and "Ã¼" in misread
+    assert undo_wrong_charset(misread) == text
+    page = _misread(news_text(), codec)
+    assert boilerx.clean(page) == boilerx.clean(news_text())
+
+
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x17F, exclude_categories=["Cc"])
+        | st.sampled_from("–—‘’“”•…€™←→≤∞⟨⟩✓"),
+        max_size=60,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_utf8_read_as_cp1252_round_trips(text: str) -> None:
+    for codec in ("cp1252", "latin-1"):
+        assert undo_wrong_charset(_misread(text, codec)) == text
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_cp1252_read_as_latin1_is_read_again(compiled: bool, monkeypatch) -> None:
+    if not compiled:
+        monkeypatch.setattr(decode_module, "_compiled_shape", None)
+    text = "It\x92s \x93quoted\x94 \x97 a dash \x85\n\x95 item \x80 5"
+    assert undo_wrong_charset(text) == "It’s “quoted” — a dash …\n• item € 5"
+    assert undo_wrong_charset("an undefined byte \x81 stays") == "an undefined byte \x81 stays"
+    assert undo_wrong_charset("Itâ\x80\x99s") == "It’s"  # UTF-8 read as Latin-1 first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Straße\u00adnbahn, Maß\u00a0Bier, “Fuß” und Kreuzfahrt×\u00a0zwei",  # ß, × then a sign
+        "SÃO PAULO, IRMÃ – mãe, château âgé, ÅSA Ärger Öl",  # leads followed by letters
+        "le théâtre, l’été « Là » à 5 €, caf\u00e9\u00a0»",
+        "Ø\u00a0Ø\u00a0 עברית ×\u00a0",
+    ],
+)
+def test_text_read_right_is_kept(text: str) -> None:
+    assert undo_wrong_charset(text) == text
 
 
 def test_html_detection() -> None:

@@ -581,6 +581,26 @@ def test_control_count_equals_the_latin1_count(text: str) -> None:
     assert _shape.count_codes(text, 3, b"ab") == sum(c in "ab" for c in text[:3])
 
 
+@_EXAMPLES
+@given(_PAGE_TEXTS, st.integers(0, 0x10FFFF), st.integers(0, 0x3FF))
+def test_code_range_check_equals_a_scan(text: str, first: int, width: int) -> None:
+    last = min(first + width, 0x10FFFF)
+    assert _shape.has_code_between(text, first, last) == any(first <= ord(c) <= last for c in text)
+    assert _shape.has_code_between(text, last, first) == (first == last and chr(first) in text)
+
+
+_MISREAD = st.text(
+    st.one_of(_CHAR, st.sampled_from("ÂÃÄÅâ€™œ\x80\x85\x92\x9d\xa0\xad©®¼")), max_size=200
+)
+
+
+@_EXAMPLES
+@given(_MISREAD)
+def test_charset_repair_is_the_same_without_the_module(text: str) -> None:
+    compiled, expected = _both(decode.undo_wrong_charset, text)
+    assert compiled == expected
+
+
 # ---------------------------------------------------------------- whole pages
 @_EXAMPLES
 @given(_texts())
@@ -700,6 +720,8 @@ def test_wrong_arguments_are_refused() -> None:
         _shape.split_lines(b"a")
     with pytest.raises(TypeError, match="text is bytes, not str"):
         _shape.has_surrogates(b"a")
+    with pytest.raises(TypeError, match="text is bytes, not str"):
+        _shape.has_code_between(b"a", 0, 1)
     with pytest.raises(ValueError):
         _shape.count_codes("a", -1, b"a")
     with pytest.raises(ValueError):

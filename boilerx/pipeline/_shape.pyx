@@ -248,11 +248,12 @@ def shape_columns(
 
 
 # ---------------------------------------------------------------- checks of a whole text
-cdef bint surrogate_in(const chars_t *s, Py_ssize_t n) noexcept:
+cdef bint range_in(const chars_t *s, Py_ssize_t n, uint32_t first, uint32_t span) noexcept:
+    """whether a code point of s[:n] is in [first, first + span)"""
     cdef Py_ssize_t i
     cdef bint found = False
     for i in range(n):  # no early exit: the loop compiles to vector code
-        found |= <uint32_t>(s[i] - 0xD800) < 0x800
+        found |= <uint32_t>(s[i] - first) < span
     return found
 
 
@@ -266,8 +267,24 @@ def has_surrogates(text):
     if kind == 1:
         return False
     if kind == 2:
-        return surrogate_in(<uint16_t *>PyUnicode_DATA(text), n)
-    return surrogate_in(<uint32_t *>PyUnicode_DATA(text), n)
+        return range_in(<uint16_t *>PyUnicode_DATA(text), n, 0xD800, 0x800)
+    return range_in(<uint32_t *>PyUnicode_DATA(text), n, 0xD800, 0x800)
+
+
+def has_code_between(text, uint32_t first, uint32_t last):
+    """has_code_between(text, first, last) -> bool: whether the str text holds a code point
+    from first to last (both included)."""
+    check_str(text, "text", -1)
+    if last < first:
+        return False
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef uint32_t span = last - first + 1
+    if kind == 1:
+        return range_in(<uint8_t *>PyUnicode_DATA(text), n, first, span)
+    if kind == 2:
+        return range_in(<uint16_t *>PyUnicode_DATA(text), n, first, span)
+    return range_in(<uint32_t *>PyUnicode_DATA(text), n, first, span)
 
 
 cdef Py_ssize_t codes_in(const chars_t *s, Py_ssize_t n, const uint8_t *wanted) noexcept:

@@ -258,6 +258,94 @@ def _utf16_of_other_script(text: str) -> str | None:
     return raw.decode("utf-16-le" if little else "utf-16-be", errors="replace")
 
 
+# UTF-8 read as Windows-1252 (what browsers assume for a page that declares no charset) or as
+# Latin-1: each byte of a multi-byte character became a character of its own, a continuation
+# byte (0x80-0xBF) one of _CONTINUATION. Repaired only where the lead byte leaves no doubt:
+# 0xC2-0xC5 ("Â".."Å", which begin Latin letters and signs U+0080-U+017F) with one
+# continuation, and 0xE2 0x80-0x9F ("â€", "â„", "â†" ...: punctuation, currency, letterlike
+# signs, arrows, mathematical and other symbols, U+2000-U+27FF) with one more. Other leads
+# ("ß", "×", "Ø", "é" ...) are common letters that a soft hyphen, a no-break space or a quote
+# can follow in text read right.
+_BYTE_OF: dict[str, int] = {chr(b): b for b in range(0x80, 0x100)}  # Latin-1, C1 controls too
+_CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+_BYTE_OF.update(
+    {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in _CP1252_UNDEFINED}
+)
+_CONTINUATION = "".join(c for c, b in _BYTE_OF.items() if b < 0xC0)
+_SYMBOL_SECOND = "".join(c for c, b in _BYTE_OF.items() if b < 0xA0)  # 0x80-0x9F
+_LEADS = "\u00c2\u00c3\u00c4\u00c5\u00e2"  # "ÂÃÄÅâ"
+# The lead first, as one character set: the engine then skips to candidate positions quickly.
+_MOJIBAKE = re.compile(
+    f"[{_LEADS}](?:(?<=[\u00c2-\u00c5])[{_CONTINUATION}]"
+    f"|(?<=\u00e2)[{_SYMBOL_SECOND}][{_CONTINUATION}])"
+)
+_CONTINUATION_SET = frozenset(_CONTINUATION)
+# Windows-1252 text read as Latin-1: its punctuation 0x80-0x9F became C1 control characters,
+# which text read right never holds.
+_C1_AS_CP1252 = {
+    b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in _CP1252_UNDEFINED
+}
+_C1_CHARS = re.compile("[\u0080-\u009f]")
+
+
+def _as_utf8(found: re.Match[str]) -> str:
+    """One character's UTF-8 bytes read one byte a character, read again as UTF-8 (kept as
+    found when the bytes are not a UTF-8 character)."""
+    chars = found.group()
+    try:
+        return bytes(_BYTE_OF[c] for c in chars).decode("utf-8")
+    except UnicodeDecodeError:
+        return chars
+
+
+def undo_wrong_charset(text: str) -> str:
+    """``text`` with what a wrong charset did to it undone, where that is beyond doubt:
+
+    - UTF-8 read as Windows-1252 or Latin-1 ("fÃ¼r" -> "für", "â€™" -> "’"): each run of
+      characters that are the bytes of one UTF-8 character becomes that character, for the
+      leads in ``_MOJIBAKE`` (in text read right, "Ã" or "â€" followed by characters that stand
+      for continuation bytes practically never occurs);
+    - Windows-1252 read as Latin-1: a C1 control character becomes the Windows-1252 sign of
+      its byte (U+0092 -> "’"), unless some were bytes of UTF-8 read as Latin-1 (then the rest
+      are bytes of characters not repaired here, and stay).
+
+    A scraper or browser that assumed the wrong charset leaves such text, and so does an HTTP
+    client that reads an undeclared page as Latin-1. Text without them is returned as it is
+    after a few scans."""
+    if text.isascii():
+        return text
+    c1 = _has_c1(text)
+    if _may_hold_mojibake(text):
+        found = _MOJIBAKE.findall(text)
+        if found:
+            text = _MOJIBAKE.sub(_as_utf8, text)
+            if c1 and any(_has_c1(chars) for chars in found):
+                return text  # UTF-8 read as Latin-1: other C1 characters are its bytes too
+    if c1:
+        text = text.translate(_C1_AS_CP1252)
+    return text
+
+
+def _may_hold_mojibake(text: str) -> bool:
+    """Whether a lead of ``_MOJIBAKE`` is followed by a continuation character somewhere in
+    ``text``: a few fast ``find`` scans, where the pattern would test every position."""
+    for lead in _LEADS:
+        at = text.find(lead)
+        while at >= 0:
+            if text[at + 1 : at + 2] in _CONTINUATION_SET:
+                return True
+            at = text.find(lead, at + 1)
+    return False
+
+
+def _has_c1(text: str) -> bool:
+    """Whether ``text`` holds a C1 control character (U+0080-U+009F); compiled when ``_shape``
+    is built."""
+    if _compiled_shape is not None:
+        return _compiled_shape.has_code_between(text, 0x80, 0x9F)
+    return _C1_CHARS.search(text) is not None
+
+
 def looks_like_html(text: str) -> bool:
     """True when ``text`` is markup: a document-level tag, or many tags for its size.
 

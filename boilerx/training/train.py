@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from boilerx.pipeline.decide import decide, guess_title, is_metadata
-from boilerx.pipeline.decode import decode, undo_utf16_as_bytes
+from boilerx.pipeline.decode import decode, to_text, undo_utf16_as_bytes, undo_wrong_charset
 from boilerx.pipeline.features import _MARKERS, SHAPE_COLUMNS, line_features, line_groups
 from boilerx.pipeline.lines import BITS, KINDS, Page, html_lines, text_lines
 from boilerx.pipeline.model import MODEL_DIR_VARIABLE, sha256_of, write_manifest
@@ -246,7 +246,8 @@ def renderings(record: LabelledPage, mode: str) -> tuple[Page, list[tuple[str, P
     if record.text_path.is_file():
         browser = record.text_path.read_text(encoding="utf-8", errors="replace")
         if browser.strip():
-            out.append(("browser", _as_text(browser)))
+            # read as clean() reads a str of text
+            out.append(("browser", _as_text(undo_wrong_charset(to_text(browser)))))
     # Made from our HTML lines: blank lines after paragraph-like blocks, as a browser does;
     # and, for other pages, every block on its own line with no blank lines.
     flat = int(hashlib.sha1(record.id.encode()).hexdigest(), 16) % 2 == 0
