@@ -20,6 +20,7 @@ from boilerx.pipeline.decode import (
     decode,
     decode_exactly,
     looks_like_html,
+    to_text,
     undo_utf16_as_bytes,
     undo_wrong_charset,
 )
@@ -161,6 +162,16 @@ def test_utf8_read_as_cp1252_is_read_again(codec: str) -> None:
     assert undo_wrong_charset(misread) == text
     page = _misread(news_text(), codec)
     assert boilerx.clean(page) == boilerx.clean(news_text())
+
+
+def test_utf8_read_as_latin1_whole_is_read_again() -> None:
+    # what requests' .text gives for a UTF-8 page whose response declares no charset
+    for page in (news_html().replace("city", "città"), news_text() + "\nGrüße – 東京, 5 €"):
+        misread = page.encode("utf-8").decode("latin-1")
+        assert misread != page and to_text(misread) == page
+        assert boilerx.clean(misread) == boilerx.clean(page)
+    latin1 = "Déjà vu: café crème, 5 °C, 10 × 2 ¼"  # Latin-1 read right: not valid UTF-8
+    assert to_text(latin1) == latin1
 
 
 @given(

@@ -381,9 +381,26 @@ def _python_has_surrogates(text: str) -> bool:
     return False
 
 
+def _utf8_read_as_latin1(text: str) -> bytes | None:
+    """``text``'s bytes when it is UTF-8 read one byte a character as Latin-1, as an HTTP
+    client reads a page whose response declares no charset (Python's ``requests`` does):
+    every character is below U+0100, some above U+007F, and those bytes are valid UTF-8,
+    which text in Latin-1 practically never is. Else None; a ``str`` with a character above
+    U+00FF stops the check there."""
+    if text.isascii():
+        return None
+    try:
+        data = text.encode("latin-1")
+        data.decode("utf-8")
+    except UnicodeError:
+        return None
+    return data
+
+
 def to_text(page: str | bytes) -> str:
-    """Check the input type and return it as ``str`` (a ``str`` that is UTF-16 read one byte
-    a character is read again: see :func:`undo_utf16_as_bytes`). ``bytearray`` and
+    """Check the input type and return it as ``str`` (a ``str`` that is UTF-16 or UTF-8 read
+    one byte a character is read again: see :func:`undo_utf16_as_bytes` and
+    :func:`_utf8_read_as_latin1`). ``bytearray`` and
     ``memoryview`` are read as the bytes they hold. The result holds no lone surrogates, so
     that everything made from it encodes as UTF-8 (see :func:`replace_surrogates`)."""
     return to_text_and_utf8(page)[0]
@@ -394,7 +411,11 @@ def to_text_and_utf8(page: str | bytes) -> tuple[str, bytes | None]:
     (see :func:`decode_exactly`), so that the HTML parser can read them without the text
     being encoded again; else ``None``."""
     if isinstance(page, str):
-        return replace_surrogates(undo_utf16_as_bytes(page)), None
+        page = undo_utf16_as_bytes(page)
+        misread = _utf8_read_as_latin1(page)
+        if misread is not None:
+            return misread.decode("utf-8"), misread
+        return replace_surrogates(page), None
     if isinstance(page, (bytes, bytearray, memoryview)):
         data = bytes(page)
         text, exact = decode_exactly(data)
