@@ -19,7 +19,7 @@ from boilerx.pipeline.classify import (
     page_features,
 )
 from boilerx.training.estimator import LineClassifier
-from boilerx.training.train import LabelledPage, label_lines
+from boilerx.training.train import LabelledPage, label_lines, validation_seeds
 
 
 def _record(body: str | None, title: str | None = None, with_=(), without=()) -> LabelledPage:
@@ -114,6 +114,14 @@ def test_bags_average_models_fitted_on_different_samples() -> None:
     assert len(model.scorer_.step_two.roots) == 2 * (15 // 2)  # step two bagged too
     single = LineClassifier(max_iter=15).fit(X, y, pages=pages, groups=groups)
     assert len(single.scorer_.step_one.roots) == 15
+
+
+@pytest.mark.parametrize("first, count, n_runs", [(0, 2, 2), (0, 3, 3), (7, 4, 1), (5, 1, 3)])
+def test_validation_seeds_share_no_run(first: int, count: int, n_runs: int) -> None:
+    seeds = validation_seeds(first, count, n_runs)
+    assert len(seeds) == count and seeds[0] == first  # the shipped model's seed comes first
+    runs = [set(range(seed, seed + n_runs)) for seed in seeds]
+    assert sum(map(len, runs)) == len(set().union(*runs))  # every run fitted once
 
 
 def test_runs_average_the_log_odds_of_fits_with_successive_seeds() -> None:

@@ -593,6 +593,13 @@ def _fold_scores(
     return {i: predict_sample(model, s) for i, (s, f) in enumerate(zip(samples, fold_of)) if f == k}
 
 
+def validation_seeds(first: int, count: int, n_runs: int) -> list[int]:
+    """The seeds of ``count`` validations from ``first`` on, spaced by ``n_runs``: a model of
+    ``n_runs`` averaged runs with seed s fits runs s, s + 1, ..., so that seeds next to each
+    other would share runs and their spread understate a refit's."""
+    return [first + k * max(n_runs, 1) for k in range(max(count, 1))]
+
+
 def validate(
     samples: list[Sample], seed: int, folds: int, jobs: int = 2, **params: float
 ) -> list[np.ndarray]:
@@ -782,8 +789,8 @@ def main(argv: list[str] | None = None) -> int:
         "--seeds",
         type=int,
         default=1,
-        help="validate with this many seeds (from --seed on) and print each dataset's F1 "
-        "spread over them; the model is fitted with --seed",
+        help="validate with this many seeds (--seed first; see validation_seeds) and print "
+        "each dataset's F1 spread over them; the model is fitted with --seed",
     )
     parser.add_argument(
         "--lodo",
@@ -832,7 +839,7 @@ def main(argv: list[str] | None = None) -> int:
         threshold = 0.5
         if not args.no_validate:
             runs: list[dict[str, float]] = []
-            for seed in range(args.seed, args.seed + max(args.seeds, 1)):
+            for seed in validation_seeds(args.seed, args.seeds, int(params.get("n_runs", 1))):
                 scores = validate(
                     samples, seed, args.folds, jobs=args.jobs if args.jobs > 0 else 2, **params
                 )
