@@ -168,6 +168,20 @@ def test_byline_after_the_headline() -> None:
     assert meta.title == "Council expands ferry service"
 
 
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<div class="author-box"><svg viewBox="0 0 10 10"><rect width="10" height="10"/>'
+        '<text x="5" y="5">AB</text></svg> <span>Anna Berg</span></div>',
+        '<a rel="author" href="/a"><svg><title>AB</title></svg>Anna Berg</a>',
+    ],
+)
+def test_byline_without_an_avatars_svg_text(byline: str) -> None:
+    """An avatar drawn as SVG (the author's initials) is no part of the name."""
+    meta = read_metadata(page("", f"<h1>Council expands ferry service</h1>{byline}{BODY}"))
+    assert meta.authors == ["Anna Berg"]
+
+
 def test_rel_author_and_dateline_in_german() -> None:
     body = (
         "<h1>Fähre fährt künftig bis Mitternacht</h1>"

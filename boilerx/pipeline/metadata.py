@@ -684,6 +684,24 @@ def _node_text(node: LexborNode) -> str:
     return _SPACE.sub(" ", node.text(deep=True, separator=" ")).strip()
 
 
+def _name_text(node: LexborNode, text: str) -> str:
+    """``text`` (``_node_text(node)``) without the text of SVG images inside ``node`` (an
+    avatar's initials drawn as SVG text), which the parser may not have been given at all
+    (``lines._without_svg_content``)."""
+    if node.css_first("svg") is None:
+        return text
+    parts = []
+    for inner in node.traverse(include_text=True):
+        if inner.tag != "-text":
+            continue
+        up = inner.parent
+        while up is not None and up.mem_id != node.mem_id and up.tag != "svg":
+            up = up.parent
+        if up is None or up.tag != "svg":
+            parts.append(inner.text_content or "")
+    return _SPACE.sub(" ", " ".join(parts)).strip()
+
+
 def _microdata_authors(tree: LexborHTMLParser) -> list[str]:
     names = []
     for node in tree.css('[itemprop~="author"], [itemprop~="creator"]')[:8]:
@@ -693,7 +711,7 @@ def _microdata_authors(tree: LexborHTMLParser) -> list[str]:
         if inner is not None:
             text = inner.attributes.get("content") or _node_text(inner)
         else:
-            text = node.attributes.get("content") or _node_text(node)
+            text = node.attributes.get("content") or _name_text(node, _node_text(node))
         if text:
             names.append(text)
     return names
@@ -763,7 +781,7 @@ def _byline_authors(tree: LexborHTMLParser, h1: LexborNode | None) -> list[str]:
         if node.tag == "a" and "author" in (attrs.get("rel") or "").split():
             text = _node_text(node)
             if text and len(text) < 80:
-                return [text]
+                return [_name_text(node, text)]
             continue
         marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
         if _NOT_AUTHOR_CLASS.search(marks):
@@ -775,7 +793,7 @@ def _byline_authors(tree: LexborHTMLParser, h1: LexborNode | None) -> list[str]:
         links = [t for t in links if t and len(t) < 60]
         if links and len(links) <= 6 and sum(map(len, links)) >= len(_BY.sub("", text)) / 2:
             return links
-        return [text]
+        return [_name_text(node, text)]
     return []
 
 
