@@ -29,7 +29,8 @@ from boilerx.pipeline.decode import (
     binary_kind,
     control_count,
     looks_like_html,
-    to_text_and_utf8,
+    looks_like_html_utf8,
+    to_text_or_utf8,
     undo_wrong_charset,
 )
 from boilerx.pipeline.features import line_features, line_groups
@@ -43,18 +44,28 @@ MODES = ("auto", "html", "text")
 Format = Literal["text", "markdown"]
 
 
-def split_page(text: str, mode: Mode = "auto", utf8: bytes | None = None) -> Page:
+def split_page(text: str | None, mode: Mode = "auto", utf8: bytes | None = None) -> Page:
     """Stages 1–2: decide HTML or text and cut the page into lines. ``utf8``: ``text``'s
-    UTF-8 when the page came as those bytes (the HTML parser reads them as they are)."""
+    UTF-8 when the page came as those bytes (the HTML parser reads them as they are);
+    ``text`` may then be ``None``, and is decoded from them only where it is needed."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     # text_lines drops NUL characters itself. Looked for in the UTF-8 where there is one (a
     # byte search); in a str, find rather than ``in``: twice as fast on two-byte characters
-    if mode != "text" and (text.find("\x00") if utf8 is None else utf8.find(b"\x00")) >= 0:
+    if utf8 is not None:
+        if mode != "text" and utf8.find(b"\x00") >= 0:
+            text = None if text is None else text.replace("\x00", "")
+            utf8 = utf8.replace(b"\x00", b"")  # NUL is one byte in UTF-8
+    elif text is None:
+        raise TypeError("split_page needs the text or its UTF-8")
+    elif mode != "text" and text.find("\x00") >= 0:
         text = text.replace("\x00", "")
-        utf8 = None if utf8 is None else utf8.replace(b"\x00", b"")  # NUL is one byte in UTF-8
-    is_html = mode == "html" or (mode == "auto" and looks_like_html(text))
-    if is_html:
+    if text is None:  # the page came as bytes that are UTF-8
+        assert utf8 is not None
+        if mode == "html" or (mode == "auto" and looks_like_html_utf8(utf8)):
+            return html_lines(None, utf8)
+        text = utf8.decode("utf-8")
+    elif mode == "html" or (mode == "auto" and looks_like_html(text)):
         return html_lines(text, utf8)
     page = text_lines(undo_wrong_charset(text))  # scraped text read in a wrong charset
     page.title = guess_title(page.texts)
@@ -144,7 +155,7 @@ def _find_body(
     """Stages 1–5 for one page: its lines, their scores and which are body (with the
     captions inside the article when asked; in Markdown, tables and lists whole)."""
     check_threshold(threshold)
-    text, utf8 = to_text_and_utf8(page)
+    text, utf8 = to_text_or_utf8(page)
     lines = split_page(text, mode, utf8)
     if not lines.texts:
         return lines, np.zeros(0), np.zeros(0, dtype=bool)

@@ -6,6 +6,7 @@ with the module and without it."""
 
 from __future__ import annotations
 
+import codecs
 import html
 import os
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from boilerx.api import split_page
 from boilerx.pipeline import decode, features, lines
 from boilerx.pipeline.features import (
     STATS,
@@ -599,6 +601,115 @@ _MISREAD = st.text(
 def test_charset_repair_is_the_same_without_the_module(text: str) -> None:
     compiled, expected = _both(decode.undo_wrong_charset, text)
     assert compiled == expected
+
+
+# ---------------------------------------------------------------- UTF-8 read without decoding
+def _python_utf8_length(data: bytes) -> int:
+    try:
+        return len(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return -1
+
+
+# Sequences at the edges of UTF-8: overlong forms, surrogates, past U+10FFFF, cut short, stray
+# continuation bytes, and bytes no UTF-8 holds.
+_UTF8_EDGES = [
+    b"\xc0\x80", b"\xc1\xbf", b"\xc2\x80", b"\xdf\xbf", b"\xe0\x80\x80", b"\xe0\x9f\xbf",
+    b"\xe0\xa0\x80", b"\xed\x9f\xbf", b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xee\x80\x80",
+    b"\xef\xbf\xbf", b"\xf0\x8f\xbf\xbf", b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf",
+    b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xff", b"\x80", b"\xbf", b"\xe2\x82",
+    b"\xf0\x9f\x98", b"\xc3",
+]  # fmt: skip
+_UTF8_BYTES = st.lists(
+    st.one_of(
+        st.text(_CHAR, max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.sampled_from(_UTF8_EDGES),
+        st.binary(max_size=12),
+        st.just(b"<p>plain ASCII markup, more than eight bytes long</p>"),
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@_EXAMPLES
+@given(_UTF8_BYTES)
+def test_utf8_length_equals_decoding(data: bytes) -> None:
+    assert _shape.utf8_length(data) == _python_utf8_length(data)
+    for cut in (1, 7, 9):  # a sequence cut short at the end, after runs of ASCII
+        assert _shape.utf8_length(data[:-cut]) == _python_utf8_length(data[:-cut])
+
+
+def test_utf8_length_of_every_edge() -> None:
+    for edge in _UTF8_EDGES:
+        for data in (edge, b"abcdefgh" + edge, edge + b"abcdefghij", b"\xc3\xa9" + edge):
+            assert _shape.utf8_length(data) == _python_utf8_length(data), data
+
+
+_DECLARED = st.sampled_from(
+    [
+        "",
+        '<meta charset="utf-8">',
+        '<meta charset="ISO-8859-1">',
+        '<meta charset="windows-1252">',
+        '<meta charset="us-ascii">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">',
+        '<meta charset="koi8-r">',
+        '<meta charset="utf-16">',
+        '<meta charset="no-such-charset">',
+        '<?xml version="1.0" encoding="utf-8"?>',
+    ]
+)
+
+
+@_EXAMPLES
+@given(_DECLARED, _UTF8_BYTES, st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE]))
+def test_exact_utf8_length_says_what_decoding_says(head: str, body: bytes, bom: bytes) -> None:
+    """Bytes found to be UTF-8 without decoding them are what decode_exactly reads as UTF-8."""
+    data = bom + f"<html><head>{head}</head><body>".encode() + body
+    length = decode.exact_utf8_length(data)
+    text, exact = decode.decode_exactly(data)
+    if length >= 0:
+        assert exact and length == len(text) and text == data.decode("utf-8")
+    elif exact:  # only another charset's declaration leaves it to decoding
+        assert head and "utf-8" not in head.lower() and "8859-1" not in head
+    with _python_path():
+        assert decode.exact_utf8_length(data) == -1  # the Python path decodes
+
+
+@_EXAMPLES
+@given(_texts(), st.sampled_from(["", "<!DOCTYPE html>", "<p>a</p>", "<b>x</b> <i>y</i> <u>z</u>"]))
+def test_html_told_from_utf8_as_from_text(text: str, markup: str) -> None:
+    for page in (markup + text, text + markup, "é" * 20001 + markup, "a" * 19995 + markup):
+        if decode.replace_surrogates(page) != page:
+            continue
+        utf8 = page.encode("utf-8")
+        assert decode.looks_like_html_utf8(utf8) == decode.looks_like_html(page)
+
+
+@_EXAMPLES
+@given(st.integers(0, 4000), st.text(_CHAR, max_size=2000).filter(lambda t: "<" not in t))
+def test_few_tags_from_utf8_as_from_text(tags: int, filler: str) -> None:
+    """_cut's test of how many tags a page may nest gives the same from the UTF-8 alone."""
+    if decode.replace_surrogates(filler) != filler:
+        return
+    for page in (filler * 50, filler + "<p>" * 10):
+        utf8 = page.encode("utf-8")
+        expected = lines._few_tags(tags, page, None)
+        assert lines._few_tags(tags, None, utf8) == expected
+        with _python_path():
+            assert lines._few_tags(tags, None, utf8) == expected
+
+
+@_EXAMPLES
+@given(_texts(), st.sampled_from(["<!DOCTYPE html><p>", "<div>", ""]))
+def test_a_page_split_from_its_utf8_alone(text: str, head: str) -> None:
+    """Bytes left undecoded give the same page as their text does (HTML or text)."""
+    page = decode.replace_surrogates(head + text)
+    utf8 = page.encode("utf-8")
+    for mode in ("auto", "html", "text"):
+        from_bytes, from_text = split_page(None, mode, utf8), split_page(page, mode, utf8)
+        assert from_bytes.texts == from_text.texts and from_bytes.is_html == from_text.is_html
+        assert from_bytes.title == from_text.title
 
 
 # ---------------------------------------------------------------- whole pages

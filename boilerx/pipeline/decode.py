@@ -79,14 +79,8 @@ def decode_exactly(data: bytes) -> tuple[str, bool]:
             return data[len(bom) :].decode(encoding, errors="replace"), False
     declared = _declared(data)
     if declared:
-        name = declared.group(1).decode("ascii", "replace").lower()
-        try:
-            codec = codecs.lookup(name).name
-        except LookupError:
-            codec = None
-        if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a page read as ASCII can't be
-            codec = None
-        elif codec in ("latin-1", "iso8859-1", "ascii", "cp1252"):
+        codec = _codec_named(declared)
+        if codec in _READ_AS_UTF8_FIRST:
             # What browsers read for these labels; but pages that declare them while being
             # UTF-8 are common, and valid UTF-8 with non-ASCII bytes is no accident.
             try:
@@ -116,6 +110,36 @@ def decode_exactly(data: bytes) -> tuple[str, bool]:
     if not _mostly_broken(text):  # UTF-8 with a few broken bytes
         return text, False
     return _detected(data) or data.decode("cp1252", errors="replace"), False
+
+
+# Labels that browsers read as Windows-1252, but that pages declare while being UTF-8.
+_READ_AS_UTF8_FIRST = frozenset(["latin-1", "iso8859-1", "ascii", "cp1252"])
+
+
+def _codec_named(declared: re.Match[bytes]) -> str | None:
+    """The codec of a declared charset; ``None`` for an unknown one, and for UTF-16 and
+    UTF-32 (a page whose declaration is read as ASCII is in neither)."""
+    name = declared.group(1).decode("ascii", "replace").lower()
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return None if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32") else codec
+
+
+def exact_utf8_length(data: bytes) -> int:
+    """``len(decode(data))`` where :func:`decode_exactly` reads ``data`` as UTF-8 with nothing
+    replaced, found without decoding it (by the compiled check); else -1, as also where only
+    decoding can tell (another charset declared, or ``_shape`` not built)."""
+    if _compiled_shape is None or any(data.startswith(bom) for bom, _ in _BOMS):
+        return -1
+    declared = _declared(data)
+    codec = _codec_named(declared) if declared else None
+    if codec is not None and codec != "utf-8" and codec not in _READ_AS_UTF8_FIRST:
+        return -1
+    if codec is None and _utf16_or_32(data):
+        return -1
+    return _compiled_shape.utf8_length(data)
 
 
 # Without a declaration, a page is read as UTF-8 with replacement characters when it has at
@@ -350,11 +374,24 @@ def looks_like_html(text: str) -> bool:
     """True when ``text`` is markup: a document-level tag, or many tags for its size.
 
     A prose line that mentions ``<b>`` once stays text."""
-    head = text[:20000]
+    head = text[:_HEAD]
     if _HTML_SIGNS.search(head):
         return True
     tags = len(_ANY_TAG.findall(head))
     return tags >= 3 and tags * 40 >= len(head.split("\n"))
+
+
+_HTML_SIGNS_UTF8 = re.compile(_HTML_SIGNS.pattern.encode("ascii"), re.I)
+_HEAD = 20000  # characters of a page that looks_like_html reads
+
+
+def looks_like_html_utf8(utf8: bytes) -> bool:
+    """:func:`looks_like_html` of the text whose UTF-8 is ``utf8``, without decoding it where
+    a document-level tag lies in its first _HEAD bytes (in as many characters, then, and every
+    match of the pattern in bytes is one in the text)."""
+    if _HTML_SIGNS_UTF8.search(utf8, 0, _HEAD):
+        return True
+    return looks_like_html(utf8[: 4 * _HEAD + 4].decode("utf-8", "ignore"))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -404,6 +441,18 @@ def to_text(page: str | bytes) -> str:
     ``memoryview`` are read as the bytes they hold. The result holds no lone surrogates, so
     that everything made from it encodes as UTF-8 (see :func:`replace_surrogates`)."""
     return to_text_and_utf8(page)[0]
+
+
+def to_text_or_utf8(page: str | bytes) -> tuple[str | None, bytes | None]:
+    """:func:`to_text_and_utf8`, without decoding bytes that are their text's UTF-8 exactly
+    (:func:`exact_utf8_length`): those come back as ``(None, data)``, for whoever needs the
+    text to decode (HTML is parsed from the bytes)."""
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        data = bytes(page)
+        if exact_utf8_length(data) >= 0:
+            return None, data
+        return to_text_and_utf8(data)
+    return to_text_and_utf8(page)
 
 
 def to_text_and_utf8(page: str | bytes) -> tuple[str, bytes | None]:

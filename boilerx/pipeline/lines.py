@@ -788,19 +788,44 @@ def _flatten_deep(html: str) -> str:
     return "".join(out)
 
 
-def _cut(html: str, utf8: bytes | None = None) -> tuple[str | bytes, bool]:
+def _few_tags(tags: int, html: str | None, utf8: bytes | None) -> bool:
+    """Whether ``tags`` are too few to be slow however they nest: ``tags² <= K * len(html)``.
+    Where only the UTF-8 is at hand, its length (one to four bytes a character) decides
+    unless the count falls between the bounds it gives, and then the characters are counted."""
+    squared = tags * tags
+    if html is not None:
+        return squared <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html)
+    assert utf8 is not None
+    if squared <= _SAFE_TAGS_SQUARED_PER_BYTE * (len(utf8) / 4):
+        return True
+    if squared > _SAFE_TAGS_SQUARED_PER_BYTE * len(utf8):
+        return False
+    if _compiled_shape is not None:
+        chars = _compiled_shape.utf8_length(utf8)
+    else:
+        chars = len(utf8.decode("utf-8"))
+    return squared <= _SAFE_TAGS_SQUARED_PER_BYTE * chars
+
+
+def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool]:
     """``html`` made safe to parse: cut after _MAX_TAGS tags (a page of a million <br> needs
     gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. ``utf8``,
-    when given, is ``html`` encoded as UTF-8. Returns the markup, as a str or, where its
-    UTF-8 was given or made here and is what the parser would make of the str, as those
-    bytes; and whether it was cut."""
-    if _compiled_walk is None:
-        tags = html.count("<")
-    else:  # the UTF-8, where given, holds the same "<" in fewer bytes
-        tags = _compiled_walk.count_lt(html if utf8 is None else utf8)
-    if tags <= _MAX_DEPTH or tags * tags <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html):
-        # cannot nest deeper, or too few tags to be slow however they nest
-        return html if utf8 is None else utf8, False
+    when given, is ``html`` encoded as UTF-8 (``html`` may then be ``None``: it is decoded
+    here where needed). Returns the markup, as a str or, where its UTF-8 was given or made
+    here and is what the parser would make of the str, as those bytes; and whether it was
+    cut."""
+    if utf8 is None:
+        if html is None:
+            raise TypeError("_cut needs the markup or its UTF-8")
+        tags = html.count("<") if _compiled_walk is None else _compiled_walk.count_lt(html)
+        if tags <= _MAX_DEPTH or _few_tags(tags, html, None):
+            return html, False  # cannot nest deeper, or too few tags to be slow however they nest
+    else:  # the UTF-8 holds the same "<" in fewer bytes
+        tags = utf8.count(b"<") if _compiled_walk is None else _compiled_walk.count_lt(utf8)
+        if tags <= _MAX_DEPTH or _few_tags(tags, html, utf8):
+            return utf8, False
+        if html is None:
+            html = utf8.decode("utf-8")
     parsable = True
     if utf8 is not None:
         data = utf8
@@ -922,11 +947,11 @@ def _streamed_parts(tree: LexborHTMLParser) -> tuple[dict[str, LexborNode], set[
     return parts, fallback
 
 
-def html_lines(html: str, utf8: bytes | None = None) -> Page:
+def html_lines(html: str | None, utf8: bytes | None = None) -> Page:
     """Cut an HTML page into block-level lines with their markup context. At most
     _MAX_LINES lines (and _MAX_TAGS tags) of a page are read; ``Page.cut`` says whether it
     had more. ``utf8``, when given, is ``html`` encoded as UTF-8: Lexbor parses those bytes
-    instead of encoding ``html`` again."""
+    instead of encoding ``html`` again (and ``html`` may be ``None``)."""
     markup, cut = _cut(html, utf8)
     tree = LexborHTMLParser(markup)
     title = _title_of(tree)
