@@ -331,49 +331,48 @@ def utf8_length(bytes data not None):
 
 
 cdef Py_ssize_t _utf8_length(const unsigned char *s, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t i = 0, chars = 0
-    cdef unsigned char c, c1
+    """utf8_length's count, -1 for bytes that are not UTF-8."""
+    cdef Py_ssize_t i = 0, chars = 0, k, size
+    cdef unsigned char c, low, high
     cdef uint64_t word
-    if True:
-        while i < n:
-            while i + 8 <= n:
-                memcpy(&word, s + i, 8)
-                if word & 0x8080808080808080ULL:
-                    break
-                i += 8
-                chars += 8
-            if i >= n:
+    while i < n:
+        while i + 8 <= n:  # ASCII, eight bytes at a time
+            memcpy(&word, s + i, 8)
+            if word & 0x8080808080808080ULL:
                 break
-            c = s[i]
-            if c < 0x80:
-                i += 1
-            elif c < 0xC2:  # a continuation byte, or the lead of an overlong pair
+            i += 8
+            chars += 8
+        if i >= n:
+            break
+        c = s[i]
+        chars += 1
+        if c < 0x80:
+            i += 1
+            continue
+        # A lead byte's sequence length and the range of its second byte (Unicode's table of
+        # well-formed UTF-8): no overlong form, surrogate or code point past U+10FFFF.
+        if 0xC2 <= c <= 0xDF:
+            size, low, high = 2, 0x80, 0xBF
+        elif c == 0xE0:
+            size, low, high = 3, 0xA0, 0xBF
+        elif c == 0xED:
+            size, low, high = 3, 0x80, 0x9F
+        elif 0xE1 <= c <= 0xEF:
+            size, low, high = 3, 0x80, 0xBF
+        elif c == 0xF0:
+            size, low, high = 4, 0x90, 0xBF
+        elif c == 0xF4:
+            size, low, high = 4, 0x80, 0x8F
+        elif 0xF1 <= c <= 0xF3:
+            size, low, high = 4, 0x80, 0xBF
+        else:  # a continuation byte, or a byte no UTF-8 holds
+            return -1
+        if i + size > n or not low <= s[i + 1] <= high:
+            return -1
+        for k in range(2, size):
+            if (s[i + k] & 0xC0) != 0x80:
                 return -1
-            elif c < 0xE0:
-                if i + 1 >= n or (s[i + 1] & 0xC0) != 0x80:
-                    return -1
-                i += 2
-            elif c < 0xF0:
-                if i + 2 >= n:
-                    return -1
-                c1 = s[i + 1]
-                if (c == 0xE0 and c1 < 0xA0) or (c == 0xED and c1 >= 0xA0):  # overlong, surrogate
-                    return -1
-                if (c1 & 0xC0) != 0x80 or (s[i + 2] & 0xC0) != 0x80:
-                    return -1
-                i += 3
-            elif c < 0xF5:
-                if i + 3 >= n:
-                    return -1
-                c1 = s[i + 1]
-                if (c == 0xF0 and c1 < 0x90) or (c == 0xF4 and c1 >= 0x90):  # overlong, > U+10FFFF
-                    return -1
-                if (c1 & 0xC0) != 0x80 or (s[i + 2] & 0xC0) != 0x80 or (s[i + 3] & 0xC0) != 0x80:
-                    return -1
-                i += 4
-            else:
-                return -1
-            chars += 1
+        i += size
     return chars
 
 
