@@ -330,10 +330,35 @@ def utf8_length(bytes data not None):
     return chars
 
 
+# Unicode's table of well-formed UTF-8, by lead byte: the length of the sequence it starts (0:
+# no lead) and the range of the byte after it (no overlong form, surrogate or code point past
+# U+10FFFF); the other bytes of a sequence are 0x80-0xBF.
+cdef unsigned char _lead_size[256]
+cdef unsigned char _second_low[256]
+cdef unsigned char _second_high[256]
+
+
+cdef void _set_utf8_table() noexcept nogil:
+    cdef int c
+    for c in range(256):
+        _lead_size[c] = (
+            2 if 0xC2 <= c <= 0xDF else 3 if 0xE0 <= c <= 0xEF else 4 if 0xF0 <= c <= 0xF4 else 0
+        )
+        _second_low[c] = 0x80
+        _second_high[c] = 0xBF
+    _second_low[0xE0] = 0xA0
+    _second_high[0xED] = 0x9F
+    _second_low[0xF0] = 0x90
+    _second_high[0xF4] = 0x8F
+
+
+_set_utf8_table()
+
+
 cdef Py_ssize_t _utf8_length(const unsigned char *s, Py_ssize_t n) noexcept nogil:
     """utf8_length's count, -1 for bytes that are not UTF-8."""
     cdef Py_ssize_t i = 0, chars = 0, k, size
-    cdef unsigned char c, low, high
+    cdef unsigned char c
     cdef uint64_t word
     while i < n:
         while i + 8 <= n:  # ASCII, eight bytes at a time
@@ -349,25 +374,8 @@ cdef Py_ssize_t _utf8_length(const unsigned char *s, Py_ssize_t n) noexcept nogi
         if c < 0x80:
             i += 1
             continue
-        # A lead byte's sequence length and the range of its second byte (Unicode's table of
-        # well-formed UTF-8): no overlong form, surrogate or code point past U+10FFFF.
-        if 0xC2 <= c <= 0xDF:
-            size, low, high = 2, 0x80, 0xBF
-        elif c == 0xE0:
-            size, low, high = 3, 0xA0, 0xBF
-        elif c == 0xED:
-            size, low, high = 3, 0x80, 0x9F
-        elif 0xE1 <= c <= 0xEF:
-            size, low, high = 3, 0x80, 0xBF
-        elif c == 0xF0:
-            size, low, high = 4, 0x90, 0xBF
-        elif c == 0xF4:
-            size, low, high = 4, 0x80, 0x8F
-        elif 0xF1 <= c <= 0xF3:
-            size, low, high = 4, 0x80, 0xBF
-        else:  # a continuation byte, or a byte no UTF-8 holds
-            return -1
-        if i + size > n or not low <= s[i + 1] <= high:
+        size = _lead_size[c]
+        if size == 0 or i + size > n or not _second_low[c] <= s[i + 1] <= _second_high[c]:
             return -1
         for k in range(2, size):
             if (s[i + k] & 0xC0) != 0x80:
