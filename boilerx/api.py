@@ -28,8 +28,8 @@ from boilerx.pipeline.decode import (
     _utf16_without_mark,
     binary_kind,
     control_count,
+    html_sign_in_utf8,
     looks_like_html,
-    looks_like_html_utf8,
     to_text_or_utf8,
     undo_wrong_charset,
 )
@@ -60,12 +60,12 @@ def split_page(text: str | None, mode: Mode = "auto", utf8: bytes | None = None)
         raise TypeError("split_page needs the text or its UTF-8")
     elif mode != "text" and text.find("\x00") >= 0:
         text = text.replace("\x00", "")
-    if text is None:  # the page came as bytes that are UTF-8
+    if text is None:  # the page came as bytes that are UTF-8: decoded unless plainly HTML
         assert utf8 is not None
-        if mode == "html" or (mode == "auto" and looks_like_html_utf8(utf8)):
+        if mode == "html" or (mode == "auto" and html_sign_in_utf8(utf8)):
             return html_lines(None, utf8)
         text = utf8.decode("utf-8")
-    elif mode == "html" or (mode == "auto" and looks_like_html(text)):
+    if mode == "html" or (mode == "auto" and looks_like_html(text)):
         return html_lines(text, utf8)
     page = text_lines(undo_wrong_charset(text))  # scraped text read in a wrong charset
     page.title = guess_title(page.texts)

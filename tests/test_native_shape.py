@@ -678,12 +678,14 @@ def test_exact_utf8_length_says_what_decoding_says(head: str, body: bytes, bom: 
 
 @_EXAMPLES
 @given(_texts(), st.sampled_from(["", "<!DOCTYPE html>", "<p>a</p>", "<b>x</b> <i>y</i> <u>z</u>"]))
-def test_html_told_from_utf8_as_from_text(text: str, markup: str) -> None:
+def test_html_sign_in_utf8_is_one_in_the_text(text: str, markup: str) -> None:
+    """A document-level tag found in the bytes makes the text HTML; one at the start is found."""
     for page in (markup + text, text + markup, "é" * 20001 + markup, "a" * 19995 + markup):
-        if decode.replace_surrogates(page) != page:
-            continue
-        utf8 = page.encode("utf-8")
-        assert decode.looks_like_html_utf8(utf8) == decode.looks_like_html(page)
+        page = decode.replace_surrogates(page)
+        if decode.html_sign_in_utf8(page.encode("utf-8")):
+            assert decode.looks_like_html(page)
+    if markup in ("<!DOCTYPE html>", "<p>a</p>"):
+        assert decode.html_sign_in_utf8(decode.replace_surrogates(markup + text).encode("utf-8"))
 
 
 @_EXAMPLES

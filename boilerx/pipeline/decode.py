@@ -385,13 +385,11 @@ _HTML_SIGNS_UTF8 = re.compile(_HTML_SIGNS.pattern.encode("ascii"), re.I)
 _HEAD = 20000  # characters of a page that looks_like_html reads
 
 
-def looks_like_html_utf8(utf8: bytes) -> bool:
-    """:func:`looks_like_html` of the text whose UTF-8 is ``utf8``, without decoding it where
-    a document-level tag lies in its first _HEAD bytes (in as many characters, then, and every
-    match of the pattern in bytes is one in the text)."""
-    if _HTML_SIGNS_UTF8.search(utf8, 0, _HEAD):
-        return True
-    return looks_like_html(utf8[: 4 * _HEAD + 4].decode("utf-8", "ignore"))
+def html_sign_in_utf8(utf8: bytes) -> bool:
+    """Whether a document-level tag of :func:`looks_like_html` lies in the first _HEAD bytes
+    of ``utf8`` (UTF-8): then it lies in as many characters of the text, and
+    ``looks_like_html`` of the text is True; found without decoding."""
+    return _HTML_SIGNS_UTF8.search(utf8, 0, _HEAD) is not None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
