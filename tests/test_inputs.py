@@ -61,8 +61,10 @@ def test_nul_characters_are_dropped_not_fatal() -> None:
         assert "\x00" not in out and "harbour ferry service" in out
 
 
-def test_page_nested_50000_deep() -> None:
-    page = "<html><body>" + "<div>" * 50_000 + f"<p>{BODY[0]}</p>" + "</div>" * 50_000
+@pytest.mark.parametrize("as_bytes", [False, True])  # bytes: flattened from the UTF-8
+def test_page_nested_50000_deep(as_bytes: bool) -> None:
+    markup = "<html><body>" + "<div>é" * 50_000 + f"<p>{BODY[0]}</p>" + "</div>" * 50_000
+    page: str | bytes = markup.encode("utf-8") if as_bytes else markup
     out = boilerx.clean(page)
     assert isinstance(out, str)
     doc = boilerx.extract(page)
