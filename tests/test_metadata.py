@@ -272,6 +272,40 @@ def test_broken_json_ld_is_skipped() -> None:
     assert meta.authors == ["Anna Berg"]
 
 
+MALFORMED = "https://[dailypost.example/2024/05/03/ferry"  # an unclosed IPv6 "["
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f'<link rel="canonical" href="{MALFORMED}">',
+        f'<meta property="og:url" content="{MALFORMED}"><meta property="og:image" content="/i">',
+    ],
+)
+def test_malformed_page_address_is_read_as_written(head: str) -> None:
+    """An address urllib cannot split costs the page nothing: it is kept as written, and the
+    date in its path is still read."""
+    meta = read_metadata(page(head, BODY))
+    assert meta.url == MALFORMED
+    assert meta.date == "2024-05-03"
+    crawled = read_metadata(page(body=BODY), url=MALFORMED)
+    assert crawled.date == "2024-05-03"
+
+
+def test_malformed_addresses_in_json_ld() -> None:
+    article = {
+        "@type": "NewsArticle",
+        "headline": "Harbour ferry service to expand",
+        "url": MALFORMED,
+        "mainEntityOfPage": MALFORMED,
+        "image": "/f.jpg",
+        "author": {"@type": "Person", "name": "Ana Lima", "url": "https://[x"},
+    }
+    meta = read_metadata(page(json_ld(article), BODY), url=MALFORMED)
+    assert meta.title == "Harbour ferry service to expand"
+    assert meta.authors == ["Ana Lima"]
+
+
 def test_empty_page() -> None:
     assert read_metadata("") == Metadata()
     assert read_text_metadata([]) == Metadata()

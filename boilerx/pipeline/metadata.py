@@ -254,11 +254,30 @@ def _date_in_text(text: str) -> str | None:
     return _format(year, month, day)
 
 
+def _host_and_path(url: str) -> tuple[str, str]:
+    """The host of ``url`` (lower-cased, without "www.") and its path; no host and the whole
+    text as the path for an address urllib cannot split (an unclosed "[" of an IPv6 host):
+    a page's own addresses are whatever its markup or its crawl record says."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", url
+    return parts.netloc.lower().removeprefix("www."), parts.path
+
+
+def _joined(base: str, url: str) -> str:
+    """``url`` resolved against ``base``; as written where either is malformed."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
+
+
 def date_in_url(url: str | None) -> str | None:
     """A publishing date in a URL's path (``/2024/05/03/``, ``-2024-05-03-``, ``/20240503/``)."""
     if not url:
         return None
-    path = urlsplit(url).path
+    path = _host_and_path(url)[1]
     m = _URL_DATE.search(path)
     if m:
         return _format(int(m[1]), int(m[3]), int(m[4]))
@@ -550,8 +569,8 @@ def _article_score(obj: dict[str, Any], types: set[str], url_key: str | None) ->
 
 
 def _url_key(url: str) -> str:
-    parts = urlsplit(url.strip())
-    return (parts.netloc.lower().removeprefix("www.") + parts.path.rstrip("/")).lower()
+    host, path = _host_and_path(url.strip())
+    return (host + path.rstrip("/")).lower()
 
 
 def _read_json_ld(tree: LexborHTMLParser, found: _Found, url: str | None) -> None:
@@ -844,7 +863,7 @@ def _strip_site(title: str, site_names: list[str], url: str | None) -> str:
     if len(parts) < 2:
         return title
     keys = {_name_key(s) for s in site_names if s}
-    host = urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
+    host = _host_and_path(url)[0] if url else ""
     host_key = _name_key(host.split(".")[0]) if host else ""
     host_full = _name_key(host)
 
@@ -970,7 +989,7 @@ def read_metadata(
     for node in tree.css('link[rel~="canonical"]'):
         href = (node.attributes.get("href") or "").strip()
         if href:
-            canonical = urljoin(url, href) if url else href
+            canonical = _joined(url, href) if url else href
             break
     page_url = canonical or next(_first(tags, _META_URL), None) or url
     _read_json_ld(tree, found, page_url)
@@ -978,7 +997,7 @@ def read_metadata(
     site_names = [s.lstrip("@") for s in _first(tags, _META_SITE) if not s.startswith("http")]
     found.site_names = site_names[:1] + found.site_names + site_names[1:]
     site_keys = {_name_key(s) for s in found.site_names} - {""}
-    host = urlsplit(page_url or "").netloc.lower().removeprefix("www.")
+    host = _host_and_path(page_url or "")[0]
     if host:
         site_keys |= {_name_key(host), _name_key(host.split(".")[0])}
 
@@ -1056,7 +1075,7 @@ def read_metadata(
         description=_clean(html_lib.unescape(description)) if description else None,
         language=language,
         url=canonical_url,
-        image=urljoin(url, image) if image and url else image,
+        image=_joined(url, image) if image and url else image,
     )
 
 
