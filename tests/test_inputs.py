@@ -71,6 +71,28 @@ def test_page_nested_50000_deep(as_bytes: bool) -> None:
     assert any(BODY[0][:40] in line.text for line in doc.lines)  # the text was not lost
 
 
+@pytest.mark.parametrize("as_bytes", [False, True])
+@pytest.mark.parametrize("compiled", [True, False])
+def test_select_of_many_options(as_bytes: bool, compiled: bool, monkeypatch) -> None:
+    """Lexbor parses a <select>'s options in quadratic time (100,000 took two minutes):
+    past lines._MAX_OPTIONS a page's options are dropped before the parse, and nothing else."""
+    from boilerx.pipeline import lines
+
+    options = "".join(f"<option value='{i}'>Größe {i}</OPTION>" for i in range(30_000))
+    markup = f"<html><body><select>{options}</select><p>{BODY[0]}</p><p>{BODY[1]}</p>"
+    few = "<select>" + "<option>x</option>" * 1_000 + "</select>" + "<div></div>" * 5_000
+    with monkeypatch.context() as patch:
+        if not compiled:  # the vectorised depth bound counts the options
+            patch.setattr(lines, "_compiled_walk", None)
+        cut = lines._cut(None if as_bytes else markup, markup.encode() if as_bytes else None)[0]
+        cut_few = lines._cut(few)[0]
+    kept = cut.decode() if isinstance(cut, bytes) else cut
+    assert "option" not in kept.lower() and "Größe" not in kept
+    assert kept.count(BODY[0]) == 1 and "<select></select>" in kept
+    assert (cut_few.decode() if isinstance(cut_few, bytes) else cut_few) == few  # unchanged
+    assert BODY[0] in boilerx.clean(markup.encode("utf-8") if as_bytes else markup)
+
+
 def test_streamed_parts_that_loop_or_never_close() -> None:
     # a streamed part holding its own template is placed once, not forever
     looped = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from array import array
 
 import numpy as np
@@ -459,7 +460,8 @@ _MARKUP_TOKENS = st.sampled_from(
     ["<div>", "</div>", "<p>", "</p>", "<br>", "<img src=x>", "<svg>", "</svg>", "<g/>",
      "<path/>", "<math>", "</math>", "<b>", "</b>", "<section>", "</section>",
      "<verylongtagname>", "</verylongtagname>", "<DIV class='a'>", "</Div>", "< div>", "<>",
-     "text", "<!-- c -->", "<a href='/x/'>", "</a>", "<span/>", "</br>", "<", ">", "/"]
+     "text", "<!-- c -->", "<a href='/x/'>", "</a>", "<span/>", "</br>", "<", ">", "/",
+     "<option>", "<OPTION value='1'>", "</option>", "<optionally>", "<option"]
 )  # fmt: skip
 
 
@@ -470,10 +472,16 @@ def test_compiled_depth_bound_equals_the_vectorised_one(tokens: list[str], repea
     # the vectorised bound returns the count of "<" for short markup: compare past that
     # the "<" counted by the caller give the same bound as those it counts itself
     assert _compiled_walk.depth_bound(data, data.count(b"<")) == _compiled_walk.depth_bound(data)
+    (deep, options), (vectorised_deep, vectorised_options) = (
+        _compiled_walk.depth_bound(data),
+        lines._depth_bound(data),
+    )
+    # every <option> start tag is counted (and "<option<div>" too, as the depth bound reads it)
+    assert options == vectorised_options >= len(re.findall(rb"<option[\s/>]", data, re.I))
     if data.count(b"<") > lines._MAX_DEPTH:
-        assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)
+        assert deep == vectorised_deep
     else:
-        assert _compiled_walk.depth_bound(data) <= lines._depth_bound(data)
+        assert deep <= vectorised_deep
 
 
 @settings(max_examples=400, deadline=None)
@@ -514,7 +522,7 @@ def test_compiled_count_lt_counts_blocks_full_of_lt(other: str) -> None:
 )
 def test_compiled_depth_bound_on_hostile_shapes(markup: str, deep: bool) -> None:
     data = markup.encode()
-    assert (_compiled_walk.depth_bound(data) > lines._MAX_DEPTH) is deep
+    assert (_compiled_walk.depth_bound(data)[0] > lines._MAX_DEPTH) is deep
     assert _compiled_walk.depth_bound(data) == lines._depth_bound(data)
 
 

@@ -1199,11 +1199,13 @@ cdef uint64_t _void_keys[NAME_KEYS]
 cdef uint64_t _foreign_keys[NAME_KEYS]
 cdef uint64_t _breakout_keys[NAME_KEYS]
 cdef int _n_void = 0, _n_foreign = 0, _n_breakout = 0
+cdef uint64_t _option_key = 0
 
 
-def configure_depth(in_name, letter, void_keys, foreign_keys, breakout_keys):
-    """Set the tables ``depth_bound`` reads tags with (see ``lines._depth_bound``)."""
-    global _n_void, _n_foreign, _n_breakout
+def configure_depth(in_name, letter, void_keys, foreign_keys, breakout_keys, option_key):
+    """Set the tables ``depth_bound`` reads tags with (see ``lines._depth_bound``), and the key
+    of the <option> tags it counts."""
+    global _n_void, _n_foreign, _n_breakout, _option_key
     cdef int i
     if max(len(void_keys), len(foreign_keys), len(breakout_keys)) > NAME_KEYS:
         raise ValueError("too many tag names for depth_bound")
@@ -1217,6 +1219,7 @@ def configure_depth(in_name, letter, void_keys, foreign_keys, breakout_keys):
     for i, key in enumerate(breakout_keys):
         _breakout_keys[i] = key
     _n_void, _n_foreign, _n_breakout = len(void_keys), len(foreign_keys), len(breakout_keys)
+    _option_key = option_key
 
 
 cdef inline bint _among(uint64_t key, uint64_t *keys, int n) noexcept nogil:
@@ -1308,11 +1311,12 @@ def count_lt(text):
 
 def depth_bound(bytes html, Py_ssize_t tags=-1):
     """``lines._depth_bound`` in one pass: an upper bound of how deep the markup ``html``
-    (UTF-8) nests. Each name's open elements are counted exactly (an end tag closes one of its
-    own name, if one is open), so the bound is never above the vectorised one. ``tags``, when
-    given, is the number of "<" in ``html`` (counted here otherwise)."""
+    (UTF-8) nests, and the number of its <option> start tags. Each name's open elements are
+    counted exactly (an end tag closes one of its own name, if one is open), so the bound is
+    never above the vectorised one. ``tags``, when given, is the number of "<" in ``html``
+    (counted here otherwise)."""
     cdef const unsigned char *data = html
-    cdef Py_ssize_t n = len(html), i, begin, gt = -1
+    cdef Py_ssize_t n = len(html), i, begin, gt = -1, options = 0
     cdef bint closing, long_name, self_closed, is_foreign
     cdef uint64_t key
     cdef long depth = 0, deepest = 0, foreign_open = 0
@@ -1340,6 +1344,7 @@ def depth_bound(bytes html, Py_ssize_t tags=-1):
             if not _letter[data[min(begin, n - 1)]]:
                 continue
             key = _tag_key(data, begin, n, &long_name)
+            options += key == _option_key and not closing
             if gt < i:  # the first ">" after this "<"
                 at = <const unsigned char *> memchr(data + i + 1, 62, n - i - 1)
                 gt = n if at == NULL else at - data
@@ -1364,7 +1369,7 @@ def depth_bound(bytes html, Py_ssize_t tags=-1):
                 if depth > deepest:
                     deepest = depth
     free(table)
-    return deepest
+    return deepest, options
 
 
 # ---------------------------------------------------------------- markup columns

@@ -621,6 +621,10 @@ _TAG = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\s/<>]*)[^<>]*?(/?)>)")
 # stays under 0.25 s per MB however it nests, and needs no look at its depth.
 _SAFE_TAGS_SQUARED_PER_BYTE = 0.25 / 5.5e-9 / 1e6
 _MAX_TAGS = 200_000  # markup past this many tags is cut before parsing (memory, see _cut)
+# Lexbor parses the <option> elements of a <select> in time quadratic in their number (about
+# 1e-8 s x options squared: 4 s for 20,000); past this many a page's options are dropped. A
+# page with fewer tags than _few_tags asks for costs at most about 0.45 s per MB either way.
+_MAX_OPTIONS = 2_000
 _MAX_LINES = 50_000  # lines kept of a page (memory: the features are a row a line)
 
 
@@ -634,6 +638,7 @@ def _name_keys(names: list[str]) -> np.ndarray:
 _VOID_KEYS = _name_keys(sorted(_VOID))
 _FOREIGN_KEYS = _name_keys(sorted(_FOREIGN))
 _BREAKOUT_KEYS = _name_keys(sorted(_BREAKOUT))
+_OPTION_KEY = _name_keys(["option"])[0]
 _IN_NAME = np.ones(256, dtype=bool)  # what a tag name goes on with, as the tokenizer reads it
 _IN_NAME[list(b" \t\n\r\f/><\0")] = False
 _LETTER = np.zeros(256, dtype=bool)
@@ -643,7 +648,12 @@ _HASH = np.uint64(0x9E3779B97F4A7C15)
 
 if _compiled_walk is not None:  # its one-pass depth_bound reads tags with the same tables
     _compiled_walk.configure_depth(
-        _IN_NAME, _LETTER, _VOID_KEYS.tolist(), _FOREIGN_KEYS.tolist(), _BREAKOUT_KEYS.tolist()
+        _IN_NAME,
+        _LETTER,
+        _VOID_KEYS.tolist(),
+        _FOREIGN_KEYS.tolist(),
+        _BREAKOUT_KEYS.tolist(),
+        int(_OPTION_KEY),
     )
 
 
@@ -651,17 +661,16 @@ def _one_of(keys: np.ndarray, among: np.ndarray) -> np.ndarray:
     return (keys[:, None] == among[None, :]).any(axis=1)
 
 
-def _depth_bound(data: bytes) -> int:
-    """An upper bound of how deep the markup ``data`` (UTF-8) nests, in a few vectorised
-    passes (no Python step per tag): every start tag but void ones (and, inside <svg>/<math>,
-    self-closed ones) opens an element, and an end tag closes one of its own name only, if one
-    is open. Names are told apart by their first 8 bytes; an end tag of a longer name closes
-    nothing here. Implied end tags (<p>, <li>) are not modelled: the bound is loose on purpose,
-    and pages over it are flattened by :func:`_flatten_deep`, which follows them."""
+def _depth_bound(data: bytes) -> tuple[int, int]:
+    """An upper bound of how deep the markup ``data`` (UTF-8) nests, and the number of its
+    <option> start tags, in a few vectorised passes (no Python step per tag): every start tag
+    but void ones (and, inside <svg>/<math>, self-closed ones) opens an element, and an end
+    tag closes one of its own name only, if one is open. Names are told apart by their first 8
+    bytes; an end tag of a longer name closes nothing here. Implied end tags (<p>, <li>) are
+    not modelled: the bound is loose on purpose, and pages over it are flattened by
+    :func:`_flatten_deep`, which follows them."""
     arr = np.frombuffer(data, dtype=np.uint8)
     lt = np.flatnonzero(arr[:-1] == 60)
-    if len(lt) <= _MAX_DEPTH:
-        return len(lt)
     closing = arr[lt + 1] == 47
     begin = lt + 1 + closing
     window = arr[np.minimum(begin[:, None] + np.arange(9), len(arr) - 1)]
@@ -671,7 +680,11 @@ def _depth_bound(data: bytes) -> int:
         (window[:, :8] >= 65) & (window[:, :8] <= 90), window[:, :8] + 32, window[:, :8]
     )
     keys = np.ascontiguousarray(np.where(named[:, :8], lower, 0)).view(np.uint64)[:, 0]
+    all_lt = len(lt)
     keys, closing, lt, long = keys[tag], closing[tag], lt[tag], named[tag, 8]
+    options = int(np.count_nonzero((keys == _OPTION_KEY) & ~closing))
+    if all_lt <= _MAX_DEPTH:
+        return all_lt, options
     gt = np.flatnonzero(arr == 62)
     after = np.searchsorted(gt, lt)
     self_closed = np.zeros(len(lt), dtype=bool)
@@ -685,7 +698,7 @@ def _depth_bound(data: bytes) -> int:
     delta = np.where(void | (closing & long), 0, np.where(closing, -1, 1)).astype(np.int64)
     moves = np.flatnonzero(delta)
     if len(moves) == 0:
-        return 0
+        return 0, options
     # group the tags by name: a stable (radix) sort of a 16-bit hash of the key; a hash shared
     # by two names makes its end tags close nothing (never a lower bound)
     hashed = ((keys[moves] * _HASH) >> np.uint64(48)).astype(np.uint16)
@@ -713,7 +726,7 @@ def _depth_bound(data: bytes) -> int:
     before[first] = 0
     change = np.zeros(len(keys), dtype=np.int64)
     change[order] = count - before
-    return int(np.cumsum(change).max())
+    return int(np.cumsum(change).max()), options
 
 
 def _flatten_deep(html: str) -> str:
@@ -843,14 +856,28 @@ def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool
         html = data.decode("utf-8", "replace")  # a character cut in two: replaced
         cut = True
     if _compiled_walk is None:
-        deep = _depth_bound(data)
+        deep, options = _depth_bound(data)
     else:  # the "<" of the UTF-8 bytes are the markup's: their count sizes its table
-        deep = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else tags)
+        deep, options = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else tags)
+    if options > _MAX_OPTIONS:
+        data = _without_options(data)
+        html = data.decode("utf-8", "surrogatepass" if not (parsable or cut) else "replace")
     if deep > _MAX_DEPTH:
         flat = _flatten_deep(html)
         if flat is not html:
             return flat, cut
     return data if parsable and not cut else html, cut
+
+
+def _without_options(data: bytes) -> bytes:
+    """The UTF-8 markup ``data`` without its <option> elements (tags and text up to the next
+    tag): inside a <select>, Lexbor takes time quadratic in their number, and an option's
+    text is never read (``_SKIP``)."""
+    return _OPTION_END.sub(b"", _OPTION_START.sub(b"", data))
+
+
+_OPTION_START = re.compile(rb"<option(?=[\s/>])[^>]*>?[^<]*", re.I)
+_OPTION_END = re.compile(rb"</option\s*>", re.I)
 
 
 def _title_of(tree: LexborHTMLParser) -> str | None:
