@@ -241,6 +241,30 @@ def test_html_detection() -> None:
     assert not looks_like_html("plain words only")
 
 
+@pytest.mark.parametrize(
+    "opening",
+    ["<script>var x = 1;" + "x" * 30_000 + "</script>", "<!--" + " c" * 15_000 + " -->",
+     "<p " + " ".join(f"data-n{i}=v" for i in range(3_000)) + ">"],
+)  # fmt: skip
+def test_markup_opening_with_one_long_tag_is_html(opening: str) -> None:
+    """A page whose first 20,000 characters are one script, comment or tag holds no line
+    break and no sign of a document: it is markup all the same, not text to keep whole."""
+    page = opening + f"<p>{BODY[0]}</p><p>{BODY[1]}</p>"
+    assert looks_like_html(page)
+    out = boilerx.clean(page)
+    assert BODY[0] in out and "xxxx" not in out and "data-n" not in out
+
+
+def test_scraped_text_opening_with_a_tag_stays_text() -> None:
+    """A browser's text can open with a tag it printed (a tracking pixel in <noscript>):
+    its line breaks keep it text."""
+    text = '<img src="https://t.example/p.gif" style="display:none" />\nNews\n' + (
+        f"{BODY[0]}\n" * 200
+    )
+    assert len(text) > 20_000 and not looks_like_html(text)
+    assert not looks_like_html("x" * 30_000)  # one long line of no markup
+
+
 def test_tampered_model_is_refused(tmp_path: Path, monkeypatch) -> None:
     for f in model_module.shipped_model_dir().iterdir():
         if f.is_file():

@@ -371,14 +371,21 @@ def _has_c1(text: str) -> bool:
 
 
 def looks_like_html(text: str) -> bool:
-    """True when ``text`` is markup: a document-level tag, or many tags for its size.
+    """True when ``text`` is markup: a document-level tag, or many tags for its size, or a
+    first _HEAD characters that open with a tag and hold no line break (one tag, script or
+    comment that long: scraped text breaks its lines).
 
     A prose line that mentions ``<b>`` once stays text."""
     head = text[:_HEAD]
     if _HTML_SIGNS.search(head):
         return True
+    if len(head) == _HEAD and "\n" not in head and _OPENS_WITH_TAG.match(head):
+        return True
     tags = len(_ANY_TAG.findall(head))
     return tags >= 3 and tags * 40 >= len(head.split("\n"))
+
+
+_OPENS_WITH_TAG = re.compile(r"\s*<(?:[a-zA-Z]|!--|!doctype)", re.I)
 
 
 _HTML_SIGNS_UTF8 = re.compile(_HTML_SIGNS.pattern.encode("ascii"), re.I)
