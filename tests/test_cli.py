@@ -287,6 +287,23 @@ def test_fake_jsonl_keeps_fields_and_carries_failures(fake: None, tmp_path: Path
     )
 
 
+def test_fake_jsonl_record_nested_past_the_stack(fake: None, tmp_path: Path, capsys) -> None:
+    """A line nested 100,000 deep exhausts the JSON parser's stack: that record fails with
+    its line number, and the records around it are cleaned."""
+    deep = '{"id": 2, "html": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    rows: list[object] = [
+        {"id": 1, "html": "page one body"},
+        deep,
+        {"id": 3, "html": "page three body"},
+    ]
+    status, out, err = run(capsys, str(write_jsonl(tmp_path / "in.jsonl", rows)), "--jobs", "1")
+    records = jsonl(out)
+    assert status == 0 and len(records) == 3
+    assert records[1]["error"].startswith("RecursionError: line 2:")
+    assert records[0]["text"] == "PAGE ONE BODY" and records[2]["text"] == "PAGE THREE BODY"
+    assert "3 records, 1 failed" in err
+
+
 def test_fake_jsonl_field_option(fake: None, tmp_path: Path, capsys) -> None:
     path = write_jsonl(
         tmp_path / "in.jsonl", [{"text": "scraped text body line", "html": "<p>x</p>"}]

@@ -93,6 +93,25 @@ def test_select_of_many_options(as_bytes: bool, compiled: bool, monkeypatch) -> 
     assert BODY[0] in boilerx.clean(markup.encode("utf-8") if as_bytes else markup)
 
 
+@pytest.mark.parametrize(
+    "json_ld",
+    ["[" * 100_000 + '"articleBody"' + "]" * 100_000,  # past the JSON parser's stack
+     '{"a":' * 50_000 + '{"articleBody": "x"}' + "}" * 50_000,
+     '{"@type": "NewsArticle", "headline": "H", "x": ' + "[" * 990 + "]" * 990 + "}"],
+)  # fmt: skip
+def test_json_ld_nested_too_deep_is_skipped(json_ld: str) -> None:
+    """JSON-LD nested a thousand levels or more is not read (the parser, or the readers after
+    it, would exhaust the stack); the page is."""
+    page = (
+        f'<html><head><script type="application/ld+json">{json_ld}</script>'
+        f"<title>Harbour ferry service to expand</title></head>"
+        f"<body><p>{BODY[0]}</p><p>{BODY[1]}</p></body></html>"
+    )
+    assert BODY[0] in boilerx.clean(page)
+    doc = boilerx.extract(page)
+    assert BODY[0] in doc.text and doc.title == "Harbour ferry service to expand"
+
+
 def test_streamed_parts_that_loop_or_never_close() -> None:
     # a streamed part holding its own template is placed once, not forever
     looped = (

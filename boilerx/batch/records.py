@@ -260,7 +260,7 @@ def _looks_like_jsonl(peek: bytes, ended: bool) -> bool:
 def _is_json_object(line: bytes) -> bool:
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
@@ -425,7 +425,7 @@ def jsonl_record(line: bytes, lineno: int, source: str, field: str, max_bytes: i
         obj = json.loads(line)
         if b"\\ud" in line or b"\\uD" in line:  # perhaps a lone surrogate, as \ud800
             obj = _without_surrogates(obj)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested past the parser's stack
         record.error = f"{type(exc).__name__}: line {lineno}: {exc}"
         return record
     if not isinstance(obj, dict):

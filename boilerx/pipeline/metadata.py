@@ -437,19 +437,39 @@ _OBJECTS_IN_A_ROW = re.compile(r"}\s*{")
 
 
 def _load_json(text: str) -> Any:
+    """The JSON of a JSON-LD script, read leniently (comments, trailing commas, objects one
+    after another); None where it is not JSON, or nests deeper than _MAX_JSON_DEPTH (the
+    parser and the readers here recurse: a thousand levels would exhaust the stack)."""
     text = _COMMENTS.sub("", text.strip()).strip().rstrip(";")
     if not text:
         return None
     try:
-        return json.loads(text, strict=False)
-    except ValueError:
-        pass
-    # trailing commas, or several objects one after another
-    text = _TRAILING_COMMA.sub(r"\1", text).rstrip(",")
-    try:
-        return json.loads("[" + _OBJECTS_IN_A_ROW.sub("},{", text) + "]", strict=False)
-    except ValueError:
-        return None
+        data = json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        # trailing commas, or several objects one after another
+        text = _TRAILING_COMMA.sub(r"\1", text).rstrip(",")
+        try:
+            data = json.loads("[" + _OBJECTS_IN_A_ROW.sub("},{", text) + "]", strict=False)
+        except (ValueError, RecursionError):
+            return None
+    return data if _nests_within(data, _MAX_JSON_DEPTH) else None
+
+
+_MAX_JSON_DEPTH = 64
+
+
+def _nests_within(data: Any, limit: int) -> bool:
+    """Whether lists and objects in ``data`` nest at most ``limit`` deep (walked without
+    recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth >= limit:
+                return False
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items if isinstance(item, (dict, list)))
+    return True
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:

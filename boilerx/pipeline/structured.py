@@ -105,7 +105,7 @@ def structured_text(scripts: list[str], descriptions: list[str]) -> tuple[str, s
             continue
         try:
             data = json.loads(raw, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
             continue
         _strings(data, wanted)
     found.extend(filter(None, descriptions))
