@@ -253,6 +253,25 @@ def test_text_read_right_is_kept(text: str) -> None:
     assert undo_wrong_charset(text) == text
 
 
+@pytest.mark.parametrize(
+    "label",
+    ["base64", "zlib", "rot13", "hex", "uu", "quopri", "punycode", "idna", "undefined",
+     "unicode_escape", "raw_unicode_escape", "utf-7"],
+)  # fmt: skip
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_declared_python_codec_that_is_no_web_charset(label: str, encoding: str) -> None:
+    """Python knows these names, but no page is in them (byte transforms, escape decoders,
+    UTF-7, which browsers refuse): the page is read as if it declared nothing."""
+    page = f'<html><head><meta charset="{label}"></head><body><p>{BODY[0]} Café.</p></body>'
+    data = page.encode(encoding)
+    assert decode(data) == page
+    assert "Café." in boilerx.clean(data)
+    from boilerx.batch.records import _charset_decode
+
+    assert _charset_decode(data, label) == data  # an HTTP header's charset, likewise
+    assert _charset_decode(page.encode("utf-16"), "UTF-16") == page  # a real one is read
+
+
 def test_html_detection() -> None:
     assert looks_like_html("<html><body><p>x</p></body></html>")
     assert looks_like_html("<div><p>One</p><p>Two</p></div>")

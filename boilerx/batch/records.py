@@ -7,7 +7,6 @@ except one page at a time. A record that cannot be read still comes out, with ``
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import io
 import json
@@ -22,7 +21,7 @@ from typing import IO, Any, Literal
 
 from boilerx.api import skip_reason
 from boilerx.batch.pool import page_size_exceeds
-from boilerx.pipeline.decode import replace_surrogates
+from boilerx.pipeline.decode import replace_surrogates, web_codec
 
 InputKind = Literal["auto", "files", "jsonl", "warc", "wet"]
 INPUT_KINDS: tuple[str, ...] = ("auto", "files", "jsonl", "warc", "wet")
@@ -527,12 +526,12 @@ def _is_html(content_type: str | None) -> bool:
 
 def _charset_decode(body: bytes, charset: str | None) -> str | bytes:
     """Decode with the HTTP charset when it is known and fits; otherwise leave it to boilerx."""
-    if not charset:
+    codec = web_codec(charset) if charset else None
+    if codec is None:  # none, unknown, or a name that is no web charset ("base64", "idna")
         return body
     try:
-        codecs.lookup(charset)
-        return body.decode(charset)
-    except (LookupError, UnicodeDecodeError):
+        return body.decode(codec)
+    except UnicodeDecodeError:
         return body
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 try:
     from boilerx.pipeline import _shape as _compiled_shape  # optional compiled checks (_shape.pyx)
@@ -117,14 +118,37 @@ _READ_AS_UTF8_FIRST = frozenset(["latin-1", "iso8859-1", "ascii", "cp1252"])
 
 
 def _codec_named(declared: re.Match[bytes]) -> str | None:
-    """The codec of a declared charset; ``None`` for an unknown one, and for UTF-16 and
-    UTF-32 (a page whose declaration is read as ASCII is in neither)."""
-    name = declared.group(1).decode("ascii", "replace").lower()
+    """The codec of a charset declared in the markup; ``None`` for an unknown one, and for
+    UTF-16 and UTF-32 (a page whose declaration is read as ASCII is in neither)."""
+    codec = web_codec(declared.group(1).decode("ascii", "replace"))
+    return None if codec is None or codec.startswith(("utf-16", "utf-32")) else codec
+
+
+def web_codec(label: str) -> str | None:
+    """The Python codec of a charset label that a page or an HTTP header gives; ``None`` for
+    an unknown label, and for names Python knows that are no charset a page can be in (see
+    :func:`_reads_ascii`)."""
     try:
-        codec = codecs.lookup(name).name
+        codec = codecs.lookup(label.strip().lower()).name
     except LookupError:
         return None
-    return None if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32") else codec
+    return codec if codec.startswith(("utf-16", "utf-32")) or _reads_ascii(codec) else None
+
+
+# Printable ASCII, backslash escapes and the line breaks: what markup is written in.
+_ASCII_PROBE = bytes(range(0x20, 0x7F)).replace(b"\\", b"") + b"\\n\\u0041\t\r\n"
+
+
+@lru_cache(maxsize=64)
+def _reads_ascii(codec: str) -> bool:
+    """Whether ``codec`` is a text encoding that reads ASCII as ASCII, as every charset a page
+    can declare in its markup does. Python also names byte transforms (base64, zlib, rot13),
+    IDNA and Punycode, escape decoders and UTF-7 (which browsers refuse): those would fail
+    or garble the page, which is then read as if it declared nothing."""
+    try:
+        return _ASCII_PROBE.decode(codec, errors="replace") == _ASCII_PROBE.decode("ascii")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return False
 
 
 def exact_utf8_length(data: bytes) -> int:
