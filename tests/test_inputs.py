@@ -112,6 +112,23 @@ def test_json_ld_nested_too_deep_is_skipped(json_ld: str) -> None:
     assert BODY[0] in doc.text and doc.title == "Harbour ferry service to expand"
 
 
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_formatting_elements_left_open_by_the_thousand(as_bytes: bool) -> None:
+    """<b id=N> closed only by the end of its paragraph stays in the parser's list of active
+    formatting elements, which is rebuilt in every new paragraph: 30,000 of them took more
+    memory than the machine had. Past lines._MAX_DEPTH such tags are dropped, text kept."""
+    from boilerx.pipeline import lines
+
+    piled = "".join(f"<p><b id={i}>w{i}</p>" for i in range(30_000))
+    markup = f"<html><body>{piled}<p>{BODY[0]}</p></body></html>"
+    cut = lines._cut(None if as_bytes else markup, markup.encode() if as_bytes else None)[0]
+    kept = cut.decode() if isinstance(cut, bytes) else cut
+    assert "<b " not in kept and "w29999" in kept and kept.count("<p>") == 30_001
+    few = "".join(f"<p><b id={i}>w{i}</p>" for i in range(300)) + "<div><i>x</i></div>" * 9_000
+    assert lines._without_piled_formatting(few) is few  # 300 open: as it is
+    assert BODY[0] in boilerx.clean(markup.encode() if as_bytes else markup)
+
+
 def test_streamed_parts_that_loop_or_never_close() -> None:
     # a streamed part holding its own template is placed once, not forever
     looped = (

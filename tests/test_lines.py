@@ -517,6 +517,8 @@ def test_cut_hands_the_parser_the_utf8_it_made_of_the_same_markup() -> None:
     with_surrogate = html.replace("é", "é\ud800")
     assert lines._cut(with_surrogate) == (with_surrogate, False)
     assert lines.html_lines(with_surrogate).texts == ["é", "ü"]
-    deep = "<b>" * 150_000 + "<p>x</p>"
-    assert lines._cut(deep) == ("<b>" * lines._MAX_DEPTH + "x", False)  # flattened
+    deep = "<span>" * 150_000 + "<p>x</p>"
+    assert lines._cut(deep) == ("<span>" * lines._MAX_DEPTH + "x", False)  # flattened
+    piled = "<b>" * 150_000 + "<p>x</p>"  # formatting elements piled up: their tags dropped
+    assert lines._cut(piled) == ("<p>x</p>", False)
     assert isinstance(lines._cut(html + "<i></i>" * 10)[0], str)  # cut

@@ -863,10 +863,40 @@ def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool
         data = _without_options(data)
         html = data.decode("utf-8", "surrogatepass" if not (parsable or cut) else "replace")
     if deep > _MAX_DEPTH:
-        flat = _flatten_deep(html)
+        flat = _flatten_deep(_without_piled_formatting(html))
         if flat is not html:
             return flat, cut
     return data if parsable and not cut else html, cut
+
+
+# Formatting elements: a parser keeps them in a list of active formatting elements and rebuilds
+# the list inside every new block, so that <p><b>x</p><p>y</p> is bold twice. (<a> is left
+# out: a new <a> closes the open one.)
+_FORMATTING = "b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u"
+_FORMATTING_TAG = re.compile(r"<(/?)(" + _FORMATTING + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
+
+
+def _without_piled_formatting(html: str) -> str:
+    """``html`` without the tags of the formatting elements of a name opened more than
+    _MAX_DEPTH times beyond its own end tags (their text kept); as it is when none piles up.
+    Closed by their parents' end tags instead, they stay in the parser's list of active
+    formatting elements, which is rebuilt inside every new block: n of them with distinct
+    attributes make n² elements (the HTML standard's limit, three alike, binds only identical
+    ones). 30,000 `<p><b id=N>x</p>` took more memory than the machine had."""
+    open_count: dict[str, int] = {}
+    piled: set[str] = set()
+    for match in _FORMATTING_TAG.finditer(html):
+        name = match.group(2).lower()
+        if match.group(1):  # an end tag closes one of its name, if one is open
+            open_count[name] = max(open_count.get(name, 0) - 1, 0)
+        else:
+            open_count[name] = open_count.get(name, 0) + 1
+            if open_count[name] > _MAX_DEPTH:
+                piled.add(name)
+    if not piled:
+        return html
+    tags = re.compile(r"</?(?:" + "|".join(sorted(piled)) + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
+    return tags.sub("", html)
 
 
 def _without_options(data: bytes) -> bytes:
