@@ -112,21 +112,67 @@ def test_json_ld_nested_too_deep_is_skipped(json_ld: str) -> None:
     assert BODY[0] in doc.text and doc.title == "Harbour ferry service to expand"
 
 
-@pytest.mark.parametrize("as_bytes", [False, True])
-def test_formatting_elements_left_open_by_the_thousand(as_bytes: bool) -> None:
-    """<b id=N> closed only by the end of its paragraph stays in the parser's list of active
-    formatting elements, which is rebuilt in every new paragraph: 30,000 of them took more
-    memory than the machine had. Past lines._MAX_DEPTH such tags are dropped, text kept."""
+def _cut_text(markup: str, as_bytes: bool) -> str:
+    """The markup ``lines._cut`` hands the parser, as a str."""
     from boilerx.pipeline import lines
 
-    piled = "".join(f"<p><b id={i}>w{i}</p>" for i in range(30_000))
-    markup = f"<html><body>{piled}<p>{BODY[0]}</p></body></html>"
     cut = lines._cut(None if as_bytes else markup, markup.encode() if as_bytes else None)[0]
-    kept = cut.decode() if isinstance(cut, bytes) else cut
-    assert "<b " not in kept and "w29999" in kept and kept.count("<p>") == 30_001
+    return cut.decode() if isinstance(cut, bytes) else cut
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("padding", [0, 300])  # 300: too few tags for the page's size to nest
+def test_formatting_elements_left_open_by_the_thousand(
+    as_bytes: bool, compiled: bool, padding: int, monkeypatch
+) -> None:
+    """<b id=N> closed only by the end of its paragraph stays in the parser's list of active
+    formatting elements, which is rebuilt in every new paragraph: 30,000 of them took more
+    memory than the machine had, and 3,300 in a 1 MB page 2 GB. Past lines._MAX_DEPTH such
+    tags are dropped, text kept, on every page."""
+    from boilerx.pipeline import lines
+
+    count = 3_000 if padding else 30_000
+    piled = "".join(f"<p><b id={i}>w{i}{' x' * padding}" for i in range(count))
+    markup = f"<html><body>{piled}<p>{BODY[0]}</p></body></html>"
     few = "".join(f"<p><b id={i}>w{i}</p>" for i in range(300)) + "<div><i>x</i></div>" * 9_000
-    assert lines._without_piled_formatting(few) is few  # 300 open: as it is
+    with monkeypatch.context() as patch:
+        if not compiled:  # the reference reads the tags
+            patch.setattr(lines, "_compiled_walk", None)
+        kept = _cut_text(markup, as_bytes)
+        assert _cut_text(few, as_bytes) == few  # 300 open: as it is
+    assert "<b " not in kept and f"w{count - 1}" in kept and kept.count("<p>") == count + 1
     assert BODY[0] in boilerx.clean(markup.encode() if as_bytes else markup)
+
+
+_MANY = 60_000  # attributes: about 5 s to parse each shape below as it is, past 1 minute x 3
+_ATTRIBUTE_FLOODS = [
+    "<div " + " ".join(f"a{i}" for i in range(_MANY)) + ">",
+    "<div " + " ".join(f'a{i}=">"' for i in range(_MANY)) + ">",  # ">" in quoted values
+    "<div " + " ".join(f"a{i}<" for i in range(_MANY)) + ">",  # "<" in names
+    "<DIV " + "".join(f"A{i}='x'" for i in range(_MANY)) + ">",  # no spaces between
+    "<script>var s = '<b x=\"';</script><div " + "/".join(f"a{i}" for i in range(_MANY)) + ">",
+    "<svg><style><g " + " ".join(f"a{i}" for i in range(_MANY)) + "></g></style></svg><div>",
+    "<div></p " + " ".join(f"a{i}" for i in range(_MANY)) + ">",  # an end tag's
+]
+
+
+@pytest.mark.parametrize("flood", range(len(_ATTRIBUTE_FLOODS)))
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_tag_with_a_flood_of_attributes_loses_them(flood: int, as_bytes: bool) -> None:
+    """Lexbor compares each new attribute of a tag with those before it: 200,000 took three
+    minutes. A tag with more than lines._MAX_ATTRIBUTES loses them before the parse, wherever
+    the tokenizer reads them (quoted values holding ">", names holding "<", after a script,
+    inside SVG, an end tag's), and the page's text stays."""
+    from boilerx.pipeline import lines
+
+    markup = f"<html><body>{_ATTRIBUTE_FLOODS[flood]}<p>{BODY[0]}</p></div></body></html>"
+    kept = _cut_text(markup, as_bytes)
+    assert f"a{_MANY - 1}" not in kept.lower() and kept.count(BODY[0]) == 1
+    assert len(kept) < len(BODY[0]) + 100  # the tags, without the attributes
+    assert BODY[0] in boilerx.clean(markup.encode() if as_bytes else markup)
+    usual = "<div " + " ".join(f"data-{i}='{i}'" for i in range(lines._MAX_ATTRIBUTES)) + ">x"
+    assert _cut_text(usual, as_bytes) == usual  # as many as that: as it is
 
 
 def test_streamed_parts_that_loop_or_never_close() -> None:

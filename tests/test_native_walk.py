@@ -484,29 +484,67 @@ def test_compiled_depth_bound_equals_the_vectorised_one(tokens: list[str], repea
         assert deep <= vectorised_deep
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.sampled_from(["<", "<<", "a<b", "\u00e9<", "\u4e2d<", "\U0001f600<"]), st.text()
-        ),
-        max_size=40,
-    )
+# Pieces of markup where the tokenizer's states matter: quoted and unquoted values that hold
+# ">" or "<", names that hold quotes or "<", raw text, comments and their odd ends, foreign
+# content, NUL bytes, and tags cut off at the end
+_TAG_TOKENS = st.sampled_from(
+    ["<div a=1 b='>' c=\">\">", "<p x y z>", "</p a b>", "<b id=1>", "</b>", "<i>", "</I>",
+     "<svg>", "</svg>", "<svg/>", "<math>", "</math>", "<g a b/>", "<style>", "</style>",
+     "<script>", "</script>", "</script x>", "</scriptx>", "<TEXTAREA>", "</textarea>",
+     "<title>", "</title >", "<noframes>", "</noframes>", "<!-- c -->", "<!-->", "<!--->",
+     "--!>", "-->", "<!doctype html>", "<?php x ?>", "<a b=c\"d>", "<a b\"c=d>", "<a =b>",
+     "<a b = 'c' d= e>", "<a b='c'd='e'>", "<a/b/c>", "<a\x00b c\x00=d\x00>", "\x00", "<", ">",
+     "'", '"', "=", "/", " ", "text", "</", "</ >", "<1>", "<div", "<div a='", "<div a=",
+     "<font color=red>", "<strong>", "</strong>", "<verylongname a b c>", "<blockquo>"]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_TAG_TOKENS, max_size=50), st.integers(1, 5), st.integers(0, 4), st.integers(0, 3))
+def test_compiled_tag_floods_equal_the_reference(
+    tokens: list[str], repeat: int, max_attributes: int, max_piled: int
+) -> None:
+    data = "".join(tokens * repeat).encode()
+    compiled = _compiled_walk.tag_floods(data, max_attributes, max_piled)
+    assert compiled == lines._tag_floods(data, max_attributes, max_piled)
+    tags, spans, _ = compiled
+    assert tags <= data.count(b"<")
+    assert all(data[start] == 60 and start < end <= len(data) for start, end in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # in order, apart
+
+
+@pytest.mark.parametrize(
+    ("markup", "spans"),
+    [
+        (b'<div a=">" b>x', [(0, 13)]),  # a quoted ">" does not end the tag
+        (b"</p a b c>", [(0, 10)]),  # end tags are read alike
+        (b"<script><div a b c></script><p>", []),  # raw text
+        (b"<svg><style><g a b c></g></style></svg>", [(12, 21)]),  # not in SVG
+        (b"<!-- <div a b c> --><p a>", []),
+        (b"<!--> <div a b c>", [(6, 17)]),  # an abrupt comment ends at once
+        (b"<!-- x --!><div a b c>", [(11, 22)]),
+        (b"<script></scriptx><div a b c></script>", []),  # no end tag of the script's name
+        (b"<div a/b/c>", [(0, 11)]),
+        (b"<div a='b'c='d'e>", [(0, 17)]),
+        (b"<div a b c", [(0, 10)]),  # cut off: to the end
+    ],
 )
-def test_compiled_count_lt_equals_str_count(pieces: list[str]) -> None:
-    text = "".join(pieces)  # 1-, 2- and 4-byte strings
-    for repeat in (1, 37, 1000):  # past the ends of the blocks counted in one go
-        assert _compiled_walk.count_lt(text * repeat) == (text * repeat).count("<")
-        utf8 = (text * repeat).encode("utf-8", "surrogatepass")
-        assert _compiled_walk.count_lt(utf8) == utf8.count(b"<")
+@pytest.mark.parametrize("compiled", [True, False])
+def test_tag_floods_read_tags_as_the_tokenizer_does(
+    markup: bytes, spans: list[tuple[int, int]], compiled: bool
+) -> None:
+    read = _compiled_walk.tag_floods if compiled else lines._tag_floods
+    assert read(markup, 1, 10)[1] == spans
 
 
-@pytest.mark.parametrize("other", ["", "a", "\u00e9", "\u4e2d", "\U0001f600"])
-def test_compiled_count_lt_counts_blocks_full_of_lt(other: str) -> None:
-    """Blocks where every character is "<" (a count that fills the block's counter)."""
-    text = "<" * 200_000 + other + "<" * 70_000
-    assert _compiled_walk.count_lt(text) == 270_000
-    assert _compiled_walk.count_lt(text.encode()) == 270_000
+@pytest.mark.parametrize("compiled", [True, False])
+def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
+    read = _compiled_walk.tag_floods if compiled else lines._tag_floods
+    assert read(b"<p><b id=1>x</p>" * 4, 10, 3)[2]
+    assert not read(b"<p><b id=1>x</p>" * 3, 10, 3)[2]
+    assert not read(b"<p><b>x</b></p>" * 40, 10, 3)[2]  # closed by their own end tags
+    assert not read(b"<script>" + b"<b>" * 40 + b"</script>", 10, 3)[2]  # not markup
+    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], True)  # upper case too
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,7 @@ from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from cpython.object cimport Py_SIZE
 from cpython.unicode cimport (
-    PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_AsUTF8AndSize, PyUnicode_DATA,
-    PyUnicode_DecodeUTF8, PyUnicode_GET_LENGTH, PyUnicode_KIND,
+    PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8, PyUnicode_GET_LENGTH,
 )
 from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
@@ -1263,52 +1262,6 @@ cdef inline NameCount *_slot(NameCount *table, size_t mask, uint64_t key) noexce
     return &table[at]
 
 
-def count_lt(text):
-    """``text.count("<")`` of a str or ``text.count(b"<")`` of bytes, in loops the compiler
-    vectorises (their count stops at a count limit at each match, which keeps it from being
-    vectorised): each block's count is summed in a counter of the characters' own width."""
-    cdef Py_ssize_t n, i = 0, j, end
-    cdef size_t count = 0
-    cdef unsigned int kind = PyUnicode_1BYTE_KIND
-    cdef const void *data
-    cdef bytes utf8
-    cdef str chars
-    if isinstance(text, bytes):
-        utf8 = text
-        data, n = <const char *> utf8, len(utf8)
-    else:
-        chars = text
-        data, n, kind = PyUnicode_DATA(chars), PyUnicode_GET_LENGTH(chars), PyUnicode_KIND(chars)
-    cdef const uint8_t *one = <const uint8_t *> data
-    cdef const uint16_t *two = <const uint16_t *> data
-    cdef const uint32_t *four = <const uint32_t *> data
-    cdef uint8_t in_block_one
-    cdef uint16_t in_block_two
-    cdef uint32_t in_block_four
-    with nogil:
-        while i < n:
-            if kind == PyUnicode_1BYTE_KIND:  # blocks of at most 255: the count fits a byte
-                end = min(i + 255, n)
-                in_block_one = 0
-                for j in range(i, end):
-                    in_block_one += one[j] == 60
-                count += in_block_one
-            elif kind == PyUnicode_2BYTE_KIND:
-                end = min(i + 65535, n)
-                in_block_two = 0
-                for j in range(i, end):
-                    in_block_two += two[j] == 60
-                count += in_block_two
-            else:
-                end = min(i + 65535, n)
-                in_block_four = 0
-                for j in range(i, end):
-                    in_block_four += four[j] == 60
-                count += in_block_four
-            i = end
-    return count
-
-
 def depth_bound(bytes html, Py_ssize_t tags=-1):
     """``lines._depth_bound`` in one pass: an upper bound of how deep the markup ``html``
     (UTF-8) nests, and the number of its <option> start tags. Each name's open elements are
@@ -1371,6 +1324,229 @@ def depth_bound(bytes html, Py_ssize_t tags=-1):
     free(table)
     return deepest, options
 
+
+# ---------------------------------------------------------------- floods of attributes and formatting
+# Tables of tag_floods (lines._tag_floods is its reference). A bytes object ends in a NUL byte
+# past its length, so the loops inside a tag stop at NUL and only then check where they are (a
+# NUL inside the markup is part of a name or value, as the tokenizer reads it).
+cdef unsigned char _space[256]  # whitespace as the tokenizer reads it: \t \n \f \r and space
+cdef unsigned char _tag_name_stop[256]  # what ends a tag's name: whitespace / > (and NUL)
+cdef unsigned char _name_stop[256]  # what ends an attribute's name: whitespace / > = (and NUL)
+cdef unsigned char _value_stop[256]  # what ends an unquoted value: whitespace > (and NUL)
+cdef unsigned char _lower[256]
+cdef unsigned char _first_kind[256]  # the kinds of the names looked for that start with a byte
+cdef enum:
+    FLOOD_NAMES = 16
+    FORMATTING = 1  # kinds of tag names
+    RAW_TEXT = 2
+    FOREIGN = 4
+    BREAKOUT = 8
+
+
+cdef void _set_tag_tables() noexcept nogil:
+    cdef int i
+    for i in range(256):
+        _space[i] = i == 32 or i == 9 or i == 10 or i == 12 or i == 13
+        _value_stop[i] = _space[i] or i == 62 or i == 0
+        _tag_name_stop[i] = _value_stop[i] or i == 47
+        _name_stop[i] = _tag_name_stop[i] or i == 61
+        _lower[i] = i + 32 if 65 <= i <= 90 else i
+
+
+_set_tag_tables()  # the loops inside a tag rely on these from import on
+cdef uint64_t _raw_text_keys[FLOOD_NAMES]
+cdef uint64_t _formatting_keys[FLOOD_NAMES]
+cdef int _n_raw_text = 0, _n_formatting = 0
+
+
+def configure_floods(raw_text_keys, formatting_keys):
+    """Set the names ``tag_floods`` reads as raw text (<script>, <style> …: no markup until
+    their end tag, outside <svg>/<math>) and as formatting elements, as keys (``lines.
+    _name_keys``); the foreign and breakout names are ``configure_depth``'s (called first)."""
+    global _n_raw_text, _n_formatting
+    cdef int i
+    if max(len(raw_text_keys), len(formatting_keys)) > FLOOD_NAMES:
+        raise ValueError("too many tag names for tag_floods")
+    for i, key in enumerate(raw_text_keys):
+        _raw_text_keys[i] = key
+    for i, key in enumerate(formatting_keys):
+        _formatting_keys[i] = key
+    _n_raw_text, _n_formatting = len(raw_text_keys), len(formatting_keys)
+    memset(_first_kind, 0, sizeof(_first_kind))
+    for keys, count, kind in (
+        (_formatting_keys, _n_formatting, FORMATTING), (_raw_text_keys, _n_raw_text, RAW_TEXT),
+        (_foreign_keys, _n_foreign, FOREIGN), (_breakout_keys, _n_breakout, BREAKOUT),
+    ):
+        for i in range(count):
+            first = keys[i] & 255
+            _first_kind[first] |= kind
+            _first_kind[first - 32 if 97 <= first <= 122 else first] |= kind
+
+
+cdef inline Py_ssize_t _past(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
+                             const unsigned char *stop) noexcept nogil:
+    """The first index from ``i`` whose byte is in ``stop`` (a NUL inside the markup is not),
+    or ``n``."""
+    while True:
+        while not stop[data[i]]:
+            i += 1
+        if data[i] != 0 or i >= n:
+            return i
+        i += 1
+
+
+cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
+                         Py_ssize_t *attributes) noexcept nogil:
+    """From ``i``, just after a tag's name, to the index after the ``>`` that ends the tag, as
+    the tokenizer's attribute states read it (a quoted value may hold ``>``), or ``n`` where the
+    markup ends first; ``attributes``: how many attributes the tag opens."""
+    cdef const unsigned char *at
+    cdef unsigned char c
+    attributes[0] = 0
+    while True:
+        while _space[data[i]] or data[i] == 47:  # "/": self-closing before ">", else a space
+            i += 1
+        if i >= n:
+            return n
+        if data[i] == 62:
+            return i + 1
+        attributes[0] += 1  # a name starts (an "=" here is its first character)
+        i = _past(data, i + 1, n, _name_stop)
+        while _space[data[i]]:
+            i += 1
+        if data[i] != 61 or i >= n:  # no "=": the next attribute, "/" or ">"
+            continue
+        i += 1
+        while _space[data[i]]:
+            i += 1
+        c = data[i]
+        if (c == 34 or c == 39) and i < n:  # a quoted value: to its closing quote
+            at = <const unsigned char *> memchr(data + i + 1, c, n - i - 1)
+            if at == NULL:
+                return n
+            i = at - data + 1
+        elif c != 62:  # unquoted: to whitespace or ">"
+            i = _past(data, i, n, _value_stop)
+
+
+cdef Py_ssize_t _raw_text_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
+                              uint64_t key) noexcept nogil:
+    """The index of the ``<`` of the first end tag of ``key``'s name at or after ``i`` (the
+    name followed by whitespace, ``/`` or ``>``), or ``n``."""
+    cdef const unsigned char *at
+    cdef Py_ssize_t length = 0, j
+    cdef bint same
+    while length < 8 and (key >> (8 * length)) & 255:
+        length += 1
+    while i < n - 2:
+        at = <const unsigned char *> memchr(data + i, 60, n - 2 - i)
+        if at == NULL:
+            return n
+        i = at - data
+        if data[i + 1] == 47 and i + 2 + length < n:
+            same = True
+            for j in range(length):
+                same &= _lower[data[i + 2 + j]] == (key >> (8 * j)) & 255
+            if same and _tag_name_stop[data[i + 2 + length]] and data[i + 2 + length]:
+                return i
+        i += 1
+    return n
+
+
+cdef Py_ssize_t _comment_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
+    """The index after the comment whose ``<!--`` is at ``i``: after its first ``>`` that
+    follows ``--`` or ``--!`` (``<!-->`` ends at once), or ``n``."""
+    cdef const unsigned char *at
+    cdef Py_ssize_t end = i + 4
+    while end < n:
+        at = <const unsigned char *> memchr(data + end, 62, n - end)
+        if at == NULL:
+            return n
+        end = at - data
+        if (data[end - 1] == 45 and data[end - 2] == 45) or (
+            end - 3 >= i + 2 and data[end - 1] == 33 and data[end - 2] == 45 and data[end - 3] == 45
+        ):
+            return end + 1
+        end += 1
+    return n
+
+
+cdef inline Py_ssize_t _after_gt(const unsigned char *data, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
+    """The index after the first ``>`` from ``i``, or ``n``."""
+    cdef const unsigned char *at = <const unsigned char *> memchr(data + i, 62, n - i) if i < n else NULL
+    return n if at == NULL else at - data + 1
+
+
+def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
+    """The markup ``html`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
+    text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds, the
+    ``[start, end)`` byte spans of the tags with more than ``max_attributes`` attributes (an
+    end tag's too: the tokenizer reads them alike), and whether a formatting element's name is opened more than ``max_piled``
+    times beyond its own end tags. One linear pass."""
+    cdef const unsigned char *data = html
+    cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
+    cdef const unsigned char *at
+    cdef unsigned char c, kind
+    cdef bint closing
+    cdef uint64_t key
+    cdef long foreign_open = 0
+    cdef long open_count[FLOOD_NAMES]
+    cdef bint piled = False
+    spans = []
+    memset(open_count, 0, sizeof(open_count))
+    while i < n - 1:
+        at = <const unsigned char *> memchr(data + i, 60, n - 1 - i)
+        if at == NULL:
+            break
+        i = at - data
+        c = data[i + 1]
+        if c == 33:  # "<!": a comment, else (<!DOCTYPE …>) to ">"
+            if data[i + 2] == 45 and data[i + 3] == 45 and i + 3 < n:
+                i = _comment_end(data, i, n)
+            else:
+                i = _after_gt(data, i + 1, n)
+            continue
+        if c == 63:  # "<?": a bogus comment, to ">"
+            i = _after_gt(data, i + 1, n)
+            continue
+        closing = c == 47
+        begin = i + 1 + closing
+        if not _letter[data[begin]] or begin >= n:  # text ("</" then no letter: read as text)
+            i = begin
+            continue
+        tags += 1
+        j = _past(data, begin, n, _tag_name_stop)
+        key = 0  # the name's first 8 bytes, lower-cased; 0 for a longer name
+        if j - begin <= 8:
+            for k in range(j - begin):
+                key |= (<uint64_t> _lower[data[begin + k]]) << (8 * k)
+        end = _tag_end(data, j, n, &attributes)
+        if attributes > max_attributes:
+            spans.append((i, end))
+        i = end
+        kind = _first_kind[data[begin]] if key else 0
+        if kind & FORMATTING:
+            for k in range(_n_formatting):
+                if _formatting_keys[k] == key:
+                    if closing:
+                        open_count[k] = max(open_count[k] - 1, 0)
+                    else:
+                        open_count[k] += 1
+                        piled |= open_count[k] > max_piled
+                    break
+        if kind & FOREIGN and _among(key, _foreign_keys, _n_foreign):
+            if closing:
+                foreign_open = max(foreign_open - 1, 0)
+            elif data[end - 2] != 47:  # <svg/> opens nothing
+                foreign_open += 1
+        elif closing or not kind:
+            continue
+        elif foreign_open:
+            if kind & BREAKOUT and _among(key, _breakout_keys, _n_breakout):
+                foreign_open = 0
+        elif kind & RAW_TEXT and _among(key, _raw_text_keys, _n_raw_text):
+            i = _raw_text_end(data, end, n, key)
+    return tags, spans, piled
 
 # ---------------------------------------------------------------- markup columns
 cdef float _byte_cells[256][8]  # the bits of a byte, lowest first, as 0.0 and 1.0
@@ -1494,3 +1670,4 @@ def signature_columns(
         mean_chars[i] = all_chars[label] / count[label]
         out[i, 3] = <float> (prose[label] / total)
     free(sums)
+

@@ -511,6 +511,10 @@ _VOID = frozenset(
     ]
 )
 _RAW_TEXT = frozenset(["script", "style", "textarea", "title", "xmp", "iframe", "noembed"])
+# what the tokenizer reads as text up to the element's end tag (outside SVG and MathML)
+_RAW_TEXT_TAGS = _RAW_TEXT | {"noframes"}
+# formatting elements, which a parser keeps in its list of active formatting elements
+_FORMATTING = "b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u"
 _FOREIGN = frozenset(["svg", "math"])
 # HTML start tags that end foreign (SVG, MathML) content.
 _BREAKOUT = frozenset(
@@ -625,6 +629,11 @@ _MAX_TAGS = 200_000  # markup past this many tags is cut before parsing (memory,
 # 1e-8 s x options squared: 4 s for 20,000); past this many a page's options are dropped. A
 # page with fewer tags than _few_tags asks for costs at most about 0.45 s per MB either way.
 _MAX_OPTIONS = 2_000
+# Lexbor compares each new attribute of a tag with those before it (about 1e-9 s x attributes
+# squared: 10,000 take 0.1 s, 200,000 in a start tag took three minutes, in an end tag 6 s); a
+# tag with more than this many loses its attributes before the parse (at most about 0.2 s a
+# MB either way).
+_MAX_ATTRIBUTES = 1_000
 _MAX_LINES = 50_000  # lines kept of a page (memory: the features are a row a line)
 
 
@@ -654,6 +663,9 @@ if _compiled_walk is not None:  # its one-pass depth_bound reads tags with the s
         _FOREIGN_KEYS.tolist(),
         _BREAKOUT_KEYS.tolist(),
         int(_OPTION_KEY),
+    )
+    _compiled_walk.configure_floods(
+        _name_keys(sorted(_RAW_TEXT_TAGS)).tolist(), _name_keys(_FORMATTING.split("|")).tolist()
     )
 
 
@@ -821,71 +833,235 @@ def _few_tags(tags: int, html: str | None, utf8: bytes | None) -> bool:
 
 
 def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool]:
-    """``html`` made safe to parse: cut after _MAX_TAGS tags (a page of a million <br> needs
+    """``html`` made safe to parse: without floods of attributes and piles of formatting tags
+    (:func:`_without_floods`), cut after _MAX_TAGS tags (a page of a million <br> needs
     gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. ``utf8``,
-    when given, is ``html`` encoded as UTF-8 (``html`` may then be ``None``: it is decoded
-    here where needed). Returns the markup, as a str or, where its UTF-8 was given or made
-    here and is what the parser would make of the str, as those bytes; and whether it was
-    cut."""
+    when given, is ``html`` encoded as UTF-8 (``html`` may then be ``None``). Returns the
+    markup, as UTF-8 bytes or, where the str holds lone surrogates (which the parser drops) or
+    was cut or flattened, as a str; and whether it was cut."""
+    parsable = True
     if utf8 is None:
         if html is None:
             raise TypeError("_cut needs the markup or its UTF-8")
-        tags = html.count("<") if _compiled_walk is None else _compiled_walk.count_lt(html)
-        if tags <= _MAX_DEPTH or _few_tags(tags, html, None):
-            return html, False  # cannot nest deeper, or too few tags to be slow however they nest
-    else:  # the UTF-8 holds the same "<" in fewer bytes
-        tags = utf8.count(b"<") if _compiled_walk is None else _compiled_walk.count_lt(utf8)
-        if tags <= _MAX_DEPTH or _few_tags(tags, html, utf8):
-            return utf8, False
-        if html is None:
-            html = utf8.decode("utf-8")
-    parsable = True
-    if utf8 is not None:
-        data = utf8
-    else:
         try:
-            data = html.encode("utf-8")
+            utf8 = html.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates, which the parser drops
-            data = html.encode("utf-8", "surrogatepass")
+            utf8 = html.encode("utf-8", "surrogatepass")
             parsable = False
+    data, tags = _without_floods(utf8)
+    if data is not utf8:
+        html = None  # decoded again where needed
+    if tags <= _MAX_DEPTH or _few_tags(tags, html, data):
+        # cannot nest deeper, or too few tags to be slow however they nest
+        return data if parsable else _decoded(data, html, parsable), False
     cut = False
     if tags > _MAX_TAGS:
         arr = np.frombuffer(data, dtype=np.uint8)
-        end = int(np.flatnonzero(arr == 60)[_MAX_TAGS])
-        data = data[:end]
-        html = data.decode("utf-8", "replace")  # a character cut in two: replaced
-        cut = True
+        lts = np.flatnonzero(arr == 60)
+        if len(lts) > _MAX_TAGS:
+            data = data[: int(lts[_MAX_TAGS])]
+            html = data.decode("utf-8", "replace")  # a character cut in two: replaced
+            cut = True
     if _compiled_walk is None:
         deep, options = _depth_bound(data)
-    else:  # the "<" of the UTF-8 bytes are the markup's: their count sizes its table
-        deep, options = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else tags)
+    else:  # the "<" of the UTF-8 bytes size its table; counted there when not cut
+        deep, options = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else -1)
     if options > _MAX_OPTIONS:
         data = _without_options(data)
-        html = data.decode("utf-8", "surrogatepass" if not (parsable or cut) else "replace")
+        html = None if not cut else data.decode("utf-8", "replace")
     if deep > _MAX_DEPTH:
-        flat = _flatten_deep(_without_piled_formatting(html))
+        html = _decoded(data, html, parsable)
+        flat = _flatten_deep(html)
         if flat is not html:
             return flat, cut
-    return data if parsable and not cut else html, cut
+    return data if parsable and not cut else _decoded(data, html, parsable), cut
+
+
+def _decoded(data: bytes, html: str | None, parsable: bool) -> str:
+    """The str of the UTF-8 markup ``data``: ``html`` where it is still that str."""
+    if html is not None:
+        return html
+    return data.decode("utf-8", "strict" if parsable else "surrogatepass")
+
+
+def _without_floods(data: bytes) -> tuple[bytes, int]:
+    """The UTF-8 markup ``data`` made safe from two shapes whose parse costs time or memory
+    quadratic in their size, whatever the page's depth, and how many tags it holds (start and
+    end tags, as the tokenizer reads them: not in comments, scripts or attribute values).
+
+    - A tag with more than _MAX_ATTRIBUTES attributes loses them: Lexbor compares each new
+      attribute with those before it (an end tag's too).
+    - The tags of a formatting element's name opened more than _MAX_DEPTH times beyond its
+      own end tags are dropped (:func:`_without_piled_formatting`).
+
+    Returns ``data`` itself where neither is found."""
+    read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
+    tags, floods, piled = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
+    if floods:
+        data = _without_attributes(data, floods)
+    if piled:
+        data = _without_piled_formatting(data)
+    return data, tags
+
+
+def _without_attributes(data: bytes, spans: list[tuple[int, int]]) -> bytes:
+    """``data`` with each tag in ``spans`` (``[start, end)``, in order) written as its bare
+    name, ``<div>`` or ``</div>``."""
+    parts = []
+    last = 0
+    for start, end in spans:
+        name_start = start + 1 + (data[start + 1] == 47)
+        name_end = _TAG_NAME.match(data, name_start).end()  # type: ignore[union-attr]
+        parts += [data[last:name_end], b">"]
+        last = end
+    parts.append(data[last:])
+    return b"".join(parts)
+
+
+# The tokenizer's reading of a tag (the HTML standard's tag and attribute states), as
+# _tag_floods follows it; _walk.tag_floods is its compiled version.
+_TAG_NAME = re.compile(rb"[^\t\n\f\r />]*")
+_SPACES_OR_SLASHES = re.compile(rb"[\t\n\f\r /]*")  # "/" not before ">" is read as a space
+_SPACES = re.compile(rb"[\t\n\f\r ]*")
+_REST_OF_NAME = re.compile(rb"[^\t\n\f\r />=]*")
+_UNQUOTED = re.compile(rb"[^\t\n\f\r >]*")
+_ENDS_NAME = frozenset(b"\t\n\f\r />")
+
+
+def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, list, bool]:
+    """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
+    text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds, the
+    ``[start, end)`` byte spans of the tags with more than ``max_attributes`` attributes (an
+    end tag's too: the tokenizer reads them alike), and whether a formatting element's name
+    is opened more than ``max_piled`` times beyond its own end tags. The reference of
+    ``_walk.tag_floods``."""
+    n = len(data)
+    i = tags = foreign = 0
+    spans: list[tuple[int, int]] = []
+    open_count: dict[bytes, int] = {}
+    piled = False
+    formatting = {name.encode() for name in _FORMATTING.split("|")}
+    while (i := data.find(b"<", i, n - 1)) >= 0:
+        following = data[i + 1]
+        if following == 33:  # "<!": a comment, else (<!DOCTYPE …>) to ">"
+            i = _comment_end(data, i) if data[i + 2 : i + 4] == b"--" else _after_gt(data, i + 1)
+            continue
+        if following == 63:  # "<?": a bogus comment, to ">"
+            i = _after_gt(data, i + 1)
+            continue
+        closing = following == 47
+        begin = i + 1 + closing
+        if begin >= n or not (65 <= data[begin] <= 90 or 97 <= data[begin] <= 122):
+            i = begin  # text ("</" then no letter: read as text)
+            continue
+        tags += 1
+        name_end = _TAG_NAME.match(data, begin).end()  # type: ignore[union-attr]
+        name = data[begin:name_end].lower() if name_end - begin <= 8 else b""
+        end, attributes = _tag_end(data, name_end)
+        if attributes > max_attributes:
+            spans.append((i, end))
+        i = end
+        if name in formatting:
+            count = open_count.get(name, 0)
+            open_count[name] = max(count - 1, 0) if closing else count + 1
+            piled |= open_count[name] > max_piled
+        if name in _FOREIGN_BYTES:
+            if closing:
+                foreign = max(foreign - 1, 0)
+            elif data[end - 2] != 47:  # <svg/> opens nothing
+                foreign += 1
+        elif closing:
+            continue
+        elif foreign:
+            if name in _BREAKOUT_BYTES:
+                foreign = 0
+        elif name in _RAW_TEXT_BYTES:
+            i = _raw_text_end(data, end, name)
+    return tags, spans, piled
+
+
+_FOREIGN_BYTES = frozenset(name.encode() for name in _FOREIGN)
+_BREAKOUT_BYTES = frozenset(name.encode()[:8] for name in _BREAKOUT)  # as keys: 8 bytes
+_RAW_TEXT_BYTES = frozenset(name.encode() for name in _RAW_TEXT_TAGS)
+
+
+def _tag_end(data: bytes, i: int) -> tuple[int, int]:
+    """From ``i``, just after a tag's name, to the index after the ``>`` that ends the tag
+    (a quoted value may hold ``>``), or ``len(data)``; and how many attributes it opens."""
+    n = len(data)
+    attributes = 0
+    while True:
+        i = _SPACES_OR_SLASHES.match(data, i).end()  # type: ignore[union-attr]
+        if i >= n:
+            return n, attributes
+        if data[i] == 62:
+            return i + 1, attributes
+        attributes += 1  # a name starts (an "=" here is its first character)
+        i = _REST_OF_NAME.match(data, i + 1).end()  # type: ignore[union-attr]
+        i = _SPACES.match(data, i).end()  # type: ignore[union-attr]
+        if i >= n or data[i] != 61:  # no "=": the next attribute, "/" or ">"
+            continue
+        i = _SPACES.match(data, i + 1).end()  # type: ignore[union-attr]
+        if i >= n:
+            return n, attributes
+        if data[i] in (34, 39):  # a quoted value: to its closing quote
+            close = data.find(data[i : i + 1], i + 1)
+            if close < 0:
+                return n, attributes
+            i = close + 1
+        elif data[i] != 62:
+            i = _UNQUOTED.match(data, i).end()  # type: ignore[union-attr]
+
+
+def _raw_text_end(data: bytes, i: int, name: bytes) -> int:
+    """The index of the ``<`` of the first end tag of ``name`` at or after ``i`` (the name
+    followed by whitespace, ``/`` or ``>``), or ``len(data)``."""
+    n = len(data)
+    after = 2 + len(name)
+    while (i := data.find(b"</", i, n - 1)) >= 0:
+        if (
+            i + after < n
+            and data[i + after] in _ENDS_NAME
+            and data[i + 2 : i + after].lower() == name
+        ):
+            return i
+        i += 1
+    return n
+
+
+def _comment_end(data: bytes, i: int) -> int:
+    """The index after the comment whose ``<!--`` is at ``i``: after its first ``>`` that
+    follows ``--`` or ``--!`` (``<!-->`` ends at once), or ``len(data)``."""
+    end = i + 4
+    while (end := data.find(b">", end)) >= 0:
+        if data[end - 2 : end] == b"--" or (end - 3 >= i + 2 and data[end - 3 : end] == b"--!"):
+            return end + 1
+        end += 1
+    return len(data)
+
+
+def _after_gt(data: bytes, i: int) -> int:
+    """The index after the first ``>`` from ``i``, or ``len(data)``."""
+    end = data.find(b">", i)
+    return len(data) if end < 0 else end + 1
 
 
 # Formatting elements: a parser keeps them in a list of active formatting elements and rebuilds
 # the list inside every new block, so that <p><b>x</p><p>y</p> is bold twice. (<a> is left
 # out: a new <a> closes the open one.)
-_FORMATTING = "b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u"
-_FORMATTING_TAG = re.compile(r"<(/?)(" + _FORMATTING + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
+_FORMATTING_TAG = re.compile(rb"<(/?)(" + _FORMATTING.encode() + rb")(?=[\s/>])[^>]*>", re.I)
 
 
-def _without_piled_formatting(html: str) -> str:
-    """``html`` without the tags of the formatting elements of a name opened more than
-    _MAX_DEPTH times beyond its own end tags (their text kept); as it is when none piles up.
-    Closed by their parents' end tags instead, they stay in the parser's list of active
-    formatting elements, which is rebuilt inside every new block: n of them with distinct
-    attributes make n² elements (the HTML standard's limit, three alike, binds only identical
-    ones). 30,000 `<p><b id=N>x</p>` took more memory than the machine had."""
-    open_count: dict[str, int] = {}
-    piled: set[str] = set()
-    for match in _FORMATTING_TAG.finditer(html):
+def _without_piled_formatting(data: bytes) -> bytes:
+    """The UTF-8 markup ``data`` without the tags of the formatting elements of a name opened
+    more than _MAX_DEPTH times beyond its own end tags (their text kept); as it is when none
+    piles up. Closed by their parents' end tags instead, they stay in the parser's list of
+    active formatting elements, which is rebuilt inside every new block: n of them with
+    distinct attributes make n² elements (the HTML standard's limit, three alike, binds only
+    identical ones). 30,000 `<p><b id=N>x</p>` took more memory than the machine had."""
+    open_count: dict[bytes, int] = {}
+    piled: set[bytes] = set()
+    for match in _FORMATTING_TAG.finditer(data):
         name = match.group(2).lower()
         if match.group(1):  # an end tag closes one of its name, if one is open
             open_count[name] = max(open_count.get(name, 0) - 1, 0)
@@ -894,9 +1070,9 @@ def _without_piled_formatting(html: str) -> str:
             if open_count[name] > _MAX_DEPTH:
                 piled.add(name)
     if not piled:
-        return html
-    tags = re.compile(r"</?(?:" + "|".join(sorted(piled)) + r")(?=[\s/>])[^>]*>", re.IGNORECASE)
-    return tags.sub("", html)
+        return data
+    names = b"|".join(sorted(piled))
+    return re.sub(rb"</?(?:" + names + rb")(?=[\s/>])[^>]*>", b"", data, flags=re.I)
 
 
 def _without_options(data: bytes) -> bytes:
