@@ -495,7 +495,9 @@ _TAG_TOKENS = st.sampled_from(
      "--!>", "-->", "<!doctype html>", "<?php x ?>", "<a b=c\"d>", "<a b\"c=d>", "<a =b>",
      "<a b = 'c' d= e>", "<a b='c'd='e'>", "<a/b/c>", "<a\x00b c\x00=d\x00>", "\x00", "<", ">",
      "'", '"', "=", "/", " ", "text", "</", "</ >", "<1>", "<div", "<div a='", "<div a=",
-     "<font color=red>", "<strong>", "</strong>", "<verylongname a b c>", "<blockquo>"]
+     "<font color=red>", "<strong>", "</strong>", "<verylongname a b c>", "<blockquo>",
+     "<foreignObject>", "</foreignobject>", "<desc>", "</desc>", "<mi>", "</mi>", "<mtext>",
+     "<![CDATA[", "]]>", "</<style>", "</>", "<p>", "</br>", "<table>"]
 )  # fmt: skip
 
 
@@ -527,13 +529,24 @@ def test_compiled_tag_floods_equal_the_reference(
         (b"<div a/b/c>", [(0, 11)]),
         (b"<div a='b'c='d'e>", [(0, 17)]),
         (b"<div a b c", [(0, 10)]),  # cut off: to the end
+        (b"</<style><g a b c>", "<g"),  # "</" and no letter: a comment, to ">"
+        (b"<svg><![CDATA[><x a=']]><g a b c>", "<g"),  # CDATA, in SVG only
+        (b"<![CDATA[><x a=']]><g a b c>", []),  # elsewhere a comment, to ">"
+        (b"<svg></p><style><g a b c>", []),  # </p> ends SVG: raw text again
+        (b"<svg><desc><style><g a b c>", []),  # HTML again in an integration point
+        (b"<svg><desc></desc><style><g a b c>", "<g"),
+        (b"<math><mi><style><g a b c>", []),
+        (b"<math><desc><style><g a b c>", "<g"),  # <desc> is SVG's
     ],
 )
 @pytest.mark.parametrize("compiled", [True, False])
 def test_tag_floods_read_tags_as_the_tokenizer_does(
-    markup: bytes, spans: list[tuple[int, int]], compiled: bool
+    markup: bytes, spans: list[tuple[int, int]] | str, compiled: bool
 ) -> None:
     read = _compiled_walk.tag_floods if compiled else lines._tag_floods
+    if isinstance(spans, str):  # the span of the one tag at that text, "<g a b c>"
+        start = markup.index(spans.encode())
+        spans = [(start, markup.index(b">", start) + 1)]
     assert read(markup, 1, 10)[1] == spans
 
 

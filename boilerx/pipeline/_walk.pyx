@@ -1341,6 +1341,7 @@ cdef enum:
     RAW_TEXT = 2
     FOREIGN = 4
     BREAKOUT = 8
+    CONTEXT = 16  # svg, math and their integration points (tag_floods' contexts)
 
 
 cdef void _set_tag_tables() noexcept nogil:
@@ -1381,6 +1382,8 @@ def configure_floods(raw_text_keys, formatting_keys):
             first = keys[i] & 255
             _first_kind[first] |= kind
             _first_kind[first - 32 if 97 <= first <= 122 else first] |= kind
+    for first in list(b"smfdtSMFDT"):  # ints
+        _first_kind[first] |= CONTEXT
 
 
 cdef inline Py_ssize_t _past(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
@@ -1471,82 +1474,194 @@ cdef Py_ssize_t _comment_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t
     return n
 
 
+cdef Py_ssize_t _cdata_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
+    """The index after the first ``]]>`` from ``i`` (a CDATA section's end), or ``n``."""
+    cdef const unsigned char *at
+    while i < n:
+        at = <const unsigned char *> memchr(data + i, 62, n - i)
+        if at == NULL:
+            return n
+        i = at - data + 1
+        if i >= 3 and data[i - 2] == 93 and data[i - 3] == 93:
+            return i
+    return n
+
+
 cdef inline Py_ssize_t _after_gt(const unsigned char *data, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
     """The index after the first ``>`` from ``i``, or ``n``."""
     cdef const unsigned char *at = <const unsigned char *> memchr(data + i, 62, n - i) if i < n else NULL
     return n if at == NULL else at - data + 1
 
 
+# The elements that change how the tags after them are read (lines._CONTEXTS): <svg> and
+# <math> (foreign content: no raw text, CDATA sections) and, inside them, the integration
+# points where HTML is read again. Codes, 0 for any other name:
+cdef enum:
+    SVG = 1
+    MATH = 2
+    FIRST_SVG_POINT = 3  # foreignObject, desc, title
+    FIRST_MATH_POINT = 6  # mi, mo, mn, ms, mtext
+    N_CONTEXTS = 11
+cdef uint64_t _context_keys[N_CONTEXTS]
+
+
+def _context_key(bytes name):
+    cdef uint64_t key = 0
+    cdef Py_ssize_t k
+    for k in range(min(len(name), 8)):
+        key |= (<uint64_t> (<unsigned char> name[k])) << (8 * k)
+    return key
+
+
+for _code, _name in enumerate(
+    [b"svg", b"math", b"foreignobject", b"desc", b"title", b"mi", b"mo", b"mn", b"ms", b"mtext"]
+):
+    _context_keys[_code + 1] = _context_key(_name)
+
+
+cdef inline int _context_of(const unsigned char *data, Py_ssize_t begin, Py_ssize_t length,
+                            uint64_t key) noexcept nogil:
+    """The context code of the tag name at ``begin`` (``key``: its first 8 bytes, lower-cased)."""
+    cdef int code
+    if length == 13:  # foreignObject, the one longer than 8 bytes
+        if (key == _context_keys[FIRST_SVG_POINT] and _lower[data[begin + 8]] == 98
+                and _lower[data[begin + 9]] == 106 and _lower[data[begin + 10]] == 101
+                and _lower[data[begin + 11]] == 99 and _lower[data[begin + 12]] == 116):
+            return FIRST_SVG_POINT
+        return 0
+    if length > 8:
+        return 0
+    for code in range(1, N_CONTEXTS):
+        if code != FIRST_SVG_POINT and _context_keys[code] == key:
+            return code
+    return 0
+
+
+cdef struct Contexts:
+    unsigned char *codes  # innermost last
+    Py_ssize_t size, capacity
+    Py_ssize_t count[N_CONTEXTS]
+
+
+cdef inline bint _foreign(const Contexts *c) noexcept nogil:
+    return c.size > 0 and c.codes[c.size - 1] <= MATH
+
+
+cdef int _push(Contexts *c, unsigned char code) except -1:
+    cdef unsigned char *grown
+    if c.size == c.capacity:
+        grown = <unsigned char *> realloc(c.codes, max(2 * c.capacity, 64))
+        if grown == NULL:
+            raise MemoryError()
+        c.codes, c.capacity = grown, max(2 * c.capacity, 64)
+    c.codes[c.size] = code
+    c.size += 1
+    c.count[code] += 1
+    return 0
+
+
+cdef inline void _pop(Contexts *c) noexcept nogil:
+    c.size -= 1
+    c.count[c.codes[c.size]] -= 1
+
+
 def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
     """The markup ``html`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
-    text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds, the
-    ``[start, end)`` byte spans of the tags with more than ``max_attributes`` attributes (an
-    end tag's too: the tokenizer reads them alike), and whether a formatting element's name is opened more than ``max_piled``
-    times beyond its own end tags. One linear pass."""
+    text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled)``, how many start and
+    end tags it holds, the ``[start, end)`` byte spans of the tags with more than
+    ``max_attributes`` attributes (an end tag's too: the tokenizer reads them alike), and
+    whether a formatting element's name is opened more than ``max_piled`` times beyond its
+    own end tags. One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
     cdef const unsigned char *at
     cdef unsigned char c, kind
-    cdef bint closing
+    cdef int code
+    cdef bint closing, foreign, self_closed
     cdef uint64_t key
-    cdef long foreign_open = 0
     cdef long open_count[FLOOD_NAMES]
     cdef bint piled = False
+    cdef Contexts contexts
     spans = []
     memset(open_count, 0, sizeof(open_count))
-    while i < n - 1:
-        at = <const unsigned char *> memchr(data + i, 60, n - 1 - i)
-        if at == NULL:
-            break
-        i = at - data
-        c = data[i + 1]
-        if c == 33:  # "<!": a comment, else (<!DOCTYPE …>) to ">"
-            if data[i + 2] == 45 and data[i + 3] == 45 and i + 3 < n:
-                i = _comment_end(data, i, n)
-            else:
+    memset(&contexts, 0, sizeof(contexts))
+    try:
+        while i < n - 1:
+            at = <const unsigned char *> memchr(data + i, 60, n - 1 - i)
+            if at == NULL:
+                break
+            i = at - data
+            c = data[i + 1]
+            foreign = _foreign(&contexts)
+            if c == 33:  # "<!": a comment, CDATA in SVG or MathML, else (<!DOCTYPE …>) to ">"
+                if data[i + 2] == 45 and data[i + 3] == 45 and i + 3 < n:
+                    i = _comment_end(data, i, n)
+                elif foreign and n - i >= 9 and memcmp(data + i + 2, b"[CDATA[", 7) == 0:
+                    i = _cdata_end(data, i + 9, n)
+                else:
+                    i = _after_gt(data, i + 1, n)
+                continue
+            if c == 63:  # "<?": a bogus comment, to ">"
                 i = _after_gt(data, i + 1, n)
-            continue
-        if c == 63:  # "<?": a bogus comment, to ">"
-            i = _after_gt(data, i + 1, n)
-            continue
-        closing = c == 47
-        begin = i + 1 + closing
-        if not _letter[data[begin]] or begin >= n:  # text ("</" then no letter: read as text)
-            i = begin
-            continue
-        tags += 1
-        j = _past(data, begin, n, _tag_name_stop)
-        key = 0  # the name's first 8 bytes, lower-cased; 0 for a longer name
-        if j - begin <= 8:
-            for k in range(j - begin):
+                continue
+            closing = c == 47
+            begin = i + 1 + closing
+            if not _letter[data[begin]] or begin >= n:
+                if closing and begin < n:  # "</>" is dropped; "</" and another byte, a comment
+                    i = begin + 1 if data[begin] == 62 else _after_gt(data, begin, n)
+                else:
+                    i = begin  # text
+                continue
+            tags += 1
+            j = _past(data, begin, n, _tag_name_stop)
+            key = 0  # the name's first 8 bytes, lower-cased
+            for k in range(min(j - begin, 8)):
                 key |= (<uint64_t> _lower[data[begin + k]]) << (8 * k)
-        end = _tag_end(data, j, n, &attributes)
-        if attributes > max_attributes:
-            spans.append((i, end))
-        i = end
-        kind = _first_kind[data[begin]] if key else 0
-        if kind & FORMATTING:
-            for k in range(_n_formatting):
-                if _formatting_keys[k] == key:
-                    if closing:
-                        open_count[k] = max(open_count[k] - 1, 0)
-                    else:
-                        open_count[k] += 1
-                        piled |= open_count[k] > max_piled
-                    break
-        if kind & FOREIGN and _among(key, _foreign_keys, _n_foreign):
+            kind = _first_kind[data[begin]]
+            code = _context_of(data, begin, j - begin, key) if kind & CONTEXT else 0
+            if j - begin > 8:
+                key = 0  # longer than the names looked for below
+            end = _tag_end(data, j, n, &attributes)
+            if attributes > max_attributes:
+                spans.append((i, end))
+            i = end
+            if kind & FORMATTING:
+                for k in range(_n_formatting):
+                    if _formatting_keys[k] == key:
+                        if closing:
+                            open_count[k] = max(open_count[k] - 1, 0)
+                        else:
+                            open_count[k] += 1
+                            piled |= open_count[k] > max_piled
+                        break
             if closing:
-                foreign_open = max(foreign_open - 1, 0)
-            elif data[end - 2] != 47:  # <svg/> opens nothing
-                foreign_open += 1
-        elif closing or not kind:
-            continue
-        elif foreign_open:
-            if kind & BREAKOUT and _among(key, _breakout_keys, _n_breakout):
-                foreign_open = 0
-        elif kind & RAW_TEXT and _among(key, _raw_text_keys, _n_raw_text):
-            i = _raw_text_end(data, end, n, key)
+                if foreign and (key == 0x70 or key == 0x7262):  # </p>, </br>: out of it
+                    while _foreign(&contexts):
+                        _pop(&contexts)
+                elif code and contexts.count[code]:  # closes the innermost of its name
+                    while contexts.codes[contexts.size - 1] != code:
+                        _pop(&contexts)
+                    _pop(&contexts)
+                continue
+            self_closed = data[end - 2] == 47
+            if code == SVG or code == MATH:
+                if not self_closed:
+                    _push(&contexts, code)
+            elif foreign:
+                if kind & BREAKOUT and _among(key, _breakout_keys, _n_breakout):
+                    while _foreign(&contexts):
+                        _pop(&contexts)
+                elif code and not self_closed and (
+                    (FIRST_SVG_POINT <= code < FIRST_MATH_POINT)
+                    == (contexts.codes[contexts.size - 1] == SVG)
+                ):
+                    _push(&contexts, code)  # an integration point of its own kind
+            elif kind & RAW_TEXT and _among(key, _raw_text_keys, _n_raw_text):
+                i = _raw_text_end(data, end, n, key)
+    finally:
+        free(contexts.codes)
     return tags, spans, piled
+
 
 # ---------------------------------------------------------------- markup columns
 cdef float _byte_cells[256][8]  # the bits of a byte, lowest first, as 0.0 and 1.0

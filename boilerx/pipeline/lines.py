@@ -936,15 +936,23 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
     is opened more than ``max_piled`` times beyond its own end tags. The reference of
     ``_walk.tag_floods``."""
     n = len(data)
-    i = tags = foreign = 0
+    i = tags = 0
     spans: list[tuple[int, int]] = []
     open_count: dict[bytes, int] = {}
     piled = False
     formatting = {name.encode() for name in _FORMATTING.split("|")}
+    contexts = _Contexts()
     while (i := data.find(b"<", i, n - 1)) >= 0:
         following = data[i + 1]
-        if following == 33:  # "<!": a comment, else (<!DOCTYPE …>) to ">"
-            i = _comment_end(data, i) if data[i + 2 : i + 4] == b"--" else _after_gt(data, i + 1)
+        foreign = contexts.foreign()
+        if following == 33:  # "<!": a comment, CDATA in SVG or MathML, else (<!DOCTYPE …>) to ">"
+            if data[i + 2 : i + 4] == b"--":
+                i = _comment_end(data, i)
+            elif foreign and data[i + 2 : i + 9] == b"[CDATA[":
+                end = data.find(b"]]>", i + 9)
+                i = n if end < 0 else end + 3
+            else:
+                i = _after_gt(data, i + 1)
             continue
         if following == 63:  # "<?": a bogus comment, to ">"
             i = _after_gt(data, i + 1)
@@ -952,11 +960,15 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
         closing = following == 47
         begin = i + 1 + closing
         if begin >= n or not (65 <= data[begin] <= 90 or 97 <= data[begin] <= 122):
-            i = begin  # text ("</" then no letter: read as text)
+            if closing and begin < n:  # "</>" is dropped; "</" and another byte, a comment
+                i = begin + 1 if data[begin] == 62 else _after_gt(data, begin)
+            else:
+                i = begin  # text
             continue
         tags += 1
         name_end = _TAG_NAME.match(data, begin).end()  # type: ignore[union-attr]
-        name = data[begin:name_end].lower() if name_end - begin <= 8 else b""
+        full = data[begin:name_end].lower()
+        name = full if len(full) <= 8 else b""  # the names looked for below are no longer
         end, attributes = _tag_end(data, name_end)
         if attributes > max_attributes:
             spans.append((i, end))
@@ -965,22 +977,65 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
             count = open_count.get(name, 0)
             open_count[name] = max(count - 1, 0) if closing else count + 1
             piled |= open_count[name] > max_piled
-        if name in _FOREIGN_BYTES:
-            if closing:
-                foreign = max(foreign - 1, 0)
-            elif data[end - 2] != 47:  # <svg/> opens nothing
-                foreign += 1
-        elif closing:
+        if closing:
+            if foreign and name in (b"p", b"br"):  # out of foreign content
+                contexts.leave_foreign()
+            else:
+                contexts.close(full)
             continue
+        self_closed = data[end - 2] == 47
+        if name in _FOREIGN_BYTES:
+            if not self_closed:
+                contexts.open(name)
         elif foreign:
             if name in _BREAKOUT_BYTES:
-                foreign = 0
+                contexts.leave_foreign()
+            elif full in _INTEGRATION_POINTS[contexts.names[-1]] and not self_closed:
+                contexts.open(full)
         elif name in _RAW_TEXT_BYTES:
             i = _raw_text_end(data, end, name)
     return tags, spans, piled
 
 
+class _Contexts:
+    """The open elements that change how the tags after them are read: <svg> and <math>
+    (foreign content: no raw text, CDATA sections) and, inside them, the integration points
+    where HTML is read again (``_INTEGRATION_POINTS``). Closing one by its name is amortised
+    constant time."""
+
+    def __init__(self) -> None:
+        self.names: list[bytes] = []  # innermost last
+        self.count: dict[bytes, int] = {}
+
+    def foreign(self) -> bool:
+        return bool(self.names) and self.names[-1] in _FOREIGN_BYTES
+
+    def open(self, name: bytes) -> None:
+        self.names.append(name)
+        self.count[name] = self.count.get(name, 0) + 1
+
+    def _pop(self) -> bytes:
+        name = self.names.pop()
+        self.count[name] -= 1
+        return name
+
+    def close(self, name: bytes) -> None:
+        """An end tag: closes the innermost open element of its name, if one is open."""
+        if self.count.get(name):
+            while self._pop() != name:
+                pass
+
+    def leave_foreign(self) -> None:
+        """Close the foreign elements up to the innermost integration point."""
+        while self.foreign():
+            self._pop()
+
+
 _FOREIGN_BYTES = frozenset(name.encode() for name in _FOREIGN)
+_INTEGRATION_POINTS = {
+    b"svg": frozenset([b"foreignobject", b"desc", b"title"]),
+    b"math": frozenset([b"mi", b"mo", b"mn", b"ms", b"mtext"]),
+}
 _BREAKOUT_BYTES = frozenset(name.encode()[:8] for name in _BREAKOUT)  # as keys: 8 bytes
 _RAW_TEXT_BYTES = frozenset(name.encode() for name in _RAW_TEXT_TAGS)
 
