@@ -921,6 +921,14 @@ def _without_attributes(data: bytes, spans: list[tuple[int, int]]) -> bytes:
 # The tokenizer's reading of a tag (the HTML standard's tag and attribute states), as
 # _tag_floods follows it; _walk.tag_floods is its compiled version.
 _TAG_NAME = re.compile(rb"[^\t\n\f\r />]*")
+# A tag as most are written, read in one match exactly as _tag_end reads it: its name, then
+# attributes each after whitespace or "/", a name without quotes, "=" or "<" and an optional
+# "=" and a quoted value or an unquoted one without quotes, "=", "<" or "`". (Each attribute
+# starts with a byte no separator is, so a match that fails backtracks in linear time.)
+_SIMPLE_TAG = re.compile(
+    rb"""([^\t\n\f\r />]*)(?:[\t\n\f\r /]+[^\t\n\f\r />="'<][^\t\n\f\r />="'<]*"""
+    rb"""(?:=(?:"[^"]*"|'[^']*'|[^\t\n\f\r >"'=<`]+))?)*[\t\n\f\r /]*>"""
+)
 _SPACES_OR_SLASHES = re.compile(rb"[\t\n\f\r /]*")  # "/" not before ">" is read as a space
 _SPACES = re.compile(rb"[\t\n\f\r ]*")
 _REST_OF_NAME = re.compile(rb"[^\t\n\f\r />=]*")
@@ -942,9 +950,9 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
     piled = False
     formatting = {name.encode() for name in _FORMATTING.split("|")}
     contexts = _Contexts()
+    foreign = False  # contexts.foreign(), kept up to date
     while (i := data.find(b"<", i, n - 1)) >= 0:
         following = data[i + 1]
-        foreign = contexts.foreign()
         if following == 33:  # "<!": a comment, CDATA in SVG or MathML, else (<!DOCTYPE …>) to ">"
             if data[i + 2 : i + 4] == b"--":
                 i = _comment_end(data, i)
@@ -966,12 +974,17 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
                 i = begin  # text
             continue
         tags += 1
-        name_end = _TAG_NAME.match(data, begin).end()  # type: ignore[union-attr]
+        simple = _SIMPLE_TAG.match(data, begin)
+        if simple is not None:  # most tags: read in one step
+            name_end, end = simple.end(1), simple.end()
+        else:
+            name_end, end = _TAG_NAME.match(data, begin).end(), n  # type: ignore[union-attr]
+        if simple is None or end - i > 2 * max_attributes:  # an attribute takes 2 bytes or more
+            end, attributes = _tag_end(data, name_end)
+            if attributes > max_attributes:
+                spans.append((i, end))
         full = data[begin:name_end].lower()
         name = full if len(full) <= 8 else b""  # the names looked for below are no longer
-        end, attributes = _tag_end(data, name_end)
-        if attributes > max_attributes:
-            spans.append((i, end))
         i = end
         if name in formatting:
             count = open_count.get(name, 0)
@@ -980,18 +993,22 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
         if closing:
             if foreign and name in (b"p", b"br"):  # out of foreign content
                 contexts.leave_foreign()
-            else:
+            elif contexts.count.get(full):
                 contexts.close(full)
+            foreign = contexts.foreign()
             continue
         self_closed = data[end - 2] == 47
         if name in _FOREIGN_BYTES:
             if not self_closed:
                 contexts.open(name)
+                foreign = True
         elif foreign:
             if name in _BREAKOUT_BYTES:
                 contexts.leave_foreign()
+                foreign = contexts.foreign()
             elif full in _INTEGRATION_POINTS[contexts.names[-1]] and not self_closed:
                 contexts.open(full)
+                foreign = False
         elif name in _RAW_TEXT_BYTES:
             i = _raw_text_end(data, end, name)
     return tags, spans, piled
