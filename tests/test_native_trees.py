@@ -23,6 +23,7 @@ from boilerx.pipeline.classify import (
     _compiled_steps,
     _step_two_probabilities,
     _trees,
+    dense_labels,
     page_features,
 )
 
@@ -315,18 +316,24 @@ def test_compiled_page_context_equals_numpy(data: st.DataObject) -> None:
 @_SETTINGS
 @given(
     n=st.integers(1, 40),
-    labels=st.lists(st.integers(-5, 100), min_size=40, max_size=40),
+    labels=st.lists(st.integers(-(2**63), 2**63 - 1) | st.integers(-5, 100), min_size=40,
+                    max_size=40),
     seed=st.integers(0, 2**32 - 1),
-)
-def test_page_context_declines_or_refuses_bad_inputs(n: int, labels: list[int], seed: int) -> None:
+)  # fmt: skip
+def test_page_context_renumbers_any_labels_or_refuses_bad_inputs(
+    n: int, labels: list[int], seed: int
+) -> None:
+    """Labels negative or above 2n are renumbered inside: the same columns as labels
+    0, 1, 2 … given in their place."""
     rng = np.random.default_rng(seed)
     scores = rng.random((2, n))
     first = np.array(labels[:n], dtype=np.int64)
-    second = np.zeros(n, np.int64)
+    second = first[::-1].copy()
     out = np.zeros((2, n, 14), np.float32)
-    declined = first.min() < 0 or first.max() > 2 * n
-    assert _trees.page_context(scores, first, second, out) is not declined
-    assert bool(out.any()) is not declined  # declined: out untouched
+    _trees.page_context(scores, first, second, out)
+    dense = np.zeros((2, n, 14), np.float32)
+    _trees.page_context(scores, dense_labels(first), dense_labels(second), dense)
+    assert np.array_equal(out, dense) and out.any()
     for bad in (
         (scores[:, :-1].copy(), first, second, out),
         (scores, first, second[1:], out),

@@ -12,7 +12,7 @@ ValueError instead of reading out of bounds, and the walk checks nothing again."
 cimport cython
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from libc.math cimport INFINITY
-from libc.stdint cimport INT32_MAX, int32_t, int64_t, uint8_t, uint32_t
+from libc.stdint cimport INT32_MAX, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 
 cdef extern from *:
@@ -527,8 +527,8 @@ def page_context(
     as classify.page_features computes them with NumPy, for each of the k runs of n scores in
     scores (k x n) written into its n x 14 float32 block of out (k x n x 14), the ranking (a
     stable sort) and the page's statistics included. labels0/1: labels whose mean score each
-    line gets, the same for every run. Returns True, or False (out untouched) when a label is
-    negative or above 2n: the caller renumbers them."""
+    line gets, the same for every run; any int64 (renumbered 0, 1, 2 … here when one is
+    negative or above 2n: a label's mean is the same under any numbering)."""
     cdef Py_ssize_t k = scores.shape[0], n = scores.shape[1], run
     if (
         labels0.shape[0] != n or labels1.shape[0] != n
@@ -541,28 +541,69 @@ def page_context(
     for i in range(n):
         negative |= labels0[i] < 0 or labels1[i] < 0
         most = max(most, labels0[i], labels1[i])
-    if negative or most > 2 * n:  # the sums per label would not be small
-        return False
     if n == 0 or k == 0:
-        return True
+        return
+    cdef const int64_t *first = &labels0[0]
+    cdef const int64_t *second = &labels1[0]
     cdef double *cum = <double *>PyMem_Malloc((n + 1) * sizeof(double))
     cdef double *top = <double *>PyMem_Malloc(n * sizeof(double))
     cdef int64_t *order = <int64_t *>PyMem_Malloc(2 * n * sizeof(int64_t))
-    cdef double *sums = <double *>PyMem_Malloc((most + 1) * sizeof(double))
-    cdef int64_t *counts = <int64_t *>PyMem_Malloc((most + 1) * sizeof(int64_t))
+    cdef int64_t *dense = NULL  # the labels renumbered, both arrays
+    cdef double *sums = NULL
+    cdef int64_t *counts = NULL
     try:
-        if not (cum and top and order and sums and counts):
+        if not (cum and top and order):
+            raise MemoryError()
+        if negative or most > 2 * n:  # the sums per label would not be small
+            dense = <int64_t *>PyMem_Malloc(2 * n * sizeof(int64_t))
+            if not dense:
+                raise MemoryError()
+            most = max(renumber(first, n, dense), renumber(second, n, dense + n))
+            first, second = dense, dense + n
+        sums = <double *>PyMem_Malloc((most + 1) * sizeof(double))
+        counts = <int64_t *>PyMem_Malloc((most + 1) * sizeof(int64_t))
+        if not (sums and counts):
             raise MemoryError()
         with nogil:
             for run in range(k):
                 run_context(
-                    &scores[run, 0], n, &labels0[0], &labels1[0], most, &out[run, 0, 0],
+                    &scores[run, 0], n, first, second, most, &out[run, 0, 0],
                     cum, top, order, sums, counts,
                 )
     finally:
         PyMem_Free(cum)
         PyMem_Free(top)
         PyMem_Free(order)
+        PyMem_Free(dense)
         PyMem_Free(sums)
         PyMem_Free(counts)
-    return True
+
+
+cdef int64_t renumber(const int64_t *labels, Py_ssize_t n, int64_t *out) except -1:
+    """``labels`` (n >= 1) renumbered 0, 1, 2 … in the order they first appear, into ``out``;
+    returns the largest. An open-addressing table of at least 2n slots: linear time."""
+    cdef Py_ssize_t size = 16, i, at
+    cdef int bits = 4
+    while size < 2 * n:
+        size *= 2
+        bits += 1
+    cdef int64_t *keys = <int64_t *>PyMem_Malloc(size * sizeof(int64_t))
+    cdef int64_t *ids = <int64_t *>PyMem_Malloc(size * sizeof(int64_t))
+    cdef int64_t next_id = 0
+    if not (keys and ids):
+        PyMem_Free(keys)
+        PyMem_Free(ids)
+        raise MemoryError()
+    for i in range(size):
+        ids[i] = -1  # a free slot
+    for i in range(n):
+        at = <Py_ssize_t>((<uint64_t>labels[i] * 0x9E3779B97F4A7C15ULL) >> (64 - bits))
+        while ids[at] >= 0 and keys[at] != labels[i]:
+            at = (at + 1) & (size - 1)
+        if ids[at] < 0:
+            keys[at], ids[at] = labels[i], next_id
+            next_id += 1
+        out[i] = ids[at]
+    PyMem_Free(keys)
+    PyMem_Free(ids)
+    return next_id - 1

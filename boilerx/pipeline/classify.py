@@ -94,15 +94,9 @@ def _compiled_context(
     scores: np.ndarray, labels: tuple[np.ndarray, np.ndarray], out: np.ndarray
 ) -> None:
     """:func:`page_features` of each row of float64 ``scores`` (runs of one page's scores)
-    into its block of ``out``, compiled in one call; ``labels`` renumbered 0, 1, 2 … first
-    when they are negative or above 2n, which ``page_context`` declines."""
-    if not _trees.page_context(scores, labels[0], labels[1], out):
-        _trees.page_context(
-            scores,
-            dense_labels(labels[0]).astype(np.int64, copy=False),
-            dense_labels(labels[1]).astype(np.int64, copy=False),
-            out,
-        )
+    into its block of ``out``, compiled in one call (which renumbers the ``labels`` where
+    they are negative or above 2n)."""
+    _trees.page_context(scores, labels[0], labels[1], out)
 
 
 def dense_labels(labels: np.ndarray) -> np.ndarray:
