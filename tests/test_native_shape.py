@@ -689,17 +689,20 @@ def test_html_sign_in_utf8_is_one_in_the_text(text: str, markup: str) -> None:
 
 
 @_EXAMPLES
-@given(st.integers(0, 4000), st.text(_CHAR, max_size=2000).filter(lambda t: "<" not in t))
-def test_few_tags_from_utf8_as_from_text(tags: int, filler: str) -> None:
-    """_cut's test of how many tags a page may nest gives the same from the UTF-8 alone."""
-    if decode.replace_surrogates(filler) != filler:
-        return
-    for page in (filler * 50, filler + "<p>" * 10):
-        utf8 = page.encode("utf-8")
-        expected = lines._few_tags(tags, page, None)
-        assert lines._few_tags(tags, None, utf8) == expected
-        with _python_path():
-            assert lines._few_tags(tags, None, utf8) == expected
+@given(st.integers(300, 700), st.sampled_from(["a", "\u00e9", "\u4e2d", "\U0001f600"]),
+       st.integers(0, 4000))  # fmt: skip
+def test_cut_reads_a_page_alike_from_text_and_from_utf8(
+    depth: int, filler: str, repeat: int
+) -> None:
+    """_cut measures a page in UTF-8 bytes however it came: nested past _MAX_DEPTH, the page
+    is flattened (or not) alike from its str and from its UTF-8."""
+    page = filler * repeat + "<div>" * depth + "x"
+    from_text, from_utf8 = lines._cut(page)[0], lines._cut(None, page.encode("utf-8"))[0]
+    as_text = [m.decode() if isinstance(m, bytes) else m for m in (from_text, from_utf8)]
+    assert as_text[0] == as_text[1]
+    flattened = as_text[0].count("<div>") < depth
+    few = lines._few_tags(depth, len(page.encode("utf-8")))
+    assert flattened == (depth > lines._MAX_DEPTH and not few)
 
 
 @_EXAMPLES

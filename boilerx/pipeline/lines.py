@@ -813,23 +813,10 @@ def _flatten_deep(html: str) -> str:
     return "".join(out)
 
 
-def _few_tags(tags: int, html: str | None, utf8: bytes | None) -> bool:
-    """Whether ``tags`` are too few to be slow however they nest: ``tags² <= K * len(html)``.
-    Where only the UTF-8 is at hand, its length (one to four bytes a character) decides
-    unless the count falls between the bounds it gives, and then the characters are counted."""
-    squared = tags * tags
-    if html is not None:
-        return squared <= _SAFE_TAGS_SQUARED_PER_BYTE * len(html)
-    assert utf8 is not None
-    if squared <= _SAFE_TAGS_SQUARED_PER_BYTE * (len(utf8) / 4):
-        return True
-    if squared > _SAFE_TAGS_SQUARED_PER_BYTE * len(utf8):
-        return False
-    if _compiled_shape is not None:
-        chars = _compiled_shape.utf8_length(utf8)
-    else:
-        chars = len(utf8.decode("utf-8"))
-    return squared <= _SAFE_TAGS_SQUARED_PER_BYTE * chars
+def _few_tags(tags: int, size: int) -> bool:
+    """Whether ``tags`` are too few to be slow however they nest in markup of ``size`` bytes
+    (UTF-8): ``tags² <= K * size``."""
+    return tags * tags <= _SAFE_TAGS_SQUARED_PER_BYTE * size
 
 
 def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool]:
@@ -851,7 +838,7 @@ def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool
     data, tags = _without_floods(utf8)
     if data is not utf8:
         html = None  # decoded again where needed
-    if tags <= _MAX_DEPTH or _few_tags(tags, html, data):
+    if tags <= _MAX_DEPTH or _few_tags(tags, len(data)):
         # cannot nest deeper, or too few tags to be slow however they nest
         return data if parsable else _decoded(data, html, parsable), False
     cut = False
