@@ -290,15 +290,15 @@ def test_compiled_page_context_equals_the_numpy_path(monkeypatch: pytest.MonkeyP
     small = [rng.integers(0, 5, 40), np.cumsum(rng.random(40) < 0.2)]
     odd = [small[0] * 10**12 - 7, small[1] - 3.5]
     assert np.array_equal(page_features(scores, odd), page_features(scores, small))
-    # the compiled module declines such labels (out untouched) and rejects wrong sizes
+    # the compiled module renumbers such labels itself and rejects wrong sizes
     out = np.zeros((1, 3, 14), dtype=np.float32)
     s = np.array([[0.1, 0.9, 0.5]])
     zeros = np.zeros(3, np.int64)
-    assert _trees.page_context(s, zeros, zeros, out) is True and out.any()
-    out[:] = 0
-    assert _trees.page_context(s, np.array([0, -1, 0]), zeros, out) is False
-    assert _trees.page_context(s, np.array([0, 7, 0]), zeros, out) is False
-    assert not out.any()
+    _trees.page_context(s, np.array([0, 1, 0]), zeros, out)
+    for labels in (np.array([0, -1, 0]), np.array([7, 10**15, 7])):
+        renumbered = np.zeros_like(out)
+        _trees.page_context(s, labels, zeros, renumbered)
+        assert np.array_equal(renumbered, out) and out.any()
     with pytest.raises(ValueError, match="sizes"):
         _trees.page_context(s[:, :2].copy(), zeros, zeros, out)
 
