@@ -1487,6 +1487,19 @@ cdef Py_ssize_t _cdata_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n
     return n
 
 
+cdef Py_ssize_t _count_lt(const unsigned char *data, Py_ssize_t i, Py_ssize_t end) noexcept nogil:
+    """How many "<" ``data[i:end]`` holds."""
+    cdef const unsigned char *at
+    cdef Py_ssize_t count = 0
+    while i < end:
+        at = <const unsigned char *> memchr(data + i, 60, end - i)
+        if at == NULL:
+            break
+        count += 1
+        i = at - data + 1
+    return count
+
+
 cdef inline Py_ssize_t _after_gt(const unsigned char *data, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
     """The index after the first ``>`` from ``i``, or ``n``."""
     cdef const unsigned char *at = <const unsigned char *> memchr(data + i, 62, n - i) if i < n else NULL
@@ -1568,7 +1581,8 @@ cdef inline void _pop(Contexts *c) noexcept nogil:
 def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
     """The markup ``html`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled)``, how many start and
-    end tags it holds, the ``[start, end)`` byte spans of the tags with more than
+    end tags it holds (and "<" in raw text and CDATA, which a parser that reads the tree
+    otherwise may take for tags), the ``[start, end)`` byte spans of the tags with more than
     ``max_attributes`` attributes (an end tag's too: the tokenizer reads them alike), and
     whether a formatting element's name is opened more than ``max_piled`` times beyond its
     own end tags. One linear pass."""
@@ -1597,7 +1611,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
                 if data[i + 2] == 45 and data[i + 3] == 45 and i + 3 < n:
                     i = _comment_end(data, i, n)
                 elif foreign and n - i >= 9 and memcmp(data + i + 2, b"[CDATA[", 7) == 0:
-                    i = _cdata_end(data, i + 9, n)
+                    end = _cdata_end(data, i + 9, n)
+                    tags += _count_lt(data, i + 9, end)  # what may be markup after all
+                    i = end
                 else:
                     i = _after_gt(data, i + 1, n)
                 continue
@@ -1658,6 +1674,7 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
                     _push(&contexts, code)  # an integration point of its own kind
             elif kind & RAW_TEXT and _among(key, _raw_text_keys, _n_raw_text):
                 i = _raw_text_end(data, end, n, key)
+                tags += _count_lt(data, end, i)  # what may be markup after all
     finally:
         free(contexts.codes)
     return tags, spans, piled

@@ -802,7 +802,7 @@ def _flatten_deep(html: str) -> str:
         if drop:
             out.append(html[last : m.start()])
             last = pos
-        if tag in _RAW_TEXT:  # its text is not markup
+        if tag in _RAW_TEXT and not foreign:  # its text is not markup (in SVG it is)
             raw_end = re.compile(f"</{tag}", re.I).search(html, pos)
             if raw_end is None:
                 break
@@ -874,7 +874,8 @@ def _decoded(data: bytes, html: str | None, parsable: bool) -> str:
 def _without_floods(data: bytes) -> tuple[bytes, int]:
     """The UTF-8 markup ``data`` made safe from two shapes whose parse costs time or memory
     quadratic in their size, whatever the page's depth, and how many tags it holds (start and
-    end tags, as the tokenizer reads them: not in comments, scripts or attribute values).
+    end tags, as the tokenizer reads them: not in comments or attribute values; every "<" of
+    raw text and CDATA counts, where the parser may read markup after all).
 
     - A tag with more than _MAX_ATTRIBUTES attributes loses them: Lexbor compares each new
       attribute with those before it (an end tag's too).
@@ -925,11 +926,12 @@ _ENDS_NAME = frozenset(b"\t\n\f\r />")
 
 def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, list, bool]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
-    text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds, the
-    ``[start, end)`` byte spans of the tags with more than ``max_attributes`` attributes (an
-    end tag's too: the tokenizer reads them alike), and whether a formatting element's name
-    is opened more than ``max_piled`` times beyond its own end tags. The reference of
-    ``_walk.tag_floods``."""
+    text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds (and
+    "<" in raw text and CDATA, which a parser that reads the tree otherwise may take for
+    tags), the ``[start, end)`` byte spans of the tags with more than ``max_attributes``
+    attributes (an end tag's too: the tokenizer reads them alike), and whether a formatting
+    element's name is opened more than ``max_piled`` times beyond its own end tags. The
+    reference of ``_walk.tag_floods``."""
     n = len(data)
     i = tags = 0
     spans: list[tuple[int, int]] = []
@@ -945,7 +947,9 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
                 i = _comment_end(data, i)
             elif foreign and data[i + 2 : i + 9] == b"[CDATA[":
                 end = data.find(b"]]>", i + 9)
-                i = n if end < 0 else end + 3
+                end = n if end < 0 else end + 3
+                tags += data.count(b"<", i + 9, end)  # what may be markup after all
+                i = end
             else:
                 i = _after_gt(data, i + 1)
             continue
@@ -998,6 +1002,7 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
                 foreign = False
         elif name in _RAW_TEXT_BYTES:
             i = _raw_text_end(data, end, name)
+            tags += data.count(b"<", end, i)  # what may be markup after all
     return tags, spans, piled
 
 
