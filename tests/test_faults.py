@@ -417,8 +417,10 @@ def test_flattening_leaves_svg_and_ordinary_markup_alone() -> None:
 
     icons = "<svg><g>" + '<path d="M0"/>' * 2000 + "</g></svg>"
     paragraphs = "<p>unclosed paragraph " * 2000 + "<ul>" + "<li>item" * 2000 + "</ul>"
-    for page in (icons, paragraphs, "<script>if (a<b) x = '<div>'</script>" * 900):
-        assert _flatten_deep("<html><body>" + page) == "<html><body>" + page
+    quoted = "<div title='a < b' data-x=\"<p>\">x</div>" * 900  # "<" in attribute values
+    for page in (icons, paragraphs, "<script>if (a<b) x = '<div>'</script>" * 900, quoted):
+        markup = ("<html><body>" + page).encode()
+        assert _flatten_deep(markup) is markup
 
 
 def test_a_million_lines_are_cut_at_the_line_budget() -> None:

@@ -506,8 +506,8 @@ def test_features_are_the_same_without_the_compiled_module(monkeypatch: pytest.M
 
 def test_cut_hands_the_parser_the_utf8_it_made_of_the_same_markup() -> None:
     """A page with many tags for its length is measured in UTF-8 (made, or given with it):
-    those bytes are parsed, unless the str has lone surrogates (which the parser drops) or
-    was cut or flattened."""
+    those bytes are parsed (cut, flattened or not), unless the str has lone surrogates (which
+    the parser drops)."""
     html = "<p>é</p>" + "<i></i>" * 99_990 + "<p>ü</p>"
     markup, cut = lines._cut(html)
     assert markup == html.encode() and not cut
@@ -518,7 +518,11 @@ def test_cut_hands_the_parser_the_utf8_it_made_of_the_same_markup() -> None:
     assert lines._cut(with_surrogate) == (with_surrogate, False)
     assert lines.html_lines(with_surrogate).texts == ["é", "ü"]
     deep = "<span>" * 150_000 + "<p>x</p>"
-    assert lines._cut(deep) == ("<span>" * lines._MAX_DEPTH + "x", False)  # flattened
+    assert lines._cut(deep) == (b"<span>" * lines._MAX_DEPTH + b"x", False)  # flattened
     piled = "<b>" * 150_000 + "<p>x</p>"  # formatting elements piled up: their tags dropped
     assert lines._cut(piled) == (b"<p>x</p>", False)
-    assert isinstance(lines._cut(html + "<i></i>" * 10)[0], str)  # cut
+    longer = html + "<i></i>" * 10 + "é" * 3
+    markup, cut = lines._cut(longer)  # cut: its last tags left out
+    assert cut and isinstance(markup, bytes) and longer.encode().startswith(markup)
+    assert markup.count(b"<") == lines._MAX_TAGS
+    assert lines._cut(with_surrogate + "<i></i>" * 10)[1]  # cut: surrogates replaced

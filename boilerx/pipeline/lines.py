@@ -618,8 +618,6 @@ _CLOSED_BY: dict[str, frozenset[str]] = {
     "option": frozenset(["option", "optgroup"]),
     "optgroup": frozenset(["optgroup"]),
 }
-# a tag name runs to a space, "/" or ">", as the tokenizer reads it ("x-1", "my:tag")
-_TAG = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\s/<>]*)[^<>]*?(/?)>)")
 # The slowest nesting measured (<b id=N> unclosed: the list of active formatting elements)
 # costs about 5.5e-9 s x tags squared: a page with tags <= sqrt(0.25 s/MB / 5.5e-9 x bytes/1e6)
 # stays under 0.25 s per MB however it nests, and needs no look at its depth.
@@ -741,31 +739,36 @@ def _depth_bound(data: bytes) -> tuple[int, int]:
     return int(np.cumsum(change).max()), options
 
 
-def _flatten_deep(html: str) -> str:
-    """Drop the tags of elements nested deeper than _MAX_DEPTH, keeping their text, so that
-    parsing stays linear. Follows the open elements as a parser does, roughly: void elements,
-    self-closed ones in SVG and MathML, implied end tags (<p>, <li>, table cells), end tags
-    that close the nearest open element of their name (and those inside it), raw text
-    (<script>, <style>, ...) and comments. Markup that does not nest deeper is returned as it
-    is."""
-    out: list[str] = []
-    names: list[str] = []  # the open elements
+def _flatten_deep(data: bytes) -> bytes:
+    """Drop the tags of elements nested deeper than _MAX_DEPTH from the UTF-8 markup ``data``,
+    keeping their text, so that parsing stays linear. Reads tags as :func:`_tag_floods` does
+    (comments, quoted values, raw text outside SVG and MathML) and follows the open elements
+    as a parser does, roughly: void elements, self-closed ones in SVG and MathML, implied end
+    tags (<p>, <li>, table cells), end tags that close the nearest open element of their name
+    (and those inside it). Markup that does not nest deeper is returned as it is."""
+    out: list[bytes] = []
+    names: list[bytes] = []  # the open elements
     dropped: list[bool] = []  # ... and whether their tags were dropped
-    where: dict[str, list[int]] = {}  # name -> its places in names
+    where: dict[bytes, list[int]] = {}  # name -> its places in names
     foreign = 0  # open <svg>/<math>
-    last = 0
-    pos = 0
-    search = _TAG.search
-    while (m := search(html, pos)) is not None:
-        pos = m.end()
-        if m.group(1):  # a comment: to its end
-            end = html.find("-->", pos)
-            if end < 0:
-                break
-            pos = end + 3
+    last = i = 0
+    n = len(data)
+    while (i := data.find(b"<", i, n - 1)) >= 0:
+        start = i
+        # CDATA is read as a bogus comment, to ">": where it is CDATA (in SVG), its text is
+        # read as markup, more than there is, never less
+        i, begin, name_end, _ = _markup_at(data, start, False, n)
+        if not begin:  # no tag
             continue
-        closing, tag, self_closed = m.group(2), m.group(3).lower(), m.group(4)
-        if closing:
+        tag = data[begin:name_end].lower()
+        if begin == start + 2:  # an end tag
+            if foreign and tag in (b"p", b"br"):  # out of foreign content
+                while foreign:
+                    name = names.pop()
+                    where[name].pop()
+                    dropped.pop()
+                    foreign -= name in _FOREIGN_BYTES
+                continue
             places = where.get(tag)
             if not places:
                 continue  # closes nothing: the parser ignores it
@@ -774,43 +777,50 @@ def _flatten_deep(html: str) -> str:
                 name = names.pop()
                 where[name].pop()
                 dropped.pop()
-                if name in _FOREIGN:
+                if name in _FOREIGN_BYTES:
                     foreign -= 1
                 if name == tag:
                     break
             if drop:
-                out.append(html[last : m.start()])
-                last = pos
+                out.append(data[last:start])
+                last = i
             continue
-        if tag in _VOID or (self_closed and foreign and tag not in _BREAKOUT):
-            continue
-        while names and tag in _CLOSED_BY.get(names[-1], ()):
+        self_closed = data[i - 2] == 47
+        if tag in _VOID_BYTES or (
+            self_closed and (foreign or tag in _FOREIGN_BYTES) and tag not in _BREAKOUT_BYTES
+        ):
+            continue  # <svg/> too
+        while names and tag in _CLOSED_BY_BYTES.get(names[-1], ()):
             name = names.pop()
             where[name].pop()
             dropped.pop()
-        if foreign and tag in _BREAKOUT:  # HTML inside SVG ends it
+        if foreign and tag in _BREAKOUT_BYTES:  # HTML inside SVG ends it
             while foreign:
                 name = names.pop()
                 where[name].pop()
                 dropped.pop()
-                foreign -= name in _FOREIGN
+                foreign -= name in _FOREIGN_BYTES
         drop = len(names) >= _MAX_DEPTH
         where.setdefault(tag, []).append(len(names))
         names.append(tag)
         dropped.append(drop)
-        foreign += tag in _FOREIGN
+        foreign += tag in _FOREIGN_BYTES
         if drop:
-            out.append(html[last : m.start()])
-            last = pos
-        if tag in _RAW_TEXT and not foreign:  # its text is not markup (in SVG it is)
-            raw_end = re.compile(f"</{tag}", re.I).search(html, pos)
-            if raw_end is None:
-                break
-            pos = raw_end.start()
+            out.append(data[last:start])
+            last = i
+        if tag in _RAW_TEXT_BYTES and not foreign:  # its text is not markup (in SVG it is)
+            i = _raw_text_end(data, i, tag)
     if not out:
-        return html
-    out.append(html[last:])
-    return "".join(out)
+        return data
+    out.append(data[last:])
+    return b"".join(out)
+
+
+_VOID_BYTES = frozenset(name.encode() for name in _VOID)
+_CLOSED_BY_BYTES = {
+    name.encode(): frozenset(closer.encode() for closer in closers)
+    for name, closers in _CLOSED_BY.items()
+}
 
 
 def _few_tags(tags: int, size: int) -> bool:
@@ -824,8 +834,8 @@ def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool
     (:func:`_without_floods`), cut after _MAX_TAGS tags (a page of a million <br> needs
     gigabytes as a tree) and flattened when it may nest deeper than _MAX_DEPTH. ``utf8``,
     when given, is ``html`` encoded as UTF-8 (``html`` may then be ``None``). Returns the
-    markup, as UTF-8 bytes or, where the str holds lone surrogates (which the parser drops) or
-    was cut or flattened, as a str; and whether it was cut."""
+    markup, as UTF-8 bytes or, where the str holds lone surrogates (which the parser drops),
+    as a str; and whether it was cut."""
     parsable = True
     if utf8 is None:
         if html is None:
@@ -846,22 +856,20 @@ def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool
         arr = np.frombuffer(data, dtype=np.uint8)
         lts = np.flatnonzero(arr == 60)
         if len(lts) > _MAX_TAGS:
-            data = data[: int(lts[_MAX_TAGS])]
-            html = data.decode("utf-8", "replace")  # a character cut in two: replaced
-            cut = True
+            # a character cut in two (or a lone surrogate) replaced: UTF-8 the parser reads
+            data = data[: int(lts[_MAX_TAGS])].decode("utf-8", "replace").encode("utf-8")
+            html, parsable, cut = None, True, True
     if _compiled_walk is None:
         deep, options = _depth_bound(data)
     else:  # the "<" of the UTF-8 bytes size its table; counted there when not cut
         deep, options = _compiled_walk.depth_bound(data, _MAX_TAGS if cut else -1)
     if options > _MAX_OPTIONS:
-        data = _without_options(data)
-        html = None if not cut else data.decode("utf-8", "replace")
+        data, html = _without_options(data), None
     if deep > _MAX_DEPTH:
-        html = _decoded(data, html, parsable)
-        flat = _flatten_deep(html)
-        if flat is not html:
-            return flat, cut
-    return data if parsable and not cut else _decoded(data, html, parsable), cut
+        flat = _flatten_deep(data)
+        if flat is not data:
+            data, html = flat, None
+    return data if parsable else _decoded(data, html, parsable), cut
 
 
 def _decoded(data: bytes, html: str | None, parsable: bool) -> str:
@@ -924,6 +932,42 @@ _UNQUOTED = re.compile(rb"[^\t\n\f\r >]*")
 _ENDS_NAME = frozenset(b"\t\n\f\r />")
 
 
+def _markup_at(
+    data: bytes, i: int, foreign: bool, max_attributes: int
+) -> tuple[int, int, int, int]:
+    """What the tokenizer reads from the ``<`` at ``i`` of the UTF-8 markup ``data``, as
+    ``(end, begin, name_end, attributes)``: a start or end tag (``data[i + 1]`` is ``/``)
+    whose name runs from ``begin`` to ``name_end``, its attributes counted only where the tag
+    is long enough to hold more than ``max_attributes`` (else 0); or, with ``begin`` 0, no
+    tag: a comment, CDATA (where ``foreign``: inside SVG or MathML), a doctype, a bogus
+    comment or text. ``end``: where reading goes on."""
+    n = len(data)
+    following = data[i + 1]
+    if following == 33:  # "<!": a comment, CDATA in SVG or MathML, else (<!DOCTYPE …>) to ">"
+        if data[i + 2 : i + 4] == b"--":
+            return _comment_end(data, i), 0, 0, 0
+        if foreign and data[i + 2 : i + 9] == b"[CDATA[":
+            end = data.find(b"]]>", i + 9)
+            return (n if end < 0 else end + 3), 0, 0, 0
+        return _after_gt(data, i + 1), 0, 0, 0
+    if following == 63:  # "<?": a bogus comment, to ">"
+        return _after_gt(data, i + 1), 0, 0, 0
+    begin = i + 1 + (following == 47)
+    if begin >= n or not (65 <= data[begin] <= 90 or 97 <= data[begin] <= 122):
+        if following == 47 and begin < n:  # "</>" is dropped; "</" and another byte, a comment
+            return (begin + 1 if data[begin] == 62 else _after_gt(data, begin)), 0, 0, 0
+        return begin, 0, 0, 0  # text
+    simple = _SIMPLE_TAG.match(data, begin)
+    if simple is not None:  # most tags: read in one step
+        name_end, end = simple.end(1), simple.end()
+    else:
+        name_end, end = _TAG_NAME.match(data, begin).end(), n  # type: ignore[union-attr]
+    attributes = 0
+    if simple is None or end - i > 2 * max_attributes:  # an attribute takes 2 bytes or more
+        end, attributes = _tag_end(data, name_end)
+    return end, begin, name_end, attributes
+
+
 def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, list, bool]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds (and
@@ -941,39 +985,16 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
     contexts = _Contexts()
     foreign = False  # contexts.foreign(), kept up to date
     while (i := data.find(b"<", i, n - 1)) >= 0:
-        following = data[i + 1]
-        if following == 33:  # "<!": a comment, CDATA in SVG or MathML, else (<!DOCTYPE …>) to ">"
-            if data[i + 2 : i + 4] == b"--":
-                i = _comment_end(data, i)
-            elif foreign and data[i + 2 : i + 9] == b"[CDATA[":
-                end = data.find(b"]]>", i + 9)
-                end = n if end < 0 else end + 3
+        end, begin, name_end, attributes = _markup_at(data, i, foreign, max_attributes)
+        if not begin:  # no tag
+            if foreign and data.startswith(b"<![CDATA[", i):
                 tags += data.count(b"<", i + 9, end)  # what may be markup after all
-                i = end
-            else:
-                i = _after_gt(data, i + 1)
-            continue
-        if following == 63:  # "<?": a bogus comment, to ">"
-            i = _after_gt(data, i + 1)
-            continue
-        closing = following == 47
-        begin = i + 1 + closing
-        if begin >= n or not (65 <= data[begin] <= 90 or 97 <= data[begin] <= 122):
-            if closing and begin < n:  # "</>" is dropped; "</" and another byte, a comment
-                i = begin + 1 if data[begin] == 62 else _after_gt(data, begin)
-            else:
-                i = begin  # text
+            i = end
             continue
         tags += 1
-        simple = _SIMPLE_TAG.match(data, begin)
-        if simple is not None:  # most tags: read in one step
-            name_end, end = simple.end(1), simple.end()
-        else:
-            name_end, end = _TAG_NAME.match(data, begin).end(), n  # type: ignore[union-attr]
-        if simple is None or end - i > 2 * max_attributes:  # an attribute takes 2 bytes or more
-            end, attributes = _tag_end(data, name_end)
-            if attributes > max_attributes:
-                spans.append((i, end))
+        if attributes > max_attributes:
+            spans.append((i, end))
+        closing = begin == i + 2
         full = data[begin:name_end].lower()
         name = full if len(full) <= 8 else b""  # the names looked for below are no longer
         i = end
