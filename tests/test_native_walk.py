@@ -557,7 +557,11 @@ def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
     assert not read(b"<p><b id=1>x</p>" * 3, 10, 3)[2]
     assert not read(b"<p><b>x</b></p>" * 40, 10, 3)[2]  # closed by their own end tags
     assert not read(b"<script>" + b"<b>" * 40 + b"</script>", 10, 3)[2]  # not markup
-    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], True)  # upper case too
+    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1)  # upper case too; <b>: bit 0
+    names = lines._FORMATTING_NAMES
+    assert read(b"<p><i id=1><strong>x</p>" * 4, 10, 3)[2] == (
+        1 << names.index(b"i") | 1 << names.index(b"strong")
+    )
 
 
 @pytest.mark.parametrize(

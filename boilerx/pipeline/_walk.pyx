@@ -1583,9 +1583,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
     text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled)``, how many start and
     end tags it holds (and "<" in raw text and CDATA, which a parser that reads the tree
     otherwise may take for tags), the ``[start, end)`` byte spans of the tags with more than
-    ``max_attributes`` attributes (an end tag's too: the tokenizer reads them alike), and
-    whether a formatting element's name is opened more than ``max_piled`` times beyond its
-    own end tags. One linear pass."""
+    ``max_attributes`` attributes (an end tag's too: the tokenizer reads them alike), and the
+    formatting element names (a bit each, in ``configure_floods``' order) opened more than
+    ``max_piled`` times beyond their own end tags. One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
     cdef const unsigned char *at
@@ -1594,7 +1594,7 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
     cdef bint closing, foreign, self_closed
     cdef uint64_t key
     cdef long open_count[FLOOD_NAMES]
-    cdef bint piled = False
+    cdef long piled = 0  # a bit a formatting name
     cdef Contexts contexts
     spans = []
     memset(open_count, 0, sizeof(open_count))
@@ -1648,7 +1648,8 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
                             open_count[k] = max(open_count[k] - 1, 0)
                         else:
                             open_count[k] += 1
-                            piled |= open_count[k] > max_piled
+                            if open_count[k] > max_piled:
+                                piled |= 1 << k
                         break
             if closing:
                 if foreign and (key == 0x70 or key == 0x7262):  # </p>, </br>: out of it

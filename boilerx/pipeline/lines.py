@@ -514,7 +514,10 @@ _RAW_TEXT = frozenset(["script", "style", "textarea", "title", "xmp", "iframe", 
 # what the tokenizer reads as text up to the element's end tag (outside SVG and MathML)
 _RAW_TEXT_TAGS = _RAW_TEXT | {"noframes"}
 # formatting elements, which a parser keeps in its list of active formatting elements
-_FORMATTING = "b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u"
+_FORMATTING_NAMES = [
+    b"b", b"big", b"code", b"em", b"font", b"i", b"nobr", b"s", b"small", b"strike", b"strong",
+    b"tt", b"u",
+]  # fmt: skip
 _FOREIGN = frozenset(["svg", "math"])
 # HTML start tags that end foreign (SVG, MathML) content.
 _BREAKOUT = frozenset(
@@ -663,7 +666,8 @@ if _compiled_walk is not None:  # its one-pass depth_bound reads tags with the s
         int(_OPTION_KEY),
     )
     _compiled_walk.configure_floods(
-        _name_keys(sorted(_RAW_TEXT_TAGS)).tolist(), _name_keys(_FORMATTING.split("|")).tolist()
+        _name_keys(sorted(_RAW_TEXT_TAGS)).tolist(),
+        _name_keys([name.decode() for name in _FORMATTING_NAMES]).tolist(),
     )
 
 
@@ -888,7 +892,7 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
     - A tag with more than _MAX_ATTRIBUTES attributes loses them: Lexbor compares each new
       attribute with those before it (an end tag's too).
     - The tags of a formatting element's name opened more than _MAX_DEPTH times beyond its
-      own end tags are dropped (:func:`_without_piled_formatting`).
+      own end tags are dropped (:func:`_without_formatting`).
 
     Returns ``data`` itself where neither is found."""
     read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
@@ -896,7 +900,9 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
     if floods:
         data = _without_attributes(data, floods)
     if piled:
-        data = _without_piled_formatting(data)
+        data = _without_formatting(
+            data, [n for k, n in enumerate(_FORMATTING_NAMES) if piled >> k & 1]
+        )
     return data, tags
 
 
@@ -968,20 +974,20 @@ def _markup_at(
     return end, begin, name_end, attributes
 
 
-def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, list, bool]:
+def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, list, int]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds (and
     "<" in raw text and CDATA, which a parser that reads the tree otherwise may take for
     tags), the ``[start, end)`` byte spans of the tags with more than ``max_attributes``
-    attributes (an end tag's too: the tokenizer reads them alike), and whether a formatting
-    element's name is opened more than ``max_piled`` times beyond its own end tags. The
-    reference of ``_walk.tag_floods``."""
+    attributes (an end tag's too: the tokenizer reads them alike), and the formatting element
+    names (a bit each, in ``_FORMATTING_NAMES``' order) opened more than ``max_piled`` times
+    beyond their own end tags. The reference of ``_walk.tag_floods``."""
     n = len(data)
     i = tags = 0
     spans: list[tuple[int, int]] = []
     open_count: dict[bytes, int] = {}
-    piled = False
-    formatting = {name.encode() for name in _FORMATTING.split("|")}
+    piled = 0
+    formatting = {name: 1 << k for k, name in enumerate(_FORMATTING_NAMES)}
     contexts = _Contexts()
     foreign = False  # contexts.foreign(), kept up to date
     while (i := data.find(b"<", i, n - 1)) >= 0:
@@ -1001,7 +1007,8 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
         if name in formatting:
             count = open_count.get(name, 0)
             open_count[name] = max(count - 1, 0) if closing else count + 1
-            piled |= open_count[name] > max_piled
+            if open_count[name] > max_piled:
+                piled |= formatting[name]
         if closing:
             if foreign and name in (b"p", b"br"):  # out of foreign content
                 contexts.leave_foreign()
@@ -1131,33 +1138,15 @@ def _after_gt(data: bytes, i: int) -> int:
     return len(data) if end < 0 else end + 1
 
 
-# Formatting elements: a parser keeps them in a list of active formatting elements and rebuilds
-# the list inside every new block, so that <p><b>x</p><p>y</p> is bold twice. (<a> is left
-# out: a new <a> closes the open one.)
-_FORMATTING_TAG = re.compile(rb"<(/?)(" + _FORMATTING.encode() + rb")(?=[\s/>])[^>]*>", re.I)
-
-
-def _without_piled_formatting(data: bytes) -> bytes:
-    """The UTF-8 markup ``data`` without the tags of the formatting elements of a name opened
-    more than _MAX_DEPTH times beyond its own end tags (their text kept); as it is when none
-    piles up. Closed by their parents' end tags instead, they stay in the parser's list of
-    active formatting elements, which is rebuilt inside every new block: n of them with
-    distinct attributes make n² elements (the HTML standard's limit, three alike, binds only
-    identical ones). 30,000 `<p><b id=N>x</p>` took more memory than the machine had."""
-    open_count: dict[bytes, int] = {}
-    piled: set[bytes] = set()
-    for match in _FORMATTING_TAG.finditer(data):
-        name = match.group(2).lower()
-        if match.group(1):  # an end tag closes one of its name, if one is open
-            open_count[name] = max(open_count.get(name, 0) - 1, 0)
-        else:
-            open_count[name] = open_count.get(name, 0) + 1
-            if open_count[name] > _MAX_DEPTH:
-                piled.add(name)
-    if not piled:
-        return data
-    names = b"|".join(sorted(piled))
-    return re.sub(rb"</?(?:" + names + rb")(?=[\s/>])[^>]*>", b"", data, flags=re.I)
+def _without_formatting(data: bytes, names: list[bytes]) -> bytes:
+    """The UTF-8 markup ``data`` without the tags of the formatting elements ``names``, their
+    text kept: the names :func:`_tag_floods` finds opened more than _MAX_DEPTH times beyond
+    their own end tags. Closed by their parents' end tags instead, they stay in the parser's
+    list of active formatting elements, which is rebuilt inside every new block: n of them
+    with distinct attributes make n² elements (the HTML standard's limit, three alike, binds
+    only identical ones). 30,000 `<p><b id=N>x</p>` took more memory than the machine had."""
+    tags = rb"</?(?:" + b"|".join(sorted(names)) + rb")(?=[\s/>])[^>]*>"
+    return re.sub(tags, b"", data, flags=re.I)
 
 
 def _without_options(data: bytes) -> bytes:
