@@ -497,7 +497,8 @@ _TAG_TOKENS = st.sampled_from(
      "'", '"', "=", "/", " ", "text", "</", "</ >", "<1>", "<div", "<div a='", "<div a=",
      "<font color=red>", "<strong>", "</strong>", "<verylongname a b c>", "<blockquo>",
      "<foreignObject>", "</foreignobject>", "<desc>", "</desc>", "<mi>", "</mi>", "<mtext>",
-     "<![CDATA[", "]]>", "</<style>", "</>", "<p>", "</br>", "<table>"]
+     "<![CDATA[", "]]>", "</<style>", "</>", "<p>", "</br>", "<table>", "<font>",
+     "<font Face=x>", "<font sizes=1>"]
 )  # fmt: skip
 
 
@@ -537,6 +538,9 @@ def test_compiled_tag_floods_equal_the_reference(
         (b"<svg><desc></desc><style><g a b c>", "<g"),
         (b"<math><mi><style><g a b c>", []),
         (b"<math><desc><style><g a b c>", "<g"),  # <desc> is SVG's
+        (b"<svg><font color=red><style><g a b c>", []),  # ends SVG
+        (b"<svg><font SIZE=2/><style><g a b c>", []),
+        (b"<svg><font class=x><style><g a b c>", "<g"),  # a font in SVG
     ],
 )
 @pytest.mark.parametrize("compiled", [True, False])

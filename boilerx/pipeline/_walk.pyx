@@ -1398,13 +1398,31 @@ cdef inline Py_ssize_t _past(const unsigned char *data, Py_ssize_t i, Py_ssize_t
         i += 1
 
 
+cdef inline bint _is_font_style(const unsigned char *name, Py_ssize_t length) noexcept nogil:
+    """Whether the attribute name is color, face or size, in any case."""
+    cdef Py_ssize_t k
+    cdef const char *wanted
+    if length == 5:
+        wanted = b"color"
+    elif length == 4:
+        wanted = b"face" if _lower[name[0]] == 102 else b"size"
+    else:
+        return False
+    for k in range(length):
+        if _lower[name[k]] != <unsigned char> wanted[k]:
+            return False
+    return True
+
+
 cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
-                         Py_ssize_t *attributes) noexcept nogil:
+                         Py_ssize_t *attributes, bint *font_styled=NULL) noexcept nogil:
     """From ``i``, just after a tag's name, to the index after the ``>`` that ends the tag, as
     the tokenizer's attribute states read it (a quoted value may hold ``>``), or ``n`` where the
-    markup ends first; ``attributes``: how many attributes the tag opens."""
+    markup ends first; ``attributes``: how many attributes the tag opens; ``font_styled``,
+    when given: whether one is named color, face or size (a <font> that ends SVG)."""
     cdef const unsigned char *at
     cdef unsigned char c
+    cdef Py_ssize_t name
     attributes[0] = 0
     while True:
         while _space[data[i]] or data[i] == 47:  # "/": self-closing before ">", else a space
@@ -1414,7 +1432,10 @@ cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
         if data[i] == 62:
             return i + 1
         attributes[0] += 1  # a name starts (an "=" here is its first character)
+        name = i
         i = _past(data, i + 1, n, _name_stop)
+        if font_styled != NULL:
+            font_styled[0] |= _is_font_style(data + name, i - name)
         while _space[data[i]]:
             i += 1
         if data[i] != 61 or i >= n:  # no "=": the next attribute, "/" or ">"
@@ -1430,6 +1451,14 @@ cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
             i = at - data + 1
         elif c != 62:  # unquoted: to whitespace or ">"
             i = _past(data, i, n, _value_stop)
+
+
+cdef bint _font_styled(const unsigned char *data, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
+    """Whether the tag whose attributes start at ``i`` has one named color, face or size."""
+    cdef Py_ssize_t attributes
+    cdef bint styled = False
+    _tag_end(data, i, n, &attributes, &styled)
+    return styled
 
 
 cdef Py_ssize_t _raw_text_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
@@ -1665,7 +1694,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
                 if not self_closed:
                     _push(&contexts, code)
             elif foreign:
-                if kind & BREAKOUT and _among(key, _breakout_keys, _n_breakout):
+                if (kind & BREAKOUT and _among(key, _breakout_keys, _n_breakout)) or (
+                    key == 0x746E6F66 and _font_styled(data, j, n)  # <font color=…>
+                ):
                     while _foreign(&contexts):
                         _pop(&contexts)
                 elif code and not self_closed and (

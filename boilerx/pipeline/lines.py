@@ -790,15 +790,16 @@ def _flatten_deep(data: bytes) -> bytes:
                 last = i
             continue
         self_closed = data[i - 2] == 47
+        breaks_out = bool(foreign) and _breaks_out(data, tag, name_end)
         if tag in _VOID_BYTES or (
-            self_closed and (foreign or tag in _FOREIGN_BYTES) and tag not in _BREAKOUT_BYTES
+            self_closed and (foreign or tag in _FOREIGN_BYTES) and not breaks_out
         ):
             continue  # <svg/> too
         while names and tag in _CLOSED_BY_BYTES.get(names[-1], ()):
             name = names.pop()
             where[name].pop()
             dropped.pop()
-        if foreign and tag in _BREAKOUT_BYTES:  # HTML inside SVG ends it
+        if breaks_out:  # HTML inside SVG ends it
             while foreign:
                 name = names.pop()
                 where[name].pop()
@@ -1022,7 +1023,7 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
                 contexts.open(name)
                 foreign = True
         elif foreign:
-            if name in _BREAKOUT_BYTES:
+            if _breaks_out(data, name, name_end):
                 contexts.leave_foreign()
                 foreign = contexts.foreign()
             elif full in _INTEGRATION_POINTS[contexts.names[-1]] and not self_closed:
@@ -1077,9 +1078,10 @@ _BREAKOUT_BYTES = frozenset(name.encode()[:8] for name in _BREAKOUT)  # as keys:
 _RAW_TEXT_BYTES = frozenset(name.encode() for name in _RAW_TEXT_TAGS)
 
 
-def _tag_end(data: bytes, i: int) -> tuple[int, int]:
+def _tag_end(data: bytes, i: int, names: list[bytes] | None = None) -> tuple[int, int]:
     """From ``i``, just after a tag's name, to the index after the ``>`` that ends the tag
-    (a quoted value may hold ``>``), or ``len(data)``; and how many attributes it opens."""
+    (a quoted value may hold ``>``), or ``len(data)``; and how many attributes it opens (their
+    names appended to ``names``, when given)."""
     n = len(data)
     attributes = 0
     while True:
@@ -1089,7 +1091,10 @@ def _tag_end(data: bytes, i: int) -> tuple[int, int]:
         if data[i] == 62:
             return i + 1, attributes
         attributes += 1  # a name starts (an "=" here is its first character)
+        name = i
         i = _REST_OF_NAME.match(data, i + 1).end()  # type: ignore[union-attr]
+        if names is not None:
+            names.append(data[name:i])
         i = _SPACES.match(data, i).end()  # type: ignore[union-attr]
         if i >= n or data[i] != 61:  # no "=": the next attribute, "/" or ">"
             continue
@@ -1103,6 +1108,18 @@ def _tag_end(data: bytes, i: int) -> tuple[int, int]:
             i = close + 1
         elif data[i] != 62:
             i = _UNQUOTED.match(data, i).end()  # type: ignore[union-attr]
+
+
+def _breaks_out(data: bytes, tag: bytes, name_end: int) -> bool:
+    """Whether the start tag ``tag`` (its name ending at ``name_end``) ends foreign content
+    (SVG, MathML): an HTML tag such as <div>, or a <font> with a color, face or size."""
+    if tag in _BREAKOUT_BYTES:
+        return True
+    if tag != b"font":
+        return False
+    names: list[bytes] = []
+    _tag_end(data, name_end, names)
+    return any(name.lower() in (b"color", b"face", b"size") for name in names)
 
 
 def _raw_text_end(data: bytes, i: int, name: bytes) -> int:
