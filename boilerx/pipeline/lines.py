@@ -755,6 +755,16 @@ def _flatten_deep(data: bytes) -> bytes:
     dropped: list[bool] = []  # ... and whether their tags were dropped
     where: dict[bytes, list[int]] = {}  # name -> its places in names
     foreign = 0  # open <svg>/<math>
+
+    def close() -> bytes:
+        """Close the innermost open element."""
+        nonlocal foreign
+        name = names.pop()
+        where[name].pop()
+        dropped.pop()
+        foreign -= name in _FOREIGN_BYTES
+        return name
+
     last = i = 0
     n = len(data)
     while (i := data.find(b"<", i, n - 1)) >= 0:
@@ -768,23 +778,14 @@ def _flatten_deep(data: bytes) -> bytes:
         if begin == start + 2:  # an end tag
             if foreign and tag in (b"p", b"br"):  # out of foreign content
                 while foreign:
-                    name = names.pop()
-                    where[name].pop()
-                    dropped.pop()
-                    foreign -= name in _FOREIGN_BYTES
+                    close()
                 continue
             places = where.get(tag)
             if not places:
                 continue  # closes nothing: the parser ignores it
             drop = dropped[places[-1]]
-            while True:  # pop to the element of that name, and it
-                name = names.pop()
-                where[name].pop()
-                dropped.pop()
-                if name in _FOREIGN_BYTES:
-                    foreign -= 1
-                if name == tag:
-                    break
+            while close() != tag:  # to the element of that name, and it
+                pass
             if drop:
                 out.append(data[last:start])
                 last = i
@@ -796,15 +797,9 @@ def _flatten_deep(data: bytes) -> bytes:
         ):
             continue  # <svg/> too
         while names and tag in _CLOSED_BY_BYTES.get(names[-1], ()):
-            name = names.pop()
-            where[name].pop()
-            dropped.pop()
-        if breaks_out:  # HTML inside SVG ends it
-            while foreign:
-                name = names.pop()
-                where[name].pop()
-                dropped.pop()
-                foreign -= name in _FOREIGN_BYTES
+            close()
+        while breaks_out and foreign:  # HTML inside SVG ends it
+            close()
         drop = len(names) >= _MAX_DEPTH
         where.setdefault(tag, []).append(len(names))
         names.append(tag)
