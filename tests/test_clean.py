@@ -123,12 +123,14 @@ def test_decide_gates_pages_without_a_confident_line_and_drops_metadata() -> Non
     from boilerx.pipeline.decide import decide, is_metadata
     from boilerx.pipeline.lines import text_lines
 
-    page = text_lines("Headline here\nJune 2, 2025\nA body line.\nAnother body line.")
+    body = "\n".join(f"Body line number {i} of this page, long enough." for i in range(6))
+    page = text_lines(f"Headline here\nJune 2, 2025\n{body}")  # not a small page
     page.title = "Headline here"
-    scores = np.array([0.9, 0.9, 0.9, 0.4])
-    assert list(decide(page, scores, 0.3)) == [False, False, True, True]
-    assert not decide(page, np.array([0.45, 0.4, 0.45, 0.4]), 0.3).any()  # no confident line
-    assert decide(page, np.array([0.45, 0.4, 0.45, 0.4]), 0.0).all()  # 0 keeps everything
+    scores = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.4])
+    assert list(decide(page, scores, 0.3)) == [False, False] + [True] * 6
+    low = np.array([0.45, 0.4, 0.45, 0.4, 0.45, 0.4, 0.45, 0.4])
+    assert not decide(page, low, 0.3).any()  # no confident line
+    assert decide(page, low, 0.0).all()  # 0 keeps everything
     assert is_metadata("Sun Jun 01 2025", None) and is_metadata("12. März 2024, 14:30 Uhr", None)
     assert not is_metadata("The 16 May meeting was held.", None)
 
@@ -378,6 +380,33 @@ def test_text_mode_drops_a_story_list_inside_the_article() -> None:
     scores[3] = 0.9
     kept = [t for t, k in zip(page.texts, decide(page, scores, 0.4)) if k]
     assert kept == [lines[0], lines[3], lines[4]]
+
+
+def test_a_small_page_is_its_own_text_at_any_threshold() -> None:
+    """A page of a few short lines has no site around its text: its lines are kept whatever
+    they score, less the headline, datelines, markers and (HTML) links; a larger page of
+    the same lines is left to the model."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import SMALL_PAGE_CHARS, SMALL_PAGE_LINES, decide
+    from boilerx.pipeline.lines import text_lines
+
+    assert boilerx.clean("Test") == "Test"
+    assert boilerx.clean("<html><body><p>Test</p></body></html>") == "Test"
+    assert boilerx.clean("<p>abc</p><p>def</p><p>ghi</p>", threshold=0.99) == "abc\ndef\nghi"
+    page = "<html><head><title>Not Found</title></head><body><h1>Not Found</h1><p>Gone.</p>"
+    assert boilerx.clean(page) == "Gone."  # the headline goes
+    links = '<ul><li><a href="/a">Home</a></li><li><a href="/b">About us</a></li></ul>'
+    assert boilerx.clean(f"<html><body>{links}</body></html>") == ""  # a menu is no text
+    assert boilerx.clean("Advertisement") == ""
+    assert boilerx.clean("June 2, 2025") == ""
+    small = text_lines("\n".join(["abc", "def", "ghi"]))
+    assert decide(small, np.full(3, 0.01), 0.5).all()
+    # past either limit the model decides: low scores keep nothing
+    longer = text_lines("\n".join(f"line {i}" for i in range(SMALL_PAGE_LINES + 1)))
+    assert not decide(longer, np.full(SMALL_PAGE_LINES + 1, 0.01), 0.5).any()
+    wide = text_lines("\n".join(["x" * (SMALL_PAGE_CHARS // 2 + 1)] * 2))
+    assert not decide(wide, np.full(2, 0.01), 0.5).any()
 
 
 def test_a_text_of_one_headline_shaped_paragraph_is_kept() -> None:

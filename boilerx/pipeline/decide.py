@@ -33,6 +33,13 @@ PAGE_GATE = 0.5
 # A line scoring this much is body beyond doubt: no list of other stories runs over it, and
 # the comment, repeat and card rules of ``decide`` take it as the article.
 CONFIDENT = 0.75
+# A page of a few short lines (a test page, a paragraph pasted as text) has no site around its
+# text to tell the article from: the model learnt from whole pages and scores such lines low (a
+# lone "Test" 0.16), so the page would come out empty. Its lines are its text, at any
+# threshold, less the headline, bare datelines, marker lines and, from HTML, links (a page of
+# only links is a menu or a redirect, not an article).
+SMALL_PAGE_LINES = 5
+SMALL_PAGE_CHARS = 200
 
 
 _DATE_WORDS = re.compile(  # matched against lower-cased text (faster than ignoring case)
@@ -86,18 +93,20 @@ def decide(
     lines that are only a marker ("Recommended", "Advertisement"), reader comments under an
     article, a closing list of other stories, second copies of a line, cards after the
     article and, from HTML, lines a browser would not show (``threshold=0`` keeps every
-    line). The rest of the page context is already in
+    line; a small page, see ``SMALL_PAGE_CHARS``, keeps its lines at any threshold, less
+    the headline, datelines, markers and links). The rest of the page context is already in
     the scores (the classifier's second step). ``features``: the page's
     :func:`~boilerx.pipeline.features.line_features`, when they are at hand (else the text-shape
     columns are computed here)."""
     if threshold <= 0:
         return np.ones(len(scores), dtype=bool)
-    if len(scores) == 0 or scores.max() < max(threshold, PAGE_GATE):
+    small = is_small(page.texts)
+    if len(scores) == 0 or (scores.max() < max(threshold, PAGE_GATE) and not small):
         return np.zeros(len(scores), dtype=bool)
     if features is None:
         features = shape_features(page.texts, page.title)
     markers, more_stories = marker_lines(features)
-    keep = (scores >= threshold) & ~markers
+    keep = _small_page_text(page, markers) if small else (scores >= threshold) & ~markers
     texts = page.texts
     # a dateline is short and holds a digit (ASCII, as the features count them, or any other)
     short = (keep & (features[:, SHAPE_COLUMNS["log_chars"]] < _DATELINE_LOG_CHARS)).nonzero()[0]
@@ -131,6 +140,22 @@ def decide(
         keep |= _subheadings(page, keep, scores, threshold, markers)
         if len(page.bits) == len(keep):
             keep[_undisplayed(page, keep.nonzero()[0].tolist())] = False
+    return keep
+
+
+def is_small(texts: list[str]) -> bool:
+    """Whether a page of these lines is small (``SMALL_PAGE_LINES`` lines and
+    ``SMALL_PAGE_CHARS`` characters at most, one line at least): too small to hold a site
+    around its text."""
+    return 0 < len(texts) <= SMALL_PAGE_LINES and sum(map(len, texts)) <= SMALL_PAGE_CHARS
+
+
+def _small_page_text(page: Page, markers: np.ndarray) -> np.ndarray:
+    """The lines of a small page that are its text: not a marker and, from HTML, not mostly
+    link text."""
+    keep = ~markers
+    if len(page.link_chars) == len(keep):
+        keep &= 2 * np.asarray(page.link_chars) < np.array([len(t) for t in page.texts])
     return keep
 
 
