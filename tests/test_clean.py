@@ -409,6 +409,30 @@ def test_a_small_page_is_its_own_text_at_any_threshold() -> None:
     assert not decide(wide, np.full(2, 0.01), 0.5).any()
 
 
+def test_a_small_text_comes_back_the_same_at_every_threshold() -> None:
+    """Property: a small scraped text's output does not depend on the threshold (above 0),
+    and is some of its own lines, in order."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    words = st.text(alphabet="abcdefghij ÄéЖ.,!0123456789", min_size=1, max_size=30)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(words, min_size=1, max_size=5), st.floats(0.01, 1.0))
+    def check(lines: list[str], threshold: float) -> None:
+        text = "\n".join(lines)
+        out = boilerx.clean(text, mode="text", threshold=threshold)
+        assert out == boilerx.clean(text, mode="text", threshold=0.5)
+        given_lines = [line.strip() for line in lines]
+        kept = out.split("\n") if out else []
+        at = 0
+        for line in kept:  # a subsequence of the input's lines
+            assert line in given_lines[at:], (line, given_lines)
+            at = given_lines.index(line, at) + 1
+
+    check()
+
+
 def test_a_text_of_one_headline_shaped_paragraph_is_kept() -> None:
     """Scraped text's headline is a guess (a first line without a closing full stop): when it
     is the only line kept, it is the text, not a headline to drop."""
