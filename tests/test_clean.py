@@ -411,7 +411,7 @@ def test_a_small_page_is_its_own_text_at_any_threshold() -> None:
 
 def test_a_small_text_comes_back_the_same_at_every_threshold() -> None:
     """Property: a small scraped text's output does not depend on the threshold (above 0),
-    and is some of its own lines, in order."""
+    and is some of its own lines (their runs of spaces made one), in order."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -423,7 +423,7 @@ def test_a_small_text_comes_back_the_same_at_every_threshold() -> None:
         text = "\n".join(lines)
         out = boilerx.clean(text, mode="text", threshold=threshold)
         assert out == boilerx.clean(text, mode="text", threshold=0.5)
-        given_lines = [line.strip() for line in lines]
+        given_lines = [" ".join(line.split()) for line in lines]  # spaces as lines read them
         kept = out.split("\n") if out else []
         at = 0
         for line in kept:  # a subsequence of the input's lines
@@ -553,6 +553,27 @@ def test_text_mode_drops_labelled_links_to_other_stories() -> None:
     page = text_lines("\n".join(lines))
     kept = [t for t, k in zip(page.texts, decide(page, np.full(5, 0.9), 0.4)) if k]
     assert kept == [lines[0], lines[3], lines[4]]
+
+
+def test_html_drops_labelled_links_to_other_stories_but_not_labelled_text() -> None:
+    """From HTML a labelled line goes when it is mostly a link ("Read more: <a>…</a>"); the
+    same label before the article's own words stays."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import html_lines
+
+    paragraphs = [
+        "The council voted on Monday to close the old bridge for repairs from next month.",
+        "More than 200 people came to the meeting, and many of them asked about the ferry.",
+        "A ferry will carry people across the river while the work goes on, officials said.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    promo = '<p>Read more: <a href="/bridge">Why the old bridge needs repairs now</a></p>'
+    plain = "<p>Read more: the council will publish the plans on its website.</p>"
+    page = html_lines(f"<html><body><article>{body}{promo}{plain}</article></body></html>")
+    kept = [t for t, k in zip(page.texts, decide(page, np.full(5, 0.9), 0.4)) if k]
+    assert kept == [*paragraphs, "Read more: the council will publish the plans on its website."]
 
 
 def test_story_link_labels_are_what_every_match_begins_with() -> None:
