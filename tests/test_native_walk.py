@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import re
+import time
 from array import array
 
 import numpy as np
@@ -503,14 +504,23 @@ _TAG_TOKENS = st.sampled_from(
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(_TAG_TOKENS, max_size=50), st.integers(1, 5), st.integers(0, 4), st.integers(0, 3))
+@given(
+    st.lists(_TAG_TOKENS, max_size=50),
+    st.integers(1, 5),
+    st.integers(0, 4),
+    st.integers(0, 3),
+    st.integers(-1, 6),
+)
 def test_compiled_tag_floods_equal_the_reference(
-    tokens: list[str], repeat: int, max_attributes: int, max_piled: int
+    tokens: list[str], repeat: int, max_attributes: int, max_piled: int, max_names: int
 ) -> None:
     data = "".join(tokens * repeat).encode()
-    compiled = _compiled_walk.tag_floods(data, max_attributes, max_piled)
-    assert compiled == lines._tag_floods(data, max_attributes, max_piled)
-    tags, spans, _ = compiled
+    compiled = _compiled_walk.tag_floods(data, max_attributes, max_piled, max_names)
+    assert compiled == lines._tag_floods(data, max_attributes, max_piled, max_names)
+    if max_names < 0:  # the names are not counted: the same tags, attributes and piles
+        assert compiled == _compiled_walk.tag_floods(data, max_attributes, max_piled)
+    tags, spans, _, attributes = compiled
+    assert attributes <= data.count(b" ") + data.count(b"/") + data.count(b"\x00") + len(data)
     assert tags <= data.count(b"<")
     assert all(data[start] == 60 and start < end <= len(data) for start, end in spans)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # in order, apart
@@ -561,11 +571,57 @@ def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
     assert not read(b"<p><b id=1>x</p>" * 3, 10, 3)[2]
     assert not read(b"<p><b>x</b></p>" * 40, 10, 3)[2]  # closed by their own end tags
     assert not read(b"<script>" + b"<b>" * 40 + b"</script>", 10, 3)[2]  # not markup
-    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1)  # upper case too; <b>: bit 0
+    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1, 0)  # upper case too; <b>: bit 0
     names = lines._FORMATTING_NAMES
     assert read(b"<p><i id=1><strong>x</p>" * 4, 10, 3)[2] == (
         1 << names.index(b"i") | 1 << names.index(b"strong")
     )
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_tag_floods_find_attribute_names_past_the_limit(compiled: bool) -> None:
+    """Names are told apart with ASCII letters lowered, as the tokenizer lowers them; a tag
+    whose attribute names are all known stays, one with a new name past the limit is found."""
+    read = _compiled_walk.tag_floods if compiled else lines._tag_floods
+    markup = '<p A=1 b><p a B=2 c="x y"><p d>x</p c><p ÄX=1><p äx>'.encode()
+    tags, spans, piled, attributes = read(markup, 10, 3, 2)
+    assert (tags, piled, attributes) == (6, 0, 9)
+    starts = [markup[start:end] for start, end in spans]
+    assert starts == [
+        b'<p a B=2 c="x y">',
+        b"<p d>",
+        b"</p c>",
+        "<p ÄX=1>".encode(),
+        "<p äx>".encode(),
+    ]
+    assert read(markup, 10, 3, 5)[1] == [(spans[-1][0], len(markup))]  # Ä is not ASCII
+    assert read(markup, 10, 3)[1] == []  # not counted
+
+
+def test_many_distinct_attribute_names_cost_linear_time() -> None:
+    """A page whose tags carry hundreds of thousands of distinct attribute names parses in
+    time linear in its size: past the first distinct names, tags lose their attributes
+    (200,000 names in 2 MB took 7 s before)."""
+    from boilerx.pipeline.lines import _MANY_ATTRIBUTES, _MAX_NAMES, _cut
+
+    def page(n: int) -> bytes:
+        tags = (b"<p a%d=1 b%d c%d d%d>word</p>" % (i, i, i, i) for i in range(n // 4))
+        return b"<html><body>" + b"".join(tags)
+
+    cut = _cut(None, page(200_000))[0]
+    assert isinstance(cut, bytes) and cut.count(b"<p>word") == 50_000 - _MAX_NAMES // 4
+    small = page(_MANY_ATTRIBUTES)  # at the limit: not counted, and unchanged
+    assert _cut(None, small)[0] == small
+    times = []
+    for n in (50_000, 200_000):
+        data = page(n)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            LexborHTMLParser(_cut(None, data)[0])
+            best = min(best, time.perf_counter() - started)
+        times.append(best)
+    assert times[1] <= 8 * times[0] + 0.05, times  # quadratic: 16 times
 
 
 @pytest.mark.parametrize(

@@ -1414,12 +1414,53 @@ cdef inline bint _is_font_style(const unsigned char *name, Py_ssize_t length) no
     return True
 
 
+cdef struct Names:
+    # Distinct attribute names, an open-addressing table of their [at, at + length) in the
+    # markup and their hashes; at most ``limit`` (a quarter of the slots) are kept.
+    Py_ssize_t *at  # -1: an empty slot
+    Py_ssize_t *length
+    uint64_t *hashes
+    Py_ssize_t mask, count, limit
+
+
+cdef bint _past_names(Names *t, const unsigned char *data, Py_ssize_t at,
+                      Py_ssize_t length) noexcept nogil:
+    """Whether the name of ``length`` bytes at ``at`` (compared with ASCII letters lowered, as
+    the tokenizer lowers them) is new when ``t.limit`` distinct names are known already;
+    a new name is kept while there is room."""
+    cdef uint64_t h = 14695981039346656037ULL  # FNV-1a
+    cdef Py_ssize_t k, slot, other
+    cdef bint same
+    for k in range(length):
+        h = (h ^ _lower[data[at + k]]) * 1099511628211ULL
+    slot = <Py_ssize_t> (h & <uint64_t> t.mask)
+    while t.at[slot] >= 0:
+        if t.hashes[slot] == h and t.length[slot] == length:
+            other = t.at[slot]
+            same = True
+            for k in range(length):
+                if _lower[data[other + k]] != _lower[data[at + k]]:
+                    same = False
+                    break
+            if same:
+                return False
+        slot = (slot + 1) & t.mask
+    if t.count >= t.limit:
+        return True
+    t.at[slot], t.length[slot], t.hashes[slot] = at, length, h
+    t.count += 1
+    return False
+
+
 cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
-                         Py_ssize_t *attributes, bint *font_styled=NULL) noexcept nogil:
+                         Py_ssize_t *attributes, bint *font_styled=NULL, Names *names=NULL,
+                         bint *new_name=NULL) noexcept nogil:
     """From ``i``, just after a tag's name, to the index after the ``>`` that ends the tag, as
     the tokenizer's attribute states read it (a quoted value may hold ``>``), or ``n`` where the
     markup ends first; ``attributes``: how many attributes the tag opens; ``font_styled``,
-    when given: whether one is named color, face or size (a <font> that ends SVG)."""
+    when given: whether one is named color, face or size (a <font> that ends SVG); ``names``,
+    when given: the distinct attribute names met so far, ``new_name`` set where one of the
+    tag's is past their limit (see ``_past_names``)."""
     cdef const unsigned char *at
     cdef unsigned char c
     cdef Py_ssize_t name
@@ -1436,6 +1477,8 @@ cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
         i = _past(data, i + 1, n, _name_stop)
         if font_styled != NULL:
             font_styled[0] |= _is_font_style(data + name, i - name)
+        if names != NULL and _past_names(names, data, name, i - name):
+            new_name[0] = True
         while _space[data[i]]:
             i += 1
         if data[i] != 61 or i >= n:  # no "=": the next attribute, "/" or ">"
@@ -1607,27 +1650,47 @@ cdef inline void _pop(Contexts *c) noexcept nogil:
     c.count[c.codes[c.size]] -= 1
 
 
-def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
+def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t max_names=-1):
     """The markup ``html`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
-    text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled)``, how many start and
-    end tags it holds (and "<" in raw text and CDATA, which a parser that reads the tree
-    otherwise may take for tags), the ``[start, end)`` byte spans of the tags with more than
-    ``max_attributes`` attributes (an end tag's too: the tokenizer reads them alike), and the
-    formatting element names (a bit each, in ``configure_floods``' order) opened more than
-    ``max_piled`` times beyond their own end tags. One linear pass."""
+    text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled, attributes)``, how
+    many start and end tags it holds (and "<" in raw text and CDATA, which a parser that reads
+    the tree otherwise may take for tags), the ``[start, end)`` byte spans of the tags with
+    more than ``max_attributes`` attributes (an end tag's too: the tokenizer reads them alike)
+    or, where ``max_names`` is 0 or more, an attribute name past the first ``max_names``
+    distinct ones, the formatting element names (a bit each, in ``configure_floods``' order)
+    opened more than ``max_piled`` times beyond their own end tags, and how many attributes
+    the tags hold. One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
+    cdef Py_ssize_t all_attributes = 0, slots = 4
     cdef const unsigned char *at
     cdef unsigned char c, kind
     cdef int code
-    cdef bint closing, foreign, self_closed
+    cdef bint closing, foreign, self_closed, new_name = False
     cdef uint64_t key
     cdef long open_count[FLOOD_NAMES]
     cdef long piled = 0  # a bit a formatting name
     cdef Contexts contexts
+    cdef Names names
+    cdef Names *tracked = NULL
     spans = []
     memset(open_count, 0, sizeof(open_count))
     memset(&contexts, 0, sizeof(contexts))
+    memset(&names, 0, sizeof(names))
+    if max_names >= 0:
+        while slots < 4 * max_names:
+            slots *= 2
+        names.at = <Py_ssize_t *> malloc(slots * sizeof(Py_ssize_t))
+        names.length = <Py_ssize_t *> malloc(slots * sizeof(Py_ssize_t))
+        names.hashes = <uint64_t *> malloc(slots * sizeof(uint64_t))
+        if names.at == NULL or names.length == NULL or names.hashes == NULL:
+            free(names.at)
+            free(names.length)
+            free(names.hashes)
+            raise MemoryError()
+        memset(names.at, 0xFF, slots * sizeof(Py_ssize_t))  # every slot -1: empty
+        names.mask, names.limit = slots - 1, max_names
+        tracked = &names
     try:
         while i < n - 1:
             at = <const unsigned char *> memchr(data + i, 60, n - 1 - i)
@@ -1666,9 +1729,11 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
             code = _context_of(data, begin, j - begin, key) if kind & CONTEXT else 0
             if j - begin > 8:
                 key = 0  # longer than the names looked for below
-            end = _tag_end(data, j, n, &attributes)
-            if attributes > max_attributes:
+            end = _tag_end(data, j, n, &attributes, NULL, tracked, &new_name)
+            all_attributes += attributes
+            if attributes > max_attributes or new_name:
                 spans.append((i, end))
+                new_name = False
             i = end
             if kind & FORMATTING:
                 for k in range(_n_formatting):
@@ -1709,7 +1774,10 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled):
                 tags += _count_lt(data, end, i)  # what may be markup after all
     finally:
         free(contexts.codes)
-    return tags, spans, piled
+        free(names.at)
+        free(names.length)
+        free(names.hashes)
+    return tags, spans, piled, all_attributes
 
 
 # ---------------------------------------------------------------- markup columns

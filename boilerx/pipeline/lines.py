@@ -635,6 +635,14 @@ _MAX_OPTIONS = 2_000
 # tag with more than this many loses its attributes before the parse (at most about 0.2 s a
 # MB either way).
 _MAX_ATTRIBUTES = 1_000
+# Lexbor keeps attribute names it does not know (data-*, made-up ones) in a hash table of fixed
+# size: each new name costs time in proportion to the names before it (80,000 distinct names
+# took 0.7 s to parse, 200,000 in a 2 MB page 7 s through clean()). Past _MAX_NAMES distinct
+# names, a tag with a new one loses its attributes (no dataset page has more than 571); the
+# names are counted only on pages whose tags hold over _MANY_ATTRIBUTES attributes (a page of
+# fewer costs at most about 0.05 s however many are distinct).
+_MAX_NAMES = 2_000
+_MANY_ATTRIBUTES = 20_000
 _MAX_LINES = 50_000  # lines kept of a page (memory: the features are a row a line)
 
 
@@ -887,12 +895,18 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
 
     - A tag with more than _MAX_ATTRIBUTES attributes loses them: Lexbor compares each new
       attribute with those before it (an end tag's too).
+    - A tag with an attribute name past the page's first _MAX_NAMES distinct ones loses its
+      attributes, where the tags hold more than _MANY_ATTRIBUTES: Lexbor keeps the names it
+      does not know in a table of fixed size, so each new one costs time in proportion to
+      those before it.
     - The tags of a formatting element's name opened more than _MAX_DEPTH times beyond its
       own end tags are dropped (:func:`_without_formatting`).
 
-    Returns ``data`` itself where neither is found."""
+    Returns ``data`` itself where none is found."""
     read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
-    tags, floods, piled = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
+    tags, floods, piled, attributes = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
+    if attributes > _MANY_ATTRIBUTES:  # read again, counting their distinct names
+        floods = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES)[1]
     if floods:
         data = _without_attributes(data, floods)
     if piled:
@@ -928,6 +942,10 @@ _SIMPLE_TAG = re.compile(
     rb"""(?:=(?:"[^"]*"|'[^']*'|[^\t\n\f\r >"'=<`]+))?)*[\t\n\f\r /]*>"""
 )
 _SPACES_OR_SLASHES = re.compile(rb"[\t\n\f\r /]*")  # "/" not before ">" is read as a space
+_ATTRIBUTE = re.compile(  # one attribute of a tag _SIMPLE_TAG reads, as it reads them
+    rb"""[\t\n\f\r /]+[^\t\n\f\r />="'<][^\t\n\f\r />="'<]*"""
+    rb"""(?:=(?:"[^"]*"|'[^']*'|[^\t\n\f\r >"'=<`]+))?"""
+)
 _SPACES = re.compile(rb"[\t\n\f\r ]*")
 _REST_OF_NAME = re.compile(rb"[^\t\n\f\r />=]*")
 _UNQUOTED = re.compile(rb"[^\t\n\f\r >]*")
@@ -940,7 +958,8 @@ def _markup_at(
     """What the tokenizer reads from the ``<`` at ``i`` of the UTF-8 markup ``data``, as
     ``(end, begin, name_end, attributes)``: a start or end tag (``data[i + 1]`` is ``/``)
     whose name runs from ``begin`` to ``name_end``, its attributes counted only where the tag
-    is long enough to hold more than ``max_attributes`` (else 0); or, with ``begin`` 0, no
+    is long enough to hold more than ``max_attributes`` or is not read in one step (else -1:
+    a tag :data:`_SIMPLE_TAG` reads); or, with ``begin`` 0, no
     tag: a comment, CDATA (where ``foreign``: inside SVG or MathML), a doctype, a bogus
     comment or text. ``end``: where reading goes on."""
     n = len(data)
@@ -964,23 +983,28 @@ def _markup_at(
         name_end, end = simple.end(1), simple.end()
     else:
         name_end, end = _TAG_NAME.match(data, begin).end(), n  # type: ignore[union-attr]
-    attributes = 0
+    attributes = -1
     if simple is None or end - i > 2 * max_attributes:  # an attribute takes 2 bytes or more
         end, attributes = _tag_end(data, name_end)
     return end, begin, name_end, attributes
 
 
-def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, list, int]:
+def _tag_floods(
+    data: bytes, max_attributes: int, max_piled: int, max_names: int = -1
+) -> tuple[int, list, int, int]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
-    text, quoted values): ``(tags, spans, piled)``, how many start and end tags it holds (and
-    "<" in raw text and CDATA, which a parser that reads the tree otherwise may take for
-    tags), the ``[start, end)`` byte spans of the tags with more than ``max_attributes``
-    attributes (an end tag's too: the tokenizer reads them alike), and the formatting element
-    names (a bit each, in ``_FORMATTING_NAMES``' order) opened more than ``max_piled`` times
-    beyond their own end tags. The reference of ``_walk.tag_floods``."""
+    text, quoted values): ``(tags, spans, piled, attributes)``, how many start and end tags it
+    holds (and "<" in raw text and CDATA, which a parser that reads the tree otherwise may take
+    for tags), the ``[start, end)`` byte spans of the tags with more than ``max_attributes``
+    attributes (an end tag's too: the tokenizer reads them alike) or, where ``max_names`` is 0
+    or more, an attribute name past the first ``max_names`` distinct ones (ASCII letters
+    lowered, as the tokenizer lowers them), the formatting element names (a bit each, in
+    ``_FORMATTING_NAMES``' order) opened more than ``max_piled`` times beyond their own end
+    tags, and how many attributes the tags hold. The reference of ``_walk.tag_floods``."""
     n = len(data)
-    i = tags = 0
+    i = tags = all_attributes = 0
     spans: list[tuple[int, int]] = []
+    known: set[bytes] = set()  # distinct attribute names, lowered
     open_count: dict[bytes, int] = {}
     piled = 0
     formatting = {name: 1 << k for k, name in enumerate(_FORMATTING_NAMES)}
@@ -994,7 +1018,21 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
             i = end
             continue
         tags += 1
-        if attributes > max_attributes:
+        if attributes < 0 and max_names < 0:  # a tag read in one step: count its attributes
+            attributes = len(_ATTRIBUTE.findall(data, name_end, end))
+        new_name = False
+        if max_names >= 0:
+            names: list[bytes] = []
+            attributes = _tag_end(data, name_end, names)[1]
+            for name in names:
+                name = name.lower()
+                if name not in known:
+                    if len(known) >= max_names:
+                        new_name = True
+                    else:
+                        known.add(name)
+        all_attributes += attributes
+        if attributes > max_attributes or new_name:
             spans.append((i, end))
         closing = begin == i + 2
         full = data[begin:name_end].lower()
@@ -1027,7 +1065,7 @@ def _tag_floods(data: bytes, max_attributes: int, max_piled: int) -> tuple[int, 
         elif name in _RAW_TEXT_BYTES:
             i = _raw_text_end(data, end, name)
             tags += data.count(b"<", end, i)  # what may be markup after all
-    return tags, spans, piled
+    return tags, spans, piled, all_attributes
 
 
 class _Contexts:
