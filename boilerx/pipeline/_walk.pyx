@@ -1452,6 +1452,73 @@ cdef bint _past_names(Names *t, const unsigned char *data, Py_ssize_t at,
     return False
 
 
+cdef int _names_table(Names *t, Py_ssize_t slots, Py_ssize_t limit) except -1:
+    """Room in ``t`` for ``limit`` names in ``slots`` slots (a power of two), all empty."""
+    t.at = <Py_ssize_t *> malloc(slots * sizeof(Py_ssize_t))
+    t.length = <Py_ssize_t *> malloc(slots * sizeof(Py_ssize_t))
+    t.hashes = <uint64_t *> malloc(slots * sizeof(uint64_t))
+    if t.at == NULL or t.length == NULL or t.hashes == NULL:
+        _free_names(t)
+        raise MemoryError()
+    memset(t.at, 0xFF, slots * sizeof(Py_ssize_t))  # every slot -1: empty
+    t.mask, t.limit, t.count = slots - 1, limit, 0
+    return 0
+
+
+cdef void _free_names(Names *t) noexcept:
+    free(t.at)
+    free(t.length)
+    free(t.hashes)
+    t.at = t.length = NULL
+    t.hashes = NULL
+
+
+cdef bytes _standard_bytes = b""  # the tag names the parser knows, one after another
+cdef Names _standard  # a table of them (offsets into _standard_bytes)
+
+
+def configure_names(standard_names):
+    """Set the tag names ``tag_floods`` never counts as new (the parser's own: HTML, SVG and
+    MathML elements), as lower-cased bytes."""
+    global _standard_bytes
+    cdef Py_ssize_t slots = 4, at = 0
+    names = sorted(set(standard_names))
+    while slots < 4 * len(names):
+        slots *= 2
+    _free_names(&_standard)
+    _standard_bytes = b"".join(names)
+    _names_table(&_standard, slots, len(names))
+    for name in names:
+        _past_names(&_standard, _standard_bytes, at, len(name))
+        at += len(name)
+
+
+cdef bint _is_standard(const unsigned char *data, Py_ssize_t at, Py_ssize_t length) noexcept:
+    """Whether the tag name of ``length`` bytes at ``at``, ASCII letters lowered, is one that
+    ``configure_names`` set."""
+    cdef const unsigned char *known = _standard_bytes
+    cdef uint64_t h = 14695981039346656037ULL  # as _past_names hashes
+    cdef Py_ssize_t k, slot, other
+    cdef bint same
+    if _standard.at == NULL:
+        return False
+    for k in range(length):
+        h = (h ^ _lower[data[at + k]]) * 1099511628211ULL
+    slot = <Py_ssize_t> (h & <uint64_t> _standard.mask)
+    while _standard.at[slot] >= 0:
+        if _standard.hashes[slot] == h and _standard.length[slot] == length:
+            other = _standard.at[slot]
+            same = True
+            for k in range(length):
+                if known[other + k] != _lower[data[at + k]]:
+                    same = False
+                    break
+            if same:
+                return True
+        slot = (slot + 1) & _standard.mask
+    return False
+
+
 cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
                          Py_ssize_t *attributes, bint *font_styled=NULL, Names *names=NULL,
                          bint *new_name=NULL) noexcept nogil:
@@ -1652,14 +1719,16 @@ cdef inline void _pop(Contexts *c) noexcept nogil:
 
 def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t max_names=-1):
     """The markup ``html`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
-    text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled, attributes)``, how
-    many start and end tags it holds (and "<" in raw text and CDATA, which a parser that reads
-    the tree otherwise may take for tags), the ``[start, end)`` byte spans of the tags with
-    more than ``max_attributes`` attributes (an end tag's too: the tokenizer reads them alike)
-    or, where ``max_names`` is 0 or more, an attribute name past the first ``max_names``
-    distinct ones, the formatting element names (a bit each, in ``configure_floods``' order)
-    opened more than ``max_piled`` times beyond their own end tags, and how many attributes
-    the tags hold. One linear pass."""
+    text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled, attributes,
+    dropped)``, how many start and end tags it holds (and "<" in raw text and CDATA, which a
+    parser that reads the tree otherwise may take for tags), the ``[start, end)`` byte spans
+    of the tags with more than ``max_attributes`` attributes (an end tag's too: the tokenizer
+    reads them alike) or, where ``max_names`` is 0 or more, an attribute name past the first
+    ``max_names`` distinct ones, the formatting element names (a bit each, in
+    ``configure_floods``' order) opened more than ``max_piled`` times beyond their own end
+    tags, how many attributes the tags hold, and (where ``max_names`` is 0 or more) the spans
+    of the tags whose name, not one ``configure_names`` set, is past the first ``max_names``
+    distinct such names (not in ``spans``). One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
     cdef Py_ssize_t all_attributes = 0, slots = 4
@@ -1671,25 +1740,23 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     cdef long open_count[FLOOD_NAMES]
     cdef long piled = 0  # a bit a formatting name
     cdef Contexts contexts
-    cdef Names names
+    cdef Names names, tag_names
     cdef Names *tracked = NULL
     spans = []
+    dropped = []
     memset(open_count, 0, sizeof(open_count))
     memset(&contexts, 0, sizeof(contexts))
     memset(&names, 0, sizeof(names))
+    memset(&tag_names, 0, sizeof(tag_names))
     if max_names >= 0:
         while slots < 4 * max_names:
             slots *= 2
-        names.at = <Py_ssize_t *> malloc(slots * sizeof(Py_ssize_t))
-        names.length = <Py_ssize_t *> malloc(slots * sizeof(Py_ssize_t))
-        names.hashes = <uint64_t *> malloc(slots * sizeof(uint64_t))
-        if names.at == NULL or names.length == NULL or names.hashes == NULL:
-            free(names.at)
-            free(names.length)
-            free(names.hashes)
-            raise MemoryError()
-        memset(names.at, 0xFF, slots * sizeof(Py_ssize_t))  # every slot -1: empty
-        names.mask, names.limit = slots - 1, max_names
+        _names_table(&names, slots, max_names)
+        try:
+            _names_table(&tag_names, slots, max_names)
+        except MemoryError:
+            _free_names(&names)
+            raise
         tracked = &names
     try:
         while i < n - 1:
@@ -1731,9 +1798,15 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                 key = 0  # longer than the names looked for below
             end = _tag_end(data, j, n, &attributes, NULL, tracked, &new_name)
             all_attributes += attributes
-            if attributes > max_attributes or new_name:
+            if (
+                tracked != NULL
+                and not _is_standard(data, begin, j - begin)
+                and _past_names(&tag_names, data, begin, j - begin)
+            ):
+                dropped.append((i, end))
+            elif attributes > max_attributes or new_name:
                 spans.append((i, end))
-                new_name = False
+            new_name = False
             i = end
             if kind & FORMATTING:
                 for k in range(_n_formatting):
@@ -1774,10 +1847,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                 tags += _count_lt(data, end, i)  # what may be markup after all
     finally:
         free(contexts.codes)
-        free(names.at)
-        free(names.length)
-        free(names.hashes)
-    return tags, spans, piled, all_attributes
+        _free_names(&names)
+        _free_names(&tag_names)
+    return tags, spans, piled, all_attributes, dropped
 
 
 # ---------------------------------------------------------------- markup columns

@@ -9,6 +9,7 @@ Text: the input's own lines; blank lines are remembered as paragraph gaps.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, MutableSequence
 from dataclasses import dataclass, field
@@ -643,6 +644,34 @@ _MAX_ATTRIBUTES = 1_000
 # fewer costs at most about 0.05 s however many are distinct).
 _MAX_NAMES = 2_000
 _MANY_ATTRIBUTES = 20_000
+# Tag names it does not know go to such a table too (99,000 distinct elements, opened and
+# closed, took 1.9 s): on pages of more than _MANY_TAGS tags, a tag whose name is not one of
+# the parser's own and is past the first _MAX_NAMES such names is dropped, its text kept.
+_MANY_TAGS = 20_000
+_STANDARD_NAMES = frozenset(  # HTML's elements (obsolete ones too), SVG's and MathML's
+    b"""a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound
+    big blink blockquote body br button canvas caption center cite code col colgroup data
+    datalist dd del details dfn dialog dir div dl dt em embed fieldset figcaption figure font
+    footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img
+    input ins isindex kbd keygen label legend li link listing main map mark marquee menu
+    menuitem meta meter multicol nav nextid nobr noembed noframes noscript object ol optgroup
+    option output p param picture plaintext pre progress q rb rp rt rtc ruby s samp script
+    search section select selectedcontent slot small source spacer span strike strong style sub
+    summary sup table tbody td template textarea tfoot th thead time title tr track tt u ul var
+    video wbr xmp svg altglyph altglyphdef altglyphitem animate animatecolor animatemotion
+    animatetransform circle clippath color-profile cursor defs desc ellipse feblend
+    fecolormatrix fecomponenttransfer fecomposite feconvolvematrix fediffuselighting
+    fedisplacementmap fedistantlight fedropshadow feflood fefunca fefuncb fefuncg fefuncr
+    fegaussianblur feimage femerge femergenode femorphology feoffset fepointlight
+    fespecularlighting fespotlight fetile feturbulence filter font-face font-face-format
+    font-face-name font-face-src font-face-uri foreignobject g glyph glyphref hkern line
+    lineargradient marker mask metadata missing-glyph mpath path pattern polygon polyline
+    radialgradient rect set stop switch symbol text textpath tref tspan use view vkern math
+    maction maligngroup malignmark menclose merror mfenced mfrac mglyph mi mlabeledtr mlongdiv
+    mmultiscripts mn mo mover mpadded mphantom mprescripts mroot mrow ms mscarries mscarry
+    msgroup msline mspace msqrt msrow mstack mstyle msub msup msubsup mtable mtd mtext mtr
+    munder munderover none semantics annotation annotation-xml""".split()
+)
 _MAX_LINES = 50_000  # lines kept of a page (memory: the features are a row a line)
 
 
@@ -677,6 +706,7 @@ if _compiled_walk is not None:  # its one-pass depth_bound reads tags with the s
         _name_keys(sorted(_RAW_TEXT_TAGS)).tolist(),
         _name_keys([name.decode() for name in _FORMATTING_NAMES]).tolist(),
     )
+    _compiled_walk.configure_names(_STANDARD_NAMES)
 
 
 def _one_of(keys: np.ndarray, among: np.ndarray) -> np.ndarray:
@@ -896,19 +926,21 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
     - A tag with more than _MAX_ATTRIBUTES attributes loses them: Lexbor compares each new
       attribute with those before it (an end tag's too).
     - A tag with an attribute name past the page's first _MAX_NAMES distinct ones loses its
-      attributes, where the tags hold more than _MANY_ATTRIBUTES: Lexbor keeps the names it
-      does not know in a table of fixed size, so each new one costs time in proportion to
-      those before it.
+      attributes, and one whose name is not the parser's own and is past the first
+      _MAX_NAMES such names is dropped (its text kept), where the tags hold more than
+      _MANY_ATTRIBUTES attributes or are more than _MANY_TAGS: Lexbor keeps the names it does
+      not know in tables of fixed size, so each new one costs time in proportion to those
+      before it.
     - The tags of a formatting element's name opened more than _MAX_DEPTH times beyond its
       own end tags are dropped (:func:`_without_formatting`).
 
     Returns ``data`` itself where none is found."""
     read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
-    tags, floods, piled, attributes = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
-    if attributes > _MANY_ATTRIBUTES:  # read again, counting their distinct names
-        floods = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES)[1]
-    if floods:
-        data = _without_attributes(data, floods)
+    tags, floods, piled, attributes, dropped = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
+    if attributes > _MANY_ATTRIBUTES or tags > _MANY_TAGS:  # again, counting distinct names
+        _, floods, _, _, dropped = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES)
+    if floods or dropped:
+        data = _without_attributes(data, floods, dropped)
     if piled:
         data = _without_formatting(
             data, [n for k, n in enumerate(_FORMATTING_NAMES) if piled >> k & 1]
@@ -916,15 +948,22 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
     return data, tags
 
 
-def _without_attributes(data: bytes, spans: list[tuple[int, int]]) -> bytes:
+def _without_attributes(
+    data: bytes, spans: list[tuple[int, int]], dropped: list[tuple[int, int]] | None = None
+) -> bytes:
     """``data`` with each tag in ``spans`` (``[start, end)``, in order) written as its bare
-    name, ``<div>`` or ``</div>``."""
+    name, ``<div>`` or ``</div>``, and each in ``dropped`` (in order, none in ``spans``) left
+    out."""
     parts = []
     last = 0
-    for start, end in spans:
-        name_start = start + 1 + (data[start + 1] == 47)
-        name_end = _TAG_NAME.match(data, name_start).end()  # type: ignore[union-attr]
-        parts += [data[last:name_end], b">"]
+    left_out = set(dropped or ())
+    for start, end in heapq.merge(spans, dropped or ()):
+        if (start, end) in left_out:
+            parts.append(data[last:start])
+        else:
+            name_start = start + 1 + (data[start + 1] == 47)
+            name_end = _TAG_NAME.match(data, name_start).end()  # type: ignore[union-attr]
+            parts += [data[last:name_end], b">"]
         last = end
     parts.append(data[last:])
     return b"".join(parts)
@@ -991,7 +1030,7 @@ def _markup_at(
 
 def _tag_floods(
     data: bytes, max_attributes: int, max_piled: int, max_names: int = -1
-) -> tuple[int, list, int, int]:
+) -> tuple[int, list, int, int, list]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values): ``(tags, spans, piled, attributes)``, how many start and end tags it
     holds (and "<" in raw text and CDATA, which a parser that reads the tree otherwise may take
@@ -1000,11 +1039,15 @@ def _tag_floods(
     or more, an attribute name past the first ``max_names`` distinct ones (ASCII letters
     lowered, as the tokenizer lowers them), the formatting element names (a bit each, in
     ``_FORMATTING_NAMES``' order) opened more than ``max_piled`` times beyond their own end
-    tags, and how many attributes the tags hold. The reference of ``_walk.tag_floods``."""
+    tags, how many attributes the tags hold, and (where ``max_names`` is 0 or more) the spans
+    of the tags whose name, not in ``_STANDARD_NAMES``, is past the first ``max_names``
+    distinct such names (not in ``spans``). The reference of ``_walk.tag_floods``."""
     n = len(data)
     i = tags = all_attributes = 0
     spans: list[tuple[int, int]] = []
+    dropped: list[tuple[int, int]] = []
     known: set[bytes] = set()  # distinct attribute names, lowered
+    known_tags: set[bytes] = set()  # distinct tag names the parser does not know, lowered
     open_count: dict[bytes, int] = {}
     piled = 0
     formatting = {name: 1 << k for k, name in enumerate(_FORMATTING_NAMES)}
@@ -1032,10 +1075,18 @@ def _tag_floods(
                     else:
                         known.add(name)
         all_attributes += attributes
-        if attributes > max_attributes or new_name:
+        full = data[begin:name_end].lower()
+        new_tag = False
+        if max_names >= 0 and full not in _STANDARD_NAMES and full not in known_tags:
+            if len(known_tags) >= max_names:
+                new_tag = True
+            else:
+                known_tags.add(full)
+        if new_tag:
+            dropped.append((i, end))
+        elif attributes > max_attributes or new_name:
             spans.append((i, end))
         closing = begin == i + 2
-        full = data[begin:name_end].lower()
         name = full if len(full) <= 8 else b""  # the names looked for below are no longer
         i = end
         if name in formatting:
@@ -1065,7 +1116,7 @@ def _tag_floods(
         elif name in _RAW_TEXT_BYTES:
             i = _raw_text_end(data, end, name)
             tags += data.count(b"<", end, i)  # what may be markup after all
-    return tags, spans, piled, all_attributes
+    return tags, spans, piled, all_attributes, dropped
 
 
 class _Contexts:
