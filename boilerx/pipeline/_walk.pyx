@@ -1423,28 +1423,41 @@ cdef struct Names:
     Py_ssize_t mask, count, limit
 
 
-cdef bint _past_names(Names *t, const unsigned char *data, Py_ssize_t at,
-                      Py_ssize_t length) noexcept nogil:
-    """Whether the name of ``length`` bytes at ``at`` (compared with ASCII letters lowered, as
-    the tokenizer lowers them) is new when ``t.limit`` distinct names are known already;
-    a new name is kept while there is room."""
+cdef Py_ssize_t _slot_of(const Names *t, const unsigned char *names, const unsigned char *data,
+                         Py_ssize_t at, Py_ssize_t length, uint64_t *hash) noexcept nogil:
+    """The slot of ``t`` that holds the name of ``length`` bytes at ``data + at`` (the table's
+    names lie in ``names``; ASCII letters compared lowered, as the tokenizer lowers them), or
+    the empty slot where it would go; ``hash``: its hash."""
     cdef uint64_t h = 14695981039346656037ULL  # FNV-1a
     cdef Py_ssize_t k, slot, other
     cdef bint same
     for k in range(length):
         h = (h ^ _lower[data[at + k]]) * 1099511628211ULL
+    hash[0] = h
     slot = <Py_ssize_t> (h & <uint64_t> t.mask)
     while t.at[slot] >= 0:
         if t.hashes[slot] == h and t.length[slot] == length:
             other = t.at[slot]
             same = True
             for k in range(length):
-                if _lower[data[other + k]] != _lower[data[at + k]]:
+                if _lower[names[other + k]] != _lower[data[at + k]]:
                     same = False
                     break
             if same:
-                return False
+                return slot
         slot = (slot + 1) & t.mask
+    return slot
+
+
+cdef bint _past_names(Names *t, const unsigned char *data, Py_ssize_t at,
+                      Py_ssize_t length) noexcept nogil:
+    """Whether the name of ``length`` bytes at ``at`` (ASCII letters lowered) is new when
+    ``t.limit`` distinct names of ``data`` are known already; a new name is kept while there
+    is room."""
+    cdef uint64_t h
+    cdef Py_ssize_t slot = _slot_of(t, data, data, at, length, &h)
+    if t.at[slot] >= 0:
+        return False
     if t.count >= t.limit:
         return True
     t.at[slot], t.length[slot], t.hashes[slot] = at, length, h
@@ -1496,27 +1509,10 @@ def configure_names(standard_names):
 cdef bint _is_standard(const unsigned char *data, Py_ssize_t at, Py_ssize_t length) noexcept:
     """Whether the tag name of ``length`` bytes at ``at``, ASCII letters lowered, is one that
     ``configure_names`` set."""
-    cdef const unsigned char *known = _standard_bytes
-    cdef uint64_t h = 14695981039346656037ULL  # as _past_names hashes
-    cdef Py_ssize_t k, slot, other
-    cdef bint same
+    cdef uint64_t h
     if _standard.at == NULL:
         return False
-    for k in range(length):
-        h = (h ^ _lower[data[at + k]]) * 1099511628211ULL
-    slot = <Py_ssize_t> (h & <uint64_t> _standard.mask)
-    while _standard.at[slot] >= 0:
-        if _standard.hashes[slot] == h and _standard.length[slot] == length:
-            other = _standard.at[slot]
-            same = True
-            for k in range(length):
-                if known[other + k] != _lower[data[at + k]]:
-                    same = False
-                    break
-            if same:
-                return True
-        slot = (slot + 1) & _standard.mask
-    return False
+    return _standard.at[_slot_of(&_standard, _standard_bytes, data, at, length, &h)] >= 0
 
 
 cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
