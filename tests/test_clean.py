@@ -576,6 +576,42 @@ def test_html_drops_labelled_links_to_other_stories_but_not_labelled_text() -> N
     assert kept == [*paragraphs, "Read more: the council will publish the plans on its website."]
 
 
+def test_text_mode_drops_credited_captions_unless_they_are_the_page() -> None:
+    """Scraped text: a kept line ending with a photo credit is a caption and goes, and
+    ``with_captions`` (``include_captions=True``) brings it back in place; where such lines are
+    most of the kept text (a gallery), they stay. HTML keeps deciding captions by markup."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide, with_captions
+    from boilerx.pipeline.lines import html_lines, text_lines
+
+    paragraphs = [
+        "The council voted on Monday to close the old bridge for repairs from next month.",
+        "More than 200 people came to the meeting, and many of them asked about the ferry.",
+        "A ferry will carry people across the river while the work goes on, officials said.",
+    ]
+    caption = "People cross the old bridge in the town centre on Monday. (AP Photo/Jane Doe)"
+    lines = [paragraphs[0], caption, *paragraphs[1:]]
+    page = text_lines("\n".join(lines))
+    keep = decide(page, np.full(len(page.texts), 0.9), 0.4)
+    assert [t for t, k in zip(page.texts, keep) if k] == paragraphs
+    assert [t for t, k in zip(page.texts, with_captions(page, keep)) if k] == lines
+
+    gallery = [
+        "Fans wave flags before the final in the old stadium on Sunday. Photo: John Smith",
+        "The captain lifts the trophy after the final whistle on Sunday. Photo: John Smith",
+        "Players celebrate with their families on the pitch after the game. Photo: John Smith",
+    ]
+    page = text_lines("\n".join(["Ten pictures of the final.", *gallery]))
+    keep = decide(page, np.full(len(page.texts), 0.9), 0.4)
+    assert [t for t, k in zip(page.texts, keep) if k][-3:] == gallery
+
+    html = "".join(f"<p>{t}</p>" for t in lines)
+    page = html_lines(f"<html><body><article>{html}</article></body></html>")
+    keep = decide(page, np.full(len(page.texts), 0.9), 0.4)
+    assert [t for t, k in zip(page.texts, keep) if k] == lines
+
+
 def test_story_link_labels_are_what_every_match_begins_with() -> None:
     """decide looks at lines beginning with a label alone: every other line fails the
     regular expression too."""
