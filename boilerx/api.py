@@ -34,7 +34,7 @@ from boilerx.pipeline.decode import (
     undo_wrong_charset,
 )
 from boilerx.pipeline.features import line_features, line_groups
-from boilerx.pipeline.lines import Page, html_lines, text_lines
+from boilerx.pipeline.lines import Page, drop_notices, html_lines, text_lines
 from boilerx.pipeline.markdown import to_markdown, whole_blocks
 from boilerx.pipeline.metadata import METADATA_FIELDS, read_metadata, read_text_metadata
 from boilerx.pipeline.model import get_model
@@ -45,7 +45,8 @@ Format = Literal["text", "markdown"]
 
 
 def split_page(text: str | None, mode: Mode = "auto", utf8: bytes | None = None) -> Page:
-    """Stages 1–2: decide HTML or text and cut the page into lines. ``utf8``: ``text``'s
+    """Stages 1–2: decide HTML or text and cut the page into lines (scraped text without its
+    cookie and consent notices: ``lines.drop_notices``). ``utf8``: ``text``'s
     UTF-8 when the page came as those bytes (the HTML parser reads them as they are);
     ``text`` may then be ``None``, and is decoded from them only where it is needed."""
     if mode not in MODES:
@@ -67,7 +68,9 @@ def split_page(text: str | None, mode: Mode = "auto", utf8: bytes | None = None)
         text = utf8.decode("utf-8")
     if mode == "html" or (mode == "auto" and looks_like_html(text)):
         return html_lines(text, utf8)
-    page = text_lines(undo_wrong_charset(text))  # scraped text read in a wrong charset
+    text = undo_wrong_charset(text)  # scraped text read in a wrong charset
+    page = text_lines(text)
+    drop_notices(page, text)
     page.title = guess_title(page.texts)
     return page
 

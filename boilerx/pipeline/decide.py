@@ -17,6 +17,7 @@ from boilerx.pipeline.features import (
 )
 from boilerx.pipeline.lines import BITS, KINDS, Page
 from boilerx.pipeline.markdown import plain_text, to_markdown
+from boilerx.pipeline.notices import notice_lines
 
 
 def guess_title(texts: list[str]) -> str | None:
@@ -99,7 +100,8 @@ def decide(
     least one line reaches ``max(threshold, PAGE_GATE)``, less the headline, bare datelines,
     lines that are only a marker ("Recommended", "Advertisement"), reader comments under an
     article, a closing list of other stories, second copies of a line, cards after the
-    article, photo captions of scraped text and, from HTML, lines a browser would not show
+    article, photo captions of scraped text and, from HTML, cookie and consent notices
+    (:mod:`~boilerx.pipeline.notices`) and lines a browser would not show
     (``threshold=0`` keeps every line; a small page, see ``SMALL_PAGE_CHARS``, keeps its
     lines at any threshold, less the headline, datelines, markers and links). The rest of
     the page context is already in the scores (the classifier's second step). ``features``:
@@ -143,7 +145,8 @@ def decide(
     if not page.is_html:
         keep[_comment_thread_start(texts, keep, scores, features) :] = False
         keep[_credited_captions(texts, keep, features)] = False
-    if page.is_html:
+    if page.is_html:  # (scraped text lost its notices when it was split: ``drop_notices``)
+        keep[notice_lines(texts, keep.nonzero()[0].tolist())] = False
         keep |= _subheadings(page, keep, scores, threshold, markers)
         if len(page.bits) == len(keep):
             keep[_undisplayed(page, keep.nonzero()[0].tolist())] = False

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from boilerx.pipeline.notices import may_hold_notices, notice_lines
 from boilerx.pipeline.structured import sources, structured_text
 
 try:
@@ -1790,3 +1791,28 @@ def text_lines(text: str) -> Page:
     page.containers = [()] * n
     page.signatures = [""] * n
     return page
+
+
+def drop_notices(page: Page, text: str) -> None:
+    """Remove the cookie and consent notices (:mod:`~boilerx.pipeline.notices`) from the text
+    ``page`` cut from ``text``: a browser's saved text holds them wherever the site put them.
+    The line after a removed run keeps the largest gap before any line of the run."""
+    if not may_hold_notices(text):
+        return
+    drop = set(notice_lines(page.texts))
+    if not drop:
+        return
+    texts, gaps = [], []
+    gap = 0
+    for i, (line, before) in enumerate(zip(page.texts, page.gaps)):
+        gap = max(gap, before)
+        if i in drop:
+            continue
+        texts.append(line)
+        gaps.append(gap)
+        gap = 0
+    n = len(texts)
+    page.texts, page.gaps = texts, gaps
+    for name in ("kinds", "link_chars", "n_links", "bits", "near_bits", "depths", "containers"):
+        del getattr(page, name)[n:]  # (a text page's are the same on every line)
+    del page.signatures[n:]
