@@ -576,6 +576,39 @@ def test_html_drops_labelled_links_to_other_stories_but_not_labelled_text() -> N
     assert kept == [*paragraphs, "Read more: the council will publish the plans on its website."]
 
 
+def test_html_drops_links_to_other_stories_under_a_label_in_capitals() -> None:
+    """From HTML a label in capitals of two words or more, in any language, before a linked
+    headline marks a link to another story; one capital word ("UPDATE:"), a dateline and a
+    label before the article's own words stay."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import html_lines
+
+    paragraphs = [
+        "NEW YORK (AP) — The council voted on Monday to close the old bridge for repairs.",
+        "More than 200 people came to the meeting, and many of them asked about the ferry.",
+    ]
+    promos = [
+        ("FUNDA OLUNYE UDABA LAPHA |", "Abantu abahlanu baboshwe eThekwini"),
+        ("VEA TAMBIÉN:", "La ciudad abre un nuevo puente sobre el río"),
+        ("ALSO READ –", "Why the old bridge needs repairs now"),
+    ]
+    kept_labels = [("UPDATE:", "The council will publish the plans today")]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    links = "".join(f'<p>{label} <a href="/x">{title}</a></p>' for label, title in promos)
+    own = "".join(f'<p>{label} <a href="/y">{title}</a></p>' for label, title in kept_labels)
+    plain = "<p>READ THIS FIRST: the council will publish the plans on its website.</p>"
+    page = html_lines(f"<html><body><article>{body}{links}{own}{plain}</article></body></html>")
+    assert len(page.texts) == 7
+    kept = [t for t, k in zip(page.texts, decide(page, np.full(7, 0.9), 0.4)) if k]
+    assert kept == [
+        *paragraphs,
+        "UPDATE: The council will publish the plans today",
+        "READ THIS FIRST: the council will publish the plans on its website.",
+    ]
+
+
 def test_text_mode_drops_credited_captions_unless_they_are_the_page() -> None:
     """Scraped text: a kept line ending with a photo credit is a caption and goes, and
     ``with_captions`` (``include_captions=True``) brings it back in place; where such lines are
