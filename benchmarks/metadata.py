@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import boilerx
 from boilerx.pipeline.decode import decode
 from boilerx.pipeline.metadata import read_metadata, read_text_metadata
 
@@ -133,7 +134,14 @@ def boilerx_guess(page: Labelled) -> Guess:
 
 
 def boilerx_text_guess(page: Labelled) -> Guess:
-    """From the scraped text alone (what ``mode="text"`` has to go on)."""
+    """From the scraped text alone, as ``extract(text, mode="text")`` reads it (the headline
+    from the scored lines)."""
+    doc = boilerx.extract(page.text or "", mode="text")
+    return Guess(doc.title, doc.authors, doc.date)
+
+
+def boilerx_text_unscored_guess(page: Labelled) -> Guess:
+    """From the scraped text's lines alone, before any line is scored."""
     meta = read_text_metadata((page.text or "").splitlines())
     return Guess(meta.title, meta.authors, meta.date)
 
@@ -150,6 +158,7 @@ SYSTEMS: dict[str, Callable[[Labelled], Guess]] = {
     "boilerx": boilerx_guess,
     "trafilatura": trafilatura_guess,
     "boilerx-text": boilerx_text_guess,
+    "text-unscored": boilerx_text_unscored_guess,
 }
 
 

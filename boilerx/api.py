@@ -221,19 +221,29 @@ def extract(
     document = assemble(lines, scores, keep, format, comments)
     if format == "markdown" and (include_links or include_images) and lines.is_html:
         document = replace(document, text=to_markdown(lines, keep, include_links, include_images))
-    return with_metadata(document, lines)
+    if not lines.is_html and threshold is None and lines.texts:
+        threshold = get_model("text").threshold
+    return with_metadata(document, lines, scores, threshold)
 
 
-def with_metadata(document: Document, page: Page) -> Document:
+def with_metadata(
+    document: Document,
+    page: Page,
+    scores: np.ndarray | None = None,
+    threshold: float | None = None,
+) -> Document:
     """``document`` with what its page says about the article: authors, dates, site, … (for
     HTML, its JSON-LD, meta tags and bylines; for scraped text, its byline and dateline) and
-    the headline read from them."""
+    the headline read from them (for scraped text, from its lines' ``scores`` where given, and
+    the ``threshold`` that kept them)."""
     if page.is_html:
         if page.tree is None:
             return document
         meta = read_metadata("", tree=page.tree)
     else:
-        meta = read_text_metadata(page.texts)
+        meta = read_text_metadata(
+            page.texts, scores, 0.5 if threshold is None else float(threshold)
+        )
     found = {name: getattr(meta, name) for name in METADATA_FIELDS}
     return replace(document, title=meta.title or document.title, **found)
 

@@ -15,6 +15,7 @@ from boilerx.pipeline.metadata import (
     parse_date,
     read_metadata,
     read_text_metadata,
+    scored_headline,
 )
 from tests.conftest import SHARED
 
@@ -327,6 +328,36 @@ def test_text_metadata() -> None:
     assert meta.site_name is None and meta.url is None
     bare = read_text_metadata(["Council expands ferry service", texts[-1]])
     assert bare.authors == [] and bare.date is None
+
+
+def test_scraped_texts_headline_is_read_from_the_article_it_heads() -> None:
+    """Given the line scores, the headline is the headline-shaped line before the first
+    confident line whose words the article uses most, past a dateline, a byline and a
+    teaser's headline nearer the top; without scores, the first headline-shaped line."""
+    import numpy as np
+
+    texts = [
+        "Skip to main content",
+        "Most read: Storm closes mountain pass for the weekend",
+        "Politics Business Sport Culture Opinion",
+        "Harbour ferry service will grow by three routes",
+        "Updated June 2, 2025",
+        "By Anna Berg",
+        "The city council voted on Tuesday to expand the harbour ferry service with three routes.",
+        "The routes will connect the northern suburbs with the old town from next spring.",
+        "Weather tomorrow: sunny with strong winds on the coast",
+    ]
+    scores = np.array([0.0, 0.1, 0.0, 0.2, 0.1, 0.1, 0.95, 0.9, 0.3])
+    assert scored_headline(texts, scores, 0.5) == texts[3]
+    assert read_text_metadata(texts, scores, 0.5).title == texts[3]
+    # without a byline or dateline to anchor it, the unscored reading takes the first
+    # headline-shaped line: a menu link
+    unanchored = [t for t in texts if not t.startswith(("By", "Upd"))]
+    kept = np.array([s for t, s in zip(texts, scores) if not t.startswith(("By", "Upd"))])
+    assert read_text_metadata(unanchored).title == texts[0]
+    assert scored_headline(unanchored, kept, 0.5) == texts[3]
+    assert read_text_metadata(unanchored, kept, 0.5).title == texts[3]
+    assert scored_headline(texts, np.zeros(len(texts)), 0.5) is None  # no confident line
 
 
 def test_document_fields_have_defaults() -> None:
