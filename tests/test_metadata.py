@@ -360,6 +360,28 @@ def test_scraped_texts_headline_is_read_from_the_article_it_heads() -> None:
     assert scored_headline(texts, np.zeros(len(texts)), 0.5) is None  # no confident line
 
 
+def test_scraped_texts_byline_label_may_stand_on_its_own_line() -> None:
+    """A byline's label alone on a line ("Author of the article:", "von") has the names on the
+    next line; words that are no names ("of the article") are not taken for them."""
+    texts = [
+        "Council expands ferry service",
+        "Author of the article:",
+        "Joseph Brean",
+        "Published Aug 28, 2024",
+        "The city council voted on Tuesday to expand the harbour ferry service.",
+    ]
+    meta = read_text_metadata(texts)
+    assert meta.authors == ["Joseph Brean"]
+    assert meta.date == "2024-08-28"
+    assert meta.title == "Council expands ferry service"
+    assert read_text_metadata(["von", "Anne-Marie Slaughter", texts[-1]]).authors == [
+        "Anne-Marie Slaughter"
+    ]
+    # a label followed by a sentence, and "names" in lower case, are no byline
+    assert read_text_metadata(["By", texts[-1]]).authors == []
+    assert read_text_metadata(["By the way of the river", texts[-1]]).authors == []
+
+
 def test_document_fields_have_defaults() -> None:
     line = Line("text", True, 1.0, "paragraph")
     doc = Document(text="Body.", title="Title", lines=[line])

@@ -1108,6 +1108,35 @@ _TEXT_BYLINE = re.compile(
 )
 
 
+# A byline's label on a line of its own, the names on the next ("Author of the article:" then
+# "Joseph Brean"; "von" then "Anne-Marie Slaughter").
+_TEXT_BYLINE_LABEL = re.compile(
+    r"^\s*(?:by|von|par|por|door|av|af|przez|oleh|di|written by|reported by|autor|autorin|"
+    r"author|auteur|autore|autora|author of the article|autor des artikels)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_NAMES_WORDS = 8  # a line of names on its own has at most this many words
+
+
+def _byline_names(lines: list[str], index: int) -> list[str]:
+    """The names of a byline at ``lines[index]``, in it or, after a label of its own, on the
+    next line; each of two words or more (or in capitals), opening with a capital letter."""
+    line = lines[index]
+    if _TEXT_BYLINE_LABEL.match(line):
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        if not after or len(after.split()) > _NAMES_WORDS or _TEXT_BYLINE.match(after):
+            return []
+        names = clean_authors([after], byline=True)
+    else:
+        found = _TEXT_BYLINE.match(line)
+        if not found or len(line.split()) > 14:
+            return []
+        names = clean_authors([found["names"]], byline=True)
+    if names and all((len(n.split()) > 1 or n.isupper()) and n[:1].isupper() for n in names):
+        return names
+    return []
+
+
 def _headline_shaped(line: str) -> bool:
     words = len(line.split())
     return 4 <= words <= 30 and not line.endswith((".", ":", "!", "…", ","))
@@ -1169,12 +1198,10 @@ def read_text_metadata(texts: list[str], scores: Any = None, threshold: float = 
     authors: list[str] = []
     byline_at = None
     for index, line in enumerate(lines):
-        m = _TEXT_BYLINE.match(line) if line else None
-        if m and len(line.split()) <= 14:
-            names = clean_authors([m["names"]], byline=True)
-            if names and all(len(n.split()) > 1 or n.isupper() for n in names):
-                authors, byline_at = names, index
-                break
+        names = _byline_names(lines, index) if line else []
+        if names:
+            authors, byline_at = names, index
+            break
     date = None
     date_at = None
     order: Iterable[int]
