@@ -59,13 +59,16 @@ def consent_notices(texts: list[str], lines: list[int] | None = None) -> list[in
     of ``lines`` (default: all) that name cookies and are of ``GROUPS`` groups, and any lines
     within ``REACH`` of them that are of one group fewer."""
     naming = [i for i in (range(len(texts)) if lines is None else lines) if _COOKIE in texts[i]]
-    strong = [i for i in naming if _groups(texts[i]) >= GROUPS]
+    counted = {i: _groups(texts[i]) for i in naming}  # each line's words are read once
+    strong = [i for i in naming if counted[i] >= GROUPS]
     if not strong:
         return []
     found = set(strong)
     for i in strong:
         for j in range(max(i - REACH, 0), min(i + REACH + 1, len(texts))):
-            if j not in found and _groups(texts[j]) >= GROUPS - 1:
+            if j not in counted:
+                counted[j] = _groups(texts[j])
+            if counted[j] >= GROUPS - 1:
                 found.add(j)
     return sorted(found)
 
