@@ -11,7 +11,9 @@ but rarely its own partners or buttons to click while doing so.
 A line of at least ``MIN_CHARS`` characters is part of a notice when its words are of
 ``GROUPS`` of the five groups, one of them the partners or the clicking, and it names cookies
 (every notice names them somewhere); or when its words are of one group fewer and it stands
-within ``REACH`` lines of such a line (the notice's next paragraph).
+within ``REACH`` lines of such a line (the notice's next paragraph). :func:`notice_lines`
+adds the notice's heading just before it and its buttons just after it. Scraped text loses
+these lines when it is split (``lines.drop_notices``); from HTML, ``decide`` drops them.
 """
 
 from __future__ import annotations
