@@ -17,7 +17,7 @@ from boilerx.pipeline.features import (
 )
 from boilerx.pipeline.lines import BITS, KINDS, Page
 from boilerx.pipeline.markdown import plain_text, to_markdown
-from boilerx.pipeline.notices import notice_lines
+from boilerx.pipeline.notices import REACH, notice_lines
 
 
 def guess_title(texts: list[str]) -> str | None:
@@ -146,11 +146,21 @@ def decide(
         keep[_comment_thread_start(texts, keep, scores, features) :] = False
         keep[_credited_captions(texts, keep, features)] = False
     if page.is_html:  # (scraped text lost its notices when it was split: ``drop_notices``)
-        keep[notice_lines(texts, keep.nonzero()[0].tolist())] = False
+        keep[notice_lines(texts, _kept_and_around(keep, REACH))] = False
         keep |= _subheadings(page, keep, scores, threshold, markers)
         if len(page.bits) == len(keep):
             keep[_undisplayed(page, keep.nonzero()[0].tolist())] = False
     return keep
+
+
+def _kept_and_around(keep: np.ndarray, reach: int) -> list[int]:
+    """The kept lines and those within ``reach`` of one (where a notice's first paragraph
+    was not kept but its second was), in order."""
+    near = keep.copy()
+    for step in range(1, reach + 1):
+        near[:-step] |= keep[step:]
+        near[step:] |= keep[:-step]
+    return near.nonzero()[0].tolist()
 
 
 def is_small(texts: list[str]) -> bool:

@@ -19,6 +19,7 @@ these lines when it is split (``lines.drop_notices``); from HTML, ``decide`` dro
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _WORDS: dict[str, str] = {  # matched against lower-cased text
     "stored": r"cookie|tracker|tracking technolog|unique identifier|local storage|web beacon|"
@@ -56,9 +57,9 @@ def may_hold_notices(text: str) -> bool:
     return _COOKIE in text
 
 
-def consent_notices(texts: list[str], lines: list[int] | None = None) -> list[int]:
+def consent_notices(texts: list[str], lines: Iterable[int] | None = None) -> list[int]:
     """The lines of ``texts`` that are part of a cookie or consent notice, in order: those
-    of ``lines`` (default: all) that name cookies and are of ``GROUPS`` groups, and any lines
+    (of ``lines``, default all) that name cookies and are of ``GROUPS`` groups, and any lines
     within ``REACH`` of them that are of one group fewer."""
     naming = [i for i in (range(len(texts)) if lines is None else lines) if _COOKIE in texts[i]]
     counted = {i: _groups(texts[i]) for i in naming}  # each line's words are read once
@@ -85,7 +86,7 @@ _BUTTON = re.compile(  # what a notice's buttons say, beyond the groups' words
 )
 
 
-def notice_lines(texts: list[str], lines: list[int] | None = None) -> list[int]:
+def notice_lines(texts: list[str], lines: Iterable[int] | None = None) -> list[int]:
     """:func:`consent_notices` with each notice's heading (the line just before it, of at most
     ``HEADING_WORDS`` words, not ending as a sentence, with words of a group) and buttons (up
     to ``BUTTONS`` lines just after it, of at most ``BUTTON_WORDS`` words each, that say what
