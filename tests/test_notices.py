@@ -129,10 +129,16 @@ def test_the_notices_benchmark_reads_a_dataset_and_compares_both_ways(
     (folder / "p1.html.gz").write_bytes(gzip.compress(news_html().encode()))
     (folder / "text/p1.txt").write_text(news_text())
     monkeypatch.setenv("BOILERX_DATA", str(tmp_path))
-    assert notices.main(["--dataset", "mini"]) == 0
-    rows = [line.split("|")[1:4] for line in capsys.readouterr().out.splitlines()[3:]]
+    assert notices.main(["--dataset", "mini", "--input", "text"]) == 0
+    rows = [line.split("|")[1:4] for line in capsys.readouterr().out.splitlines()[3:] if line]
     assert len(rows) == 1 + 2 * len(notices.NOTICES)
     plain = rows[0][2]
     assert all(with_removal == plain for _, _, with_removal in rows)  # the notice changes nothing
-    assert boilerx.api.drop_notices is drop_notices  # put back after the run without it
+    assert notices.main(["--dataset", "mini", "--input", "html"]) == 0
+    rows = [line.split("|")[1:4] for line in capsys.readouterr().out.splitlines()[3:] if line]
+    assert len(rows) == 1 + 2 * len(notices.NOTICES)
+    assert all(with_removal.endswith("(0) ") for _, _, with_removal in rows)  # none kept
+    # put back after the runs without them
+    assert boilerx.api.drop_notices is drop_notices
+    assert boilerx.pipeline.decide.notice_lines is notice_lines
     assert notices.main(["--dataset", "absent"]) == 0
