@@ -49,7 +49,9 @@ _COOKIE = "ookie"  # of "cookie" and "Cookie", as str.find looks for it
 GROUPS = 4
 REACH = 3  # lines
 MIN_CHARS = 60
-READ_CHARS = 2000  # of a line's end, where its words are looked for
+MAX_CHARS = 2000  # a longer line is no notice (the dataset pages' longest: 1,606)
+_ADDRESS_PATTERNS = [_PATTERNS[k] for k, name in enumerate(_WORDS) if _ADDRESS >> k & 1]
+_OTHER_PATTERNS = [_PATTERNS[k] for k, name in enumerate(_WORDS) if not _ADDRESS >> k & 1]
 
 
 def may_hold_notices(text: str) -> bool:
@@ -116,13 +118,16 @@ def notice_lines(texts: list[str], lines: Iterable[int] | None = None) -> list[i
 
 
 def _groups(text: str) -> int:
-    """Of how many of the groups the words of ``text`` are (0 for a line under
-    ``MIN_CHARS`` characters, or whose words are neither of the partners nor of the
-    clicking)."""
-    if len(text) < MIN_CHARS:
+    """Of how many of the groups the words of ``text`` are (0 for a line of under
+    ``MIN_CHARS`` or over ``MAX_CHARS`` characters, or whose words are neither of the
+    partners nor of the clicking: those two are looked for first)."""
+    if not MIN_CHARS <= len(text) <= MAX_CHARS:
         return 0
-    bits = _bits(text[-READ_CHARS:].lower())
-    return bin(bits).count("1") if bits & _ADDRESS else 0
+    lowered = text.lower()
+    address = sum(1 for pattern in _ADDRESS_PATTERNS if pattern.search(lowered))
+    if not address:
+        return 0
+    return address + sum(1 for pattern in _OTHER_PATTERNS if pattern.search(lowered))
 
 
 def _bits(lowered: str) -> int:
