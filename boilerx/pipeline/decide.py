@@ -553,12 +553,20 @@ def _story_links(page: Page, keep: np.ndarray) -> list[int]:
     them chrome; HTML: 22, 21 of them chrome, fundus-dev +0.0003; F1 elsewhere level.)"""
     texts, link_chars = page.texts, page.link_chars
     if not (page.is_html and len(link_chars) == len(keep)):
-        return [i for i in keep.nonzero()[0].tolist() if _is_story_link(texts[i])]
+        return [
+            i
+            for i in keep.nonzero()[0].tolist()
+            if texts[i].startswith(_STORY_LABELS)  # a fast first look before the call
+            and _is_story_link(texts[i])
+        ]
     return [
         i
         for i in keep.nonzero()[0].tolist()
         if 2 * link_chars[i] >= len(texts[i])
-        and (_is_story_link(texts[i]) or _has_capital_label(texts[i]))
+        and (
+            (texts[i].startswith(_STORY_LABELS) and _is_story_link(texts[i]))
+            or (texts[i][:1].isupper() and _has_capital_label(texts[i]))
+        )
     ]
 
 
