@@ -360,6 +360,33 @@ def test_scraped_texts_headline_is_read_from_the_article_it_heads() -> None:
     assert scored_headline(texts, np.zeros(len(texts)), 0.5) is None  # no confident line
 
 
+def test_scraped_texts_byline_and_dateline_are_read_beside_its_scored_headline() -> None:
+    """A teaser's byline and date above the article are passed over once the scores say
+    where the article and its headline are; without scores the first byline is taken."""
+    import numpy as np
+
+    texts = [
+        "Most read",
+        "Storm closes the mountain pass for the whole weekend",
+        "By Max Ruf",
+        "March 3, 2025",
+        "Politics",
+        "Business",
+        "Sport",
+        "Culture",
+        "Harbour ferry service will grow by three routes",
+        "By Anna Berg",
+        "June 2, 2025",
+        "The city council voted on Tuesday to expand the harbour ferry service with three routes.",
+        "The routes will connect the northern suburbs with the old town from next spring.",
+    ]
+    scores = np.array([0.0, 0.3, 0.1, 0.1, 0.0, 0.0, 0.0, 0.0, 0.2, 0.1, 0.1, 0.95, 0.9])
+    meta = read_text_metadata(texts, scores, 0.5)
+    assert (meta.title, meta.authors, meta.date) == (texts[8], ["Anna Berg"], "2025-06-02")
+    unscored = read_text_metadata(texts)
+    assert (unscored.authors, unscored.date) == (["Max Ruf"], "2025-03-03")
+
+
 def test_scraped_texts_byline_label_may_stand_on_its_own_line() -> None:
     """A byline's label alone on a line ("Author of the article:", "von") has the names on the
     next line; words that are no names ("of the article") are not taken for them."""

@@ -1152,12 +1152,19 @@ def _headline_shaped(line: str) -> bool:
 # 57 (24), wcxb-dev articles 161 / 159 of 269 (125).
 HEADLINE_REACH = 40
 HEADLINE_STEP = 0.01
+BESIDE_BEFORE, BESIDE_AFTER = 3, 12  # lines around the headline where its byline is looked for
 _HEADLINE_WORD = re.compile(r"\w{4,}")
 
 
 def scored_headline(texts: list[str], scores: Any, threshold: float) -> str | None:
     """The headline of scraped text read from its line ``scores`` (see ``HEADLINE_REACH``);
     ``None`` without a confident line or a headline-shaped line before it."""
+    at = _scored_headline_at(texts, scores, threshold)
+    return None if at is None else texts[at]
+
+
+def _scored_headline_at(texts: list[str], scores: Any, threshold: float) -> int | None:
+    """:func:`scored_headline`'s line."""
     from boilerx.pipeline.decide import CONFIDENT, is_metadata
 
     confident = [i for i, score in enumerate(scores) if score >= CONFIDENT]
@@ -1170,7 +1177,8 @@ def scored_headline(texts: list[str], scores: Any, threshold: float) -> str | No
         if scores[i] >= threshold
         for word in _HEADLINE_WORD.findall(texts[i])
     }
-    best, best_share = None, -1.0
+    best: int | None = None
+    best_share = -1.0
     for i in range(start - 1, max(start - 1 - HEADLINE_REACH, -1), -1):
         line = texts[i]
         if not _headline_shaped(line) or is_metadata(line, None) or _TEXT_BYLINE.match(line):
@@ -1182,7 +1190,7 @@ def scored_headline(texts: list[str], scores: Any, threshold: float) -> str | No
             continue
         share = sum(word in article for word in words) / len(words) - HEADLINE_STEP * (start - i)
         if share > best_share:
-            best, best_share = line, share
+            best, best_share = i, share
     return best
 
 
@@ -1191,14 +1199,28 @@ def read_text_metadata(texts: list[str], scores: Any = None, threshold: float = 
     "Von Anna Berg und Jan Kos"), a dateline, and the headline (given the lines' ``scores``
     and the ``threshold`` that kept them, :func:`scored_headline`; else, or without one, the
     headline-shaped line just above the byline or dateline, else the first headline-shaped
-    line near the top); ``None`` (no authors) for what it does not say."""
+    line near the top); ``None`` (no authors) for what it does not say. Where the scored
+    headline is known, its byline and dateline are looked for beside it first (in the
+    ``BESIDE_AFTER`` lines after it, then the ``BESIDE_BEFORE`` before it), not another
+    story's."""
     from boilerx.pipeline.decide import guess_title
 
     lines = [t.strip() for t in texts[:400]]
+    headline_at = None
+    if scores is not None and len(scores) == len(texts):
+        headline_at = _scored_headline_at(texts, scores, threshold)
+    # the byline and dateline are looked for beside the headline first, where it is known
+    first: list[int] = []
+    if headline_at is not None and headline_at < len(lines):
+        first = [  # after it, then before it, nearest first
+            *range(headline_at + 1, min(len(lines), headline_at + 1 + BESIDE_AFTER)),
+            *range(headline_at - 1, max(-1, headline_at - 1 - BESIDE_BEFORE), -1),
+        ]
+    looked = set(first)
     authors: list[str] = []
     byline_at = None
-    for index, line in enumerate(lines):
-        names = _byline_names(lines, index) if line else []
+    for index in [*first, *(i for i in range(len(lines)) if i not in looked)]:
+        names = _byline_names(lines, index) if lines[index] else []
         if names:
             authors, byline_at = names, index
             break
@@ -1208,6 +1230,8 @@ def read_text_metadata(texts: list[str], scores: Any = None, threshold: float = 
     if byline_at is not None:  # the dateline is usually beside the byline
         near = range(max(0, byline_at - 5), min(len(lines), byline_at + 6))
         order = [*near, *(i for i in range(60) if i < len(lines) and i not in near)]
+    elif first:
+        order = [*first, *(i for i in range(60) if i < len(lines) and i not in looked)]
     else:
         order = range(min(60, len(lines)))
     for index in order:
@@ -1224,8 +1248,8 @@ def read_text_metadata(texts: list[str], scores: Any = None, threshold: float = 
             if lines[index] and _headline_shaped(lines[index]):
                 title = lines[index]
                 break
-    if scores is not None and len(scores) == len(texts):
-        title = scored_headline(texts, scores, threshold) or title
+    if headline_at is not None:
+        title = texts[headline_at]
     return Metadata(title=title or guess_title(texts), authors=authors, date=date)
 
 
@@ -1236,4 +1260,5 @@ __all__ = [
     "parse_date",
     "read_metadata",
     "read_text_metadata",
+    "scored_headline",
 ]
