@@ -500,7 +500,8 @@ _TAG_TOKENS = st.sampled_from(
      "<font color=red>", "<strong>", "</strong>", "<verylongname a b c>", "<blockquo>",
      "<foreignObject>", "</foreignobject>", "<desc>", "</desc>", "<mi>", "</mi>", "<mtext>",
      "<![CDATA[", "]]>", "</<style>", "</>", "<p>", "</br>", "<table>", "<font>",
-     "<font Face=x>", "<font sizes=1>"]
+     "<font Face=x>", "<font sizes=1>", "<script type=application/ld+json>",
+     "<script src='a&amp;b'>", "<script type=module>", "var text = 'thirty-two bytes or more';"]
 )  # fmt: skip
 
 
@@ -520,8 +521,12 @@ def test_compiled_tag_floods_equal_the_reference(
     assert compiled == lines._tag_floods(data, max_attributes, max_piled, max_names)
     if max_names < 0:  # the names are not counted: the same tags, attributes and piles
         assert compiled == _compiled_walk.tag_floods(data, max_attributes, max_piled)
-    tags, spans, _, attributes, dropped = compiled
+    tags, spans, _, attributes, dropped, unread = compiled
     assert not set(spans) & set(dropped)
+    # the unread texts lie between a tag's ">" and the "</" of an end tag, in order, apart
+    assert all(data[start - 1] == 62 and data[end : end + 2] == b"</" for start, end in unread)
+    assert all(end - start >= lines._MIN_UNREAD_TEXT for start, end in unread)
+    assert all(a[1] < b[0] for a, b in zip(unread, unread[1:]))
     assert all(data[start] == 60 and start < end <= len(data) for start, end in dropped)
     assert attributes <= data.count(b" ") + data.count(b"/") + data.count(b"\x00") + len(data)
     assert tags <= data.count(b"<")
@@ -567,6 +572,66 @@ def test_tag_floods_read_tags_as_the_tokenizer_does(
     assert read(markup, 1, 10)[1] == spans
 
 
+_LONG = b"x = 1; /* a script's text, longer than the cut's minimum */"
+
+
+@pytest.mark.parametrize(
+    ("markup", "unread"),
+    [
+        (b"<script>" + _LONG + b"</script>", _LONG),
+        (b"<STYLE media=print>" + _LONG + b"</style >", _LONG),
+        (b"<script type=module>" + _LONG + b"</SCRIPT>", _LONG),
+        (b'<script type="application/ld+json">' + _LONG + b"</script>", None),  # read
+        (b'<script type="application/LD+JSON">' + _LONG + b"</script>", None),
+        (b'<script type="application/ld&#x2B;json">' + _LONG + b"</script>", None),
+        (b"<script><!--" + _LONG + b"</script>", None),  # the escaped states
+        (b"<script>" + _LONG, None),  # no end tag
+        (b"<script>x = 1;</script>", None),  # too short to be worth a cut
+        (b"<svg><desc><style>" + _LONG + b"</style>", _LONG),  # HTML again
+        (b"<textarea>" + _LONG + b"</textarea>", None),  # shown
+        # the text of an <svg> whose tags are all SVG, each end tag closing the last opened
+        (b"<svg><script>" + _LONG + b"</script></svg>", b"<script>" + _LONG + b"</script>"),
+        (
+            b"<SVG viewBox='0 0 9 9'><g><path d='M0 0h9v9'/><Use href=#a></use></g></svg><p>",
+            b"<g><path d='M0 0h9v9'/><Use href=#a></use></g>",
+        ),
+        (
+            b"<svg><svg><path d='M0 0h9v9z'/></svg><circle r='3'/></svg>",
+            b"<svg><path d='M0 0h9v9z'/></svg><circle r='3'/>",
+        ),
+        (b"<svg><g><path d='M0 0h9v9'/><p>Text</p></g></svg>", None),  # <p> breaks out
+        (b"<svg><title>Icon</title><path d='M0 0h9v9 M1 1'/></svg>", None),  # HTML inside
+        (b"<div><svg><g><path d='M0 0h9v9 M1 1'/></div><a>x</a></svg>", None),  # </div>
+        (b"<svg><g><path d='M0 0h9v9 M1 1 M2 2 M3 3 M4 4'/></g>", None),  # no end tag
+        (b"<math><svg><path d='M0 0h9v9 M1 1 M2 2 M3 3'/></svg></math>", None),  # not outermost
+    ],
+)
+@pytest.mark.parametrize("compiled", [True, False])
+def test_tag_floods_find_the_text_nothing_reads(
+    markup: bytes, unread: bytes | None, compiled: bool
+) -> None:
+    read = _compiled_walk.tag_floods if compiled else lines._tag_floods
+    spans = read(markup, 10, 3)[5]
+    assert [markup[start:end] for start, end in spans] == ([] if unread is None else [unread])
+
+
+def test_unread_text_is_left_out_of_the_parse_and_nothing_else() -> None:
+    """The parsed tree holds no text of scripts and styles but JSON-LD's, and the page's
+    lines, headline and structured data are those of the whole markup."""
+    script = b"<script>var a = '<p>not the article, but thirty-two bytes</p>';</script>"
+    ld = b'<script type="application/ld+json">{"articleBody": "The body of the page."}</script>'
+    markup = (
+        b"<html><head><style>body { color: black; margin: 0 auto; }</style>" + ld + b"</head>"
+        b"<body><h1>A headline" + script + b"</h1><p>The body of the page.</p>" + script
+    )
+    cut, _ = lines._cut(None, markup)
+    assert b"var a" not in cut and b"color: black" not in cut and b"articleBody" in cut
+    page = lines.html_lines(None, markup)
+    assert page.texts == ["A headline", "The body of the page."]
+    assert page.title == "A headline"  # the script's text, inside the <h1>, is not read
+    assert page.article_body == "The body of the page."
+
+
 @pytest.mark.parametrize("compiled", [True, False])
 def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
     read = _compiled_walk.tag_floods if compiled else lines._tag_floods
@@ -574,7 +639,7 @@ def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
     assert not read(b"<p><b id=1>x</p>" * 3, 10, 3)[2]
     assert not read(b"<p><b>x</b></p>" * 40, 10, 3)[2]  # closed by their own end tags
     assert not read(b"<script>" + b"<b>" * 40 + b"</script>", 10, 3)[2]  # not markup
-    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1, 0, [])  # upper case too; <b>: bit 0
+    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1, 0, [], [])  # upper case too; <b>: bit 0
     names = lines._FORMATTING_NAMES
     assert read(b"<p><i id=1><strong>x</p>" * 4, 10, 3)[2] == (
         1 << names.index(b"i") | 1 << names.index(b"strong")
@@ -587,7 +652,7 @@ def test_tag_floods_find_attribute_names_past_the_limit(compiled: bool) -> None:
     whose attribute names are all known stays, one with a new name past the limit is found."""
     read = _compiled_walk.tag_floods if compiled else lines._tag_floods
     markup = '<p A=1 b><p a B=2 c="x y"><p d>x</p c><p ÄX=1><p äx>'.encode()
-    tags, spans, piled, attributes, dropped = read(markup, 10, 3, 2)
+    tags, spans, piled, attributes, dropped, _ = read(markup, 10, 3, 2)
     assert (tags, piled, attributes, dropped) == (6, 0, 9, [])  # <p>: the parser's own
     starts = [markup[start:end] for start, end in spans]
     assert starts == [
@@ -623,7 +688,7 @@ def test_tag_floods_find_tag_names_past_the_limit(compiled: bool) -> None:
     with one past the limit is to be dropped (an end tag too), not written bare."""
     read = _compiled_walk.tag_floods if compiled else lines._tag_floods
     markup = b"<x-a q=1>y</X-A><x-b>y</x-b><DIV><feGaussianBlur><x-c b=2>y</x-c>"
-    *_, dropped = read(markup, 0, 3, 2)
+    dropped = read(markup, 0, 3, 2)[4]
     assert [markup[start:end] for start, end in dropped] == [b"<x-c b=2>", b"</x-c>"]
     # more attributes than allowed (none): the first tag is written bare, the dropped one not
     assert read(markup, 0, 3, 2)[1] == [(0, 9)]

@@ -1724,7 +1724,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     ``configure_floods``' order) opened more than ``max_piled`` times beyond their own end
     tags, how many attributes the tags hold, and (where ``max_names`` is 0 or more) the spans
     of the tags whose name, not one ``configure_names`` set, is past the first ``max_names``
-    distinct such names (not in ``spans``). One linear pass."""
+    distinct such names (not in ``spans``), and the ``[start, end)`` spans of the text of the
+    <script> and <style> elements that nothing reads (:func:`_unread_script`; at least
+    MIN_UNREAD_TEXT bytes, their end tag found). One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
     cdef Py_ssize_t all_attributes = 0, slots = 4
@@ -1732,7 +1734,10 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     cdef unsigned char c, kind
     cdef int code
     cdef bint closing, foreign, self_closed, new_name = False
-    cdef uint64_t key
+    cdef uint64_t key, name_hash
+    cdef Py_ssize_t lt  # where the tag starts
+    cdef Py_ssize_t svg_start = -1, svg_depth = 0  # the outermost <svg>'s text, followed
+    cdef uint64_t svg_open[SVG_CUT_DEPTH]  # the names open inside it, as hashes
     cdef long open_count[FLOOD_NAMES]
     cdef long piled = 0  # a bit a formatting name
     cdef Contexts contexts
@@ -1740,6 +1745,7 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     cdef Names *tracked = NULL
     spans = []
     dropped = []
+    unread = []
     memset(open_count, 0, sizeof(open_count))
     memset(&contexts, 0, sizeof(contexts))
     memset(&names, 0, sizeof(names))
@@ -1784,7 +1790,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                     i = begin  # text
                 continue
             tags += 1
+            lt = i
             j = _past(data, begin, n, _tag_name_stop)
+            name_hash = _name_hash(data, begin, j) if svg_start >= 0 else 0
             key = 0  # the name's first 8 bytes, lower-cased
             for k in range(min(j - begin, 8)):
                 key |= (<uint64_t> _lower[data[begin + k]]) << (8 * k)
@@ -1822,6 +1830,15 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                     while contexts.codes[contexts.size - 1] != code:
                         _pop(&contexts)
                     _pop(&contexts)
+                if svg_start >= 0:  # the element open last inside the <svg> closes, or it
+                    if svg_depth and svg_open[svg_depth - 1] == name_hash and _foreign(&contexts):
+                        svg_depth -= 1
+                    elif not svg_depth and code == SVG and contexts.size == 0:
+                        if lt - svg_start >= MIN_UNREAD_TEXT:
+                            unread.append((svg_start, lt))
+                        svg_start = -1
+                    else:
+                        svg_start = -1  # not as it opened: not followed further
                 continue
             self_closed = data[end - 2] == 47
             if code == SVG or code == MATH:
@@ -1839,13 +1856,77 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                 ):
                     _push(&contexts, code)  # an integration point of its own kind
             elif kind & RAW_TEXT and _among(key, _raw_text_keys, _n_raw_text):
+                k = end  # where the element's text starts
                 i = _raw_text_end(data, end, n, key)
                 tags += _count_lt(data, end, i)  # what may be markup after all
+                if (
+                    i - k >= MIN_UNREAD_TEXT
+                    and i < n
+                    and (key == STYLE_KEY or key == SCRIPT_KEY and _unread_script(data, begin, k, i))
+                ):
+                    unread.append((k, i))
+            if svg_start >= 0:  # inside an outermost <svg>: still in SVG, or not followed
+                if not _foreign(&contexts):
+                    svg_start = -1  # HTML again (a breakout, an integration point)
+                elif not self_closed:
+                    if svg_depth == SVG_CUT_DEPTH:
+                        svg_start = -1
+                    else:
+                        svg_open[svg_depth] = name_hash
+                        svg_depth += 1
+            elif code == SVG and not self_closed and contexts.size == 1:
+                svg_start, svg_depth = end, 0  # an outermost <svg> opens
     finally:
         free(contexts.codes)
         _free_names(&names)
         _free_names(&tag_names)
-    return tags, spans, piled, all_attributes, dropped
+    return tags, spans, piled, all_attributes, dropped, unread
+
+
+cdef enum:
+    SVG_CUT_DEPTH = 64  # elements open inside an <svg> that is cut, at most
+
+
+cdef uint64_t _name_hash(const unsigned char *data, Py_ssize_t begin, Py_ssize_t end) noexcept nogil:
+    """FNV-1a of the tag name ``data[begin:end]``, ASCII letters lowered."""
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t j
+    for j in range(begin, end):
+        h = (h ^ _lower[data[j]]) * 1099511628211ULL
+    return h
+
+
+cdef uint64_t SCRIPT_KEY = 0x747069726373  # "script" as a key: its bytes, lowest first
+cdef uint64_t STYLE_KEY = 0x656C797473  # "style"
+cdef Py_ssize_t MIN_UNREAD_TEXT = 32  # bytes: a shorter text is not worth a cut
+
+
+cdef bint _unread_script(const unsigned char *data, Py_ssize_t begin, Py_ssize_t start,
+                         Py_ssize_t end) noexcept nogil:
+    """Whether the text ``[start, end)`` of the <script> whose tag runs from ``begin`` to
+    ``start`` is unread: its tag holds neither "json" (in any case: JSON-LD is read) nor "&"
+    (a character reference may spell it), and the text holds no "<!--" (after which the
+    tokenizer's escaped states may end it elsewhere)."""
+    cdef Py_ssize_t j
+    cdef const unsigned char *at
+    for j in range(begin, start):
+        if data[j] == 38:
+            return False
+        if (
+            j + 3 < start and _lower[data[j]] == 106 and _lower[data[j + 1]] == 115
+            and _lower[data[j + 2]] == 111 and _lower[data[j + 3]] == 110
+        ):
+            return False
+    j = start
+    while j < end - 3:
+        at = <const unsigned char *> memchr(data + j, 60, end - 3 - j)
+        if at == NULL:
+            return True
+        j = at - data
+        if data[j + 1] == 33 and data[j + 2] == 45 and data[j + 3] == 45:
+            return False
+        j += 1
+    return True
 
 
 # ---------------------------------------------------------------- markup columns

@@ -887,7 +887,7 @@ def _cut(html: str | None, utf8: bytes | None = None) -> tuple[str | bytes, bool
     data, tags = _without_floods(utf8)
     if data is not utf8:
         html = None  # decoded again where needed
-    if tags <= _MAX_DEPTH or _few_tags(tags, len(data)):
+    if tags <= _MAX_DEPTH or _few_tags(tags, len(utf8)):
         # cannot nest deeper, or too few tags to be slow however they nest
         return data if parsable else _decoded(data, html, parsable), False
     cut = False
@@ -935,13 +935,14 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
     - The tags of a formatting element's name opened more than _MAX_DEPTH times beyond its
       own end tags are dropped (:func:`_without_formatting`).
 
-    Returns ``data`` itself where none is found."""
+    The text of <script> and <style> elements that nothing reads goes too (:func:`_is_unread`):
+    it only costs the parse time. Returns ``data`` itself where none is found."""
     read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
-    tags, floods, piled, attributes, dropped = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
+    tags, floods, piled, attributes, dropped, unread = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
     if attributes > _MANY_ATTRIBUTES or tags > _MANY_TAGS:  # again, counting distinct names
-        _, floods, _, _, dropped = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES)
-    if floods or dropped:
-        data = _without_attributes(data, floods, dropped)
+        _, floods, _, _, dropped, _ = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES)
+    if floods or dropped or unread:
+        data = _without_attributes(data, floods, list(heapq.merge(dropped, unread)))
     if piled:
         data = _without_formatting(
             data, [n for k, n in enumerate(_FORMATTING_NAMES) if piled >> k & 1]
@@ -953,8 +954,8 @@ def _without_attributes(
     data: bytes, spans: list[tuple[int, int]], dropped: list[tuple[int, int]] | None = None
 ) -> bytes:
     """``data`` with each tag in ``spans`` (``[start, end)``, in order) written as its bare
-    name, ``<div>`` or ``</div>``, and each in ``dropped`` (in order, none in ``spans``) left
-    out."""
+    name, ``<div>`` or ``</div>``, and each span in ``dropped`` (in order, none in ``spans``)
+    left out."""
     parts = []
     last = 0
     left_out = set(dropped or ())
@@ -1031,7 +1032,7 @@ def _markup_at(
 
 def _tag_floods(
     data: bytes, max_attributes: int, max_piled: int, max_names: int = -1
-) -> tuple[int, list, int, int, list]:
+) -> tuple[int, list, int, int, list, list]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values): ``(tags, spans, piled, attributes)``, how many start and end tags it
     holds (and "<" in raw text and CDATA, which a parser that reads the tree otherwise may take
@@ -1042,11 +1043,14 @@ def _tag_floods(
     ``_FORMATTING_NAMES``' order) opened more than ``max_piled`` times beyond their own end
     tags, how many attributes the tags hold, and (where ``max_names`` is 0 or more) the spans
     of the tags whose name, not in ``_STANDARD_NAMES``, is past the first ``max_names``
-    distinct such names (not in ``spans``). The reference of ``_walk.tag_floods``."""
+    distinct such names (not in ``spans``), and the ``[start, end)`` spans of the text of the
+    <script> and <style> elements that nothing reads (:func:`_is_unread`; at least
+    _MIN_UNREAD_TEXT bytes, their end tag found). The reference of ``_walk.tag_floods``."""
     n = len(data)
     i = tags = all_attributes = 0
     spans: list[tuple[int, int]] = []
     dropped: list[tuple[int, int]] = []
+    unread: list[tuple[int, int]] = []
     known: set[bytes] = set()  # distinct attribute names, lowered
     known_tags: set[bytes] = set()  # distinct tag names the parser does not know, lowered
     open_count: dict[bytes, int] = {}
@@ -1054,6 +1058,7 @@ def _tag_floods(
     formatting = {name: 1 << k for k, name in enumerate(_FORMATTING_NAMES)}
     contexts = _Contexts()
     foreign = False  # contexts.foreign(), kept up to date
+    svg = _SvgText()
     while (i := data.find(b"<", i, n - 1)) >= 0:
         end, begin, name_end, attributes = _markup_at(data, i, foreign, max_attributes)
         if not begin:  # no tag
@@ -1089,7 +1094,7 @@ def _tag_floods(
             spans.append((i, end))
         closing = begin == i + 2
         name = full if len(full) <= 8 else b""  # the names looked for below are no longer
-        i = end
+        lt, i = i, end
         if name in formatting:
             count = open_count.get(name, 0)
             open_count[name] = max(count - 1, 0) if closing else count + 1
@@ -1101,6 +1106,9 @@ def _tag_floods(
             elif contexts.count.get(full):
                 contexts.close(full)
             foreign = contexts.foreign()
+            if svg.start >= 0 and svg.closes(full, lt, foreign, not contexts.names):
+                unread.append((svg.start, lt))
+                svg.start = -1
             continue
         self_closed = data[end - 2] == 47
         if name in _FOREIGN_BYTES:
@@ -1117,7 +1125,71 @@ def _tag_floods(
         elif name in _RAW_TEXT_BYTES:
             i = _raw_text_end(data, end, name)
             tags += data.count(b"<", end, i)  # what may be markup after all
-    return tags, spans, piled, all_attributes, dropped
+            if i - end >= _MIN_UNREAD_TEXT and i < n and _is_unread(data, name, begin, end, i):
+                unread.append((end, i))
+        if svg.start >= 0:
+            svg.opens(full, foreign, self_closed)
+        elif name == b"svg" and not self_closed and len(contexts.names) == 1:
+            svg.start, svg.open = end, []  # an outermost <svg> opens
+    return tags, spans, piled, all_attributes, dropped, unread
+
+
+class _SvgText:
+    """Where the text of an outermost <svg> starts, while every tag inside it since is SVG
+    (or MathML: no breakout, no integration point) and every end tag closes the element
+    opened last: its text, up to its own end tag, is then certain, and nothing reads it (the
+    walk skips SVG). ``start`` is -1 where no such <svg> is open."""
+
+    def __init__(self) -> None:
+        self.start = -1
+        self.open: list[bytes] = []  # the names open inside the <svg>, lowered
+
+    def opens(self, name: bytes, foreign: bool, self_closed: bool) -> None:
+        """A start tag of ``name`` inside the <svg>, after which the content is ``foreign``
+        or not (a breakout, an integration point: no longer followed)."""
+        if not foreign or (not self_closed and len(self.open) == _SVG_CUT_DEPTH):
+            self.start = -1
+        elif not self_closed:
+            self.open.append(name)
+
+    def closes(self, name: bytes, at: int, foreign: bool, outside: bool) -> bool:
+        """Whether the end tag of ``name`` at ``at``, after which the content is ``foreign``
+        or, with ``outside``, no context is open, ends the <svg> whose text is cut: long
+        enough, and as it opened; else the element opened last closes, or the <svg> is no
+        longer followed."""
+        if self.open and self.open[-1] == name and foreign:
+            self.open.pop()
+            return False
+        if not self.open and name == b"svg" and outside and at - self.start >= _MIN_UNREAD_TEXT:
+            return True
+        self.start = -1
+        return False
+
+
+_SVG_CUT_DEPTH = 64  # elements open inside an <svg> that is cut, at most
+
+
+# The text of <script>, <style> and <svg> elements is not read (the walk skips them), but
+# for JSON-LD, which the structured data and the metadata read: leaving it out before the
+# parse spares the parser two fifths of a page's bytes. A script holding "<!--" is left
+# whole: the tokenizer's escaped states may end it elsewhere than at the first "</script".
+_MIN_UNREAD_TEXT = 32  # bytes: a shorter text is not worth a cut
+
+
+def _is_unread(data: bytes, name: bytes, begin: int, start: int, end: int) -> bool:
+    """Whether the text ``data[start:end]`` of the raw-text element ``name``, whose tag's
+    name starts at ``begin``, is text nothing reads: a <style>'s, or a <script>'s whose tag
+    holds neither "json" (in any case: JSON-LD is read) nor "&" (a character reference may
+    spell it), and whose text holds no "<!--"."""
+    if name == b"style":
+        return True
+    tag = data[begin:start]
+    return (
+        name == b"script"
+        and b"&" not in tag
+        and b"json" not in tag.lower()
+        and data.find(b"<!--", start, end) < 0
+    )
 
 
 class _Contexts:

@@ -726,7 +726,7 @@ def _node_text(node: LexborNode) -> str:
 def _name_text(node: LexborNode, text: str) -> str:
     """``text`` (``_node_text(node)``) without the text of SVG images inside ``node`` (an
     avatar's initials drawn as SVG text), which the parser may not have been given at all
-    (``lines._without_svg_content``)."""
+    (:class:`~boilerx.pipeline.lines._SvgText`)."""
     if node.css_first("svg") is None:
         return text
     parts = []
