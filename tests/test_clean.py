@@ -645,6 +645,63 @@ def test_text_mode_drops_credited_captions_unless_they_are_the_page() -> None:
     assert [t for t, k in zip(page.texts, keep) if k] == lines
 
 
+def test_text_mode_drops_captions_that_a_credit_line_closes_or_a_label_opens() -> None:
+    """Scraped text: a credit on a line of its own closes the caption above it, and a button
+    that enlarges the picture (or a caption's label) opens the caption below it; both go with
+    the caption, and ``include_captions`` brings the captions (and credits) back, not the
+    buttons. A long paragraph above a credit is the article's own and stays."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide, with_captions
+    from boilerx.pipeline.lines import text_lines
+
+    paragraphs = [
+        "The council voted on Monday to close the old bridge for repairs from next month.",
+        "More than 200 people came to the meeting, and many of them asked about the ferry.",
+        "A ferry will carry people across the river while the work goes on, officials said.",
+    ]
+    closed = ["People cross the old bridge in the town centre on Monday.", "Foto: Jane Doe"]
+    opened = ["Enlarge this image", "The ferry that will carry people across the river."]
+    lines = [paragraphs[0], *closed, paragraphs[1], *opened, paragraphs[2]]
+    page = text_lines("\n".join(lines))
+    keep = decide(page, np.full(len(page.texts), 0.9), 0.4)
+    assert [t for t, k in zip(page.texts, keep) if k] == paragraphs
+    with_them = [t for t, k in zip(page.texts, with_captions(page, keep)) if k]
+    assert with_them == [paragraphs[0], *closed, paragraphs[1], opened[1], paragraphs[2]]
+
+    long = " ".join(["The work on the old bridge will take a year and cost more than planned."] * 4)
+    page = text_lines("\n".join([paragraphs[0], long, "© Jane Doe", paragraphs[1]]))
+    keep = decide(page, np.full(len(page.texts), 0.9), 0.4)
+    assert [t for t, k in zip(page.texts, keep) if k] == [paragraphs[0], long, paragraphs[1]]
+
+
+def test_text_mode_drops_headlines_under_a_label_in_capitals_closed_by_a_bar() -> None:
+    """Scraped text has no links: a line under a label in capitals goes only where a bar
+    closes the label ("READ MORE | …"); one capital word, a colon or a label not in capitals
+    stays."""
+    import numpy as np
+
+    from boilerx.pipeline.decide import decide
+    from boilerx.pipeline.lines import text_lines
+
+    paragraphs = [
+        "The council voted on Monday to close the old bridge for repairs from next month.",
+        "More than 200 people came to the meeting, and many of them asked about the ferry.",
+    ]
+    labelled = [
+        "FUNDA OLUNYE UDABA LAPHA | Kuboshwe abahlanu besolwa ngokugwaza umfundi",
+        "READ MORE | Council closes the old bridge for a year of repairs",
+    ]
+    own = [
+        "UPDATE | The council will publish the plans on its website today",
+        "NEW YORK CITY: the council will publish the plans on its website today.",
+        "Our view | the council will publish the plans on its website today",
+    ]
+    page = text_lines("\n".join([paragraphs[0], *labelled, paragraphs[1], *own]))
+    keep = decide(page, np.full(len(page.texts), 0.9), 0.4)
+    assert [t for t, k in zip(page.texts, keep) if k] == [*paragraphs, *own]
+
+
 def test_story_link_labels_are_what_every_match_begins_with() -> None:
     """decide looks at lines beginning with a label alone: every other line fails the
     regular expression too."""

@@ -1049,6 +1049,11 @@ _CREDIT_PROBES = (  # the credits most captions end with hold one of these
 _TAIL_CHARS = 50
 
 
+def is_credit(text: str) -> bool:
+    """Whether the whole of ``text`` is a photo credit ("Foto: Jane Doe", "© Reuters")."""
+    return _CREDIT_TAIL.match(text.strip().lower()) is not None
+
+
 def credit_tails(texts: list[str]) -> np.ndarray:
     """1 for each line that ends with a photo credit (see ``_CREDIT_TAIL``), else 0. Only the
     lines whose last ``_TAIL_CHARS`` characters, lower-cased, hold one of ``_CREDIT_PROBES``
