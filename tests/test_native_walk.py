@@ -501,7 +501,8 @@ _TAG_TOKENS = st.sampled_from(
      "<foreignObject>", "</foreignobject>", "<desc>", "</desc>", "<mi>", "</mi>", "<mtext>",
      "<![CDATA[", "]]>", "</<style>", "</>", "<p>", "</br>", "<table>", "<font>",
      "<font Face=x>", "<font sizes=1>", "<script type=application/ld+json>",
-     "<script src='a&amp;b'>", "<script type=module>", "var text = 'thirty-two bytes or more';"]
+     "<script src='a&amp;b'>", "<script type=module>", "var text = 'thirty-two bytes or more';",
+     "<plaintext>"]
 )  # fmt: skip
 
 
@@ -604,6 +605,8 @@ _LONG = b"x = 1; /* a script's text, longer than the cut's minimum */"
         (b"<div><svg><g><path d='M0 0h9v9 M1 1'/></div><a>x</a></svg>", None),  # </div>
         (b"<svg><g><path d='M0 0h9v9 M1 1 M2 2 M3 3 M4 4'/></g>", None),  # no end tag
         (b"<math><svg><path d='M0 0h9v9 M1 1 M2 2 M3 3'/></svg></math>", None),  # not outermost
+        (b"<PlainText><script>" + _LONG + b"</script>", None),  # the rest is text
+        (b"<style>" + _LONG + b"</style><plaintext><style>" + _LONG + b"</style>", _LONG),
     ],
 )
 @pytest.mark.parametrize("compiled", [True, False])

@@ -1726,7 +1726,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     of the tags whose name, not one ``configure_names`` set, is past the first ``max_names``
     distinct such names (not in ``spans``), and the ``[start, end)`` spans of the text of the
     <script> and <style> elements that nothing reads (:func:`_unread_script`; at least
-    MIN_UNREAD_TEXT bytes, their end tag found). One linear pass."""
+    MIN_UNREAD_TEXT bytes, their end tag found) and of outermost <svg> elements whose tags
+    are all SVG, each end tag closing the element opened last (none after a <plaintext>
+    start tag, after which the page is text). One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
     cdef Py_ssize_t all_attributes = 0, slots = 4
@@ -1736,6 +1738,7 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     cdef bint closing, foreign, self_closed, new_name = False
     cdef uint64_t key, name_hash
     cdef Py_ssize_t lt  # where the tag starts
+    cdef Py_ssize_t plain_at = -1  # where a <plaintext> start tag stands
     cdef Py_ssize_t svg_start = -1, svg_depth = 0  # the outermost <svg>'s text, followed
     cdef uint64_t svg_open[SVG_CUT_DEPTH]  # the names open inside it, as hashes
     cdef long open_count[FLOOD_NAMES]
@@ -1876,11 +1879,27 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                         svg_depth += 1
             elif code == SVG and not self_closed and contexts.size == 1:
                 svg_start, svg_depth = end, 0  # an outermost <svg> opens
+            if plain_at < 0 and not foreign and _is_plaintext(data, begin, j):
+                plain_at = lt  # the rest of the page is text: nothing after it is cut
     finally:
         free(contexts.codes)
         _free_names(&names)
         _free_names(&tag_names)
+    if plain_at >= 0:
+        unread = [span for span in unread if span[1] <= plain_at]
     return tags, spans, piled, all_attributes, dropped, unread
+
+
+cdef bint _is_plaintext(const unsigned char *data, Py_ssize_t begin, Py_ssize_t end) noexcept nogil:
+    """Whether the tag name ``data[begin:end]`` is "plaintext" in any case."""
+    cdef const char *name = b"plaintext"
+    cdef Py_ssize_t k
+    if end - begin != 9:
+        return False
+    for k in range(9):
+        if _lower[data[begin + k]] != <unsigned char> name[k]:
+            return False
+    return True
 
 
 cdef enum:

@@ -1045,12 +1045,15 @@ def _tag_floods(
     of the tags whose name, not in ``_STANDARD_NAMES``, is past the first ``max_names``
     distinct such names (not in ``spans``), and the ``[start, end)`` spans of the text of the
     <script> and <style> elements that nothing reads (:func:`_is_unread`; at least
-    _MIN_UNREAD_TEXT bytes, their end tag found). The reference of ``_walk.tag_floods``."""
+    _MIN_UNREAD_TEXT bytes, their end tag found) and of outermost <svg> elements
+    (:class:`_SvgText`), none after a <plaintext> start tag (after which the page is text).
+    The reference of ``_walk.tag_floods``."""
     n = len(data)
     i = tags = all_attributes = 0
     spans: list[tuple[int, int]] = []
     dropped: list[tuple[int, int]] = []
     unread: list[tuple[int, int]] = []
+    plain_at = -1  # where a <plaintext> start tag stands
     known: set[bytes] = set()  # distinct attribute names, lowered
     known_tags: set[bytes] = set()  # distinct tag names the parser does not know, lowered
     open_count: dict[bytes, int] = {}
@@ -1131,6 +1134,10 @@ def _tag_floods(
             svg.opens(full, foreign, self_closed)
         elif name == b"svg" and not self_closed and len(contexts.names) == 1:
             svg.start, svg.open = end, []  # an outermost <svg> opens
+        if plain_at < 0 and not foreign and full == b"plaintext":
+            plain_at = lt  # the rest of the page is text: nothing after it is cut
+    if plain_at >= 0:
+        unread = [span for span in unread if span[1] <= plain_at]
     return tags, spans, piled, all_attributes, dropped, unread
 
 
