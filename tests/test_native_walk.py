@@ -618,6 +618,16 @@ def test_tag_floods_find_the_text_nothing_reads(
     assert [markup[start:end] for start, end in spans] == ([] if unread is None else [unread])
 
 
+def test_unread_text_spans_are_bounded() -> None:
+    """A page of thousands of scripts gives the first spans only (a bounded list), the same
+    from both scans, and the parse reads the rest of the scripts whole."""
+    markup = b"<p>Text.</p>" + (b"<script>" + _LONG + b"</script>") * (lines._MAX_UNREAD + 10)
+    compiled = _compiled_walk.tag_floods(markup, 10, 3)[5]
+    assert compiled == lines._tag_floods(markup, 10, 3)[5]
+    assert len(compiled) == lines._MAX_UNREAD
+    assert lines.html_lines(None, markup).texts == ["Text."]
+
+
 def test_unread_text_is_left_out_of_the_parse_and_nothing_else() -> None:
     """The parsed tree holds no text of scripts and styles but JSON-LD's, and the page's
     lines, headline and structured data are those of the whole markup."""

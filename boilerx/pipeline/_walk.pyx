@@ -1727,8 +1727,8 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     distinct such names (not in ``spans``), and the ``[start, end)`` spans of the text of the
     <script> and <style> elements that nothing reads (:func:`_unread_script`; at least
     MIN_UNREAD_TEXT bytes, their end tag found) and of outermost <svg> elements whose tags
-    are all SVG, each end tag closing the element opened last (none after a <plaintext>
-    start tag, after which the page is text). One linear pass."""
+    are all SVG, each end tag closing the element opened last: the first MAX_UNREAD, none
+    after a <plaintext> start tag (after which the page is text). One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
     cdef Py_ssize_t all_attributes = 0, slots = 4
@@ -1837,7 +1837,7 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                     if svg_depth and svg_open[svg_depth - 1] == name_hash and _foreign(&contexts):
                         svg_depth -= 1
                     elif not svg_depth and code == SVG and contexts.size == 0:
-                        if lt - svg_start >= MIN_UNREAD_TEXT:
+                        if lt - svg_start >= MIN_UNREAD_TEXT and len(unread) < MAX_UNREAD:
                             unread.append((svg_start, lt))
                         svg_start = -1
                     else:
@@ -1866,6 +1866,7 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                     i - k >= MIN_UNREAD_TEXT
                     and i < n
                     and (key == STYLE_KEY or key == SCRIPT_KEY and _unread_script(data, begin, k, i))
+                    and len(unread) < MAX_UNREAD
                 ):
                     unread.append((k, i))
             if svg_start >= 0:  # inside an outermost <svg>: still in SVG, or not followed
@@ -1918,6 +1919,7 @@ cdef uint64_t _name_hash(const unsigned char *data, Py_ssize_t begin, Py_ssize_t
 cdef uint64_t SCRIPT_KEY = 0x747069726373  # "script" as a key: its bytes, lowest first
 cdef uint64_t STYLE_KEY = 0x656C797473  # "style"
 cdef Py_ssize_t MIN_UNREAD_TEXT = 32  # bytes: a shorter text is not worth a cut
+cdef Py_ssize_t MAX_UNREAD = 4096  # spans a page, at most (a dataset page's most: 1,649)
 
 
 cdef bint _unread_script(const unsigned char *data, Py_ssize_t begin, Py_ssize_t start,

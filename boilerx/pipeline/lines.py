@@ -1046,8 +1046,8 @@ def _tag_floods(
     distinct such names (not in ``spans``), and the ``[start, end)`` spans of the text of the
     <script> and <style> elements that nothing reads (:func:`_is_unread`; at least
     _MIN_UNREAD_TEXT bytes, their end tag found) and of outermost <svg> elements
-    (:class:`_SvgText`), none after a <plaintext> start tag (after which the page is text).
-    The reference of ``_walk.tag_floods``."""
+    (:class:`_SvgText`): the first _MAX_UNREAD, none after a <plaintext> start tag (after
+    which the page is text). The reference of ``_walk.tag_floods``."""
     n = len(data)
     i = tags = all_attributes = 0
     spans: list[tuple[int, int]] = []
@@ -1110,7 +1110,8 @@ def _tag_floods(
                 contexts.close(full)
             foreign = contexts.foreign()
             if svg.start >= 0 and svg.closes(full, lt, foreign, not contexts.names):
-                unread.append((svg.start, lt))
+                if len(unread) < _MAX_UNREAD:
+                    unread.append((svg.start, lt))
                 svg.start = -1
             continue
         self_closed = data[end - 2] == 47
@@ -1128,7 +1129,12 @@ def _tag_floods(
         elif name in _RAW_TEXT_BYTES:
             i = _raw_text_end(data, end, name)
             tags += data.count(b"<", end, i)  # what may be markup after all
-            if i - end >= _MIN_UNREAD_TEXT and i < n and _is_unread(data, name, begin, end, i):
+            if (
+                i - end >= _MIN_UNREAD_TEXT
+                and i < n
+                and _is_unread(data, name, begin, end, i)
+                and len(unread) < _MAX_UNREAD
+            ):
                 unread.append((end, i))
         if svg.start >= 0:
             svg.opens(full, foreign, self_closed)
@@ -1181,6 +1187,9 @@ _SVG_CUT_DEPTH = 64  # elements open inside an <svg> that is cut, at most
 # parse spares the parser two fifths of a page's bytes. A script holding "<!--" is left
 # whole: the tokenizer's escaped states may end it elsewhere than at the first "</script".
 _MIN_UNREAD_TEXT = 32  # bytes: a shorter text is not worth a cut
+# spans a page, at most, so that a page of a million scripts costs no million tuples (a
+# dataset page's most: 1,649)
+_MAX_UNREAD = 4096
 
 
 def _is_unread(data: bytes, name: bytes, begin: int, start: int, end: int) -> bool:
