@@ -187,6 +187,27 @@ def test_score_writes_every_row(data: st.DataObject) -> None:
     assert np.array_equal(out[: len(X)] + trees.baseline, trees.raw_score(X))
 
 
+def test_trees_too_wide_for_a_link_are_scored_by_numpy() -> None:
+    """A split on feature 256 or later has no room in a packed node's link: pack() returns
+    None, and the ensemble is scored by the NumPy walk, the same scores."""
+    for feature, packed in ((255, True), (256, False)):
+        # one split: x[feature] <= 0.5 goes left (leaf 2.0), else right (leaf -1.0)
+        trees = TreeEnsemble(
+            np.array([feature, 0, 0], np.int32),
+            np.array([0.5, np.inf, np.inf]),
+            np.array([False, True, True]),
+            np.array([1, 2, 1, 1, 2, 2], np.int32),
+            np.array([0.0, -1.0, 2.0]),
+            np.array([0], np.int32),
+            0.0,
+            1,
+        )
+        assert (trees._packed is not None) == packed
+        X = np.zeros((3, feature + 1), np.float32)
+        X[1, feature], X[2, feature] = 1.0, np.nan
+        assert trees.raw_score(X).tolist() == [2.0, -1.0, -1.0]
+
+
 def _arrays(trees: TreeEnsemble) -> list[np.ndarray]:
     """The arrays as TreeEnsemble packs them."""
     return [
