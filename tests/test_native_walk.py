@@ -585,6 +585,10 @@ _LONG = b"x = 1; /* a script's text, longer than the cut's minimum */"
         (b'<script type="application/ld+json">' + _LONG + b"</script>", None),  # read
         (b'<script type="application/LD+JSON">' + _LONG + b"</script>", None),
         (b'<script type="application/ld&#x2B;json">' + _LONG + b"</script>", None),
+        (b'<script type="application/json" id="__NEXT_DATA__">' + _LONG + b"</script>", _LONG),
+        (b"<script type=text/json>" + _LONG + b"</script>", _LONG),  # JSON, not JSON-LD
+        (b"<script type=Application/Ld+Json>" + _LONG + b"</script>", None),
+        (b"<script type=application/ld+jso>" + _LONG + b"</script>", _LONG),
         (b"<script><!--" + _LONG + b"</script>", None),  # the escaped states
         (b"<script>" + _LONG, None),  # no end tag
         (b"<script>x = 1;</script>", None),  # too short to be worth a cut

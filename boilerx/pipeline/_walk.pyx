@@ -1925,7 +1925,7 @@ cdef Py_ssize_t MAX_UNREAD = 4096  # spans a page, at most (a dataset page's mos
 cdef bint _unread_script(const unsigned char *data, Py_ssize_t begin, Py_ssize_t start,
                          Py_ssize_t end) noexcept nogil:
     """Whether the text ``[start, end)`` of the <script> whose tag runs from ``begin`` to
-    ``start`` is unread: its tag holds neither "json" (in any case: JSON-LD is read) nor "&"
+    ``start`` is unread: its tag holds neither "ld+json" (in any case: JSON-LD is read) nor "&"
     (a character reference may spell it), and the text holds no "<!--" (after which the
     tokenizer's escaped states may end it elsewhere)."""
     cdef Py_ssize_t j
@@ -1934,9 +1934,10 @@ cdef bint _unread_script(const unsigned char *data, Py_ssize_t begin, Py_ssize_t
         if data[j] == 38:
             return False
         if (
-            j + 3 < start and _lower[data[j]] == 106 and _lower[data[j + 1]] == 115
-            and _lower[data[j + 2]] == 111 and _lower[data[j + 3]] == 110
-        ):
+            j + 6 < start and _lower[data[j]] == 108 and _lower[data[j + 1]] == 100
+            and data[j + 2] == 43 and _lower[data[j + 3]] == 106 and _lower[data[j + 4]] == 115
+            and _lower[data[j + 5]] == 111 and _lower[data[j + 6]] == 110
+        ):  # "ld+json"
             return False
     j = start
     while j < end - 3:

@@ -1195,15 +1195,16 @@ _MAX_UNREAD = 4096
 def _is_unread(data: bytes, name: bytes, begin: int, start: int, end: int) -> bool:
     """Whether the text ``data[start:end]`` of the raw-text element ``name``, whose tag's
     name starts at ``begin``, is text nothing reads: a <style>'s, or a <script>'s whose tag
-    holds neither "json" (in any case: JSON-LD is read) nor "&" (a character reference may
-    spell it), and whose text holds no "<!--"."""
+    holds neither "ld+json" (in any case: JSON-LD is read; other JSON, such as Next.js's page
+    data, is not) nor "&" (a character reference may spell it), and whose text holds no
+    "<!--"."""
     if name == b"style":
         return True
     tag = data[begin:start]
     return (
         name == b"script"
         and b"&" not in tag
-        and b"json" not in tag.lower()
+        and b"ld+json" not in tag.lower()
         and data.find(b"<!--", start, end) < 0
     )
 
