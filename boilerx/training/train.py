@@ -669,8 +669,9 @@ def tune_threshold(samples: list[Sample], scores: list[np.ndarray]) -> float:
 # Both average runs (seeds 0, 1, …), each drawing its own sample of the chrome lines.
 # Text: two runs of 40 + 20 trees of up to 64 leaves and 7 levels (learning rate 0.35): held-out
 # F1 +0.003 to +0.008 on every set over one run (means of two seeds); a third run added
-# -0.001 to +0.002 for half as much scoring again, and one run fitted on every chrome line, or
-# three runs of 24 + 12 trees, gained nothing.
+# -0.001 to +0.002 for half as much scoring again (measured again later: -0.0005 to +0.004,
+# within one seed's spread, for 9% fewer text pages a second), and one run fitted on every
+# chrome line, or three runs of 24 + 12 trees, gained nothing.
 # HTML: three runs of 60 + 30 trees: held-out dragnet 0.921 against 0.916-0.918 for one run of
 # 120 + 60 trees; three runs of 120 + 60 trees scored the same (0.922) at twice the cost.
 # (docs/training.md has the numbers.)
