@@ -188,9 +188,9 @@ def test_score_writes_every_row(data: st.DataObject) -> None:
 
 
 def test_trees_too_wide_for_a_link_are_scored_by_numpy() -> None:
-    """A split on feature 256 or later has no room in a packed node's link: pack() returns
+    """A split on feature 1,024 or later has no room in a packed node's link: pack() returns
     None, and the ensemble is scored by the NumPy walk, the same scores."""
-    for feature, packed in ((255, True), (256, False)):
+    for feature, packed in ((1023, True), (1024, False)):
         # one split: x[feature] <= 0.5 goes left (leaf 2.0), else right (leaf -1.0)
         trees = TreeEnsemble(
             np.array([feature, 0, 0], np.int32),
@@ -206,6 +206,16 @@ def test_trees_too_wide_for_a_link_are_scored_by_numpy() -> None:
         X = np.zeros((3, feature + 1), np.float32)
         X[1, feature], X[2, feature] = 1.0, np.nan
         assert trees.raw_score(X).tolist() == [2.0, -1.0, -1.0]
+
+
+def test_the_shipped_models_are_scored_by_the_compiled_walk() -> None:
+    """Every step of both shipped models fits a packed link (a model that outgrew it would be
+    scored by NumPy, many times slower)."""
+    from boilerx.pipeline.model import get_model
+
+    for name in ("html", "text"):
+        for member in get_model(name).members:
+            assert member.step_one._packed is not None and member.step_two._packed is not None
 
 
 def _arrays(trees: TreeEnsemble) -> list[np.ndarray]:
