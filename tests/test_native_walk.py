@@ -502,7 +502,10 @@ _TAG_TOKENS = st.sampled_from(
      "<![CDATA[", "]]>", "</<style>", "</>", "<p>", "</br>", "<table>", "<font>",
      "<font Face=x>", "<font sizes=1>", "<script type=application/ld+json>",
      "<script src='a&amp;b'>", "<script type=module>", "var text = 'thirty-two bytes or more';",
-     "<plaintext>"]
+     "<plaintext>", "<div data-a=1 title='t' class=c>", "<img srcset=a sizes=b data-src=c>",
+     "<p aria-label=x aria-hidden=true DATA-Q>", "<a\ttarget = _blank\nhref=x>", " data-x=1",
+     " title", "<a/data-x=1>", "<g data-x=1>", "<i data- aria->",
+     "<path d='M0 0h9v9 M1 1 M2 2 M3 3'/>"]
 )  # fmt: skip
 
 
@@ -522,8 +525,16 @@ def test_compiled_tag_floods_equal_the_reference(
     assert compiled == lines._tag_floods(data, max_attributes, max_piled, max_names)
     if max_names < 0:  # the names are not counted: the same tags, attributes and piles
         assert compiled == _compiled_walk.tag_floods(data, max_attributes, max_piled)
-    tags, spans, _, attributes, dropped, unread = compiled
+    tags, spans, _, attributes, dropped, unread, unread_attributes = compiled
     assert not set(spans) & set(dropped)
+    # an unread attribute starts with a name after whitespace, and none overlaps another span
+    assert all(data[start - 1 : start] in b"\t\n\f\r " for start, _ in unread_attributes)
+    cuts = sorted(spans + dropped + unread + unread_attributes)
+    assert all(a[1] <= b[0] for a, b in zip(cuts, cuts[1:]))
+    # the compiled splice writes what the Python one does
+    assert _compiled_walk.without_spans(data, spans, dropped, unread, unread_attributes) == (
+        lines._without_attributes(data, spans, dropped, unread, unread_attributes)
+    )
     # the unread texts lie between a tag's ">" and the "</" of an end tag, in order, apart
     assert all(data[start - 1] == 62 and data[end : end + 2] == b"</" for start, end in unread)
     assert all(end - start >= lines._MIN_UNREAD_TEXT for start, end in unread)
@@ -649,6 +660,94 @@ def test_unread_text_is_left_out_of_the_parse_and_nothing_else() -> None:
     assert page.article_body == "The body of the page."
 
 
+@pytest.mark.parametrize(
+    ("markup", "unread"),
+    [
+        (
+            b'<div data-a="1" class=x data-b=2 aria-label="q"   title=t id=y data-src=z>',
+            [b'data-a="1"', b'data-b=2 aria-label="q"   title=t'],  # those side by side as one
+        ),
+        (
+            b"<img src=a srcset='a 1x, b 2x' sizes=9vw alt=c width=1>",
+            [b"srcset='a 1x, b 2x' sizes=9vw"],
+        ),
+        (b"<P DATA-X=1 Title=T>x</p>", [b"DATA-X=1 Title=T"]),  # any case
+        (b"<p data-x=1 title>", [b"data-x=1 title"]),  # without a value
+        (b"<a target = _blank\nhref=x>", [b"target = _blank"]),
+        (b"<p aria-hidden=true data-src=x width=1 height=1 data- aria- titles=x>", []),  # read
+        (b"<a/data-x=1>", []),  # after "/", not whitespace
+        (b"<p data-x=1", []),  # the markup ends inside the tag
+        (b"<svg data-x=1><g data-y=2></g></svg>", [b"data-x=1"]),  # SVG's own tags are kept
+        (b"<script><p data-x=1></script><!-- <p data-y=2> -->", []),  # no tags
+        (b"<plaintext><p data-x=1>", []),  # the rest is text
+    ],
+)
+@pytest.mark.parametrize("compiled", [True, False])
+def test_tag_floods_find_the_attributes_nothing_reads(
+    markup: bytes, unread: list[bytes], compiled: bool
+) -> None:
+    read = _compiled_walk.tag_floods if compiled else lines._tag_floods
+    spans = read(markup, 10, 3)[6]
+    assert [markup[start:end] for start, end in spans] == unread
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_flood_inside_svg_keeps_its_text_whole(compiled: bool) -> None:
+    """A tag cut for its attributes inside an <svg> whose text would be cut: the tag's cut
+    stands and the <svg>'s text stays, so that no two cuts overlap."""
+    read = _compiled_walk.tag_floods if compiled else lines._tag_floods
+    markup = b"<svg><path d='M0 0h9v9 M1 1 M2 2 M3 3'/><g a b c d e f></g></svg><p>x"
+    _, spans, _, _, _, unread, _ = read(markup, 2, 3)
+    assert [markup[start:end] for start, end in spans] == [b"<g a b c d e f>"]
+    assert unread == []
+    assert read(markup, 10, 3)[5] == [(5, markup.index(b"</svg>"))]  # no flood: cut whole
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_unread_attributes_are_left_out_of_the_parse_and_nothing_else(
+    compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tree keeps every attribute the walk, the metadata and Markdown read, and the cut
+    markup gives the same lines; a tag flooded with attributes loses them all instead."""
+    if not compiled:  # the Python scan, cut and walk
+        monkeypatch.setattr(lines, "_compiled_walk", None)
+        monkeypatch.setattr(lines, "_native_state", [False])
+    markup = (
+        b'<html><body><article class="story" data-id="7" title="Story">'
+        b'<p data-track="x" aria-label="para">Kept paragraph one.</p>'
+        b'<p aria-hidden="true" data-x=1>Hidden text.</p>'
+        b'<img data-src="/a.jpg" width=600 alt="A picture" loading=lazy srcset="a 1x">'
+        b"<p>Kept paragraph two.</p></article></body></html>"
+    )
+    cut, _ = lines._cut(None, markup)
+    for gone in (
+        b"data-id",
+        b"Story",
+        b"data-track",
+        b"aria-label",
+        b"loading",
+        b"srcset",
+        b"data-x",
+    ):
+        assert gone not in cut
+    for kept in (
+        b'class="story"',
+        b'aria-hidden="true"',
+        b'data-src="/a.jpg"',
+        b"width=600",
+        b'alt="A',
+    ):
+        assert kept in cut
+    image = LexborHTMLParser(cut).css_first("img")
+    assert image is not None
+    assert image.attributes == {"data-src": "/a.jpg", "width": "600", "alt": "A picture"}
+    page = lines.html_lines(None, markup)
+    assert page.texts == ["Kept paragraph one.", "Kept paragraph two."]
+    assert page.bits[0] & lines.class_bits("story")  # the class was read
+    flooded = b"<p " + b" ".join(b"data-%d=1" % k for k in range(lines._MAX_ATTRIBUTES + 1)) + b">"
+    assert lines._cut(None, flooded)[0] == b"<p>"
+
+
 @pytest.mark.parametrize("compiled", [True, False])
 def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
     read = _compiled_walk.tag_floods if compiled else lines._tag_floods
@@ -656,7 +755,7 @@ def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
     assert not read(b"<p><b id=1>x</p>" * 3, 10, 3)[2]
     assert not read(b"<p><b>x</b></p>" * 40, 10, 3)[2]  # closed by their own end tags
     assert not read(b"<script>" + b"<b>" * 40 + b"</script>", 10, 3)[2]  # not markup
-    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1, 0, [], [])  # upper case too; <b>: bit 0
+    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1, 0, [], [], [])  # upper case; <b>: bit 0
     names = lines._FORMATTING_NAMES
     assert read(b"<p><i id=1><strong>x</p>" * 4, 10, 3)[2] == (
         1 << names.index(b"i") | 1 << names.index(b"strong")
@@ -669,7 +768,7 @@ def test_tag_floods_find_attribute_names_past_the_limit(compiled: bool) -> None:
     whose attribute names are all known stays, one with a new name past the limit is found."""
     read = _compiled_walk.tag_floods if compiled else lines._tag_floods
     markup = '<p A=1 b><p a B=2 c="x y"><p d>x</p c><p ÄX=1><p äx>'.encode()
-    tags, spans, piled, attributes, dropped, _ = read(markup, 10, 3, 2)
+    tags, spans, piled, attributes, dropped, _, _ = read(markup, 10, 3, 2)
     assert (tags, piled, attributes, dropped) == (6, 0, 9, [])  # <p>: the parser's own
     starts = [markup[start:end] for start, end in spans]
     assert starts == [

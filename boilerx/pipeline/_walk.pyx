@@ -15,6 +15,7 @@ from cpython cimport array
 from cpython.long cimport PyLong_FromLong
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.object cimport Py_SIZE
 from cpython.unicode cimport (
     PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8, PyUnicode_GET_LENGTH,
@@ -1515,24 +1516,79 @@ cdef bint _is_standard(const unsigned char *data, Py_ssize_t at, Py_ssize_t leng
     return _standard.at[_slot_of(&_standard, _standard_bytes, data, at, length, &h)] >= 0
 
 
+cdef enum:
+    TAG_CUTS = 16  # unread attribute spans kept of one tag, at most
+
+
+cdef struct TagCuts:
+    # The spans [start, end) of a tag's unread attributes, from a name to the end of its value
+    Py_ssize_t start[TAG_CUTS]
+    Py_ssize_t end[TAG_CUTS]
+    Py_ssize_t size
+
+
+cdef inline bint _same_lowered(const unsigned char *name, const char *word, Py_ssize_t length) noexcept nogil:
+    """Whether ``name`` (``length`` bytes) is ``word`` (lower-case) with ASCII letters lowered."""
+    cdef Py_ssize_t k
+    for k in range(length):
+        if _lower[name[k]] != <unsigned char> word[k]:
+            return False
+    return True
+
+
+cdef bint _unread_attribute(const unsigned char *name, Py_ssize_t length) noexcept nogil:
+    """Whether nothing reads the attribute ``name`` (``length`` bytes, ASCII letters in any
+    case): ``lines._is_unread_attribute``."""
+    if length > 5 and name[4] == 45:  # "data-…" but data-src, "aria-…" but aria-hidden
+        if _same_lowered(name, b"data", 4):
+            return not (length == 8 and _same_lowered(name + 5, b"src", 3))
+        if _same_lowered(name, b"aria", 4):
+            return not (length == 11 and _same_lowered(name + 5, b"hidden", 6))
+        return False
+    if length == 5:
+        return _same_lowered(name, b"title", 5) or _same_lowered(name, b"sizes", 5)
+    if length == 6:
+        return _same_lowered(name, b"srcset", 6) or _same_lowered(name, b"target", 6)
+    if length == 7:
+        return _same_lowered(name, b"loading", 7)
+    if length == 8:
+        return _same_lowered(name, b"decoding", 8) or _same_lowered(name, b"tabindex", 8)
+    return False
+
+
 cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
                          Py_ssize_t *attributes, bint *font_styled=NULL, Names *names=NULL,
-                         bint *new_name=NULL) noexcept nogil:
+                         bint *new_name=NULL, TagCuts *cuts=NULL) noexcept nogil:
     """From ``i``, just after a tag's name, to the index after the ``>`` that ends the tag, as
     the tokenizer's attribute states read it (a quoted value may hold ``>``), or ``n`` where the
     markup ends first; ``attributes``: how many attributes the tag opens; ``font_styled``,
     when given: whether one is named color, face or size (a <font> that ends SVG); ``names``,
     when given: the distinct attribute names met so far, ``new_name`` set where one of the
-    tag's is past their limit (see ``_past_names``)."""
+    tag's is past their limit (see ``_past_names``); ``cuts``, when given: the spans of its
+    unread attributes (see ``_unread_attribute``; those next to each other as one, none where
+    the markup ends inside the tag), each from a name preceded by whitespace to the end of its
+    value (and the whitespace after it, without a value)."""
     cdef const unsigned char *at
     cdef unsigned char c
     cdef Py_ssize_t name
+    cdef bint unread = False, last_unread = False
     attributes[0] = 0
+    if cuts != NULL:
+        cuts.size = 0
     while True:
+        if unread:  # the attribute just read ends here: its span, or the last one's longer
+            if last_unread:
+                cuts.end[cuts.size - 1] = i
+            elif cuts.size < TAG_CUTS:
+                cuts.start[cuts.size], cuts.end[cuts.size] = name, i
+                cuts.size += 1
+            else:
+                unread = False
+        last_unread, unread = unread, False
         while _space[data[i]] or data[i] == 47:  # "/": self-closing before ">", else a space
             i += 1
         if i >= n:
-            return n
+            break
         if data[i] == 62:
             return i + 1
         attributes[0] += 1  # a name starts (an "=" here is its first character)
@@ -1542,6 +1598,8 @@ cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
             font_styled[0] |= _is_font_style(data + name, i - name)
         if names != NULL and _past_names(names, data, name, i - name):
             new_name[0] = True
+        if cuts != NULL:
+            unread = _space[data[name - 1]] and _unread_attribute(data + name, i - name)
         while _space[data[i]]:
             i += 1
         if data[i] != 61 or i >= n:  # no "=": the next attribute, "/" or ">"
@@ -1553,10 +1611,13 @@ cdef Py_ssize_t _tag_end(const unsigned char *data, Py_ssize_t i, Py_ssize_t n,
         if (c == 34 or c == 39) and i < n:  # a quoted value: to its closing quote
             at = <const unsigned char *> memchr(data + i + 1, c, n - i - 1)
             if at == NULL:
-                return n
+                break
             i = at - data + 1
         elif c != 62:  # unquoted: to whitespace or ">"
             i = _past(data, i, n, _value_stop)
+    if cuts != NULL:  # the markup ends inside the tag, which the tokenizer then drops
+        cuts.size = 0
+    return n
 
 
 cdef bint _font_styled(const unsigned char *data, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
@@ -1746,7 +1807,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     cdef Contexts contexts
     cdef Names names, tag_names
     cdef Names *tracked = NULL
+    cdef TagCuts cuts
     spans = []
+    unread_attributes = []
     dropped = []
     unread = []
     memset(open_count, 0, sizeof(open_count))
@@ -1803,7 +1866,8 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
             code = _context_of(data, begin, j - begin, key) if kind & CONTEXT else 0
             if j - begin > 8:
                 key = 0  # longer than the names looked for below
-            end = _tag_end(data, j, n, &attributes, NULL, tracked, &new_name)
+            end = _tag_end(data, j, n, &attributes, NULL, tracked, &new_name,
+                           NULL if foreign else &cuts)
             all_attributes += attributes
             if (
                 tracked != NULL
@@ -1811,8 +1875,13 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                 and _past_names(&tag_names, data, begin, j - begin)
             ):
                 dropped.append((i, end))
+                svg_start = -1  # a cut inside the <svg>: its text is not cut whole
             elif attributes > max_attributes or new_name:
                 spans.append((i, end))
+                svg_start = -1
+            elif not foreign and cuts.size and len(unread_attributes) < MAX_UNREAD:
+                for k in range(cuts.size):
+                    unread_attributes.append((cuts.start[k], cuts.end[k]))
             new_name = False
             i = end
             if kind & FORMATTING:
@@ -1888,7 +1957,70 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
         _free_names(&tag_names)
     if plain_at >= 0:
         unread = [span for span in unread if span[1] <= plain_at]
-    return tags, spans, piled, all_attributes, dropped, unread
+        unread_attributes = [span for span in unread_attributes if span[1] <= plain_at]
+    return tags, spans, piled, all_attributes, dropped, unread, unread_attributes
+
+
+cdef inline Py_ssize_t _start_of(list spans, Py_ssize_t k, Py_ssize_t n):
+    """The start of ``spans[k]``, or ``n`` past the last span."""
+    return (<tuple> spans[k])[0] if k < len(spans) else n
+
+
+def without_spans(bytes html, list bare, list dropped, list unread, list unread_attributes):
+    """``lines._without_attributes``, compiled: ``html`` with each tag of ``bare``
+    (``[start, end)`` spans) written as its bare name (``<div>``, ``</div>``) and each span of
+    ``dropped``, ``unread`` and ``unread_attributes`` left out. Each list is in order, and no
+    two spans of the four overlap."""
+    cdef const unsigned char *data = html
+    cdef Py_ssize_t n = len(html), size = n, last = 0, start, end, k, m = 0
+    cdef Py_ssize_t a = 0, b = 0, c = 0, d = 0, sa, sb, sc, sd
+    cdef Py_ssize_t count = len(bare) + len(dropped) + len(unread) + len(unread_attributes)
+    cdef bytes out
+    cdef unsigned char *to
+    # the cuts in document order: start, end, and where a bare tag's name ends (-1: left out)
+    cdef Py_ssize_t *cuts = <Py_ssize_t *> malloc(max(3 * count, 1) * sizeof(Py_ssize_t))
+    if cuts == NULL:
+        raise MemoryError()
+    try:
+        while m < count:
+            sa, sb = _start_of(bare, a, n), _start_of(dropped, b, n)
+            sc, sd = _start_of(unread, c, n), _start_of(unread_attributes, d, n)
+            if sa < sb and sa < sc and sa < sd:
+                start, end = bare[a]
+                a += 1
+                k = _past(data, start + 1 + (data[start + 1] == 47), n, _tag_name_stop)
+                size -= end - k - 1
+            else:
+                if sb < sc and sb < sd:
+                    start, end = dropped[b]
+                    b += 1
+                elif sc < sd:
+                    start, end = unread[c]
+                    c += 1
+                else:
+                    start, end = unread_attributes[d]
+                    d += 1
+                k = -1
+                size -= end - start
+            cuts[3 * m], cuts[3 * m + 1], cuts[3 * m + 2] = start, end, k
+            m += 1
+        out = PyBytes_FromStringAndSize(NULL, size)
+        to = <unsigned char *> PyBytes_AS_STRING(out)
+        for m in range(count):
+            start, end, k = cuts[3 * m], cuts[3 * m + 1], cuts[3 * m + 2]
+            if k >= 0:  # the tag up to its name's end, then ">"
+                memcpy(to, data + last, k - last)
+                to += k - last
+                to[0] = 62
+                to += 1
+            else:
+                memcpy(to, data + last, start - last)
+                to += start - last
+            last = end
+        memcpy(to, data + last, n - last)
+    finally:
+        free(cuts)
+    return out
 
 
 cdef bint _is_plaintext(const unsigned char *data, Py_ssize_t begin, Py_ssize_t end) noexcept nogil:

@@ -935,14 +935,20 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
     - The tags of a formatting element's name opened more than _MAX_DEPTH times beyond its
       own end tags are dropped (:func:`_without_formatting`).
 
-    The text of <script> and <style> elements that nothing reads goes too (:func:`_is_unread`):
-    it only costs the parse time. Returns ``data`` itself where none is found."""
+    The text of <script> and <style> elements that nothing reads goes too (:func:`_is_unread`),
+    and so do the attributes nothing reads (:func:`_is_unread_attribute`): they only cost the
+    parse time. Returns ``data`` itself where none is found."""
     read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
-    tags, floods, piled, attributes, dropped, unread = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH)
+    tags, floods, piled, attributes, dropped, unread, unread_attributes = read(
+        data, _MAX_ATTRIBUTES, _MAX_DEPTH
+    )
     if attributes > _MANY_ATTRIBUTES or tags > _MANY_TAGS:  # again, counting distinct names
-        _, floods, _, _, dropped, _ = read(data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES)
-    if floods or dropped or unread:
-        data = _without_attributes(data, floods, list(heapq.merge(dropped, unread)))
+        _, floods, _, _, dropped, _, unread_attributes = read(
+            data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES
+        )
+    if floods or dropped or unread or unread_attributes:
+        cut = _without_attributes if _compiled_walk is None else _compiled_walk.without_spans
+        data = cut(data, floods, dropped, unread, unread_attributes)
     if piled:
         data = _without_formatting(
             data, [n for k, n in enumerate(_FORMATTING_NAMES) if piled >> k & 1]
@@ -951,15 +957,15 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
 
 
 def _without_attributes(
-    data: bytes, spans: list[tuple[int, int]], dropped: list[tuple[int, int]] | None = None
+    data: bytes, spans: list[tuple[int, int]], *dropped: list[tuple[int, int]]
 ) -> bytes:
     """``data`` with each tag in ``spans`` (``[start, end)``, in order) written as its bare
-    name, ``<div>`` or ``</div>``, and each span in ``dropped`` (in order, none in ``spans``)
-    left out."""
+    name, ``<div>`` or ``</div>``, and each span of the lists ``dropped`` (each in order, none
+    overlapping another or one of ``spans``) left out."""
     parts = []
     last = 0
-    left_out = set(dropped or ())
-    for start, end in heapq.merge(spans, dropped or ()):
+    left_out = set().union(*dropped)
+    for start, end in heapq.merge(spans, *dropped):
         if (start, end) in left_out:
             parts.append(data[last:start])
         else:
@@ -1032,7 +1038,7 @@ def _markup_at(
 
 def _tag_floods(
     data: bytes, max_attributes: int, max_piled: int, max_names: int = -1
-) -> tuple[int, list, int, int, list, list]:
+) -> tuple[int, list, int, int, list, list, list]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values): ``(tags, spans, piled, attributes)``, how many start and end tags it
     holds (and "<" in raw text and CDATA, which a parser that reads the tree otherwise may take
@@ -1053,6 +1059,7 @@ def _tag_floods(
     spans: list[tuple[int, int]] = []
     dropped: list[tuple[int, int]] = []
     unread: list[tuple[int, int]] = []
+    unread_attributes: list[tuple[int, int]] = []
     plain_at = -1  # where a <plaintext> start tag stands
     known: set[bytes] = set()  # distinct attribute names, lowered
     known_tags: set[bytes] = set()  # distinct tag names the parser does not know, lowered
@@ -1093,8 +1100,18 @@ def _tag_floods(
                 known_tags.add(full)
         if new_tag:
             dropped.append((i, end))
+            svg.start = -1  # a cut inside the <svg>: its text is not cut whole
         elif attributes > max_attributes or new_name:
             spans.append((i, end))
+            svg.start = -1
+        elif (
+            not foreign
+            and len(unread_attributes) < _MAX_UNREAD
+            and _MAY_HOLD_UNREAD.search(data, name_end, end)
+        ):
+            cuts: list[list[int]] = []
+            _tag_end(data, name_end, cuts=cuts)
+            unread_attributes += [(start, stop) for start, stop in cuts]
         closing = begin == i + 2
         name = full if len(full) <= 8 else b""  # the names looked for below are no longer
         lt, i = i, end
@@ -1144,7 +1161,8 @@ def _tag_floods(
             plain_at = lt  # the rest of the page is text: nothing after it is cut
     if plain_at >= 0:
         unread = [span for span in unread if span[1] <= plain_at]
-    return tags, spans, piled, all_attributes, dropped, unread
+        unread_attributes = [span for span in unread_attributes if span[1] <= plain_at]
+    return tags, spans, piled, all_attributes, dropped, unread, unread_attributes
 
 
 class _SvgText:
@@ -1252,36 +1270,82 @@ _BREAKOUT_BYTES = frozenset(name.encode()[:8] for name in _BREAKOUT)  # as keys:
 _RAW_TEXT_BYTES = frozenset(name.encode() for name in _RAW_TEXT_TAGS)
 
 
-def _tag_end(data: bytes, i: int, names: list[bytes] | None = None) -> tuple[int, int]:
+def _tag_end(
+    data: bytes, i: int, names: list[bytes] | None = None, cuts: list[list[int]] | None = None
+) -> tuple[int, int]:
     """From ``i``, just after a tag's name, to the index after the ``>`` that ends the tag
     (a quoted value may hold ``>``), or ``len(data)``; and how many attributes it opens (their
-    names appended to ``names``, when given)."""
+    names appended to ``names``, when given). ``cuts``, when given, receives the ``[start,
+    end]`` spans of the attributes nothing reads (:func:`_is_unread_attribute`), each from a
+    name preceded by whitespace to the end of its value (and the whitespace after it, without
+    a value), those next to each other as one, at most _TAG_CUTS; none where the markup ends
+    inside the tag (which the tokenizer then drops)."""
     n = len(data)
     attributes = 0
+    found: list[list[int]] = []
+    last_cut = -1  # the number of the attribute that ends the last span found
     while True:
         i = _SPACES_OR_SLASHES.match(data, i).end()  # type: ignore[union-attr]
         if i >= n:
             return n, attributes
         if data[i] == 62:
+            if cuts is not None:
+                cuts += found
             return i + 1, attributes
         attributes += 1  # a name starts (an "=" here is its first character)
         name = i
         i = _REST_OF_NAME.match(data, i + 1).end()  # type: ignore[union-attr]
         if names is not None:
             names.append(data[name:i])
+        unread = (
+            cuts is not None
+            and data[name - 1] in _SPACE_BYTES
+            and _is_unread_attribute(data[name:i])
+        )
         i = _SPACES.match(data, i).end()  # type: ignore[union-attr]
-        if i >= n or data[i] != 61:  # no "=": the next attribute, "/" or ">"
-            continue
-        i = _SPACES.match(data, i + 1).end()  # type: ignore[union-attr]
-        if i >= n:
-            return n, attributes
-        if data[i] in (34, 39):  # a quoted value: to its closing quote
-            close = data.find(data[i : i + 1], i + 1)
-            if close < 0:
+        if i < n and data[i] == 61:
+            i = _SPACES.match(data, i + 1).end()  # type: ignore[union-attr]
+            if i >= n:
                 return n, attributes
-            i = close + 1
-        elif data[i] != 62:
-            i = _UNQUOTED.match(data, i).end()  # type: ignore[union-attr]
+            if data[i] in (34, 39):  # a quoted value: to its closing quote
+                close = data.find(data[i : i + 1], i + 1)
+                if close < 0:
+                    return n, attributes
+                i = close + 1
+            elif data[i] != 62:
+                i = _UNQUOTED.match(data, i).end()  # type: ignore[union-attr]
+        if unread:
+            if last_cut == attributes - 1:
+                found[-1][1] = i
+            elif len(found) < _TAG_CUTS:
+                found.append([name, i])
+            else:
+                continue
+            last_cut = attributes
+
+
+_TAG_CUTS = 16  # unread attribute spans kept of one tag, at most
+_SPACE_BYTES = frozenset(b"\t\n\f\r ")
+# Attributes that nothing of boilerx reads (the walk, the metadata, Markdown's links and
+# images read class, id, style, role, hidden, aria-hidden, itemprop, href, src, data-src, alt,
+# width, height, rel, datetime, content, name, property, lang …) and that never change how the
+# parser builds the tree. Left out before the parse, with data-* and aria-* (but data-src and
+# aria-hidden): a sixth of a news page's markup.
+_UNREAD_ATTRIBUTES = frozenset(
+    [b"title", b"sizes", b"srcset", b"target", b"loading", b"decoding", b"tabindex"]
+)
+_MAY_HOLD_UNREAD = re.compile(
+    rb"[\t\n\f\r ](?:data-|aria-|title|sizes|srcset|target|loading|decoding|tabindex)", re.I
+)
+
+
+def _is_unread_attribute(name: bytes) -> bool:
+    """Whether nothing reads the attribute ``name`` (ASCII letters in any case; see
+    _UNREAD_ATTRIBUTES). ``_walk._unread_attribute`` is its compiled version."""
+    name = name.lower()
+    if len(name) > 5 and name[:5] in (b"data-", b"aria-"):
+        return name not in (b"data-src", b"aria-hidden")
+    return name in _UNREAD_ATTRIBUTES
 
 
 def _breaks_out(data: bytes, tag: bytes, name_end: int) -> bool:
