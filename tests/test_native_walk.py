@@ -504,9 +504,15 @@ _TAG_TOKENS = st.sampled_from(
      "<script src='a&amp;b'>", "<script type=module>", "var text = 'thirty-two bytes or more';",
      "<plaintext>", "<div data-a=1 title='t' class=c>", "<img srcset=a sizes=b data-src=c>",
      "<p aria-label=x aria-hidden=true DATA-Q>", "<a\ttarget = _blank\nhref=x>", " data-x=1",
-     " title", "<a/data-x=1>", "<g data-x=1>", "<i data- aria->",
+     " title", "<a/data-x=1>", "<g data-x=1>", "<i data- aria->", "\n ", "<pre>", "</pre>",
+     "<li>", "</li>", "<A href=x>", "</a>", "<listing>", "<p\x00>",
      "<path d='M0 0h9v9 M1 1 M2 2 M3 3'/>"]
 )  # fmt: skip
+
+
+def _pairs(flat: array) -> list[tuple[int, int]]:
+    """The spans of ``tag_floods``' unread markup: its starts and ends in turn."""
+    return list(zip(flat[::2], flat[1::2]))
 
 
 @settings(max_examples=600, deadline=None)
@@ -525,15 +531,21 @@ def test_compiled_tag_floods_equal_the_reference(
     assert compiled == lines._tag_floods(data, max_attributes, max_piled, max_names)
     if max_names < 0:  # the names are not counted: the same tags, attributes and piles
         assert compiled == _compiled_walk.tag_floods(data, max_attributes, max_piled)
-    tags, spans, _, attributes, dropped, unread, unread_attributes = compiled
+    tags, spans, _, attributes, dropped, unread, unread_markup = compiled
+    markup = _pairs(unread_markup)
     assert not set(spans) & set(dropped)
-    # an unread attribute starts with a name after whitespace, and none overlaps another span
-    assert all(data[start - 1 : start] in b"\t\n\f\r " for start, _ in unread_attributes)
-    cuts = sorted(spans + dropped + unread + unread_attributes)
+    # an unread attribute starts with a name after whitespace; whitespace between blocks lies
+    # between a tag's ">" and a "<"; no span overlaps another
+    for start, end in markup:
+        if data[start - 1] == 62 and data[end : end + 1] == b"<":
+            assert not data[start:end].strip(b"\t\n\f\r ")
+        else:
+            assert data[start - 1 : start] in b"\t\n\f\r "
+    cuts = sorted(spans + dropped + unread + markup)
     assert all(a[1] <= b[0] for a, b in zip(cuts, cuts[1:]))
     # the compiled splice writes what the Python one does
-    assert _compiled_walk.without_spans(data, spans, dropped, unread, unread_attributes) == (
-        lines._without_attributes(data, spans, dropped, unread, unread_attributes)
+    assert _compiled_walk.without_spans(data, spans, dropped, unread, unread_markup) == (
+        lines._without_attributes(data, spans, dropped, unread, unread_markup)
     )
     # the unread texts lie between a tag's ">" and the "</" of an end tag, in order, apart
     assert all(data[start - 1] == 62 and data[end : end + 2] == b"</" for start, end in unread)
@@ -687,7 +699,7 @@ def test_tag_floods_find_the_attributes_nothing_reads(
     markup: bytes, unread: list[bytes], compiled: bool
 ) -> None:
     read = _compiled_walk.tag_floods if compiled else lines._tag_floods
-    spans = read(markup, 10, 3)[6]
+    spans = _pairs(read(markup, 10, 3)[6])
     assert [markup[start:end] for start, end in spans] == unread
 
 
@@ -701,6 +713,36 @@ def test_a_flood_inside_svg_keeps_its_text_whole(compiled: bool) -> None:
     assert [markup[start:end] for start, end in spans] == [b"<g a b c d e f>"]
     assert unread == []
     assert read(markup, 10, 3)[5] == [(5, markup.index(b"</svg>"))]  # no flood: cut whole
+
+
+@pytest.mark.parametrize(
+    ("markup", "kept"),
+    [
+        (
+            b"<div>\n  <p>a</p>\n <p>b</p> <span>c</span>\n</div>",
+            b"<div><p>a</p><p>b</p> <span>c</span>\n</div>",
+        ),
+        (
+            b"<head>\n<title>t</title>\n<meta name=x>\n</head>\n<body>",
+            b"<head><title>t</title><meta name=x></head><body>",
+        ),
+        (b"<pre>\n<div>x</div>\n</pre>\n<p>", b"<pre>\n<div>x</div>\n</pre><p>"),  # text in <pre>
+        (b"<b><p>x</p>\n<p>y</p></b>", b"<b><p>x</p>\n<p>y</p></b>"),  # reopens <b>
+        (b"<a><div>x</div>\n<div>y</div></a>\n<div>", b"<a><div>x</div>\n<div>y</div></a>\n<div>"),
+        (b"<p>x</p> <!-- c --> <p>y</p>", b"<p>x</p> <!-- c --> <p>y</p>"),  # tags only
+        (b"<svg><style>\n</style></svg>", b"<svg><style>\n</style></svg>"),  # SVG's <style>
+        (b"<blockquote>\n<p>x</p>", b"<blockquote>\n<p>x</p>"),  # a name over 8 bytes
+    ],
+)
+@pytest.mark.parametrize("compiled", [True, False])
+def test_whitespace_between_blocks_is_left_out(
+    markup: bytes, kept: bytes, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whitespace between two block tags goes before the parse, but where it may be text: in
+    <pre>, around a formatting element or a link that a whitespace node would reopen."""
+    if not compiled:
+        monkeypatch.setattr(lines, "_compiled_walk", None)
+    assert lines._cut(None, markup)[0] == kept
 
 
 @pytest.mark.parametrize("compiled", [True, False])
@@ -755,7 +797,7 @@ def test_tag_floods_find_formatting_piles(compiled: bool) -> None:
     assert not read(b"<p><b id=1>x</p>" * 3, 10, 3)[2]
     assert not read(b"<p><b>x</b></p>" * 40, 10, 3)[2]  # closed by their own end tags
     assert not read(b"<script>" + b"<b>" * 40 + b"</script>", 10, 3)[2]  # not markup
-    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1, 0, [], [], [])  # upper case; <b>: bit 0
+    assert read(b"<p><B>x</p>" * 4, 10, 3) == (12, [], 1, 0, [], [], array("q"))  # <b>: bit 0
     names = lines._FORMATTING_NAMES
     assert read(b"<p><i id=1><strong>x</p>" * 4, 10, 3)[2] == (
         1 << names.index(b"i") | 1 << names.index(b"strong")

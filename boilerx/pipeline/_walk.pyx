@@ -20,7 +20,7 @@ from cpython.object cimport Py_SIZE
 from cpython.unicode cimport (
     PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8, PyUnicode_GET_LENGTH,
 )
-from libc.stdint cimport uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
+from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t, uint8_t, uintptr_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memchr, memcmp, memcpy, memset, strlen
 
@@ -1356,19 +1356,59 @@ cdef void _set_tag_tables() noexcept nogil:
 
 
 _set_tag_tables()  # the loops inside a tag rely on these from import on
+cdef enum:
+    BLOCK_SLOTS = 128  # an open-addressing table of the block names' keys (0: an empty slot)
+cdef uint64_t _block_keys[BLOCK_SLOTS]
+
+
+cdef inline uint64_t _block_slot(uint64_t key) noexcept nogil:
+    return (key * 0x9E3779B97F4A7C15ULL) >> 57  # the top 7 bits: 0 to BLOCK_SLOTS - 1
+
+
+cdef inline bint _is_block(uint64_t key) noexcept nogil:
+    """Whether ``key`` (a name's, 0 for a name of more than 8 bytes) is a block's that
+    ``configure_floods`` set."""
+    cdef uint64_t slot = _block_slot(key)
+    if key == 0:
+        return False
+    while _block_keys[slot]:
+        if _block_keys[slot] == key:
+            return True
+        slot = (slot + 1) & (BLOCK_SLOTS - 1)
+    return False
+
+
+cdef inline bint _all_space(const unsigned char *data, Py_ssize_t i, Py_ssize_t end) noexcept nogil:
+    while i < end:
+        if not _space[data[i]]:
+            return False
+        i += 1
+    return True
+
+
 cdef uint64_t _raw_text_keys[FLOOD_NAMES]
 cdef uint64_t _formatting_keys[FLOOD_NAMES]
 cdef int _n_raw_text = 0, _n_formatting = 0
 
 
-def configure_floods(raw_text_keys, formatting_keys):
+def configure_floods(raw_text_keys, formatting_keys, block_keys):
     """Set the names ``tag_floods`` reads as raw text (<script>, <style> …: no markup until
-    their end tag, outside <svg>/<math>) and as formatting elements, as keys (``lines.
-    _name_keys``); the foreign and breakout names are ``configure_depth``'s (called first)."""
+    their end tag, outside <svg>/<math>), as formatting elements and as blocks that whitespace
+    between goes (``lines._BLOCKS_APART``), as keys (``lines._name_keys``); the foreign and
+    breakout names are ``configure_depth``'s (called first)."""
     global _n_raw_text, _n_formatting
     cdef int i
-    if max(len(raw_text_keys), len(formatting_keys)) > FLOOD_NAMES:
+    cdef uint64_t slot
+    if max(len(raw_text_keys), len(formatting_keys)) > FLOOD_NAMES or (
+        2 * len(block_keys) > BLOCK_SLOTS or 0 in block_keys
+    ):
         raise ValueError("too many tag names for tag_floods")
+    memset(_block_keys, 0, sizeof(_block_keys))
+    for key in block_keys:
+        slot = _block_slot(key)
+        while _block_keys[slot] and _block_keys[slot] != key:
+            slot = (slot + 1) & (BLOCK_SLOTS - 1)
+        _block_keys[slot] = key
     for i, key in enumerate(raw_text_keys):
         _raw_text_keys[i] = key
     for i, key in enumerate(formatting_keys):
@@ -1774,6 +1814,24 @@ cdef inline void _pop(Contexts *c) noexcept nogil:
     c.count[c.codes[c.size]] -= 1
 
 
+cdef struct Marks:
+    # spans [start, end) one after the other, start and end in turn
+    int64_t *at
+    Py_ssize_t size, capacity  # spans
+
+
+cdef int _mark(Marks *marks, Py_ssize_t start, Py_ssize_t end) except -1:
+    cdef int64_t *grown
+    if marks.size == marks.capacity:
+        grown = <int64_t *> realloc(marks.at, 2 * max(2 * marks.capacity, 64) * sizeof(int64_t))
+        if grown == NULL:
+            raise MemoryError()
+        marks.at, marks.capacity = grown, max(2 * marks.capacity, 64)
+    marks.at[2 * marks.size], marks.at[2 * marks.size + 1] = start, end
+    marks.size += 1
+    return 0
+
+
 def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t max_names=-1):
     """The markup ``html`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values, CDATA in SVG and MathML): ``(tags, spans, piled, attributes,
@@ -1808,8 +1866,13 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     cdef Names names, tag_names
     cdef Names *tracked = NULL
     cdef TagCuts cuts
+    # whitespace between blocks: where the last tag ends, whether it is a block's; how many
+    # formatting elements (and <a>) and <pre> or <listing> are open, by their tags
+    cdef Py_ssize_t last_tag_end = 0, formatting_open = 0, a_open = 0, pre_open = 0
+    cdef bint block, after_block = False, whole
+    cdef Marks marks  # unread markup's spans: attributes, whitespace between blocks
+    memset(&marks, 0, sizeof(marks))
     spans = []
-    unread_attributes = []
     dropped = []
     unread = []
     memset(open_count, 0, sizeof(open_count))
@@ -1869,31 +1932,50 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
             end = _tag_end(data, j, n, &attributes, NULL, tracked, &new_name,
                            NULL if foreign else &cuts)
             all_attributes += attributes
+            whole = True  # the tag is cut whole, or written bare
             if (
                 tracked != NULL
                 and not _is_standard(data, begin, j - begin)
                 and _past_names(&tag_names, data, begin, j - begin)
             ):
                 dropped.append((i, end))
-                svg_start = -1  # a cut inside the <svg>: its text is not cut whole
             elif attributes > max_attributes or new_name:
                 spans.append((i, end))
-                svg_start = -1
-            elif not foreign and cuts.size and len(unread_attributes) < MAX_UNREAD:
+            else:
+                whole = False
+            if whole:
+                svg_start = -1  # a cut inside the <svg>: its text is not cut whole
+            block = _is_block(key)
+            if (  # whitespace between two blocks (lines._is_space_between_blocks)
+                block and after_block and lt > last_tag_end and not foreign and svg_start < 0
+                and not formatting_open and not pre_open and _all_space(data, last_tag_end, lt)
+                and marks.size < MAX_UNREAD
+            ):
+                _mark(&marks, last_tag_end, lt)
+            if cuts.size and not whole and not foreign and marks.size < MAX_UNREAD:
                 for k in range(cuts.size):
-                    unread_attributes.append((cuts.start[k], cuts.end[k]))
+                    _mark(&marks, cuts.start[k], cuts.end[k])
+            last_tag_end, after_block = end, block
             new_name = False
             i = end
             if kind & FORMATTING:
                 for k in range(_n_formatting):
                     if _formatting_keys[k] == key:
+                        formatting_open -= open_count[k]
                         if closing:
                             open_count[k] = max(open_count[k] - 1, 0)
                         else:
                             open_count[k] += 1
                             if open_count[k] > max_piled:
                                 piled |= 1 << k
+                        formatting_open += open_count[k]
                         break
+            elif key == 0x61:  # <a>, also reopened after the blocks it spans
+                formatting_open -= a_open
+                a_open = max(a_open - 1, 0) if closing else a_open + 1
+                formatting_open += a_open
+            elif key == PRE_KEY or key == LISTING_KEY:  # whitespace inside is text
+                pre_open = max(pre_open - 1, 0) if closing else pre_open + 1
             if closing:
                 if foreign and (key == 0x70 or key == 0x7262):  # </p>, </br>: out of it
                     while _foreign(&contexts):
@@ -1930,6 +2012,7 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
             elif kind & RAW_TEXT and _among(key, _raw_text_keys, _n_raw_text):
                 k = end  # where the element's text starts
                 i = _raw_text_end(data, end, n, key)
+                after_block = False  # its text is not whitespace between tags
                 tags += _count_lt(data, end, i)  # what may be markup after all
                 if (
                     i - k >= MIN_UNREAD_TEXT
@@ -1951,14 +2034,18 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
                 svg_start, svg_depth = end, 0  # an outermost <svg> opens
             if plain_at < 0 and not foreign and _is_plaintext(data, begin, j):
                 plain_at = lt  # the rest of the page is text: nothing after it is cut
+        if plain_at >= 0:
+            unread = [span for span in unread if span[1] <= plain_at]
+            while marks.size and marks.at[2 * marks.size - 1] > plain_at:
+                marks.size -= 1
+        unread_markup = array.array("q")
+        array.extend_buffer(unread_markup, <char *> marks.at, 2 * marks.size)
     finally:
         free(contexts.codes)
         _free_names(&names)
         _free_names(&tag_names)
-    if plain_at >= 0:
-        unread = [span for span in unread if span[1] <= plain_at]
-        unread_attributes = [span for span in unread_attributes if span[1] <= plain_at]
-    return tags, spans, piled, all_attributes, dropped, unread, unread_attributes
+        free(marks.at)
+    return tags, spans, piled, all_attributes, dropped, unread, unread_markup
 
 
 cdef inline Py_ssize_t _start_of(list spans, Py_ssize_t k, Py_ssize_t n):
@@ -1966,15 +2053,18 @@ cdef inline Py_ssize_t _start_of(list spans, Py_ssize_t k, Py_ssize_t n):
     return (<tuple> spans[k])[0] if k < len(spans) else n
 
 
-def without_spans(bytes html, list bare, list dropped, list unread, list unread_attributes):
+def without_spans(
+    bytes html, list bare, list dropped, list unread, const long long[::1] unread_markup
+):
     """``lines._without_attributes``, compiled: ``html`` with each tag of ``bare``
     (``[start, end)`` spans) written as its bare name (``<div>``, ``</div>``) and each span of
-    ``dropped``, ``unread`` and ``unread_attributes`` left out. Each list is in order, and no
-    two spans of the four overlap."""
+    ``dropped``, ``unread`` and ``unread_markup`` (its starts and ends in turn) left out. Each
+    is in order, and no two spans of the four overlap."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), size = n, last = 0, start, end, k, m = 0
     cdef Py_ssize_t a = 0, b = 0, c = 0, d = 0, sa, sb, sc, sd
-    cdef Py_ssize_t count = len(bare) + len(dropped) + len(unread) + len(unread_attributes)
+    cdef Py_ssize_t n_marks = unread_markup.shape[0] // 2
+    cdef Py_ssize_t count = len(bare) + len(dropped) + len(unread) + n_marks
     cdef bytes out
     cdef unsigned char *to
     # the cuts in document order: start, end, and where a bare tag's name ends (-1: left out)
@@ -1984,7 +2074,8 @@ def without_spans(bytes html, list bare, list dropped, list unread, list unread_
     try:
         while m < count:
             sa, sb = _start_of(bare, a, n), _start_of(dropped, b, n)
-            sc, sd = _start_of(unread, c, n), _start_of(unread_attributes, d, n)
+            sc = _start_of(unread, c, n)
+            sd = unread_markup[2 * d] if d < n_marks else n
             if sa < sb and sa < sc and sa < sd:
                 start, end = bare[a]
                 a += 1
@@ -1998,7 +2089,7 @@ def without_spans(bytes html, list bare, list dropped, list unread, list unread_
                     start, end = unread[c]
                     c += 1
                 else:
-                    start, end = unread_attributes[d]
+                    start, end = unread_markup[2 * d], unread_markup[2 * d + 1]
                     d += 1
                 k = -1
                 size -= end - start
@@ -2050,6 +2141,8 @@ cdef uint64_t _name_hash(const unsigned char *data, Py_ssize_t begin, Py_ssize_t
 
 cdef uint64_t SCRIPT_KEY = 0x747069726373  # "script" as a key: its bytes, lowest first
 cdef uint64_t STYLE_KEY = 0x656C797473  # "style"
+cdef uint64_t PRE_KEY = 0x657270  # "pre"
+cdef uint64_t LISTING_KEY = 0x676E697473696C  # "listing"
 cdef Py_ssize_t MIN_UNREAD_TEXT = 32  # bytes: a shorter text is not worth a cut
 cdef Py_ssize_t MAX_UNREAD = 4096  # spans a page, at most (a dataset page's most: 1,649)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable, MutableSequence
+from array import array
+from collections.abc import Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -520,6 +521,17 @@ _FORMATTING_NAMES = [
     b"b", b"big", b"code", b"em", b"font", b"i", b"nobr", b"s", b"small", b"strike", b"strong",
     b"tt", b"u",
 ]  # fmt: skip
+# Tags between which whitespace is no text that the walk keeps (it ends or starts a line, or
+# is in <head>): it is left out before the parse, where no <pre> or <listing> is open (their
+# whitespace is text), nor a formatting element or <a> (text reopens one that a block closed,
+# and the walk counts what a link holds), outside SVG and MathML. Names of up to 8 bytes, as
+# the compiled scan's keys read them.
+_BLOCKS_APART = frozenset(
+    name.encode()
+    for name in _BLOCK | {"head", "meta", "link", "title", "script", "style", "noscript", "base"}
+    if len(name) <= 8
+)
+_OPEN_AROUND_SPACE = [*_FORMATTING_NAMES, b"a", b"pre", b"listing"]  # see _BLOCKS_APART
 _FOREIGN = frozenset(["svg", "math"])
 # HTML start tags that end foreign (SVG, MathML) content.
 _BREAKOUT = frozenset(
@@ -706,6 +718,7 @@ if _compiled_walk is not None:  # its one-pass depth_bound reads tags with the s
     _compiled_walk.configure_floods(
         _name_keys(sorted(_RAW_TEXT_TAGS)).tolist(),
         _name_keys([name.decode() for name in _FORMATTING_NAMES]).tolist(),
+        _name_keys(sorted(name.decode() for name in _BLOCKS_APART)).tolist(),
     )
     _compiled_walk.configure_names(_STANDARD_NAMES)
 
@@ -939,16 +952,16 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
     and so do the attributes nothing reads (:func:`_is_unread_attribute`): they only cost the
     parse time. Returns ``data`` itself where none is found."""
     read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
-    tags, floods, piled, attributes, dropped, unread, unread_attributes = read(
+    tags, floods, piled, attributes, dropped, unread, unread_markup = read(
         data, _MAX_ATTRIBUTES, _MAX_DEPTH
     )
     if attributes > _MANY_ATTRIBUTES or tags > _MANY_TAGS:  # again, counting distinct names
-        _, floods, _, _, dropped, _, unread_attributes = read(
+        _, floods, _, _, dropped, _, unread_markup = read(
             data, _MAX_ATTRIBUTES, _MAX_DEPTH, _MAX_NAMES
         )
-    if floods or dropped or unread or unread_attributes:
+    if floods or dropped or unread or unread_markup:
         cut = _without_attributes if _compiled_walk is None else _compiled_walk.without_spans
-        data = cut(data, floods, dropped, unread, unread_attributes)
+        data = cut(data, floods, dropped, unread, unread_markup)
     if piled:
         data = _without_formatting(
             data, [n for k, n in enumerate(_FORMATTING_NAMES) if piled >> k & 1]
@@ -957,15 +970,21 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
 
 
 def _without_attributes(
-    data: bytes, spans: list[tuple[int, int]], *dropped: list[tuple[int, int]]
+    data: bytes,
+    spans: list[tuple[int, int]],
+    dropped: list[tuple[int, int]],
+    unread: list[tuple[int, int]],
+    unread_markup: Sequence[int] = (),
 ) -> bytes:
     """``data`` with each tag in ``spans`` (``[start, end)``, in order) written as its bare
-    name, ``<div>`` or ``</div>``, and each span of the lists ``dropped`` (each in order, none
-    overlapping another or one of ``spans``) left out."""
+    name, ``<div>`` or ``</div>``, and each span of ``dropped``, ``unread`` and
+    ``unread_markup`` (its starts and ends in turn) left out: each in order, none overlapping
+    another. ``_walk.without_spans`` is its compiled version."""
     parts = []
     last = 0
-    left_out = set().union(*dropped)
-    for start, end in heapq.merge(spans, *dropped):
+    markup = list(zip(unread_markup[::2], unread_markup[1::2]))
+    left_out = {*dropped, *unread, *markup}
+    for start, end in heapq.merge(spans, dropped, unread, markup):
         if (start, end) in left_out:
             parts.append(data[last:start])
         else:
@@ -1038,7 +1057,7 @@ def _markup_at(
 
 def _tag_floods(
     data: bytes, max_attributes: int, max_piled: int, max_names: int = -1
-) -> tuple[int, list, int, int, list, list, list]:
+) -> tuple[int, list, int, int, list, list, array[int]]:
     """The markup ``data`` (UTF-8) read tag by tag as the tokenizer reads it (comments, raw
     text, quoted values): ``(tags, spans, piled, attributes)``, how many start and end tags it
     holds (and "<" in raw text and CDATA, which a parser that reads the tree otherwise may take
@@ -1059,7 +1078,8 @@ def _tag_floods(
     spans: list[tuple[int, int]] = []
     dropped: list[tuple[int, int]] = []
     unread: list[tuple[int, int]] = []
-    unread_attributes: list[tuple[int, int]] = []
+    unread_markup = array("q")  # starts and ends in turn
+    last_tag_end, after_block = 0, False  # where the last tag ends, whether a block's
     plain_at = -1  # where a <plaintext> start tag stands
     known: set[bytes] = set()  # distinct attribute names, lowered
     known_tags: set[bytes] = set()  # distinct tag names the parser does not know, lowered
@@ -1100,18 +1120,34 @@ def _tag_floods(
                 known_tags.add(full)
         if new_tag:
             dropped.append((i, end))
-            svg.start = -1  # a cut inside the <svg>: its text is not cut whole
         elif attributes > max_attributes or new_name:
             spans.append((i, end))
-            svg.start = -1
-        elif (
-            not foreign
-            and len(unread_attributes) < _MAX_UNREAD
+        if new_tag or attributes > max_attributes or new_name:
+            svg.start = -1  # a cut inside the <svg>: its text is not cut whole
+        # the name as the compiled scan's key reads it: up to 8 bytes, without NUL at the end
+        key = full.rstrip(b"\x00") if len(full) <= 8 else b""
+        block = key in _BLOCKS_APART
+        if (
+            block
+            and after_block
+            and i > last_tag_end
+            and not foreign
+            and svg.start < 0
+            and not sum(open_count.get(name, 0) for name in _OPEN_AROUND_SPACE)
+            and not data[last_tag_end:i].strip(b"\t\n\f\r ")
+            and len(unread_markup) < 2 * _MAX_UNREAD
+        ):
+            unread_markup += array("q", (last_tag_end, i))  # whitespace between blocks
+        if (
+            not (new_tag or attributes > max_attributes or new_name)
+            and not foreign
+            and len(unread_markup) < 2 * _MAX_UNREAD
             and _MAY_HOLD_UNREAD.search(data, name_end, end)
         ):
             cuts: list[list[int]] = []
             _tag_end(data, name_end, cuts=cuts)
-            unread_attributes += [(start, stop) for start, stop in cuts]
+            unread_markup += array("q", [at for cut in cuts for at in cut])
+        last_tag_end, after_block = end, block
         closing = begin == i + 2
         name = full if len(full) <= 8 else b""  # the names looked for below are no longer
         lt, i = i, end
@@ -1120,6 +1156,9 @@ def _tag_floods(
             open_count[name] = max(count - 1, 0) if closing else count + 1
             if open_count[name] > max_piled:
                 piled |= formatting[name]
+        elif key in (b"a", b"pre", b"listing"):  # see _BLOCKS_APART
+            count = open_count.get(key, 0)
+            open_count[key] = max(count - 1, 0) if closing else count + 1
         if closing:
             if foreign and name in (b"p", b"br"):  # out of foreign content
                 contexts.leave_foreign()
@@ -1144,6 +1183,7 @@ def _tag_floods(
                 contexts.open(full)
                 foreign = False
         elif name in _RAW_TEXT_BYTES:
+            after_block = False  # its text is not whitespace between tags
             i = _raw_text_end(data, end, name)
             tags += data.count(b"<", end, i)  # what may be markup after all
             if (
@@ -1161,8 +1201,9 @@ def _tag_floods(
             plain_at = lt  # the rest of the page is text: nothing after it is cut
     if plain_at >= 0:
         unread = [span for span in unread if span[1] <= plain_at]
-        unread_attributes = [span for span in unread_attributes if span[1] <= plain_at]
-    return tags, spans, piled, all_attributes, dropped, unread, unread_attributes
+        while unread_markup and unread_markup[-1] > plain_at:
+            del unread_markup[-2:]
+    return tags, spans, piled, all_attributes, dropped, unread, unread_markup
 
 
 class _SvgText:
