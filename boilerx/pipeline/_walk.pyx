@@ -1847,7 +1847,9 @@ def tag_floods(bytes html, Py_ssize_t max_attributes, long max_piled, Py_ssize_t
     <script> and <style> elements that nothing reads (:func:`_unread_script`; at least
     MIN_UNREAD_TEXT bytes, their end tag found) and of outermost <svg> elements whose tags
     are all SVG, each end tag closing the element opened last: the first MAX_UNREAD, none
-    after a <plaintext> start tag (after which the page is text). One linear pass."""
+    after a <plaintext> start tag (after which the page is text); last, an array('q') of the
+    starts and ends in turn of the markup nothing reads, attributes and whitespace between
+    block tags, as ``lines._tag_floods`` says. One linear pass."""
     cdef const unsigned char *data = html
     cdef Py_ssize_t n = len(html), i = 0, begin, j, end, attributes, k, tags = 0
     cdef Py_ssize_t all_attributes = 0, slots = 4

@@ -949,8 +949,9 @@ def _without_floods(data: bytes) -> tuple[bytes, int]:
       own end tags are dropped (:func:`_without_formatting`).
 
     The text of <script> and <style> elements that nothing reads goes too (:func:`_is_unread`),
-    and so do the attributes nothing reads (:func:`_is_unread_attribute`): they only cost the
-    parse time. Returns ``data`` itself where none is found."""
+    and so do the attributes nothing reads (:func:`_is_unread_attribute`) and the whitespace
+    between block tags (_BLOCKS_APART): they only cost the parse time. Returns ``data`` itself
+    where none is found."""
     read = _tag_floods if _compiled_walk is None else _compiled_walk.tag_floods
     tags, floods, piled, attributes, dropped, unread, unread_markup = read(
         data, _MAX_ATTRIBUTES, _MAX_DEPTH
@@ -1072,7 +1073,11 @@ def _tag_floods(
     <script> and <style> elements that nothing reads (:func:`_is_unread`; at least
     _MIN_UNREAD_TEXT bytes, their end tag found) and of outermost <svg> elements
     (:class:`_SvgText`): the first _MAX_UNREAD, none after a <plaintext> start tag (after
-    which the page is text). The reference of ``_walk.tag_floods``."""
+    which the page is text); last, as one array of starts and ends in turn, the spans of the
+    markup nothing reads: attributes (:func:`_tag_end`) and whitespace between block tags
+    (_BLOCKS_APART), taken while fewer than _MAX_UNREAD are found (a tag's attributes all
+    together), none after a <plaintext> start tag either. The reference of
+    ``_walk.tag_floods``."""
     n = len(data)
     i = tags = all_attributes = 0
     spans: list[tuple[int, int]] = []
@@ -1118,11 +1123,12 @@ def _tag_floods(
                 new_tag = True
             else:
                 known_tags.add(full)
+        whole = new_tag or attributes > max_attributes or new_name  # cut whole, or bare
         if new_tag:
             dropped.append((i, end))
-        elif attributes > max_attributes or new_name:
+        elif whole:
             spans.append((i, end))
-        if new_tag or attributes > max_attributes or new_name:
+        if whole:
             svg.start = -1  # a cut inside the <svg>: its text is not cut whole
         # the name as the compiled scan's key reads it: up to 8 bytes, without NUL at the end
         key = full.rstrip(b"\x00") if len(full) <= 8 else b""
@@ -1139,7 +1145,7 @@ def _tag_floods(
         ):
             unread_markup += array("q", (last_tag_end, i))  # whitespace between blocks
         if (
-            not (new_tag or attributes > max_attributes or new_name)
+            not whole
             and not foreign
             and len(unread_markup) < 2 * _MAX_UNREAD
             and _MAY_HOLD_UNREAD.search(data, name_end, end)
