@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from boilerx.pipeline import features, lines, structured
@@ -183,7 +183,63 @@ def test_html_lines_uses_the_compiled_walk_and_notes_noscript_and_streaming() ->
     )
     page = lines.html_lines(html)
     assert any("The whole app is here" in text for text in page.texts)  # app shell read
-    assert "Streamed part" in page.texts  # the streamed part, by the Python walk
+    assert "Streamed part" in page.texts  # the streamed part, in the template's place
+
+
+# Pieces of React's streamed pages: Suspense boundaries (their templates, fallbacks and end
+# marks), hidden parts (each holding text, blocks, links, other templates, even its own), and
+# the markup around them
+_STREAM_TOKENS = st.sampled_from(
+    ["<!--$?-->", "<!--/$-->", "<!--$-->", "<!--$!-->", '<template id="B:0"></template>',
+     '<template id="B:1"></template>', '<template id="P:2"></template>', "<template></template>",
+     "<p>Loading...</p>", "<p>text</p>", "words ", "<div>", "</div>", "<a href=x>", "</a>",
+     "<li>item</li>", "<span>in</span>", '<div hidden id="S:0">', '<div hidden id="S:1">',
+     '<div hidden id="S:2">', '<div hidden id="S:9">', "<br>", "<h2>Head</h2>", "<section>",
+     "</section>", "<noscript><p>no</p></noscript>"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_STREAM_TOKENS, max_size=40), st.sampled_from([_SKIP, _SKIP_IN_APP_SHELL]))
+@example(  # a part holding the next boundary's template, and a part holding its own
+    [
+        "<p>text</p>",
+        "<!--$?-->",
+        '<template id="B:0"></template>',
+        "<p>Loading...</p>",
+        "<!--/$-->",
+        "words ",
+        '<div hidden id="S:0">',
+        "<h2>Head</h2>",
+        "<!--$?-->",
+        '<template id="B:1"></template>',
+        "<!--/$-->",
+        "<a href=x>",
+        "<li>item</li>",
+        "</a>",
+        "</div>",
+        '<div hidden id="S:1">',
+        "<p>text</p>",
+        '<template id="B:1"></template>',
+        "</div>",
+        "<br>",
+        "words ",
+    ],
+    _SKIP,
+)
+def test_compiled_walk_places_streamed_parts_as_the_python_walk_does(
+    tokens: list[str], skip: frozenset[str]
+) -> None:
+    """Each streamed part walked in its template's place (once, however parts nest or hold
+    their own templates), and the fallbacks passed over, column for column as ``_walk``."""
+    tree = LexborHTMLParser("<body>" + "".join(tokens) + "</body>")
+    root = tree.body
+    assert root is not None and lines._native_walk_ready()
+    streamed, fallback = lines._streamed_parts(tree)
+    expected = _walk(root, skip, streamed, fallback)
+    page = lines._read(root, skip, None, streamed, fallback)
+    assert _columns(page) == _columns(expected)
+    assert list(page.signature_labels) == signature_labels(expected).tolist()
 
 
 def test_a_walk_that_reads_the_tree_wrong_is_caught() -> None:

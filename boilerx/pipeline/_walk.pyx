@@ -851,6 +851,11 @@ cdef class Walk:
     cdef array.array sig_labels, parents
     cdef public list noscripts  # mem_ids of the <noscript> elements passed over
     cdef public bint streaming  # a template of React's streaming was passed over
+    # React's streamed parts (lines._streamed_parts): the part of each template id (bytes: a
+    # mem_id), taken once each, and the mem_ids of the fallbacks they remove; None: none
+    cdef dict parts
+    cdef set fallback
+    cdef uintptr_t part  # the part element() found for a template
     cdef int max_lines
     cdef object class_bits, role_bits, hidden_style, get_bits
     cdef uint64_t content_bit
@@ -1011,6 +1016,12 @@ cdef class Walk:
         cdef Frame *frame
         cdef int kind, i
         if flags & SKIP and not (flags & NOSCRIPT and not self.skip_noscript):
+            if flags & TEMPLATE and self.parts:
+                value = _attribute(node, b"id", 2, &n_value)
+                part = self.parts.pop(value[:n_value] if value != NULL else b"", None)
+                if part is not None:  # a streamed part goes here (each once)
+                    self.part = part
+                    return 3
             if self.note_skipped:
                 if flags & TEMPLATE:
                     value = _attribute(node, b"id", 2, &n_value)
@@ -1139,13 +1150,22 @@ cdef class Walk:
             return len(self.texts) >= self.max_lines
         return False
 
-    def run(self, uintptr_t root_id):
-        """Walk the tree under the node at ``root_id`` (a LexborNode's ``mem_id``)."""
+    def run(self, uintptr_t root_id, dict parts=None, set fallback=None):
+        """Walk the tree under the node at ``root_id`` (a LexborNode's ``mem_id``). ``parts``
+        and ``fallback``: React's streamed parts, as ``lines._walk`` takes them (the parts by
+        template id, as UTF-8, each a mem_id; a set of mem_ids): each part's children are
+        walked in place of its template, as a block, and the fallbacks are passed over."""
         cdef bx_node *root = <bx_node *> root_id
         cdef bx_node *node = root
+        cdef bx_node *part
         cdef Frame *base = self.push()
         cdef int entered
         cdef bint spent = False
+        cdef list detours = []  # (template, part) of each part being walked, the innermost last
+        cdef uintptr_t reading = 0  # the part being walked (its children), 0: none
+        cdef uintptr_t template  # the template a part is walked in place of
+        self.parts = dict(parts) if parts else None
+        self.fallback = fallback if fallback else None
         base.node = NULL
         base.bits = base.near = base.block_bits = base.outer = 0
         base.depth = 0
@@ -1156,10 +1176,23 @@ cdef class Walk:
         base.block = False
         while not spent:
             entered = 0
-            if node.type == ELEMENT:
+            if self.fallback is not None and (<uintptr_t> node) in self.fallback:
+                pass  # a fallback a streamed part removes
+            elif node.type == ELEMENT:
                 entered = self.element(node, &self.frames[self.n_frames - 1])
                 if entered == 2:
                     break
+                if entered == 3:  # its part's children, in the template's place
+                    entered = 0
+                    self.flush()
+                    part = <bx_node *> self.part
+                    if part.first_child != NULL:
+                        detours.append((<uintptr_t> node, self.part))
+                        reading = self.part
+                        node = part.first_child
+                        continue
+                    if len(self.texts) >= self.max_lines:  # the part's end ends a block
+                        break
             elif node.type == TEXT:
                 self.text(node, &self.frames[self.n_frames - 1])
             if entered and node.first_child != NULL:
@@ -1168,6 +1201,16 @@ cdef class Walk:
             if entered and self.leave():
                 break
             while node != root and node.next == NULL:
+                if reading and <uintptr_t> node.parent == reading:  # the part is read
+                    template, reading = detours.pop()[0], 0
+                    node = <bx_node *> template
+                    if detours:  # (no negative index: the module does not wrap around)
+                        reading = detours[len(detours) - 1][1]
+                    self.flush()
+                    if len(self.texts) >= self.max_lines:
+                        spent = True
+                        break
+                    continue
                 node = node.parent
                 if self.leave():
                     spent = True

@@ -1572,13 +1572,9 @@ def html_lines(html: str | None, utf8: bytes | None = None) -> Page:
     # the walk met a template of React's streaming: walk the page as the script shows it
     streamed, fallback = _streamed_parts(tree) if found.streaming else ({}, set())
     if streamed:
-        page = _walk(root, _SKIP, streamed, fallback)
+        page = _read(root, _SKIP, None, streamed, fallback)
     if found.noscripts and _is_app_shell(found.noscripts, page):
-        page = (
-            _walk(root, _SKIP_IN_APP_SHELL, streamed, fallback)
-            if streamed
-            else (_read(root, _SKIP_IN_APP_SHELL))
-        )
+        page = _read(root, _SKIP_IN_APP_SHELL, None, streamed, fallback)
     page.title = title
     page.tree = tree
     page.article_body, page.description = structured_text(*_structured_sources(tree))
@@ -1586,14 +1582,23 @@ def html_lines(html: str | None, utf8: bytes | None = None) -> Page:
     return page
 
 
-def _read(root: LexborNode, skip: frozenset[str], found: _Skipped | None = None) -> Page:
-    """The lines under ``root`` (``_walk``'s, without streamed parts), by the compiled walk
-    where it is built and agrees with ``_walk`` on the probe page, else by ``_walk``."""
-    if not _native_walk_ready():
-        return _walk(root, skip, found=found)
+def _read(
+    root: LexborNode,
+    skip: frozenset[str],
+    found: _Skipped | None = None,
+    streamed: dict[str, LexborNode] | None = None,
+    fallback: set[int] | None = None,
+) -> Page:
+    """The lines under ``root``, as ``_walk`` reads them (with the ``streamed`` parts and
+    without their ``fallback``), by the compiled walk where it is built and agrees with
+    ``_walk`` on the probe page, else by ``_walk``."""
+    streamed = streamed or {}
+    if not _native_walk_ready() or not all(map(str.isascii, streamed)):
+        return _walk(root, skip, streamed, fallback, found)
     page = Page()
     walk = _compiled_walk.Walk(page, "noscript" in skip, found is not None, _MAX_LINES)
-    walk.run(root.mem_id)
+    parts = {template_id.encode(): part.mem_id for template_id, part in streamed.items()}
+    walk.run(root.mem_id, parts, fallback)
     if found is not None:
         found.streaming = walk.streaming
         if walk.noscripts:
