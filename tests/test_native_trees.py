@@ -21,7 +21,7 @@ from boilerx.pipeline.classify import (
     LineScorer,
     TreeEnsemble,
     _compiled_steps,
-    _step_two_probabilities,
+    _step_two_log_odds,
     _trees,
     dense_labels,
     page_features,
@@ -545,13 +545,13 @@ def test_compiled_members_predict_as_numpy(data: st.DataObject) -> None:
     compiled = [averaged.predict_page(X, groups), members[0].predict_page(X, groups)]
     steps = _compiled_steps(members, X, groups)
     assert steps is not None
-    each = _step_two_probabilities(steps, X, groups)
+    each = _step_two_log_odds(steps, X, groups)
     classify = boilerx.pipeline.classify
     try:
         classify._trees = None  # type: ignore[assignment]
         numpy = [averaged.predict_page(X, groups), members[0].predict_page(X, groups)]
         for k, member in enumerate(members):
-            assert np.array_equal(each[k], member.predict_page(X, groups))
+            assert np.array_equal(1.0 / (1.0 + np.exp(-each[k])), member.predict_page(X, groups))
     finally:
         classify._trees = _trees
     assert np.array_equal(compiled[0], numpy[0])

@@ -15,6 +15,7 @@ the work.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Protocol
 
 import numpy as np
@@ -313,6 +314,18 @@ class LineScorer:
             return first
         return self.step_two.probability(X, page_features(first, list(groups)))
 
+    def _log_odds(self, X: np.ndarray, groups: Any) -> np.ndarray:
+        """The log-odds of :meth:`_predict`'s probabilities: the last step's raw score where
+        it is trees (else from the probabilities, clipped to ``_CLIP``)."""
+        last = self.step_one if self.step_two is None else self.step_two
+        if isinstance(last, TreeEnsemble):
+            if self.step_two is None:
+                return last.raw_score(X)
+            first = self.step_one.probability(X)
+            return last.raw_score(X, page_features(first, list(groups)))
+        p = np.clip(self._predict(X, groups), _CLIP, 1.0 - _CLIP)
+        return np.log(p / (1.0 - p))
+
 
 class AveragedScorer:
     """Several :class:`LineScorer` fitted alike, each on its own sample of the chrome lines
@@ -335,19 +348,25 @@ class AveragedScorer:
             return np.zeros(0)
         if X.shape[1] != self.n_features:
             return self.members[0].predict_page(X, groups)  # says what is wrong
-        steps = _compiled_steps(self.members, X, groups)
+        steps = None
+        if _trees is not None and X.dtype == np.float32 and len(groups) >= 2:
+            if self not in _STEPS_OF:  # gathered once a scorer
+                _STEPS_OF[self] = _gathered_steps(self.members)
+            steps = _STEPS_OF[self]
         if steps is not None:
-            p = _step_two_probabilities(steps, X, groups)
+            log_odds = _step_two_log_odds(steps, X, groups)
         else:
             # labels fit for the page columns, made once for every member (the same numbers
             # as each member alone)
             labels: tuple[np.ndarray, ...] = tuple(_small_labels(g) for g in groups)
-            p = np.array([member._predict(X, labels) for member in self.members])
-        p = np.clip(p, _CLIP, 1.0 - _CLIP)
-        log_odds = np.zeros(len(X))
-        for member_odds in np.log(p / (1.0 - p)):  # added member by member
-            log_odds += member_odds
-        return 1.0 / (1.0 + np.exp(-log_odds / len(self.members)))
+            log_odds = np.array([member._log_odds(X, labels) for member in self.members])
+        np.clip(log_odds, -_MAX_LOG_ODDS, _MAX_LOG_ODDS, out=log_odds)
+        # the members' rows added one after the other, then averaged
+        return 1.0 / (1.0 + np.exp(-log_odds.sum(axis=0) / len(self.members)))
+
+
+# Each scorer's steps as _gathered_steps gives them (None where they are not all packed trees)
+_STEPS_OF: weakref.WeakKeyDictionary[AveragedScorer, Any] = weakref.WeakKeyDictionary()
 
 
 # One step of each member, as the compiled scorer walks them: the packed trees, and the
@@ -358,11 +377,16 @@ PackedSteps = tuple[tuple[Any, ...], np.ndarray]
 def _compiled_steps(
     members: list[LineScorer], X: np.ndarray, groups: Any
 ) -> tuple[PackedSteps, PackedSteps] | None:
-    """The ``members``' steps one and two, when :func:`_step_two_probabilities` can score
-    ``X`` with them: the compiled scorer is built, ``X`` is float32, ``groups`` two or more,
-    and every step is packed trees; else None."""
+    """The ``members``' steps one and two, when :func:`_step_two_log_odds` can score ``X``
+    with them: the compiled scorer is built, ``X`` is float32, ``groups`` two or more, and
+    every step is packed trees; else None."""
     if _trees is None or X.dtype != np.float32 or len(groups) < 2:
         return None
+    return _gathered_steps(members)
+
+
+def _gathered_steps(members: list[LineScorer]) -> tuple[PackedSteps, PackedSteps] | None:
+    """:func:`_compiled_steps` for ``members``, whatever the rows."""
     ones, twos = [], []
     for member in members:
         one, two = member.step_one, member.step_two
@@ -380,13 +404,13 @@ def _packed_steps(steps: list[TreeEnsemble]) -> PackedSteps:
     return tuple(s._packed for s in steps), np.array([[s.baseline] for s in steps])
 
 
-def _step_two_probabilities(
+def _step_two_log_odds(
     steps: tuple[PackedSteps, PackedSteps], X: np.ndarray, groups: Any
 ) -> np.ndarray:
-    """The body probability of every row of ``X`` by each member (a row a member) whose
-    ``steps`` one and two :func:`_compiled_steps` gives, as its ``_predict`` gives it, each
-    step's trees walked by one compiled call for all members, and the labels made once for
-    them all."""
+    """The log-odds of body of every row of ``X`` by each member (a row a member) whose
+    ``steps`` one and two :func:`_compiled_steps` gives, as its ``_log_odds`` gives them,
+    each step's trees walked by one compiled call for all members, and the labels made once
+    for them all."""
     (ones, one_baselines), (twos, two_baselines) = steps
     X = np.ascontiguousarray(X)
     raw = np.empty((len(ones), len(X)))
@@ -397,7 +421,8 @@ def _step_two_probabilities(
     _compiled_context(first, _context_labels(groups), context)
     _trees.score_each(X, context, twos, raw)
     raw += two_baselines
-    return 1.0 / (1.0 + np.exp(-raw))
+    return raw
 
 
 _CLIP = 1e-12  # probabilities of exactly 0 or 1 have no finite log-odds
+_MAX_LOG_ODDS = float(np.log((1.0 - _CLIP) / _CLIP))  # a member's log-odds, at most (27.6)
