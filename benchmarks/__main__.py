@@ -33,7 +33,7 @@ from benchmarks.datasets import (
     load_dataset,
 )
 from benchmarks.demo import demo_dataset
-from benchmarks.report import have_matplotlib, write_report
+from benchmarks.report import article_speed, have_matplotlib, write_report
 from benchmarks.speed import (
     body_content,
     interleaved_run,
@@ -367,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             pool = sample_pages(datasets, 60)
             bodies = [body_content(page_inputs(p, ["html"])[0].text) for p in pool]
             results["scaling"] = scaling(scale_systems, bodies, max_size=max_size)
+    results["article_speed"] = article_speed(per_page)
     results["meta"]["elapsed_s"] = round(time.perf_counter() - started, 1)
     markdown = write_report(results, args.out)
     with open(Path(args.out) / "per_page.jsonl", "w", encoding="utf-8") as fh:

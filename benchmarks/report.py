@@ -82,6 +82,67 @@ def summarize(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+ARTICLE = "article"  # the page type of news articles (dragnet, fundus-dev, wcxb-dev's articles)
+
+
+def article_speed(per_page: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per input kind and system, over the pages of type ``ARTICLE`` that the system and
+    trafilatura (HTML) both read without an error: how many, pages per second and trafilatura's
+    time over the system's time on them. The summary's speed weighs in every page kind, and
+    trafilatura is slowest on some that are no articles (product, forum and listing pages)."""
+    trafilatura = {
+        (row["dataset"], row["id"]): row["ms"]
+        for row in per_page
+        if row["system"] == "trafilatura" and row["input"] == "html" and not row.get("error")
+    }
+    acc: dict[tuple[str, str], list[float]] = {}  # own ms, trafilatura's ms, pages
+    for row in per_page:
+        key = (row["dataset"], row["id"])
+        if row.get("type") != ARTICLE or row.get("error") or key not in trafilatura:
+            continue
+        sums = acc.setdefault((row["input"], row["system"]), [0.0, 0.0, 0])
+        sums[0] += row["ms"]
+        sums[1] += trafilatura[key]
+        sums[2] += 1
+    return [
+        {
+            "input": kind,
+            "name": name,
+            "pages": pages,
+            "pages_per_s": 1000 * pages / own if own > 0 else None,
+            "speedup_vs_trafilatura": theirs / own if own > 0 else None,
+        }
+        for (kind, name), (own, theirs, pages) in sorted(acc.items())
+    ]
+
+
+def article_speed_table(rows: list[dict[str, Any]]) -> list[str]:
+    """:func:`article_speed` as a section of the report."""
+    if not rows:
+        return []
+    return [
+        "## Speed on article pages (interleaved)",
+        "",
+        "The pages of type article only (news articles: dragnet, fundus-dev, wcxb-dev's "
+        "articles), timed as in the summary; × trafilatura on the same pages.",
+        "",
+        *_table(
+            ["system", "input", "pages", "pages/s", "× trafilatura"],
+            [
+                [
+                    r["name"],
+                    INPUT_TITLES.get(r["input"], r["input"]).removesuffix(" input"),
+                    str(r["pages"]),
+                    _fmt_speed(r["pages_per_s"]),
+                    _fmt(r["speedup_vs_trafilatura"], 2),
+                ]
+                for r in sorted(rows, key=lambda r: (r["input"], -(r["pages_per_s"] or 0.0)))
+            ],
+        ),
+        "",
+    ]
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -220,6 +281,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             ],
         )
         lines.append("")
+    lines += article_speed_table(results.get("article_speed") or [])
     lines += throughput_table(results.get("throughput") or {})
     for run in results.get("runs") or []:
         title = INPUT_TITLES.get(run["input"], run["input"])

@@ -16,7 +16,14 @@ from benchmarks.datasets import (
     load_dataset,
 )
 from benchmarks.demo import demo_dataset
-from benchmarks.report import pareto_front, summarize, throughput_table, write_report
+from benchmarks.report import (
+    article_speed,
+    article_speed_table,
+    pareto_front,
+    summarize,
+    throughput_table,
+    write_report,
+)
 from benchmarks.speed import (
     fit_exponent,
     percentile,
@@ -364,6 +371,36 @@ def test_summarize() -> None:
     assert summary[("html", "boilerx")]["speedup_vs_trafilatura"] == pytest.approx(20)
     assert summary[("html", "boilerx")]["errors"] == 2
     assert summary[("text", "keep-all")]["snippet_f1"] == pytest.approx(0.75)
+
+
+def test_article_speed_counts_article_pages_trafilatura_also_read() -> None:
+    def row(system: str, page: str, ms: float, kind: str = "html", **more: object) -> dict:
+        return {"dataset": "d", "input": kind, "system": system, "id": page, "ms": ms, **more}
+
+    per_page = [
+        row("trafilatura", "a", 20.0, type="article"),
+        row("trafilatura", "b", 40.0, type="article"),
+        row("trafilatura", "p", 900.0, type="product"),  # no article: left out
+        row("trafilatura", "e", 10.0, type="article", error="Timeout"),
+        row("boilerx", "a", 2.0, type="article"),
+        row("boilerx", "b", 8.0, type="article"),
+        row("boilerx", "p", 1.0, type="product"),
+        row("boilerx", "e", 1.0, type="article"),  # trafilatura failed on it: left out
+        row("boilerx", "x", 5.0, type="article"),  # trafilatura has no time for it
+        row("boilerx", "a", 1.0, "text", type="article"),
+        row("boilerx", "b", 3.0, "text", type="article", error="boom"),
+    ]
+    found = {(r["input"], r["name"]): r for r in article_speed(per_page)}
+    html = found[("html", "boilerx")]
+    assert html["pages"] == 2
+    assert html["speedup_vs_trafilatura"] == pytest.approx(60.0 / 10.0)
+    assert html["pages_per_s"] == pytest.approx(200.0)
+    assert found[("html", "trafilatura")]["speedup_vs_trafilatura"] == pytest.approx(1.0)
+    text = found[("text", "boilerx")]
+    assert text["pages"] == 1 and text["speedup_vs_trafilatura"] == pytest.approx(20.0)
+    table = "\n".join(article_speed_table(list(found.values())))
+    assert "| boilerx | HTML | 2 | 200 | 6.00 |" in table
+    assert article_speed_table([]) == []
 
 
 def test_pareto_front() -> None:
