@@ -493,3 +493,57 @@ def test_cold_cache_times_every_stage_warm_and_cold(
         stages = dict(zip(cells[::2], map(float, cells[1::2])))
         assert list(stages) == ["clean", "split", "features", "classify", "decide"]
         assert all(ms > 0 for ms in stages.values()), stages
+
+
+_ARTICLE = (
+    "<html><head><title>Harbour reopens</title></head><body><nav><a href='/'>Home</a></nav>"
+    "<article><h1>Harbour reopens</h1>"
+    + "".join(
+        f"<p>Paragraph {i}: the harbour reopened to fishing boats on Friday after six weeks of "
+        "repairs to the sea wall, which winter storms had badly damaged.</p>"
+        for i in range(6)
+    )
+    + "</article><footer>Copyright 2024 Coast News</footer></body></html>"
+).encode()
+
+
+def test_compiled_share_times_the_parts_and_puts_the_modules_back() -> None:
+    from benchmarks import compiled_speed
+    from boilerx.pipeline import classify, features, lines
+
+    before = (
+        classify._trees,
+        features._compiled_shape,
+        lines._compiled_walk,
+        lines.LexborHTMLParser,
+    )
+    share = compiled_speed.compiled_share([_ARTICLE], rounds=2)
+    after = (
+        classify._trees,
+        features._compiled_shape,
+        lines._compiled_walk,
+        lines.LexborHTMLParser,
+    )
+    assert all(a is b for a, b in zip(before, after))
+    assert share["total"] > 0
+    parts = {part: seconds for part, seconds in share.items() if part != "total"}
+    assert share["parse"] > 0  # Lexbor parses every HTML page
+    assert all(seconds >= 0 for seconds in parts.values())
+    assert sum(parts.values()) <= share["total"]
+    if classify._trees is not None:  # built: the trees score every line in compiled code
+        assert share["trees"] > 0
+    import boilerx
+
+    assert "reopened to fishing boats" in boilerx.clean(_ARTICLE, mode="html")
+
+
+def test_timing_compiled_puts_the_modules_back_after_an_error() -> None:
+    from benchmarks import compiled_speed
+    from boilerx.pipeline import lines
+
+    walk, parser = lines._compiled_walk, lines.LexborHTMLParser
+    spent: dict[str, float] = {}
+    with pytest.raises(RuntimeError), compiled_speed.timing_compiled(spent):
+        assert lines.LexborHTMLParser is not parser  # timed while inside
+        raise RuntimeError("stop")
+    assert lines._compiled_walk is walk and lines.LexborHTMLParser is parser
